@@ -1,0 +1,29 @@
+"""Typed errors. Each carries its exit code and a French message for data officers."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class DataError(PipelineError):
+    """The data is invalid: the officer must fix a file."""
+
+    exit_code = 1
+
+
+class ConfigError(PipelineError):
+    """Usage or configuration error: unknown dataset, broken schema, missing variable."""
+
+    exit_code = 2
+
+
+class RemoteError(PipelineError):
+    """The remote platform failed or refused: retry later or fix the key."""
+
+    exit_code = 3
