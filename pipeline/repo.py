@@ -49,7 +49,9 @@ class Repo:
         if root is not None:
             path = Path(root).resolve()
             if not (path / "schemas").is_dir():
-                raise ConfigError(f"{path} n'est pas un dépôt du pipeline : dossier schemas/ absent.")
+                raise ConfigError(
+                    f"{path} n'est pas un dépôt du pipeline : dossier schemas/ absent."
+                )
             return cls(path)
         here = Path.cwd().resolve()
         for candidate in (here, *here.parents):

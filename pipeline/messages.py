@@ -1,0 +1,102 @@
+"""French messages for data officers, keyed by finding code. Each says what is wrong and how
+to fix it. Placeholders are filled with ``str.format``."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # reading the file
+    "source-error": "Fichier introuvable ou illisible : {detail}. Vérifiez le chemin déclaré dans "
+    "schemas/{dataset}/dataset.json.",
+    "encoding-error": "Le fichier semble encodé en {found}, pas en {declared} (premier octet "
+    "invalide ligne {line}). Réenregistrez-le en {declared} ou déclarez "
+    '"encoding": "{found_key}" dans le dialecte de dataset.json.',
+    "format-error": "Le fichier n'est pas un CSV lisible : {detail}. Exportez-le de nouveau depuis "
+    "le tableur (CSV, séparateur « {delimiter} »).",
+    "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
+    "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
+    "le dialecte dans dataset.json.",
+    # header
+    "missing-label": "Colonne « {field} » absente de l'en-tête. Ajoutez-la (le schéma l'exige) "
+    "ou vérifiez son orthographe.",
+    "extra-label": "Colonne « {label} » inconnue du schéma (colonne {column}). Supprimez-la ou "
+    "ajoutez-la au schéma.",
+    "duplicate-label": "La colonne « {label} » apparaît plusieurs fois dans l'en-tête "
+    "(colonne {column}). Renommez ou supprimez le doublon.",
+    "blank-header": "La colonne {column} n'a pas de nom dans l'en-tête. Nommez-la ou supprimez-la.",
+    # rows
+    "blank-row": "Ligne vide. Supprimez-la.",
+    "extra-cell": "La ligne compte {found} cellules au lieu de {expected}. Une virgule ou un "
+    "point-virgule en trop, ou une cellule mal entourée de guillemets ?",
+    "missing-cell": "La ligne compte {found} cellules au lieu de {expected} : la colonne "
+    "« {field} » manque. Complétez la ligne.",
+    # cells
+    "type-error": "« {value} » n'est pas {type_fr} valide pour « {field} »{hint}. Corrigez la "
+    "valeur.",
+    "constraint-required": "« {field} » est obligatoire mais la cellule est vide. Renseignez-la.",
+    "constraint-pattern": "« {value} » n'a pas le format attendu pour « {field} » "
+    "({pattern_fr}). Corrigez la valeur.",
+    "constraint-enum": "« {value} » n'est pas une valeur permise pour « {field} ». Valeurs "
+    "permises : {enum}.",
+    "constraint-minimum": "« {value} » est inférieur au minimum {limit} permis pour « {field} ».",
+    "constraint-maximum": "« {value} » est supérieur au maximum {limit} permis pour « {field} ».",
+    "constraint-minLength": "« {value} » est trop court pour « {field} » (au moins {limit} "
+    "caractères).",
+    "constraint-maxLength": "« {value} » est trop long pour « {field} » (au plus {limit} "
+    "caractères).",
+    "unique-error": "« {value} » est en double dans « {field} » (déjà vu ligne {first_line}). "
+    "Chaque valeur doit être unique.",
+    "primary-key-error": "La clé {fields} = {value} est en double (déjà vue ligne {first_line}). "
+    "Supprimez le doublon ou corrigez l'identifiant.",
+    "foreign-key-error": "« {value} » ({field}) est introuvable dans {target}. Vérifiez le "
+    "code{hint}.",
+    # pipeline rules
+    "commune-name-mismatch": "La commune {commune} s'appelle « {expected} » dans le COG, pas "
+    "« {value} ». Vérifiez le code ou le nom.",
+    "commune-departement-mismatch": "La commune {commune} est dans le département {expected} selon "
+    "le COG, pas {value}. Corrigez le code commune ou le département.",
+    "commune-region-mismatch": "La commune {commune} est dans la région {expected} selon le COG, pas "
+    "{value}. Corrigez le code commune ou la région.",
+    "coordinates-swapped": "Latitude {lat} et longitude {lon} semblent inversées (le point inversé "
+    "tombe en France). Échangez les deux valeurs.",
+    "coordinates-outside-france": "Le point ({lat}, {lon}) est hors de France (métropole et "
+    "outre-mer). Vérifiez les coordonnées.",
+    "formula-injection": "La cellule commence par « {first} », qu'un tableur exécuterait comme une "
+    "formule. Vérifiez la valeur ou précédez-la d'une apostrophe.",
+    "row-count": "Le fichier compte {found} lignes de données ; {expected} attendues. Vérifiez "
+    "l'export.",
+    # expectations
+    "expectation-failed": "Règle « {expectation} » non respectée pour « {field} » : valeur "
+    "« {value} ».",
+    "expectation-table": "Règle « {expectation} » non respectée : {detail}.",
+    # headline figures
+    "figure-gap": "Chiffre clé « {label} » : publié {published}, recalculé {recomputed} à partir "
+    "de {method} (écart {gap}).",
+    "figure-unverifiable": "Chiffre clé « {label} » ({published}) : non vérifiable, aucune donnée "
+    "détaillée publiée ne permet de le recalculer.",
+}
+
+TYPES_FR = {
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "date": "une date",
+    "datetime": "une date et heure",
+    "boolean": "un booléen",
+    "year": "une année",
+    "string": "un texte",
+}
+
+
+def message(code: str, **values: object) -> str:
+    template = MESSAGES.get(code)
+    if template is None:
+        return values.get("detail", code)  # type: ignore[return-value]
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return template
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""Renderers: each turns a :class:`~pipeline.findings.Report` into one output format."""

@@ -1,0 +1,56 @@
+"""Human output for the terminal (stderr): findings grouped by dataset and file, in French."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from pipeline.findings import Report
+
+LABEL = {"error": "ERREUR", "warning": "AVERTISSEMENT"}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
+def render_text(report: Report, *, warnings: bool = True) -> str:
+    lines: list[str] = []
+    for ds in report.datasets:
+        counts = report.counts(ds.name)
+        status = "VALIDE" if report.dataset_valid(ds.name) else "INVALIDE"
+        rows = _number(ds.total_rows)
+        lines.append(
+            f"{status:9} {ds.name} — {rows} lignes, {counts['error']} erreur(s), "
+            f"{counts['warning']} avertissement(s)"
+        )
+    shown = [f for f in report.sorted_findings() if warnings or f.severity == "error"]
+    for (dataset, file), group in groupby(shown, key=lambda f: (f.dataset, f.file or "")):
+        lines.append("")
+        lines.append(f"── {dataset}" + (f" · {file}" if file else ""))
+        for f in group:
+            where = []
+            if f.line is not None:
+                where.append(f"ligne {f.line}")
+            if f.field:
+                where.append(f"champ {f.field}")
+            place = (", ".join(where) + " : ") if where else ""
+            lines.append(f"  {LABEL[f.severity]} [{f.code}] {place}{f.message}")
+    if report.figures:
+        lines.append("")
+        lines.append("── Chiffres clés : publiés et recalculés")
+        for c in report.figures:
+            lines.append(
+                f"  {c.verdict.upper():15} {c.figure_id} : publié {_number(c.published)}, "
+                f"recalculé {_number(c.recomputed)}, écart {_number(c.gap)} — {c.label}"
+            )
+    lines.append("")
+    errors, warns = len(report.errors), len(report.warnings)
+    verdict = (
+        "Données valides" if report.valid else "Données invalides : corrigez les erreurs ci-dessus"
+    )
+    lines.append(f"{verdict} ({errors} erreur(s), {warns} avertissement(s)).")
+    return "\n".join(lines) + "\n"
