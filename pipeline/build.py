@@ -1,0 +1,152 @@
+"""Build ``data/published/<dataset>/`` from validated tables. Nothing is written when any
+error is found; each package folder is written aside, then swapped in, so an interrupted build
+leaves the previous package untouched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.catalog import Dataset
+from pipeline.errors import DataError
+from pipeline.findings import Report
+from pipeline.package import (
+    csv_bytes,
+    datapackage,
+    json_bytes,
+    readme,
+    resource_entries,
+    sorted_text,
+)
+from pipeline.repo import Repo
+from pipeline.validate import Validation, validate
+
+GENERATED = ("datapackage.json", "README.md")
+
+
+class InvalidData(DataError):
+    """Validation found errors: nothing was built."""
+
+    def __init__(self, report: Report):
+        errors = len(report.errors)
+        super().__init__(
+            f"{errors} erreur(s) bloquante(s) : rien n'a été construit ni publié. Corrigez-les puis "
+            "relancez (détail avec « pipeline validate »)."
+        )
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    packages: list[Path] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # datasets whose folder changed
+    stale: list[str] = field(default_factory=list)  # files that differ from a fresh build
+
+
+def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
+    """Every file of the package, in memory, keyed by file name."""
+    from pipeline.versioning import version_and_changelog
+
+    files: dict[str, bytes] = {}
+    rows: dict[str, int] = {}
+    local = {r.name for r in ds.resources}
+    entries: list[dict] = []
+    for res in ds.resources:
+        table = v.workspace.table(res.name)
+        text, typed = sorted_text(table.text, res, table.typed)
+        files[f"{res.name}.csv"] = csv_bytes(text)
+        files[f"{res.name}.json"] = json_bytes(typed, res)
+        rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = len(text)
+        entries.extend(resource_entries(res, files, local))
+    warnings = [f for f in v.report.warnings if f.dataset == ds.name]
+    extra = []
+    if ds.meta.get("figures"):
+        from pipeline.figures import figures_readme_section
+
+        extra.append(figures_readme_section(v.report.figures))
+    published = v.workspace.repo.published / ds.name
+    version, changelog = version_and_changelog(v.workspace.repo, ds, published, files)
+    descriptor = datapackage(ds, version, entries)
+    files["datapackage.json"] = _json(descriptor)
+    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows).encode("utf-8")
+    files["CHANGELOG.md"] = changelog.encode("utf-8")
+    return files
+
+
+def _json(data: dict) -> bytes:
+    import json
+
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _current(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _recover(published: Path, name: str) -> None:
+    """Finish or undo a swap that an interruption cut short."""
+    old = published / f".old-{name}"
+    target = published / name
+    if old.exists():
+        if target.exists():
+            shutil.rmtree(old)
+        else:
+            os.replace(old, target)
+    tmp = published / f".tmp-{name}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+
+
+def write_package(published: Path, name: str, files: dict[str, bytes]) -> bool:
+    """Write the package aside, then swap it in. Returns False when nothing changed."""
+    published.mkdir(parents=True, exist_ok=True)
+    _recover(published, name)
+    target = published / name
+    if _current(target) == files:
+        return False
+    tmp = published / f".tmp-{name}"
+    tmp.mkdir()
+    for fname, data in files.items():
+        path = tmp / fname
+        with path.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.chmod(0o644)
+    old = published / f".old-{name}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old.exists():
+        shutil.rmtree(old)
+    return True
+
+
+def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str]:
+    current = _current(published / name)
+    stale = [n for n in sorted(set(files) | set(current)) if files.get(n) != current.get(n)]
+    return [f"data/published/{name}/{n}" for n in stale]
+
+
+def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
+    """Validate, then write (or, with ``check``, compare) every named package."""
+    v = validate(repo, names)
+    result = BuildResult(report=v.report)
+    if not v.report.valid:
+        raise InvalidData(v.report)
+    for ds in v.datasets:
+        if ds.kind != "package":
+            continue
+        files = render_package(v, ds)
+        folder = repo.published / ds.name
+        if check:
+            result.stale.extend(stale_files(repo.published, ds.name, files))
+        elif write_package(repo.published, ds.name, files):
+            result.written.append(ds.name)
+        result.packages.append(folder)
+    return result
