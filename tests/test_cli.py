@@ -1,0 +1,113 @@
+"""Every command and exit code, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, MINI_OK, copy_repo, findings, run, tree_bytes
+
+
+def test_help_lists_commands():
+    result = run(ROOT, "--help")
+    assert result.exit_code == 0
+    for name in ("validate", "build", "diff", "publish", "verify"):
+        assert name in result.stdout
+
+
+def test_python_dash_m_works():
+    out = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("pipeline, version")
+
+
+def test_validate_repository_exits_0_with_real_warnings():
+    code, items = findings(ROOT)
+    assert code == 0
+    assert all(f["severity"] == "warning" for f in items)
+    va = [f for f in items if f["dataset"] == "villages-d-avenir" and f["field"] == "cog_population"]
+    communes = sorted(f["message"].split(" (")[0].removeprefix("La commune ") for f in va)
+    assert communes == [
+        "Castelmaurou", "Fontvieille", "Gouffern en Auge", "Le Mené", "Le Val",
+        "Monein", "Pierrevert", "Plan-d'Orgon", "Suippes",
+    ]
+    assert {f["line"] for f in va} == {103, 354, 359, 576, 861, 1440, 1725, 1790, 2140}
+    # the mobile bus based in Rouen (76) that serves the Eure (27)
+    assert any(f["code"] == "commune-departement-mismatch" and f["line"] == 1452 for f in items)
+
+
+def test_validate_json_shape_and_streams():
+    result = run(ROOT, "validate", "--format", "json", "villages-d-avenir")
+    data = json.loads(result.stdout)
+    assert set(data) >= {"valid", "errors", "warnings", "findings"}
+    assert data["valid"] is True and data["errors"] == 0 and data["warnings"] == 9
+    assert set(data["findings"][0]) >= {"dataset", "severity", "code", "file", "line", "column", "field", "message"}
+
+
+def test_text_report_is_french_on_stderr(mini):
+    root = mini(MINI_OK.replace(",50,", ",150,"))
+    result = run(root, "validate", "mini")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "INVALIDE  mini" in result.stderr
+    assert "ERREUR [constraint-error] ligne 2, champ taux" in result.stderr
+
+
+def test_unknown_dataset_is_usage_error():
+    result = run(ROOT, "validate", "nope")
+    assert result.exit_code == 2
+    assert "Jeu de données inconnu : nope" in result.stderr
+
+
+def test_broken_schema_is_configuration_error(repo):
+    (repo / "schemas/villages-d-avenir/villages-d-avenir.schema.json").write_text("{ broken")
+    result = run(repo, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert "n'est pas un JSON valide" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_misspelt_expectation_is_configuration_error(repo):
+    path = repo / "schemas/villages-d-avenir/villages-d-avenir.expectations.json"
+    path.write_text(path.read_text().replace("expect_column_values_to_be_between", "expect_column_values_to_be_betwen"))
+    result = run(repo, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert "expect_column_values_to_be_betwen" in result.stderr
+
+
+def test_not_a_repository(tmp_path):
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 2
+    assert "schemas/" in result.stderr
+
+
+def test_build_check_passes_on_committed_packages():
+    result = run(ROOT, "build", "--check")
+    assert result.exit_code == 0, result.stderr
+    assert "à jour" in result.stderr
+
+
+def test_build_check_names_stale_files(repo):
+    csv_path = repo / "data/published/chiffres-cles-2023/chiffres-cles-2023.csv"
+    csv_path.write_bytes(csv_path.read_bytes().replace(b"183", b"184"))
+    result = run(repo, "build", "--check")
+    assert result.exit_code == 1
+    assert "data/published/chiffres-cles-2023/chiffres-cles-2023.csv" in result.stderr
+    assert "data/published/france-services" not in result.stderr
+
+
+def test_build_refuses_invalid_data_and_writes_nothing(repo):
+    before = tree_bytes(repo / "data/published")
+    raw = repo / "data/raw/chiffres-cles-2023.csv"
+    raw.write_text(raw.read_text().replace(",183,", ",cent,"))
+    result = run(repo, "build")
+    assert result.exit_code == 1
+    assert "ligne 2, champ valeur" in result.stderr
+    assert tree_bytes(repo / "data/published") == before
+
+
+def test_publish_without_target_builds_locally(tmp_path):
+    root = copy_repo(tmp_path / "r", published=False, datasets=("chiffres-cles-2023",))
+    result = run(root, "publish")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "data/published/chiffres-cles-2023/datapackage.json").is_file()
