@@ -133,9 +133,11 @@ class Client:
         *,
         timeout: float | None = None,
         expected_json: bool = True,
+        raw: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Send one request (retrying idempotent ones) and return its JSON body (or None)."""
+        """Send one request (retrying idempotent ones) and return its JSON body (or None);
+        with ``raw``, the response itself."""
         method = method.upper()
         url = self.url(path)
         headers = dict(kwargs.pop("headers", None) or {})
@@ -164,6 +166,8 @@ class Client:
                 continue
             if response.status_code >= 400:
                 raise self._error(method, url, response)
+            if raw:
+                return response
             if response.status_code == 204 or not response.content or not expected_json:
                 return None
             return response.json()
@@ -188,6 +192,10 @@ class Client:
         if self.__key and self.__key in message:
             message = message.replace(self.__key, "***")
         cls = errors.error_for_status(response.status_code)
+        if response.status_code == 400 and "permission denied" in message.lower():
+            # udata answers 400 {"errors": {"organization": ["Permission denied for this
+            # organization"]}} when a non-member creates a dataset for the organisation.
+            cls = errors.Forbidden
         return cls(method, url, response.status_code, message, response.headers.get("X-Sentry-ID"))
 
     def get(self, path: str, **params: Any) -> Any:
@@ -212,6 +220,12 @@ class Client:
             page += 1
 
     # -- API operations --------------------------------------------------------------------
+
+    def download(self, url: str, dest: Path) -> Path:
+        """GET ``url`` (following redirects, e.g. a resource's ``latest``) into ``dest``."""
+        response = self.request("GET", url, raw=True, headers={"Accept": "*/*"})
+        dest.write_bytes(response.content)
+        return dest
 
     def organization(self, slug: str) -> dict:
         return self.get(f"/api/1/organizations/{slug}/")

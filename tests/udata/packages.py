@@ -10,8 +10,11 @@ from pathlib import Path
 
 SCHEMA = {
     "fields": [
-        {"name": "code_commune", "type": "string", "constraints": {"required": True,
-                                                                   "pattern": "^[0-9AB]{5}$"}},
+        {
+            "name": "code_commune",
+            "type": "string",
+            "constraints": {"required": True, "pattern": "^[0-9AB]{5}$"},
+        },
         {"name": "nom_commune", "type": "string"},
         {"name": "montant", "type": "number"},
     ],
@@ -27,15 +30,21 @@ DEFAULT_ROWS = [
 
 def _csv(rows: list[dict]) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=[f["name"] for f in SCHEMA["fields"]],
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=[f["name"] for f in SCHEMA["fields"]], lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
-def make_package(root: Path, name: str, rows: list[dict] | None = None,
-                 title: str | None = None, tags: list[str] | None = None) -> Path:
+def make_package(
+    root: Path,
+    name: str,
+    rows: list[dict] | None = None,
+    title: str | None = None,
+    tags: list[str] | None = None,
+) -> Path:
     """Write ``root/<name>/`` with one table as CSV and JSON, datapackage.json and README.md."""
     rows = DEFAULT_ROWS if rows is None else rows
     folder = root / name
@@ -49,26 +58,33 @@ def make_package(root: Path, name: str, rows: list[dict] | None = None,
     for filename, content in files.items():
         (folder / filename).write_bytes(content)
         fmt = filename.rsplit(".", 1)[1]
-        resources.append({
-            "name": f"{table}-{fmt}",
-            "title": "Communes aidées",
-            "description": "Une ligne par commune aidée.",
-            "path": filename,
-            "format": fmt,
-            "mediatype": "text/csv" if fmt == "csv" else "application/json",
-            "encoding": "utf-8",
-            "bytes": len(content),
-            "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
-            "schema": SCHEMA,
-        })
+        resources.append(
+            {
+                "name": f"{table}-{fmt}",
+                "title": "Communes aidées",
+                "description": "Une ligne par commune aidée.",
+                "path": filename,
+                "format": fmt,
+                "mediatype": "text/csv" if fmt == "csv" else "application/json",
+                "encoding": "utf-8",
+                "bytes": len(content),
+                "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+                "schema": SCHEMA,
+            }
+        )
     descriptor = {
         "name": name,
         "title": title or f"Jeu de test {name}",
         "description": "Paquet de test.",
         "version": "1.0.0",
         "created": "2024-05-01T00:00:00Z",
-        "licenses": [{"name": "etalab-2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
-                      "title": "Licence Ouverte 2.0"}],
+        "licenses": [
+            {
+                "name": "etalab-2.0",
+                "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+                "title": "Licence Ouverte 2.0",
+            }
+        ],
         "sources": [{"title": "ANCT"}],
         "contributors": [{"title": "ANCT", "role": "author"}],
         "keywords": ["cohésion des territoires"],
@@ -81,11 +97,14 @@ def make_package(root: Path, name: str, rows: list[dict] | None = None,
         },
     }
     (folder / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (folder / "README.md").write_text(
         f"# {descriptor['title']}\n\nDictionnaire des données.\n\n| Colonne | Description |\n"
         "|---|---|\n| code_commune | Code INSEE |\n| nom_commune | Nom |\n| montant | Euros |\n",
-        encoding="utf-8")
-    (folder / "CHANGELOG.md").write_text("# Historique\n\n- 1.0.0 : première version\n",
-                                         encoding="utf-8")
+        encoding="utf-8",
+    )
+    (folder / "CHANGELOG.md").write_text(
+        "# Historique\n\n- 1.0.0 : première version\n", encoding="utf-8"
+    )
     return folder

@@ -27,10 +27,16 @@ from pathlib import Path
 DEFAULT_ORG_NAME = "Agence nationale de la cohésion des territoires"
 
 LICENSES = [
-    ("lov2", "Licence Ouverte / Open Licence version 2.0",
-     "https://www.etalab.gouv.fr/licence-ouverte-open-licence"),
-    ("odc-odbl", "Open Data Commons Open Database License (ODbL)",
-     "https://opendatacommons.org/licenses/odbl/summary/"),
+    (
+        "lov2",
+        "Licence Ouverte / Open Licence version 2.0",
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+    ),
+    (
+        "odc-odbl",
+        "Open Data Commons Open Database License (ODbL)",
+        "https://opendatacommons.org/licenses/odbl/summary/",
+    ),
     ("notspecified", "License Not Specified", None),
 ]
 
