@@ -144,6 +144,15 @@ def main() -> int:
     server = make_server("127.0.0.1", port, app, threaded=True)
     info.update(base_url=f"http://127.0.0.1:{port}", fs_root=str(folder / "fs"))
     print(json.dumps(info), flush=True)
+    print(
+        f"udata local prêt sur {info['base_url']} (organisation {info['org_slug']}).\n"
+        "Pour répéter une publication dans un autre terminal :\n"
+        f"  export DATAGOUV_API_KEY={info['api_key']}\n"
+        f"  pipeline publish --to {info['base_url']}\n"
+        "Tout est en mémoire et disparaît à l'arrêt (Ctrl+C).",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         server.serve_forever()
     finally:
