@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from tests.udata.fixtures import fault_proxy, udata_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 

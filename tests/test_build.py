@@ -9,7 +9,7 @@ import shutil
 import pytest
 from frictionless import Package
 
-from conftest import ROOT, MINI_OK, copy_repo, run, tree_bytes
+from tests.conftest import ROOT, MINI_OK, copy_repo, run, tree_bytes
 from pipeline import build as build_module
 
 DATASETS = ("chiffres-cles-2023", "villages-d-avenir", "france-services")

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, MINI_OK, copy_repo, findings, run, tree_bytes
+from tests.conftest import ROOT, MINI_OK, copy_repo, findings, run, tree_bytes
 
 
 def test_help_lists_commands():

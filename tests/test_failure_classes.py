@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import MINI_OK, findings, run, tree_bytes
+from tests.conftest import MINI_OK, findings, run, tree_bytes
 
 
 def only(items: list[dict], **match) -> list[dict]:

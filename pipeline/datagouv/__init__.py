@@ -1,0 +1,1 @@
+"""Publishing data packages to data.gouv.fr (udata): client, plan, sync."""

@@ -1,0 +1,232 @@
+"""Check a published (or local) data package: each file's size and sha256 against
+datapackage.json, then the data against the package's Table Schemas with frictionless.
+
+Remote files are downloaded to a temporary folder first and validated there with relative
+paths and an absolute ``basepath`` (frictionless refuses absolute or ``../`` paths in
+untrusted descriptors). No API key is used: published data is public.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from pipeline.datagouv.client import Client, resolve_base_url
+from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
+from pipeline.errors import ConfigError, DataError
+
+URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+@dataclass
+class FileCheck:
+    resource: str
+    location: str
+    expected_bytes: int | None
+    actual_bytes: int | None
+    expected_hash: str | None
+    actual_hash: str | None
+    errors: list[dict] = field(default_factory=list)  # {line, field, code, message}
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class VerifyReport:
+    source: str
+    descriptor: str
+    name: str
+    files: list[FileCheck] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.files) and all(f.valid for f in self.files)
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "descriptor": self.descriptor,
+            "package": self.name,
+            "valid": self.valid,
+            "files": [{**asdict(f), "valid": f.valid} for f in self.files],
+        }
+
+
+def verify(source: str, remote: str = "prod") -> VerifyReport:
+    """``source``: package folder, datapackage.json path or URL, or dataset id/slug on ``remote``."""
+    client = Client(resolve_base_url(remote), None)  # never send a key to download public files
+    with tempfile.TemporaryDirectory(prefix="pipeline-verify-") as tmp:
+        work = Path(tmp)
+        location, descriptor = _load_descriptor(client, source, work)
+        report = VerifyReport(source, location, descriptor.get("name") or "")
+        for index, resource in enumerate(descriptor.get("resources") or []):
+            report.files.append(_check_resource(client, location, resource, index, work))
+        if not report.files:
+            raise DataError(f"{location} ne déclare aucune ressource.")
+        return report
+
+
+def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict]:
+    path = Path(source)
+    if URL.match(source):
+        location = source
+        raw = client.download(source, work / DESCRIPTOR).read_bytes()
+    elif path.is_dir():
+        location = str((path / DESCRIPTOR).resolve())
+        raw = _read(path / DESCRIPTOR)
+    elif path.is_file() or source.endswith(".json"):
+        location = str(path.resolve())
+        raw = _read(path)
+    else:
+        location = _descriptor_url(client, source)
+        raw = client.download(location, work / DESCRIPTOR).read_bytes()
+    try:
+        descriptor = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{location} n'est pas un datapackage.json lisible ({exc}).") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DataError(f"{location} n'est pas un descripteur de paquet (resources absent).")
+    return location, descriptor
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} introuvable : donnez un dossier de paquet ou un datapackage.json."
+        )
+    return path.read_bytes()
+
+
+def _descriptor_url(client: Client, dataset: str) -> str:
+    """The ``latest`` URL of a dataset's datapackage.json resource on data.gouv.fr."""
+    resources = client.dataset(dataset).get("resources") or []
+    for resource in resources:
+        extras = resource.get("extras") or {}
+        title = (resource.get("title") or "").lower()
+        url = resource.get("url") or ""
+        if extras.get(FILE_KEY) == DESCRIPTOR or url.endswith(DESCRIPTOR) or DESCRIPTOR in title:
+            return resource.get("latest") or url
+    raise DataError(
+        f"Le jeu de données {dataset} ({client.base_url}) n'a pas de ressource {DESCRIPTOR} : "
+        "il n'a pas été publié par le pipeline, rien à vérifier."
+    )
+
+
+def _check_resource(
+    client: Client, location: str, resource: dict, index: int, work: Path
+) -> FileCheck:
+    name = resource.get("name") or f"ressource {index + 1}"
+    target = resource.get("path")
+    check = FileCheck(name, str(target), resource.get("bytes"), None, resource.get("hash"), None)
+    if not isinstance(target, str) or not target:
+        check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
+        return check
+    local = _fetch(client, location, target, index, work, check)
+    if local is None:
+        return check
+    content = local.read_bytes()
+    check.actual_bytes = len(content)
+    algorithm, expected = _split_hash(check.expected_hash)
+    check.actual_hash = f"{algorithm}:{hashlib.new(algorithm, content).hexdigest()}"
+    if check.expected_bytes is not None and check.expected_bytes != check.actual_bytes:
+        check.errors.append(
+            _error(
+                "bytes-mismatch",
+                f"{name} : {check.actual_bytes} octets au lieu des {check.expected_bytes} "
+                "annoncés : le fichier a été modifié ou tronqué.",
+            )
+        )
+    if expected is None:
+        check.errors.append(
+            _error("hash-missing", f"{name} : aucune empreinte dans le descripteur.")
+        )
+    elif check.actual_hash.split(":", 1)[1] != expected:
+        check.errors.append(
+            _error(
+                "hash-mismatch",
+                f"{name} : empreinte {algorithm} différente de celle du descripteur : le fichier "
+                "n'est pas celui qui a été validé et publié.",
+            )
+        )
+    check.errors.extend(_validate(resource, local))
+    return check
+
+
+def _fetch(
+    client: Client, location: str, target: str, index: int, work: Path, check: FileCheck
+) -> Path | None:
+    if URL.match(target) or URL.match(location):
+        url = target if URL.match(target) else urljoin(location, target)
+        check.location = url
+        return client.download(url, work / f"resource-{index}")
+    relative = Path(target)
+    if relative.is_absolute() or ".." in relative.parts:
+        check.errors.append(_error("unsafe-path", f"{target} : chemin refusé (absolu ou ../)."))
+        return None
+    path = Path(location).parent / relative
+    check.location = str(path)
+    if not path.is_file():
+        check.errors.append(
+            _error("missing-file", f"{target} : fichier absent à côté du descripteur.")
+        )
+        return None
+    return path
+
+
+def _split_hash(value: str | None) -> tuple[str, str | None]:
+    if not value:
+        return "sha256", None
+    if ":" in value:
+        algorithm, digest = value.split(":", 1)
+        return algorithm.lower().replace("-", ""), digest.lower()
+    return ("md5" if len(value) == 32 else "sha256"), value.lower()
+
+
+def _validate(resource: dict, path: Path) -> list[dict]:
+    """Frictionless validation of one downloaded or local file against its inline schema."""
+    from frictionless import Schema
+    from frictionless.resources import TableResource
+
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+    fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
+    table = TableResource(
+        path=path.name,
+        basepath=str(path.parent),
+        schema=Schema.from_descriptor(schema),
+        format=fmt,
+        encoding=resource.get("encoding") or "utf-8",
+    )
+    report = table.validate(limit_errors=100)
+    found = []
+    for task in report.tasks:
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            where = ", ".join(
+                part
+                for part in (f"ligne {line}" if line else "", f"colonne {column}" if column else "")
+                if part
+            )
+            found.append(
+                {
+                    "code": error.type,
+                    "line": line,
+                    "field": column,
+                    "message": f"{resource.get('name')} : {where + ' : ' if where else ''}"
+                    f"non conforme au schéma ({error.type} : {error.note})",
+                }
+            )
+    return found
+
+
+def _error(code: str, message: str) -> dict:
+    return {"code": code, "line": None, "field": None, "message": message}

@@ -1,0 +1,224 @@
+"""Integration tests: the publisher against the REAL udata 17.18 (tests/udata/server.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from pipeline.datagouv.client import Client
+from pipeline.datagouv.local import FILE_KEY
+from pipeline.datagouv.sync import sync
+from tests.udata.packages import DEFAULT_ROWS, make_package
+
+pytestmark = pytest.mark.udata
+
+
+def client_for(url: str, key: str, **kwargs) -> Client:
+    kwargs.setdefault("timeout", 20)
+    return Client(url, key, **kwargs)
+
+
+def remote_resources(server: dict, dataset_id: str) -> list[dict]:
+    url = f"{server['base_url']}/api/2/datasets/{dataset_id}/resources/?page_size=100"
+    return requests.get(url, timeout=10).json()["data"]
+
+
+def by_file(resources: list[dict]) -> dict[str, dict]:
+    return {r["extras"][FILE_KEY]: r for r in resources if FILE_KEY in (r.get("extras") or {})}
+
+
+def sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def test_first_publish_creates_then_second_is_a_no_op(udata_server, fault_proxy, tmp_path):
+    folders = [make_package(tmp_path, "ds-alpha"), make_package(tmp_path, "ds-beta")]
+    client = client_for(fault_proxy.url, udata_server["api_key"])
+
+    first = sync(client, udata_server["org_slug"], folders)
+    assert [p.action for p in first.plans] == ["create_dataset", "create_dataset"]
+    # per dataset: 1 schema file, 2 data files, datapackage.json
+    assert first.uploads == 8
+    assert fault_proxy.count("POST") == 2 + 8  # two dataset creates, eight uploads
+
+    for folder in folders:
+        ds_id = first.datasets[folder.name]["id"]
+        dataset = requests.get(
+            f"{udata_server['base_url']}/api/1/datasets/{ds_id}/", timeout=10
+        ).json()
+        assert dataset["license"] == "lov2"
+        assert dataset["tags"] == ["anct", "cohesion-des-territoires", "communes"]
+        assert dataset["temporal_coverage"]["start"].startswith("2021-01-01")
+        assert dataset["spatial"]["granularity"] == "fr:commune"
+        assert dataset["description"].startswith("# Jeu de test")
+        assert dataset["private"] is False
+        remote = by_file(remote_resources(udata_server, ds_id))
+        assert sorted(remote) == [
+            "communes-aidees.csv",
+            "communes-aidees.json",
+            "communes-aidees.schema.json",
+            "datapackage.json",
+        ]
+        for name in ("communes-aidees.csv", "communes-aidees.json"):
+            assert remote[name]["checksum"] == {"type": "sha1", "value": sha1(folder / name)}
+            assert remote[name]["filesize"] == (folder / name).stat().st_size
+            assert remote[name]["type"] == "main"
+            assert remote[name]["title"] == f"Communes aidées ({name.rsplit('.', 1)[1].upper()})"
+            assert remote[name]["schema"]["url"] == remote["communes-aidees.schema.json"]["latest"]
+        assert remote["datapackage.json"]["type"] == "documentation"
+        descriptor = requests.get(remote["datapackage.json"]["latest"], timeout=10).json()
+        paths = {r["path"] for r in descriptor["resources"]}
+        assert paths == {
+            remote["communes-aidees.csv"]["latest"],
+            remote["communes-aidees.json"]["latest"],
+        }
+        schema = requests.get(remote["communes-aidees.schema.json"]["latest"], timeout=10).json()
+        assert [f["name"] for f in schema["fields"]] == ["code_commune", "nom_commune", "montant"]
+
+    fault_proxy.reset_log()
+    second = sync(
+        client_for(fault_proxy.url, udata_server["api_key"]), udata_server["org_slug"], folders
+    )
+    assert [p.action for p in second.plans] == ["unchanged", "unchanged"]
+    assert all(s.action == "unchanged" for p in second.plans for s in p.files)
+    assert (second.planned_uploads, second.planned_writes) == (0, 0)
+    assert (second.uploads, second.writes) == (0, 0)
+    assert fault_proxy.count("POST", "PUT", "DELETE", "PATCH") == 0
+    assert fault_proxy.count("GET") > 0
+
+
+def test_changing_one_figure_replaces_only_that_datasets_files(udata_server, fault_proxy, tmp_path):
+    folders = [make_package(tmp_path, "ds-gamma"), make_package(tmp_path, "ds-delta")]
+    first = sync(
+        client_for(fault_proxy.url, udata_server["api_key"]), udata_server["org_slug"], folders
+    )
+    gamma_id = first.datasets["ds-gamma"]["id"]
+    before = by_file(remote_resources(udata_server, gamma_id))
+
+    rows = [dict(DEFAULT_ROWS[0], montant=999.0), DEFAULT_ROWS[1]]
+    make_package(tmp_path, "ds-gamma", rows=rows)
+    fault_proxy.reset_log()
+    second = sync(
+        client_for(fault_proxy.url, udata_server["api_key"]), udata_server["org_slug"], folders
+    )
+
+    gamma, delta = second.plans
+    assert delta.action == "unchanged" and delta.writes == 0
+    assert gamma.action == "unchanged"
+    actions = {s.file.filename: s.action for s in gamma.files}
+    assert actions == {
+        "communes-aidees.schema.json": "unchanged",
+        "communes-aidees.csv": "replace",
+        "communes-aidees.json": "replace",
+        "datapackage.json": "replace",
+    }
+    assert second.uploads == 3
+    assert second.writes == 6  # three uploads, three metadata PUTs
+    uploads = [p for m, p, _ in fault_proxy.log if m == "POST"]
+    assert len(uploads) == 3 and all(gamma_id in p for p in uploads)
+
+    after = by_file(remote_resources(udata_server, gamma_id))
+    assert {k: v["id"] for k, v in after.items()} == {k: v["id"] for k, v in before.items()}
+    assert after["communes-aidees.csv"]["checksum"]["value"] == sha1(
+        tmp_path / "ds-gamma" / "communes-aidees.csv"
+    )
+    # udata resets the title on replacement: the publisher must have restored it
+    assert after["communes-aidees.csv"]["title"] == "Communes aidées (CSV)"
+    third = sync(
+        client_for(fault_proxy.url, udata_server["api_key"]), udata_server["org_slug"], folders
+    )
+    assert (third.uploads, third.writes) == (0, 0)
+
+
+@pytest.mark.parametrize("mode", ["503_after", "reset_after", "timeout_after", "503"])
+def test_fault_on_upload_leaves_no_duplicate_and_converges(
+    udata_server, fault_proxy, tmp_path, mode
+):
+    name = f"ds-fault-{mode.replace('_', '-')}"
+    folder = make_package(tmp_path, name)
+    org = udata_server["org_slug"]
+    # The fault hits the upload of the CSV file (a new resource) in the first run.
+    fault_proxy.inject("POST", "/upload/", mode, delay=3.0)
+    client = client_for(fault_proxy.url, udata_server["api_key"], upload_timeout=1.5)
+    first = sync(client, org, [folder], recovery_waits=(0.0, 0.5, 1.0))
+    ds_id = first.datasets[name]["id"]
+
+    resources = remote_resources(udata_server, ds_id)
+    assert len(resources) == 4, [r["title"] for r in resources]
+    assert sorted(by_file(resources)) == [
+        "communes-aidees.csv",
+        "communes-aidees.json",
+        "communes-aidees.schema.json",
+        "datapackage.json",
+    ]
+    failed = [entry for entry in fault_proxy.log if entry[2] in (-1, 503)]
+    assert len(failed) == 1
+    # not-forwarded 503: the upload never reached udata, so one extra upload; otherwise none
+    assert first.uploads == (5 if mode == "503" else 4)
+
+    again = sync(client_for(fault_proxy.url, udata_server["api_key"]), org, [folder])
+    assert (again.uploads, again.writes) == (0, 0)
+
+
+def test_interrupted_run_is_adopted_by_sha1_not_uploaded_twice(udata_server, tmp_path):
+    """A run killed between an upload and its metadata PUT leaves a resource without
+    pipeline:file; the next run recognises it by sha1."""
+    folder = make_package(tmp_path, "ds-killed")
+    org = udata_server["org_slug"]
+    result = sync(client_for(udata_server["base_url"], udata_server["api_key"]), org, [folder])
+    ds_id = result.datasets["ds-killed"]["id"]
+    csv_res = by_file(remote_resources(udata_server, ds_id))["communes-aidees.csv"]
+    # simulate the interruption: drop the extra, as if the PUT never happened
+    client = client_for(udata_server["base_url"], udata_server["api_key"])
+    client.request(
+        "DELETE", f"/api/2/datasets/{ds_id}/resources/{csv_res['id']}/extras/", json=[FILE_KEY]
+    )
+    again = sync(client_for(udata_server["base_url"], udata_server["api_key"]), org, [folder])
+    steps = {s.file.filename: s.action for s in again.plans[0].files}
+    assert steps["communes-aidees.csv"] == "adopt"
+    assert again.uploads == 0
+    resources = remote_resources(udata_server, ds_id)
+    assert len(resources) == 4
+    assert by_file(resources)["communes-aidees.csv"]["id"] == csv_res["id"]
+
+
+def test_chunked_upload_against_real_udata(udata_server, tmp_path):
+    rows = [
+        {"code_commune": f"{i:05d}", "nom_commune": f"Commune {i}", "montant": i * 1.5}
+        for i in range(1000, 1600)
+    ]
+    folder = make_package(tmp_path, "ds-chunked", rows=rows)
+    client = client_for(
+        udata_server["base_url"], udata_server["api_key"], chunk_threshold=4000, chunk_size=4000
+    )
+    result = sync(client, udata_server["org_slug"], [folder])
+    remote = by_file(remote_resources(udata_server, result.datasets["ds-chunked"]["id"]))
+    csv_path = folder / "communes-aidees.csv"
+    assert csv_path.stat().st_size > 3 * 4000
+    assert remote["communes-aidees.csv"]["checksum"]["value"] == sha1(csv_path)
+    assert remote["communes-aidees.csv"]["filesize"] == csv_path.stat().st_size
+    assert client.stats["POST"] > result.uploads + 1  # several parts per large file
+
+
+def test_odbl_licence_is_mapped_to_the_udata_id(udata_server, tmp_path):
+    folder = make_package(tmp_path, "ds-licence")
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["licenses"] = [{"name": "ODbL-1.0"}]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    # (the rejection of an unknown licence is tested with mocks in test_datagouv_client.py)
+    result = sync(
+        client_for(udata_server["base_url"], udata_server["api_key"]),
+        udata_server["org_slug"],
+        [folder],
+    )
+    ds_id = result.datasets["ds-licence"]["id"]
+    assert (
+        requests.get(f"{udata_server['base_url']}/api/1/datasets/{ds_id}/", timeout=10).json()[
+            "license"
+        ]
+        == "odc-odbl"
+    )
