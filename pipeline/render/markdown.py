@@ -1,0 +1,184 @@
+"""French Markdown summary of a validation report, for ``$GITHUB_STEP_SUMMARY``.
+
+GitHub refuses a step summary above 1 MiB, so the output is cut under ``max_bytes`` with a
+note saying so. Cell values come from data files: they are shown one-line, truncated, in
+code spans, with ``|`` escaped; messages have ``<``, ``>`` and ``&`` escaped so that a hostile
+cell quoted in a message cannot inject HTML into the summary page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.findings import FigureCheck, Finding, Report
+from pipeline.render._shared import (
+    ARTIFACT_NAME,
+    dataset_names,
+    fmt_int,
+    fmt_number,
+    one_line,
+    plural,
+    truncate,
+)
+
+VALUE_LIMIT = 80
+MESSAGE_LIMIT = 300
+VERDICT_ICONS = {"concorde": "✅", "écart": "⚠️", "non vérifiable": "❔"}
+
+
+def md_text(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Plain text for a table cell: one line, truncated, HTML and ``|`` escaped."""
+    text = truncate(one_line(text), limit)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|")
+
+
+def md_code(text: str | None, limit: int = VALUE_LIMIT) -> str:
+    """A value in a code span that survives backticks and pipes; '' for None."""
+    if text is None:
+        return ""
+    if text == "":
+        return "*(vide)*"
+    text = truncate(one_line(text), limit)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
+
+
+def status_label(valid: bool) -> str:
+    return "✅ VALIDE" if valid else "❌ INVALIDE"
+
+
+def _status_table(report: Report) -> list[str]:
+    by_name = {d.name: d for d in report.datasets}
+    lines = [
+        "| Jeu de données | État | Lignes | Erreurs | Avertissements |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for name in dataset_names(report):
+        ds = by_name.get(name)
+        label = f"{md_text(ds.title)} ({md_code(name)})" if ds and ds.title else md_code(name)
+        rows = fmt_int(ds.total_rows) if ds and ds.rows else "—"
+        counts = report.counts(name)
+        lines.append(
+            f"| {label} | {status_label(report.dataset_valid(name))} | {rows} "
+            f"| {fmt_int(counts['error'])} | {fmt_int(counts['warning'])} |"
+        )
+    return lines
+
+
+FINDINGS_HEADER = [
+    "| Jeu de données | Fichier | Ligne | Champ | Message | Valeur |",
+    "|---|---|--:|---|---|---|",
+]
+
+
+def finding_row(f: Finding) -> str:
+    line = str(f.line) if f.line is not None else ""
+    return (
+        f"| {md_code(f.dataset)} | {md_code(f.file, 200)} | {line} | {md_code(f.field)} "
+        f"| {md_text(f.message)} | {md_code(f.value)} |"
+    )
+
+
+def _figure_value(x: float | None, unit: str) -> str:
+    return fmt_number(x) + (f" {md_text(unit)}" if x is not None and unit else "")
+
+
+def figure_row(c: FigureCheck) -> str:
+    icon = VERDICT_ICONS.get(c.verdict, "")
+    return (
+        f"| {md_text(c.label)} ({md_code(c.figure_id)}) | {_figure_value(c.published, c.unit)} "
+        f"| {_figure_value(c.recomputed, c.unit)} | {_figure_value(c.gap, c.unit)} "
+        f"| {icon} {c.verdict} | {md_text(c.method, 200)} |"
+    )
+
+
+def _figures(report: Report) -> list[str]:
+    if not report.figures:
+        return []
+    return [
+        "",
+        "### Chiffres clés publiés et recalculés",
+        "",
+        "| Chiffre | Publié | Recalculé | Écart | Verdict | Méthode |",
+        "|---|--:|--:|--:|---|---|",
+        *(figure_row(c) for c in report.figures),
+    ]
+
+
+def _pointer(report_url: str | None) -> list[str]:
+    if report_url:
+        text = f"Le rapport complet (JSON et HTML) : [{md_text(report_url)}]({report_url})."
+    else:
+        text = (
+            f"Le rapport complet (JSON et HTML, avec chaque valeur en cause) est joint au "
+            f"workflow : artefact `{ARTIFACT_NAME}`, en bas de la page de l'exécution."
+        )
+    return ["", "### Rapport complet", "", text]
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def render_markdown(
+    report: Report,
+    report_url: str | None = None,
+    max_bytes: int = 1_000_000,
+    *,
+    max_rows: int = 500,
+) -> str:
+    """The summary: overall status, a status table per dataset, errors then warnings (at
+    most ``max_rows`` each), the headline-figure verdicts, and where the full report is.
+    The result, encoded in UTF-8, is never longer than ``max_bytes``."""
+    errors, warnings = report.errors, report.warnings
+    head = [
+        f"## Validation des données : {status_label(report.valid)}",
+        "",
+        f"{plural(len(dataset_names(report)), 'jeu de données', 'jeux de données')}, "
+        f"{plural(len(errors), 'erreur', 'erreurs')}, "
+        f"{plural(len(warnings), 'avertissement', 'avertissements')}.",
+        "",
+        *_status_table(report),
+    ]
+    tail = _figures(report) + _pointer(report_url)
+    cut_note_size = 400  # room kept for the notes written below
+    budget = max_bytes - _size(head) - _size(tail) - cut_note_size
+    body: list[str] = []
+    for title, findings in (("Erreurs", errors), ("Avertissements", warnings)):
+        if not findings:
+            continue
+        section = ["", f"### {title} ({fmt_int(len(findings))})", "", *FINDINGS_HEADER]
+        budget -= _size(section)
+        shown = 0
+        for f in findings[:max_rows]:
+            row = finding_row(f)
+            if budget < _size([row]):
+                break
+            section.append(row)
+            budget -= _size([row])
+            shown += 1
+        if shown == 0:
+            del section[-len(FINDINGS_HEADER) :]
+        if shown < len(findings):
+            reason = (
+                "" if shown == min(max_rows, len(findings)) else " (limite de taille de GitHub)"
+            )
+            section += [
+                "",
+                f"> Liste tronquée{reason} : {fmt_int(shown)} sur {fmt_int(len(findings))} "
+                "affichés ici ; le rapport complet les contient tous.",
+            ]
+        body += section
+    if not errors and not warnings:
+        body += ["", "Aucune erreur ni aucun avertissement."]
+    text = "\n".join(head + body + tail) + "\n"
+    encoded = text.encode("utf-8")
+    if len(encoded) > max_bytes:  # only with absurdly small limits or huge dataset lists
+        note = "\n\n> Résumé tronqué (limite de taille).\n"
+        keep = max(0, max_bytes - len(note.encode("utf-8")))
+        text = encoded[:keep].decode("utf-8", errors="ignore") + note
+        text = text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+    return text

@@ -1,0 +1,307 @@
+"""Row-by-row package diff, versioning and changelog, on small hand-made packages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.diff import (
+    FieldChange,
+    RowChange,
+    bump,
+    changelog_entry,
+    diff_package,
+    raw_file_date,
+    render_diff_markdown,
+    render_diff_text,
+)
+from pipeline.errors import ConfigError
+
+FIELDS = [
+    {"name": "id", "type": "string", "constraints": {"required": True, "unique": True}},
+    {"name": "commune", "type": "string"},
+    {"name": "population", "type": "integer", "constraints": {"maximum": 3500}},
+]
+ROWS = [
+    {"id": "01036", "commune": "Bâgé-Dommartin", "population": "3120"},
+    {"id": "2A004", "commune": "Ajaccio", "population": "3400"},
+    {"id": "97101", "commune": "Les Abymes", "population": "1200"},
+]
+
+
+def write_package(
+    folder: Path,
+    rows: list[dict[str, str]],
+    fields: list[dict] | None = None,
+    primary_key: list[str] | None = None,
+    version: str = "1.2.3",
+) -> Path:
+    fields = FIELDS if fields is None else fields
+    folder.mkdir(parents=True)
+    names = [f["name"] for f in fields]
+    lines = [",".join(names)] + [",".join(row[n] for n in names) for row in rows]
+    (folder / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "communes.json").write_text(json.dumps(rows), encoding="utf-8")
+    schema = {"fields": fields, "primaryKey": primary_key or ["id"]}
+    package = {
+        "name": "villages-d-avenir",
+        "version": version,
+        "resources": [
+            {"name": "communes", "path": "communes.csv", "format": "csv", "schema": schema},
+            {"name": "communes-json", "path": "communes.json", "format": "json"},
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    return folder
+
+
+def with_cell(row_index: int, field: str, value: str) -> list[dict[str, str]]:
+    rows = [dict(r) for r in ROWS]
+    rows[row_index][field] = value
+    return rows
+
+
+def test_one_cell_change_is_one_changed_row_and_a_patch(tmp_path: Path) -> None:
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", with_cell(1, "population", "3390"))
+    diff = diff_package(old, new)
+    [resource] = diff.resources
+    assert resource.changed == [
+        RowChange({"id": "2A004"}, [FieldChange("population", "3400", "3390")])
+    ]
+    assert (resource.added, resource.removed, resource.schema_changes) == ([], [], [])
+    assert (resource.old_rows, resource.new_rows) == (3, 3)
+    assert diff.level == "patch"
+    assert bump("1.2.3", diff) == "1.2.4"
+    assert diff.next_version == "1.2.4"
+    assert render_diff_text([diff]) == (
+        "villages-d-avenir : version 1.2.3 → 1.2.4 (correctif) — 0 ligne ajoutée, "
+        "0 ligne supprimée, 1 ligne modifiée\n"
+        "  ~ communes.csv : id=2A004 : population « 3400 » → « 3390 »\n"
+    )
+    assert changelog_entry(
+        "2024-01-12", "1.2.4", diff, ["data/raw/anct_villages_avenir_communes_20240112.csv"]
+    ) == (
+        "## 1.2.4 — 2024-01-12\n\n"
+        "- Correction de valeurs : 0 ligne ajoutée, 0 ligne supprimée, 1 ligne modifiée.\n"
+        "- Fichiers bruts : `data/raw/anct_villages_avenir_communes_20240112.csv`.\n"
+    )
+
+
+def test_added_row_is_minor(tmp_path: Path) -> None:
+    extra = {"id": "01004", "commune": "Ambérieu-en-Bugey", "population": "3000"}
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", [*ROWS, extra])
+    diff = diff_package(old, new)
+    assert diff.resources[0].added == [extra]
+    assert (diff.rows_added, diff.rows_removed, diff.rows_changed) == (1, 0, 0)
+    assert diff.level == "minor"
+    assert bump("1.2.3", diff) == "1.3.0"
+
+
+def test_removed_row_is_minor(tmp_path: Path) -> None:
+    diff = diff_package(
+        write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS[:2])
+    )
+    assert diff.resources[0].removed == [ROWS[2]]
+    assert bump("1.2.3", diff) == "1.3.0"
+
+
+def test_removed_column_is_major(tmp_path: Path) -> None:
+    fields = FIELDS[:2]
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", ROWS, fields=fields)
+    diff = diff_package(old, new)
+    [change] = diff.all_schema_changes
+    assert (change.kind, change.field, change.compatible) == ("field-removed", "population", False)
+    assert change.message == "Champ `population` supprimé."
+    assert diff.rows_changed == 0  # values of the remaining fields did not change
+    assert diff.level == "major"
+    assert bump("1.2.3", diff) == "2.0.0"
+    assert changelog_entry("2024-01-12", "2.0.0", diff, []) == (
+        "## 2.0.0 — 2024-01-12\n\n"
+        "- Évolution majeure : 0 ligne ajoutée, 0 ligne supprimée, 0 ligne modifiée.\n"
+        "- Schéma (incompatible) : Champ `population` supprimé.\n"
+    )
+
+
+def test_no_change_keeps_the_version(tmp_path: Path) -> None:
+    diff = diff_package(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
+    assert diff.level == "none"
+    assert bump("1.2.3", diff) == "1.2.3"
+
+
+def test_first_build_keeps_the_declared_version(tmp_path: Path) -> None:
+    diff = diff_package(None, write_package(tmp_path / "new", ROWS, version="1.0.0"))
+    assert diff.is_new and diff.level == "initial" and diff.rows_added == 3
+    assert diff.next_version == "1.0.0"
+    assert changelog_entry("2024-01-12", "1.0.0", diff, ["data/raw/v.csv"]) == (
+        "## 1.0.0 — 2024-01-12\n\n- Première publication : 3 lignes.\n"
+        "- Fichiers bruts : `data/raw/v.csv`.\n"
+    )
+    missing = diff_package(tmp_path / "absent", write_package(tmp_path / "n2", ROWS))
+    assert missing.level == "initial"
+
+
+def test_removed_package_is_major(tmp_path: Path) -> None:
+    diff = diff_package(write_package(tmp_path / "old", ROWS), tmp_path / "gone")
+    assert diff.rows_removed == 3
+    assert [c.kind for c in diff.all_schema_changes] == ["resource-removed"]
+    assert bump("1.2.3", diff) == "2.0.0"
+
+
+@pytest.mark.parametrize(
+    ("new_field", "kind", "level"),
+    [
+        ({"name": "epci", "type": "string"}, "field-added", "minor"),
+        (
+            {"name": "epci", "type": "string", "constraints": {"required": True}},
+            "field-added",
+            "major",
+        ),
+    ],
+)
+def test_added_field(tmp_path: Path, new_field: dict, kind: str, level: str) -> None:
+    rows = [{**r, "epci": "200071751"} for r in ROWS]
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", rows, fields=[*FIELDS, new_field])
+    diff = diff_package(old, new)
+    assert [c.kind for c in diff.all_schema_changes] == [kind]
+    assert diff.level == level
+    assert diff.rows_changed == 0
+
+
+@pytest.mark.parametrize(
+    ("population", "level", "message"),
+    [
+        (
+            {"name": "population", "type": "number", "constraints": {"maximum": 3500}},
+            "major",
+            "Champ `population` : type « integer » devenu « number ».",
+        ),
+        (
+            {"name": "population", "type": "integer", "constraints": {"maximum": 5000}},
+            "major",
+            "Champ `population` : contrainte maximum assouplie (3500 → 5000).",
+        ),
+        (
+            {"name": "population", "type": "integer", "constraints": {"maximum": 3499}},
+            "minor",
+            "Champ `population` : contrainte maximum renforcée (3500 → 3499).",
+        ),
+        (
+            {
+                "name": "population",
+                "type": "integer",
+                "constraints": {"maximum": 3500, "minimum": 0},
+            },
+            "minor",
+            "Champ `population` : contrainte minimum renforcée (None → 0).",
+        ),
+    ],
+)
+def test_type_and_constraint_changes(
+    tmp_path: Path, population: dict, level: str, message: str
+) -> None:
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", ROWS, fields=[*FIELDS[:2], population])
+    diff = diff_package(old, new)
+    assert [c.message for c in diff.all_schema_changes] == [message]
+    assert diff.level == level
+
+
+def test_renamed_primary_key_is_major(tmp_path: Path) -> None:
+    fields = [{**FIELDS[0], "name": "insee_com"}, *FIELDS[1:]]
+    rows = [{"insee_com": r["id"], **{k: v for k, v in r.items() if k != "id"}} for r in ROWS]
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", rows, fields=fields, primary_key=["insee_com"])
+    diff = diff_package(old, new)
+    kinds = sorted(c.kind for c in diff.all_schema_changes)
+    assert kinds == ["field-added", "field-removed", "primary-key-changed"]
+    assert diff.level == "major"
+    assert diff.rows_changed == 0
+
+
+def test_rows_match_on_the_key_whatever_their_order(tmp_path: Path) -> None:
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", list(reversed(ROWS)))
+    assert diff_package(old, new).level == "none"
+
+
+def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", with_cell(0, "commune", "Bâgé | Dommartin"))
+    assert render_diff_markdown([diff_package(old, new)]) == (
+        "## Changements des données publiées\n\n"
+        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées | Schéma |\n"
+        "|---|---|--:|--:|--:|---|\n"
+        "| `villages-d-avenir` | version 1.2.3 → 1.2.4 (correctif) | 0 | 0 | 1 | inchangé |\n\n"
+        "### `villages-d-avenir`\n\n"
+        "`communes.csv` :\n\n"
+        "| Ligne | Clé | Champ | Avant | Après |\n"
+        "|---|---|---|---|---|\n"
+        "| modifiée | `id=01036` | `commune` | `Bâgé-Dommartin` | `Bâgé \\| Dommartin` |\n"
+    )
+    many = [{"id": f"{i:05}", "commune": f"C{i}", "population": "1"} for i in range(120)]
+    big = diff_package(None, write_package(tmp_path / "big", many))
+    text = render_diff_markdown([big], max_rows=50)
+    assert text.count("| ajoutée |") == 50
+    assert text.endswith("> 70 autres changements non affichés.\n")
+
+
+def test_to_dict_is_json_ready(tmp_path: Path) -> None:
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", with_cell(1, "population", "3390"))
+    data = json.loads(json.dumps(diff_package(old, new).to_dict(), ensure_ascii=False))
+    assert data["level"] == "patch" and data["next_version"] == "1.2.4"
+    assert data["resources"][0]["changed"] == [
+        {"key": {"id": "2A004"}, "changes": [{"field": "population", "old": "3400", "new": "3390"}]}
+    ]
+
+
+def test_bump_rejects_a_non_semantic_version(tmp_path: Path) -> None:
+    diff = diff_package(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
+    with pytest.raises(ConfigError, match="Version « v1 » invalide"):
+        bump("v1", diff)
+    assert bump("2.1", diff) == "2.1.0"
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def test_raw_file_date_is_the_last_commit_touching_the_file(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "data" / "raw").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "data/raw/a.csv").write_text("x\n1\n", encoding="utf-8")
+    (repo / "data/raw/b.csv").write_text("x\n1\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "first", date="2024-01-12T10:00:00+01:00")
+    (repo / "data/raw/b.csv").write_text("x\n2\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "second", date="2024-08-01T23:30:00+02:00")
+    assert raw_file_date(repo, "data/raw/a.csv") == "2024-01-12"
+    assert raw_file_date(repo, "data/raw/b.csv") == "2024-08-01"
+    (repo / "data/raw/new.csv").write_text("x\n", encoding="utf-8")
+    assert raw_file_date(repo, "data/raw/new.csv") is None  # untracked
+
+
+def test_raw_file_date_outside_git_is_none(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n", encoding="utf-8")
+    env_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
+    os.environ["GIT_CEILING_DIRECTORIES"] = str(tmp_path.parent)
+    try:
+        assert raw_file_date(tmp_path, "a.csv") is None
+    finally:
+        if env_ceiling is None:
+            del os.environ["GIT_CEILING_DIRECTORIES"]
+        else:
+            os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
