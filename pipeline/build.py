@@ -68,6 +68,7 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
 
         extra.append(figures_readme_section(v.report.figures))
     published = v.workspace.repo.published / ds.name
+    files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     version, changelog = version_and_changelog(v.workspace.repo, ds, published, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from pathlib import Path
 
 from pipeline.catalog import Dataset
@@ -68,9 +69,12 @@ def version_and_changelog(
     current = {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()}
     if data_files(current) == data_files(files):
         return old_version, old_changelog
-    from pipeline.diff import bump, changelog_entry, diff_files
+    from pipeline.diff import bump, changelog_entry, diff_package
 
-    change = diff_files(published, files)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in files.items():
+            (Path(tmp) / name).write_bytes(data)
+        change = diff_package(published, Path(tmp))
     version = bump(old_version, change)
     entry = changelog_entry(raw_files_date(repo, ds), version, change, ds.raw_files)
     head, _, rest = old_changelog.partition("\n")

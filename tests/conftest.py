@@ -15,7 +15,9 @@ from tests.udata.fixtures import fault_proxy, udata_server  # noqa: F401
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def copy_repo(dest: Path, *, published: bool = True, datasets: tuple[str, ...] | None = None) -> Path:
+def copy_repo(
+    dest: Path, *, published: bool = True, datasets: tuple[str, ...] | None = None
+) -> Path:
     """A copy of the repository's data and schemas (all datasets, or the named ones plus the
     reference)."""
     for sub in ("data/raw", "data/reference"):
@@ -51,15 +53,39 @@ MINI_SCHEMA = {
     "missingValues": [""],
     "fields": [
         {"name": "id", "type": "integer", "example": 1, "constraints": {"required": True}},
-        {"name": "insee_com", "type": "string", "example": "01036",
-         "constraints": {"required": True, "pattern": "^([013-9]\\d|2[AB1-9])\\d{3}$"}},
-        {"name": "lib_com", "type": "string", "example": "Valromey-sur-Séran", "constraints": {"required": True}},
+        {
+            "name": "insee_com",
+            "type": "string",
+            "example": "01036",
+            "constraints": {"required": True, "pattern": "^([013-9]\\d|2[AB1-9])\\d{3}$"},
+        },
+        {
+            "name": "lib_com",
+            "type": "string",
+            "example": "Valromey-sur-Séran",
+            "constraints": {"required": True},
+        },
         {"name": "montant", "type": "number", "example": 19.5, "constraints": {"required": False}},
-        {"name": "taux", "type": "integer", "example": 50, "constraints": {"minimum": 0, "maximum": 100}},
-        {"name": "date", "type": "date", "example": "2023-12-31", "constraints": {"required": False}},
+        {
+            "name": "taux",
+            "type": "integer",
+            "example": 50,
+            "constraints": {"minimum": 0, "maximum": 100},
+        },
+        {
+            "name": "date",
+            "type": "date",
+            "example": "2023-12-31",
+            "constraints": {"required": False},
+        },
     ],
     "primaryKey": ["id"],
-    "foreignKeys": [{"fields": "insee_com", "reference": {"resource": "cog2023-communes", "fields": "code_insee"}}],
+    "foreignKeys": [
+        {
+            "fields": "insee_com",
+            "reference": {"resource": "cog2023-communes", "fields": "code_insee"},
+        }
+    ],
 }
 
 MINI_OK = (
@@ -83,7 +109,9 @@ def mini(tmp_path: Path):
     folder.mkdir()
     (folder / "mini.schema.json").write_text(json.dumps(MINI_SCHEMA), encoding="utf-8")
 
-    def write(text: str, encoding: str = "utf-8", raw_bytes: bytes | None = None, **dialect) -> Path:
+    def write(
+        text: str, encoding: str = "utf-8", raw_bytes: bytes | None = None, **dialect
+    ) -> Path:
         meta = {
             "name": "mini",
             "title": "Jeu de test",
@@ -94,7 +122,10 @@ def mini(tmp_path: Path):
                 {
                     "name": "mini",
                     "schema": "mini.schema.json",
-                    "source": {"path": "data/raw/mini.csv", "dialect": {"encoding": encoding, **dialect}},
+                    "source": {
+                        "path": "data/raw/mini.csv",
+                        "dialect": {"encoding": encoding, **dialect},
+                    },
                 }
             ],
         }
@@ -116,4 +147,8 @@ def findings(root: Path, *datasets: str) -> tuple[int, list[dict]]:
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

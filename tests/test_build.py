@@ -9,8 +9,8 @@ import shutil
 import pytest
 from frictionless import Package
 
-from tests.conftest import ROOT, MINI_OK, copy_repo, run, tree_bytes
 from pipeline import build as build_module
+from tests.conftest import MINI_OK, ROOT, copy_repo, run, tree_bytes
 
 DATASETS = ("chiffres-cles-2023", "villages-d-avenir", "france-services")
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT, MINI_OK, copy_repo, findings, run, tree_bytes
+from tests.conftest import MINI_OK, ROOT, copy_repo, findings, run, tree_bytes
 
 
 def test_help_lists_commands():
@@ -17,7 +17,9 @@ def test_help_lists_commands():
 
 
 def test_python_dash_m_works():
-    out = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.startswith("pipeline, version")
 
 
@@ -25,11 +27,20 @@ def test_validate_repository_exits_0_with_real_warnings():
     code, items = findings(ROOT)
     assert code == 0
     assert all(f["severity"] == "warning" for f in items)
-    va = [f for f in items if f["dataset"] == "villages-d-avenir" and f["field"] == "cog_population"]
+    va = [
+        f for f in items if f["dataset"] == "villages-d-avenir" and f["field"] == "cog_population"
+    ]
     communes = sorted(f["message"].split(" (")[0].removeprefix("La commune ") for f in va)
     assert communes == [
-        "Castelmaurou", "Fontvieille", "Gouffern en Auge", "Le Mené", "Le Val",
-        "Monein", "Pierrevert", "Plan-d'Orgon", "Suippes",
+        "Castelmaurou",
+        "Fontvieille",
+        "Gouffern en Auge",
+        "Le Mené",
+        "Le Val",
+        "Monein",
+        "Pierrevert",
+        "Plan-d'Orgon",
+        "Suippes",
     ]
     assert {f["line"] for f in va} == {103, 354, 359, 576, 861, 1440, 1725, 1790, 2140}
     # the mobile bus based in Rouen (76) that serves the Eure (27)
@@ -41,7 +52,16 @@ def test_validate_json_shape_and_streams():
     data = json.loads(result.stdout)
     assert set(data) >= {"valid", "errors", "warnings", "findings"}
     assert data["valid"] is True and data["errors"] == 0 and data["warnings"] == 9
-    assert set(data["findings"][0]) >= {"dataset", "severity", "code", "file", "line", "column", "field", "message"}
+    assert set(data["findings"][0]) >= {
+        "dataset",
+        "severity",
+        "code",
+        "file",
+        "line",
+        "column",
+        "field",
+        "message",
+    }
 
 
 def test_text_report_is_french_on_stderr(mini):
@@ -69,7 +89,11 @@ def test_broken_schema_is_configuration_error(repo):
 
 def test_misspelt_expectation_is_configuration_error(repo):
     path = repo / "schemas/villages-d-avenir/villages-d-avenir.expectations.json"
-    path.write_text(path.read_text().replace("expect_column_values_to_be_between", "expect_column_values_to_be_betwen"))
+    path.write_text(
+        path.read_text().replace(
+            "expect_column_values_to_be_between", "expect_column_values_to_be_betwen"
+        )
+    )
     result = run(repo, "validate", "villages-d-avenir")
     assert result.exit_code == 2
     assert "expect_column_values_to_be_betwen" in result.stderr

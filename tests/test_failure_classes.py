@@ -39,7 +39,9 @@ def test_decimal_comma_without_declaration(mini):
     root = mini(MINI_OK.replace("19.5", '"19,5"'))
     code, items = findings(root, "mini")
     assert code == 1
-    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [("type-error", 2, "montant", "19,5")]
+    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [
+        ("type-error", 2, "montant", "19,5")
+    ]
 
 
 def test_decimal_comma_and_thousands_separators_once_declared(mini):
@@ -84,7 +86,10 @@ def test_extra_cell(mini):
 
 
 def test_missing_column(mini):
-    lines = [",".join(c for i, c in enumerate(line.split(",")) if i != 4) for line in MINI_OK.splitlines()]
+    lines = [
+        ",".join(c for i, c in enumerate(line.split(",")) if i != 4)
+        for line in MINI_OK.splitlines()
+    ]
     root = mini("\n".join(lines) + "\n")
     code, items = findings(root, "mini")
     assert code == 1
@@ -95,7 +100,9 @@ def test_duplicated_id(mini):
     root = mini(MINI_OK.replace("3,01063", "2,01063"))
     code, items = findings(root, "mini")
     assert code == 1
-    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [("primary-key-error", 4, "id", "2")]
+    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [
+        ("primary-key-error", 4, "id", "2")
+    ]
     assert "ligne 3" in items[0]["message"]
 
 
@@ -113,7 +120,9 @@ def test_value_out_of_range(mini):
     root = mini(MINI_OK.replace(",50,", ",150,"))
     code, items = findings(root, "mini")
     assert code == 1
-    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [("constraint-error", 2, "taux", "150")]
+    assert [(f["code"], f["line"], f["field"], f["value"]) for f in items] == [
+        ("constraint-error", 2, "taux", "150")
+    ]
     assert "maximum 100" in items[0]["message"]
 
 
