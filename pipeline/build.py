@@ -4,6 +4,7 @@ leaves the previous package untouched."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -119,13 +120,29 @@ def write_package(published: Path, name: str, files: dict[str, bytes]) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         path.chmod(0o644)
-    old = published / f".old-{name}"
     if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old.exists():
-        shutil.rmtree(old)
+        _exchange(tmp, target)  # tmp now holds the previous package
+        shutil.rmtree(tmp)
+    else:
+        os.replace(tmp, target)
     return True
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE), so that no
+    interruption can leave the package missing; elsewhere, two renames that ``_recover``
+    completes or undoes on the next build."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, rename_exchange = -100, 2
+        if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+    except (AttributeError, OSError):
+        pass
+    old = b.parent / f".old-{b.name}"
+    os.replace(b, old)
+    os.replace(a, b)
+    os.replace(old, a)
 
 
 def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import os
 import shutil
 
 import pytest
@@ -45,7 +46,7 @@ def test_published_csv_is_normalised():
     header = data.split(b"\n", 1)[0].decode()
     schema = json.loads((ROOT / "schemas/france-services/france-services.schema.json").read_text())
     assert header.split(",") == [f["name"] for f in schema["fields"]]
-    ids = [int(line.split(",", 1)[0]) for line in data.decode().splitlines()[1:]]
+    ids = [int(row[0]) for row in list(csv.reader(io.StringIO(data.decode())))[1:]]
     assert ids == sorted(ids)
 
 
@@ -55,19 +56,15 @@ def test_interrupted_build_leaves_previous_package(mini, monkeypatch):
     before = tree_bytes(root / "data/published")
     mini(MINI_OK.replace("19.5", "20.5"))
 
-    real_replace = os.replace
+    def crash(a, b):
+        raise KeyboardInterrupt  # killed after writing aside, before swapping in
 
-    def crash(src, dst):
-        if str(src).endswith(".tmp-mini"):
-            raise KeyboardInterrupt  # killed between writing aside and swapping in
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(build_module.os, "replace", crash)
+    monkeypatch.setattr(build_module, "_exchange", crash)
     with pytest.raises(KeyboardInterrupt):
         build_module.build(build_module.Repo(root), ["mini"])
     published = root / "data/published"
     assert {k: v for k, v in tree_bytes(published).items() if not k.startswith(".")} == before
-    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    monkeypatch.undo()
     assert run(root, "build", "mini").exit_code == 0
     assert not [p for p in published.iterdir() if p.name.startswith(".")]
     assert b"20.5" in (published / "mini/mini.csv").read_bytes()
@@ -81,3 +78,13 @@ def test_swap_interrupted_after_moving_old_aside_is_recovered(mini):
     shutil.move(published / "mini", published / ".old-mini")  # crash between the two renames
     build_module._recover(published, "mini")
     assert tree_bytes(published / "mini") == before
+
+
+def test_exchange_swaps_directories(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "new").write_text("new")
+    (b / "old").write_text("old")
+    build_module._exchange(a, b)
+    assert (b / "new").read_text() == "new" and (a / "old").read_text() == "old"
