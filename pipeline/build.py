@@ -151,6 +151,16 @@ def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str
     return [f"data/published/{name}/{n}" for n in stale]
 
 
+def render_all(
+    repo: Repo, names: list[str] | None = None
+) -> tuple[Validation, dict[str, dict[str, bytes]]]:
+    """Validate, then render every named package in memory (nothing written)."""
+    v = validate(repo, names)
+    if not v.report.valid:
+        raise InvalidData(v.report)
+    return v, {ds.name: render_package(v, ds) for ds in v.datasets if ds.kind == "package"}
+
+
 def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
     """Validate, then write (or, with ``check``, compare) every named package."""
     v = validate(repo, names)

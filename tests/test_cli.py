@@ -135,3 +135,21 @@ def test_publish_without_target_builds_locally(tmp_path):
     result = run(root, "publish")
     assert result.exit_code == 0, result.stderr
     assert (root / "data/published/chiffres-cles-2023/datapackage.json").is_file()
+
+
+def test_diff_one_cell_then_build_bumps_patch_and_changelog(repo):
+    raw = repo / "data/raw/chiffres-cles-2023.csv"
+    raw.write_text(raw.read_text(encoding="utf-8").replace(",183,", ",184,"), encoding="utf-8")
+    result = run(repo, "diff", "--format", "json", "chiffres-cles-2023")
+    assert result.exit_code == 0, result.stderr
+    (diff,) = json.loads(result.stdout)
+    assert (diff["rows_added"], diff["rows_removed"], diff["rows_changed"]) == (0, 0, 1)
+    text = run(repo, "diff", "chiffres-cles-2023").stderr
+    assert "valeur « 183 » → « 184 »" in text and "1.0.0 → 1.0.1" in text
+    assert run(repo, "build", "chiffres-cles-2023").exit_code == 0
+    package = json.loads((repo / "data/published/chiffres-cles-2023/datapackage.json").read_text())
+    assert package["version"] == "1.0.1"
+    changelog = (repo / "data/published/chiffres-cles-2023/CHANGELOG.md").read_text()
+    assert changelog.index("## 1.0.1") < changelog.index("## 1.0.0")
+    assert "1 ligne modifiée" in changelog
+    assert run(repo, "build", "--check").exit_code == 0
