@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from headless_chromium import render
+from tests.headless_chromium import render
 
 from pipeline.findings import DatasetResult, FigureCheck, Finding, Report
 from pipeline.render.html import render_html
