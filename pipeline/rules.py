@@ -194,7 +194,7 @@ def grouping_in_reference(ws: Workspace, table: LoadedTable, spec: dict) -> list
     values = table.text[field_name].to_numpy()
     kinds = table.text[kind_f].to_numpy()
     out = []
-    for row, (value, kind) in enumerate(zip(values, kinds)):
+    for row, (value, kind) in enumerate(zip(values, kinds, strict=True)):
         if value == "":
             continue
         if kind not in allowed:
