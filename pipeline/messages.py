@@ -100,3 +100,12 @@ def shorten(value: object, limit: int = 80) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r", " ").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+MESSAGES.update(
+    {
+        "grouping-not-found": "Le groupement « {value} » ({field}, de nature {kind}) est "
+        "introuvable dans {target}. Vérifiez le SIREN ou sa nature.",
+        "grouping-unknown-kind": "Nature de groupement « {kind} » sans table de référence "
+        "déclarée pour « {value} ». Déclarez-la dans dataset.json.",
+    }
+)

@@ -17,6 +17,7 @@ TARGET_FR = {
     "cog2023-epci": "les EPCI du COG 2023",
     "cog2023-departements": "les départements du COG 2023",
     "cog2023-regions": "les régions du COG 2023",
+    "cog2023-epci-membres": "les EPCI et EPT du COG 2023",
 }
 
 # Bounding boxes (lat_min, lat_max, lon_min, lon_max): metropolitan France with Corsica, and
@@ -180,7 +181,44 @@ def coordinates_in_france(ws: Workspace, table: LoadedTable, spec: dict) -> list
     return out
 
 
+def grouping_in_reference(ws: Workspace, table: LoadedTable, spec: dict) -> list[Finding]:
+    """A code whose reference table depends on another column, e.g. an EPCI SIREN looked up in
+    the EPCI list but an EPT SIREN in the EPCI/EPT membership table."""
+    field_name, kind_f = spec["field"], spec["type"]
+    refs = spec["references"]
+    ctx = table.context()
+    sev = spec.get("severity", "error")
+    allowed = {
+        kind: reference_values(ws, ref["resource"], [ref["field"]]) for kind, ref in refs.items()
+    }
+    values = table.text[field_name].to_numpy()
+    kinds = table.text[kind_f].to_numpy()
+    out = []
+    for row, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+        if value == "":
+            continue
+        if kind not in allowed:
+            out.append(
+                ctx.finding("grouping-unknown-kind", row, field_name, value, severity=sev, kind=kind)
+            )
+        elif value not in allowed[kind]:
+            target = refs[kind]["resource"]
+            out.append(
+                ctx.finding(
+                    "grouping-not-found",
+                    row,
+                    field_name,
+                    value,
+                    severity=sev,
+                    kind=kind,
+                    target=TARGET_FR.get(target, f"« {target} »"),
+                )
+            )
+    return out
+
+
 RULES = {
+    "grouping-in-reference": grouping_in_reference,
     "commune-name": commune_name,
     "commune-geography": commune_geography,
     "coordinates-in-france": coordinates_in_france,

@@ -1,0 +1,140 @@
+"""Commune-level coverage by ANCT programmes. The programmes are declared in the dataset's
+``dataset.json`` under ``programmes`` (never in code): each names a resource and the field
+holding an INSEE commune code, and optionally row conditions (``where``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.catalog import Dataset, ResourceDecl
+from pipeline.errors import ConfigError
+
+
+def _text(ws, resource: str) -> pd.DataFrame:
+    table = ws.table(resource)
+    if table.text is None:
+        raise ConfigError(f"La ressource « {resource} » est illisible : couverture incalculable.")
+    return table.text
+
+
+def where(frame: pd.DataFrame, conditions: list[dict]) -> pd.Series:
+    """Rows meeting every condition ``{"field", "op", "value"}``; ``op`` is one of ==, !=, <,
+    <=, >, >=, in. Values are compared as text (ISO dates compare correctly)."""
+    mask = pd.Series(True, index=frame.index)
+    for cond in conditions:
+        col = frame[cond["field"]].astype(str)
+        op, value = cond.get("op", "=="), cond["value"]
+        if op == "in":
+            mask &= col.isin([str(v) for v in value])
+        elif op in ("==", "!=", "<", "<=", ">", ">="):
+            filled = col != ""
+            mask &= (
+                filled
+                & {
+                    "==": col == str(value),
+                    "!=": col != str(value),
+                    "<": col < str(value),
+                    "<=": col <= str(value),
+                    ">": col > str(value),
+                    ">=": col >= str(value),
+                }[op]
+            )
+        else:
+            raise ConfigError(f"Opérateur de condition inconnu : « {op} ».")
+    return mask
+
+
+def programmes(dataset: Dataset) -> list[dict]:
+    progs = dataset.meta.get("programmes")
+    if not progs:
+        raise ConfigError(f"{dataset.folder / 'dataset.json'} : « programmes » manquant.")
+    return progs
+
+
+def _current_code(communes: pd.DataFrame) -> pd.Series:
+    """Map every COG code (commune déléguée, associée, arrondissement) to its current commune."""
+    parent = communes["commune_parente"].where(communes["commune_parente"] != "")
+    chef = communes["chef_lieu"].where(communes["chef_lieu"] != "")
+    target = parent.fillna(chef).fillna(communes["code_insee"])
+    actual = communes["type"] == "commune-actuelle"
+    target = target.where(~actual, communes["code_insee"])
+    return pd.Series(target.to_numpy(), index=communes["code_insee"].to_numpy())
+
+
+def coverage_table(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.DataFrame:
+    communes = _text(ws, spec.get("communes", "cog2023-communes"))
+    keep = where(communes, spec.get("where", []))
+    base = communes[keep]
+    to_current = _current_code(communes.drop_duplicates("code_insee"))
+    out = pd.DataFrame(
+        {
+            "code_insee": base["code_insee"].to_numpy(),
+            "nom": base["nom"].to_numpy(),
+            "departement": base["departement"].to_numpy(),
+            "region": base["region"].to_numpy(),
+            "population": base["population"].to_numpy(),
+        }
+    )
+    count = pd.Series(0, index=out.index)
+    for prog in programmes(dataset):
+        frame = _text(ws, prog["resource"])
+        frame = frame[where(frame, prog.get("where", []))]
+        codes = set(frame[prog.get("field", "insee_com")].map(to_current).dropna())
+        covered = out["code_insee"].isin(codes)
+        out[prog["column"]] = covered.map({True: "true", False: "false"})
+        count += covered.astype(int)
+    out["nb_programmes"] = count.astype(str)
+    return out.sort_values("code_insee").reset_index(drop=True)
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.2f}" if whole else ""
+
+
+def summarise(cov: pd.DataFrame, columns: list[str]) -> dict[str, str]:
+    pop = pd.to_numeric(cov["population"], errors="coerce").fillna(0)
+    covered = pd.to_numeric(cov["nb_programmes"]).gt(0)
+    row = {
+        "communes": str(len(cov)),
+        "communes_couvertes": str(int(covered.sum())),
+        "part_communes": _share(covered.sum(), len(cov)),
+        "population": str(int(pop.sum())),
+        "population_couverte": str(int(pop[covered].sum())),
+        "part_population": _share(pop[covered].sum(), pop.sum()),
+    }
+    for col in columns:
+        row[f"communes_{col}"] = str(int((cov[col] == "true").sum()))
+    return row
+
+
+def coverage_summary(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.DataFrame:
+    """Share of communes and inhabitants covered by at least one programme: France (metro and
+    DROM) then each région."""
+    cov = _text(ws, spec["coverage"])
+    regions = _text(ws, spec.get("regions", "cog2023-regions")).set_index("code")["nom"]
+    columns = [p["column"] for p in programmes(dataset)]
+    rows = [
+        {
+            "niveau": "france",
+            "code": "",
+            "nom": "France (métropole et DROM)",
+            **summarise(cov, columns),
+        }
+    ]
+    for code, group in cov.groupby("region", sort=True):
+        rows.append(
+            {
+                "niveau": "region",
+                "code": code,
+                "nom": regions.get(code, ""),
+                **summarise(group, columns),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for name in res.field_names:
+        if name not in frame.columns:
+            frame[name] = ""
+    return frame[res.field_names].astype(str)
+
+
+KINDS = {"coverage": coverage_table, "coverage-summary": coverage_summary}
