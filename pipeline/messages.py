@@ -101,6 +101,7 @@ def shorten(value: object, limit: int = 80) -> str:
     text = text.replace("\r", " ").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
+
 MESSAGES.update(
     {
         "grouping-not-found": "Le groupement « {value} » ({field}, de nature {kind}) est "

@@ -199,7 +199,9 @@ def grouping_in_reference(ws: Workspace, table: LoadedTable, spec: dict) -> list
             continue
         if kind not in allowed:
             out.append(
-                ctx.finding("grouping-unknown-kind", row, field_name, value, severity=sev, kind=kind)
+                ctx.finding(
+                    "grouping-unknown-kind", row, field_name, value, severity=sev, kind=kind
+                )
             )
         elif value not in allowed[kind]:
             target = refs[kind]["resource"]

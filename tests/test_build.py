@@ -23,8 +23,8 @@ def test_committed_published_is_exactly_what_build_produces(tmp_path):
 
 
 def test_build_is_deterministic(tmp_path):
-    one = copy_repo(tmp_path / "one", published=False, datasets=("chiffres-cles-2023",))
-    two = copy_repo(tmp_path / "two", published=False, datasets=("chiffres-cles-2023",))
+    one = copy_repo(tmp_path / "one", published=False)
+    two = copy_repo(tmp_path / "two", published=False)
     assert run(one, "build", "chiffres-cles-2023").exit_code == 0
     assert run(two, "build", "chiffres-cles-2023").exit_code == 0
     first = tree_bytes(one / "data/published")

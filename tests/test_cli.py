@@ -131,25 +131,35 @@ def test_build_refuses_invalid_data_and_writes_nothing(repo):
 
 
 def test_publish_without_target_builds_locally(tmp_path):
-    root = copy_repo(tmp_path / "r", published=False, datasets=("chiffres-cles-2023",))
-    result = run(root, "publish")
+    root = copy_repo(tmp_path / "r", published=False)
+    result = run(root, "publish", "chiffres-cles-2023")
     assert result.exit_code == 0, result.stderr
     assert (root / "data/published/chiffres-cles-2023/datapackage.json").is_file()
 
 
 def test_diff_one_cell_then_build_bumps_patch_and_changelog(repo):
     raw = repo / "data/raw/chiffres-cles-2023.csv"
-    raw.write_text(raw.read_text(encoding="utf-8").replace(",183,", ",184,"), encoding="utf-8")
+    text = raw.read_text(encoding="utf-8")
+    before = ",2023,Territoires d'industrie,,"
+    assert text.count(before) == 1
+    raw.write_text(
+        text.replace(before, ",2023,Territoires d'industrie,à fin 2023,"), encoding="utf-8"
+    )
     result = run(repo, "diff", "--format", "json", "chiffres-cles-2023")
     assert result.exit_code == 0, result.stderr
     (diff,) = json.loads(result.stdout)
     assert (diff["rows_added"], diff["rows_removed"], diff["rows_changed"]) == (0, 0, 1)
     text = run(repo, "diff", "chiffres-cles-2023").stderr
-    assert "valeur « 183 » → « 184 »" in text and "1.0.0 → 1.0.1" in text
+    old = json.loads((repo / "data/published/chiffres-cles-2023/datapackage.json").read_text())[
+        "version"
+    ]
+    major, minor, patch = map(int, old.split("."))
+    new = f"{major}.{minor}.{patch + 1}"
+    assert "precision «  » → « à fin 2023 »" in text and f"{old} → {new}" in text
     assert run(repo, "build", "chiffres-cles-2023").exit_code == 0
     package = json.loads((repo / "data/published/chiffres-cles-2023/datapackage.json").read_text())
-    assert package["version"] == "1.0.1"
+    assert package["version"] == new
     changelog = (repo / "data/published/chiffres-cles-2023/CHANGELOG.md").read_text()
-    assert changelog.index("## 1.0.1") < changelog.index("## 1.0.0")
+    assert changelog.index(f"## {new}") < changelog.index(f"## {old}")
     assert "1 ligne modifiée" in changelog
     assert run(repo, "build", "--check").exit_code == 0

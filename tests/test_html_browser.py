@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from tests.headless_chromium import render
 
 from pipeline.findings import DatasetResult, FigureCheck, Finding, Report
 from pipeline.render.html import render_html
+from tests.headless_chromium import render
 
 pytestmark = pytest.mark.browser
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
 from tests.headless_chromium import render
 
 ROOT = Path(__file__).resolve().parents[1]
