@@ -68,6 +68,10 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         from pipeline.figures import figures_readme_section
 
         extra.append(figures_readme_section(v.report.figures))
+    if ds.meta.get("programmes"):
+        from pipeline.coverage import programmes_readme_section
+
+        extra.append(programmes_readme_section(ds))
     published = v.workspace.repo.published / ds.name
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     version, changelog = version_and_changelog(v.workspace.repo, ds, published, files)

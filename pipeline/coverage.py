@@ -137,4 +137,32 @@ def coverage_summary(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.
     return frame[res.field_names].astype(str)
 
 
+def programmes_readme_section(dataset: Dataset) -> str:
+    """The README section saying exactly which programmes count towards « covered »."""
+    lines = [
+        "## Programmes comptés",
+        "",
+        "Une commune est « couverte » quand au moins un des programmes ci-dessous la concerne : "
+        "son code INSEE (ou celui d'une de ses communes déléguées ou associées, ou d'un de ses "
+        "arrondissements municipaux) figure dans la ressource indiquée. La liste est déclarée "
+        "dans `schemas/" + dataset.name + "/dataset.json` (clé `programmes`).",
+        "",
+        "| Colonne | Programme | Ressource | Champ | Conditions |",
+        "|---|---|---|---|---|",
+    ]
+    for prog in programmes(dataset):
+        conds = " et ".join(
+            f"{c['field']} {c.get('op', '==')} {c['value']}" for c in prog.get("where", [])
+        )
+        lines.append(
+            f"| `{prog['column']}` | {prog['label']} | `{prog['resource']}` | "
+            f"`{prog.get('field', 'insee_com')}` | {conds or 'toutes les lignes'} |"
+        )
+    excluded = dataset.meta.get("programmes_exclus", [])
+    if excluded:
+        lines += ["", "Ne sont pas comptés : " + " ; ".join(excluded) + "."]
+    lines.append("")
+    return "\n".join(lines)
+
+
 KINDS = {"coverage": coverage_table, "coverage-summary": coverage_summary}

@@ -62,6 +62,15 @@ def compute(ws, spec: dict) -> float | None:
     )
 
 
+def missing_resources(ws, spec: dict) -> list[str]:
+    """Detail resources the figure needs that this repository does not declare."""
+    if spec.get("method") == "sum":
+        return [r for part in spec["parts"] for r in missing_resources(ws, part)]
+    name = spec.get("resource")
+    known = {r.name for ds in ws.catalog.datasets.values() for r in ds.resources}
+    return [name] if name and name not in known else []
+
+
 def tolerance(spec: dict, published: float) -> float:
     tol = spec.get("tolerance", 0)
     if isinstance(tol, dict):
@@ -103,7 +112,13 @@ def figure_checks(ws, dataset: Dataset) -> list[FigureCheck]:
             )
         row = table.loc[fid]
         published = float(row["valeur"]) if row["valeur"] != "" else None
-        recomputed = compute(ws, spec)
+        method = spec.get("methode", spec.get("method", ""))
+        missing = missing_resources(ws, spec)
+        if missing:
+            recomputed = None
+            method += f" (données détaillées absentes de ce dépôt : {', '.join(missing)})"
+        else:
+            recomputed = compute(ws, spec)
         gap = None if published is None or recomputed is None else recomputed - published
         tol = tolerance(spec, published or 0.0)
         checks.append(
@@ -115,7 +130,7 @@ def figure_checks(ws, dataset: Dataset) -> list[FigureCheck]:
                 gap=None if gap is None else round(gap, 2),
                 verdict=verdict(published, recomputed, tol),  # type: ignore[arg-type]
                 unit=row.get("unite", ""),
-                method=spec.get("methode", spec.get("method", "")),
+                method=method,
                 severity=spec.get("severity", "warning"),
             )
         )

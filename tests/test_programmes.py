@@ -345,3 +345,16 @@ def _with_figures(ws, figures):
 
     ds = ws.catalog.datasets["chiffres-cles-2023"]
     return replace(ds, meta={**ds.meta, "figures": figures})
+
+
+def test_figure_without_its_detail_dataset_is_unverifiable_not_dropped(tmp_path):
+    from pipeline.validate import validate
+    from tests.conftest import copy_repo
+
+    root = copy_repo(tmp_path / "solo", published=False, datasets=("chiffres-cles-2023",))
+    v = validate(Repo(root), ["chiffres-cles-2023"])
+    assert v.report.valid
+    assert len(v.report.figures) == 11
+    assert {c.verdict for c in v.report.figures} == {"non vérifiable"}
+    tiers = next(c for c in v.report.figures if c.figure_id == "tiers-lieux-crees")
+    assert "fabriques-de-territoire, manufactures-de-proximite" in tiers.method
