@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.findings import Finding
 from pipeline.messages import TYPES_FR, message, shorten
@@ -85,7 +87,26 @@ class Context:
 
 
 def _strings(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), "")
+    """Cells as pandas' ``str`` dtype (Arrow-backed: vectorised regexes, compact memory)."""
+    return series.astype("str").fillna("")
+
+
+def isin(series: pd.Series, values) -> np.ndarray:
+    """Membership as a boolean array. pandas' ``isin`` on Arrow strings converts every call
+    (0.5 s for 3,000 rows against the COG); pyarrow's ``is_in`` takes milliseconds."""
+    if not len(series):
+        return np.zeros(0, dtype=bool)
+    strings = series if series.dtype == "str" else series.astype("str")
+    value_set = pa.array(
+        pd.Index(
+            list(values) if isinstance(values, (set, frozenset)) else values, dtype="str"
+        ).fillna("")
+    )
+    found = pc.is_in(pa.array(strings.fillna("").array), value_set=value_set)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+CANONICAL_NUMBER_RE = r"-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?"
 
 
 def cast_column(
@@ -94,14 +115,14 @@ def cast_column(
     """(typed, normalised text, missing mask, type-error mask) for one column of strings."""
     values = _strings(series)
     missing_values = set(fdesc.get("_missingValues", [""]))
-    missing = values.isin(missing_values).to_numpy()
+    missing = isin(values, missing_values)
     ftype = fdesc.get("type", "string")
     present = ~missing
     bad = np.zeros(len(values), dtype=bool)
-    text = values.where(present, "")
+    text = values
 
     if ftype in ("string", "any"):
-        typed = values.where(present, None)
+        typed = values.where(present)
     elif ftype in ("integer", "year"):
         stripped = values.str.strip()
         ok = stripped.str.fullmatch(r"\d{4}" if ftype == "year" else INTEGER_RE).fillna(False)
@@ -110,7 +131,7 @@ def cast_column(
         typed = pd.Series(pd.NA, index=values.index, dtype="Int64")
         if good.any():
             typed[good] = pd.to_numeric(stripped[good]).astype("Int64")
-        text = typed.astype(object).where(good, "").map(lambda v: "" if v == "" else str(v))
+        text = typed.astype("str").fillna("")
     elif ftype == "number":
         decimal = fdesc.get("decimalChar") or dialect.get("decimalChar") or "."
         group = fdesc.get("groupChar", dialect.get("groupChar")) or ""
@@ -126,12 +147,16 @@ def cast_column(
         typed = pd.Series(np.nan, index=values.index, dtype="float64")
         if good.any():
             typed[good] = pd.to_numeric(cleaned[good])
-        text = cleaned.where(good, "").map(_canonical_number)
+        text = cleaned.where(good, "")
+        odd = good & ~text.str.fullmatch(CANONICAL_NUMBER_RE).to_numpy(dtype=bool)
+        if odd.any():  # "+1", "007", "1.50", "1e3": rare, rewritten one by one
+            text = text.copy()
+            text[odd] = text[odd].map(_canonical_number)
     elif ftype == "boolean":
         trues = fdesc.get("trueValues", DEFAULT_TRUE)
         falses = fdesc.get("falseValues", DEFAULT_FALSE)
-        is_true = values.isin(trues).to_numpy()
-        is_false = values.isin(falses).to_numpy()
+        is_true = isin(values, trues)
+        is_false = isin(values, falses)
         bad = present & ~(is_true | is_false)
         typed = pd.Series(pd.NA, index=values.index, dtype="boolean")
         typed[is_true & present] = True
@@ -139,23 +164,24 @@ def cast_column(
         text = pd.Series(
             np.where(is_true & present, "true", np.where(is_false & present, "false", "")),
             index=values.index,
+            dtype="str",
         )
     elif ftype in ("date", "datetime"):
         fmt = fdesc.get("format") or dialect.get("dateFormat") or "%Y-%m-%d"
         if fmt in ("default", "any"):
             fmt = "%Y-%m-%d"
         stripped = values.str.strip()
-        parsed = pd.to_datetime(stripped.where(present, None), format=fmt, errors="coerce")
+        parsed = pd.to_datetime(stripped.where(present), format=fmt, errors="coerce")
         if fmt == "%Y-%m-%d":
             shape_ok = stripped.str.fullmatch(ISO_DATE_RE).fillna(False).to_numpy(dtype=bool)
             parsed = parsed.where(shape_ok)
         bad = present & parsed.isna().to_numpy()
         good = present & ~bad
         iso = parsed.dt.strftime("%Y-%m-%d" if ftype == "date" else "%Y-%m-%dT%H:%M:%S")
-        typed = iso.where(good, None)
-        text = iso.where(good, "").fillna("")
+        typed = iso.where(good).astype("str")
+        text = typed.fillna("")
     else:
-        typed = values.where(present, None)
+        typed = values.where(present)
     return typed, text, missing, bad
 
 
@@ -178,12 +204,6 @@ def _canonical_number(text: str) -> str:
     negative = text.startswith("-")
     digits = text.lstrip("-").lstrip("0") or "0"
     return f"-{digits}" if negative and digits != "0" else digits
-
-
-def _compare_bound(typed: pd.Series, ftype: str, bound) -> pd.Series:
-    if ftype in ("date", "datetime"):
-        return typed.astype(object)
-    return typed.astype("float64")
 
 
 def check_table(frame: pd.DataFrame, schema: dict, dialect: dict, ctx: Context) -> CastResult:
@@ -267,7 +287,7 @@ def _constraints(raw, typed, ok, fdesc, ctx, invalid) -> list[Finding]:
         if ftype in ("integer", "number", "year"):
             member = typed.astype("float64").isin([float(v) for v in allowed]).to_numpy()
         else:
-            member = typed.isin(allowed).to_numpy()
+            member = isin(typed, [str(v) for v in allowed])
         flag(~member, "enum", enum=", ".join(str(v) for v in allowed))
     for key, op in (("minLength", np.less), ("maxLength", np.greater)):
         if key in constraints:

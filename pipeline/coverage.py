@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.cast import isin
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.errors import ConfigError
 
@@ -25,7 +26,7 @@ def where(frame: pd.DataFrame, conditions: list[dict]) -> pd.Series:
         col = frame[cond["field"]].astype(str)
         op, value = cond.get("op", "=="), cond["value"]
         if op == "in":
-            mask &= col.isin([str(v) for v in value])
+            mask &= isin(col, [str(v) for v in value])
         elif op in ("==", "!=", "<", "<=", ">", ">="):
             filled = col != ""
             mask &= (
@@ -80,7 +81,7 @@ def coverage_table(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.Da
         frame = _text(ws, prog["resource"])
         frame = frame[where(frame, prog.get("where", []))]
         codes = set(frame[prog.get("field", "insee_com")].map(to_current).dropna())
-        covered = out["code_insee"].isin(codes)
+        covered = pd.Series(isin(out["code_insee"], codes), index=out.index)
         out[prog["column"]] = covered.map({True: "true", False: "false"})
         count += covered.astype(int)
     out["nb_programmes"] = count.astype(str)

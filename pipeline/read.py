@@ -49,32 +49,53 @@ def _codec(name: str) -> str:
         return name
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _first_error(path: Path, codec: str) -> int | None:
+    """Byte offset of the first sequence ``codec`` cannot decode, streaming the file."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset
+    return None
 
 
-def check_encoding(data: bytes, declared: str) -> tuple[str, int] | None:
+def _line_at(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def _first_high_byte(path: Path) -> int | None:
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if max(chunk) >= 0x80:
+                return offset + next(i for i, b in enumerate(chunk) if b >= 0x80)
+            offset += len(chunk)
+    return None
+
+
+def check_encoding(path: Path, declared: str) -> tuple[str, int] | None:
     """(encoding found, line) when the bytes contradict the declared encoding, else None."""
     codec = _codec(declared)
     if codec.startswith("utf-8"):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return "cp1252", _line_of(data, exc.start)
-        return None
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError as exc:
-        return "utf-8", _line_of(data, exc.start)
+        bad = _first_error(path, "utf-8")
+        return None if bad is None else ("cp1252", _line_at(path, bad))
+    bad = _first_error(path, codec)
+    if bad is not None:
+        return "utf-8", _line_at(path, bad)
     # A legacy 8-bit encoding decodes almost anything: valid UTF-8 with accented letters is
     # the tell-tale of a file saved in UTF-8 (it would read as "Ã©").
-    if max(data, default=0) >= 0x80:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        first = next(i for i, b in enumerate(data) if b >= 0x80)
-        return "utf-8", _line_of(data, first)
+    high = _first_high_byte(path)
+    if high is not None and _first_error(path, "utf-8") is None:
+        return "utf-8", _line_at(path, high)
     return None
 
 
@@ -122,28 +143,71 @@ def _read_xlsx(path: Path, sheet) -> tuple[list[list[str]], list[int]]:
     return rows, lines
 
 
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
 def _frame_fast(path: Path, dialect: dict, encoding: str) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """pandas' C reader, used when every record is one physical line and has the header's
-    width; returns None when the exact reader is needed."""
-    try:
-        frame = pd.read_csv(
-            path,
-            sep=dialect["delimiter"],
-            quotechar=dialect.get("quoteChar", '"'),
-            encoding=encoding,
-            dtype=str,
-            header=None,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
+    """pyarrow's multithreaded CSV reader, cells kept as Arrow strings. Returns None when
+    some record does not have the header's width (or is blank): the exact reader then
+    reports each such line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    with path.open("rb") as handle:
+        first = handle.readline()
+    if not first.strip():
+        return None
+    width = len(
+        next(
+            csv.reader(
+                [first.decode(encoding, errors="replace")],
+                delimiter=dialect["delimiter"],
+                quotechar=dialect.get("quoteChar", '"'),
+            )
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+    )
+    invalid: list[int] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(1)
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, encoding="utf8" if encoding.startswith("utf-8") else encoding
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect["delimiter"],
+                quote_char=dialect.get("quoteChar", '"'),
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
         return None
-    physical = _count_lines(path)
-    if physical != len(frame):
+    if invalid or table.num_rows == 0:
         return None
-    return frame, np.arange(1, len(frame) + 1)
+    # Records start one line after the previous one ends: count line breaks inside cells.
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        if pc.any(pc.match_substring(column, "\n")).as_py():
+            breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+    starts = np.arange(1, table.num_rows + 1) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+    if starts[-1] + breaks[-1] != _count_lines(path):
+        return None  # lone CR line endings or the like: let the exact reader number lines
+    frame = table.to_pandas(types_mapper={pa.string(): STR}.get)
+    frame.columns = range(width)
+    if encoding.startswith("utf-8") and len(frame):
+        frame.iat[0, 0] = str(frame.iat[0, 0]).lstrip("\ufeff")
+    return frame, starts
 
 
 def _count_lines(path: Path) -> int:
@@ -178,77 +242,44 @@ def read_raw(repo_root: Path, dataset: str, res: ResourceDecl) -> RawTable:
             value=None if value is None else shorten(value, 200),
         )
 
+    def failed(code: str, **kw) -> RawTable:
+        """A file that cannot be read any further: one finding, no table."""
+        return RawTable(None, np.array([]), [finding(code, **kw)], rel)  # type: ignore[arg-type]
+
     if not path.is_file():
-        return RawTable(None, np.array([]), [finding("source-error", detail=rel)], rel)  # type: ignore[arg-type]
+        return failed("source-error", detail=rel)
 
     fmt = src.format.lower()
     if fmt == "xlsx":
         try:
             rows, lines = _read_xlsx(path, src.sheet)
         except Exception as exc:  # openpyxl raises many types on a corrupt workbook
-            return RawTable(
-                None, np.array([]), [finding("source-error", detail=f"{rel} ({exc})")], rel
-            )  # type: ignore[arg-type]
+            return failed("source-error", detail=f"{rel} ({exc})")
         return _assemble_rows(rows, lines, res, finding, rel)
 
     declared = dialect.get("encoding", "utf-8")
     encoding = "utf-8-sig" if _codec(declared) == "utf-8" else declared
-    data = path.read_bytes() if path.stat().st_size < (64 << 20) else None
-    if data is not None:
-        problem = check_encoding(data, declared)
-        if problem:
-            found, line = problem
-            return RawTable(
-                None,  # type: ignore[arg-type]
-                np.array([]),
-                [
-                    finding(
-                        "encoding-error",
-                        line=line,
-                        found=ENCODING_NAMES.get(found, found),
-                        declared=ENCODING_NAMES.get(_codec(declared), declared),
-                        found_key=found,
-                    )
-                ],
-                rel,
-            )
-
-    fast = None
-    try:
-        fast = _frame_fast(path, dialect, encoding)
-    except UnicodeDecodeError:
-        data = path.read_bytes()
-        found, line = check_encoding(data, declared) or ("?", 1)
-        return RawTable(
-            None,  # type: ignore[arg-type]
-            np.array([]),
-            [
-                finding(
-                    "encoding-error",
-                    line=line,
-                    found=ENCODING_NAMES.get(found, found),
-                    declared=ENCODING_NAMES.get(_codec(declared), declared),
-                    found_key=found,
-                )
-            ],
-            rel,
+    problem = check_encoding(path, declared)
+    if problem:
+        found, line = problem
+        return failed(
+            "encoding-error",
+            line=line,
+            found=ENCODING_NAMES.get(found, found),
+            declared=ENCODING_NAMES.get(_codec(declared), declared),
+            found_key=found,
         )
+    fast = _frame_fast(path, dialect, encoding)
     if fast is not None:
         frame, lines = fast
         return _assemble_frame(frame, lines, res, finding, rel)
-
     with path.open("r", encoding=encoding, newline="") as handle:
         try:
             rows, lines = _read_rows_csv(
                 handle, dialect["delimiter"], dialect.get("quoteChar", '"')
             )
         except csv.Error as exc:
-            return RawTable(
-                None,  # type: ignore[arg-type]
-                np.array([]),
-                [finding("format-error", detail=str(exc), delimiter=dialect["delimiter"])],
-                rel,
-            )
+            return failed("format-error", detail=str(exc), delimiter=dialect["delimiter"])
     return _assemble_rows(rows, lines, res, finding, rel)
 
 

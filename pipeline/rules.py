@@ -8,6 +8,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from pipeline.cast import isin
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding
 from pipeline.tables import LoadedTable, Workspace, reference_values
@@ -53,7 +54,7 @@ def foreign_keys(ws: Workspace, table: LoadedTable) -> list[Finding]:
         keys = table.text[fields]
         filled = (keys != "").all(axis=1).to_numpy()
         if len(fields) == 1:
-            found = keys[fields[0]].isin(allowed).to_numpy()
+            found = isin(keys[fields[0]], allowed)
         else:
             found = np.array([tuple(k) in allowed for k in keys.itertuples(index=False, name=None)])
         hint = fk.get("hint", "")
@@ -86,6 +87,31 @@ def _lookup(ws: Workspace, reference: str, key: str) -> pd.DataFrame:
     return target.text.drop_duplicates(key).set_index(key)
 
 
+def _normalised(values: pd.Series) -> pd.Series:
+    """Names compared without accents, case, dashes or "Arrondissement", computed once per
+    distinct name (a million rows hold a few thousand communes)."""
+    mapping = {v: _norm_name(v) for v in values.dropna().unique()}
+    return values.map(mapping)
+
+
+def _mismatches(
+    table: LoadedTable, code: str, fld: str, expected: pd.Series, differs, kind: str, severity: str
+) -> list[Finding]:
+    ctx = table.context()
+    return [
+        ctx.finding(
+            kind,
+            int(r),
+            fld,
+            table.text[fld].iat[r],
+            severity=severity,
+            commune=table.text[code].iat[r],
+            expected=expected.iat[r],
+        )
+        for r in np.flatnonzero(np.asarray(differs, dtype=bool))
+    ]
+
+
 def commune_name(ws: Workspace, table: LoadedTable, spec: dict) -> list[Finding]:
     code_f, name_f = spec["code"], spec["name"]
     ref = _lookup(
@@ -93,46 +119,38 @@ def commune_name(ws: Workspace, table: LoadedTable, spec: dict) -> list[Finding]
     )
     expected = table.text[code_f].map(ref[spec.get("reference_name", "nom")])
     given = table.text[name_f]
-    known = expected.notna() & (given != "")
-    differs = known & (given.map(_norm_name) != expected.fillna("").map(_norm_name))
-    ctx = table.context()
-    return [
-        ctx.finding(
-            "commune-name-mismatch",
-            int(r),
-            name_f,
-            given.iat[r],
-            severity=spec.get("severity", "warning"),
-            commune=table.text[code_f].iat[r],
-            expected=expected.iat[r],
-        )
-        for r in np.flatnonzero(differs.to_numpy())
-    ]
+    known = (expected.notna() & (given != "")).to_numpy()
+    differs = known & (_normalised(given) != _normalised(expected.fillna(""))).to_numpy()
+    return _mismatches(
+        table,
+        code_f,
+        name_f,
+        expected,
+        differs,
+        "commune-name-mismatch",
+        spec.get("severity", "warning"),
+    )
 
 
 def commune_geography(ws: Workspace, table: LoadedTable, spec: dict) -> list[Finding]:
     code_f = spec["code"]
     ref = _lookup(ws, spec.get("reference", "cog2023-communes"), "code_insee")
-    ctx = table.context()
     out = []
-    for level, ref_col in (("departement", "departement"), ("region", "region")):
+    for level in ("departement", "region"):
         fld = spec.get(level)
         if not fld:
             continue
-        expected = table.text[code_f].map(ref[ref_col])
+        expected = table.text[code_f].map(ref[level])
         given = table.text[fld]
-        differs = expected.notna() & (given != "") & (given != expected)
-        out.extend(
-            ctx.finding(
-                f"commune-{level}-mismatch",
-                int(r),
-                fld,
-                given.iat[r],
-                severity=spec.get("severity", "error"),
-                commune=table.text[code_f].iat[r],
-                expected=expected.iat[r],
-            )
-            for r in np.flatnonzero(differs.to_numpy())
+        differs = (expected.notna() & (given != "") & (given != expected)).to_numpy()
+        out += _mismatches(
+            table,
+            code_f,
+            fld,
+            expected,
+            differs,
+            f"commune-{level}-mismatch",
+            spec.get("severity", "error"),
         )
     return out
 

@@ -63,6 +63,7 @@ class Workspace:
         self.catalog = catalog
         self.repo = catalog.repo
         self._tables: dict[str, LoadedTable] = {}
+        self.keys: dict[tuple, object] = {}
 
     def table(self, resource_name: str) -> LoadedTable:
         if resource_name not in self._tables:
@@ -94,7 +95,16 @@ class Workspace:
         return LoadedTable(dataset, res, file, lines, typed, result.text, columns, findings)
 
 
-def reference_values(ws: Workspace, resource: str, fields: list[str]) -> set:
+def reference_values(ws: Workspace, resource: str, fields: list[str]):
+    """The distinct keys of a table: a ``pd.Index`` for one field (fast ``isin`` and ``in``),
+    a set of tuples for several. Cached for the run."""
+    key = (resource, tuple(fields))
+    if key not in ws.keys:
+        ws.keys[key] = _distinct(ws, resource, fields)
+    return ws.keys[key]
+
+
+def _distinct(ws: Workspace, resource: str, fields: list[str]):
     target = ws.table(resource)
     if target.text is None:
         raise ConfigError(
@@ -104,5 +114,5 @@ def reference_values(ws: Workspace, resource: str, fields: list[str]) -> set:
     if missing:
         raise ConfigError(f"La table « {resource} » n'a pas de champ {', '.join(missing)}.")
     if len(fields) == 1:
-        return set(target.text[fields[0]].tolist())
+        return pd.Index(target.text[fields[0]].unique())
     return set(target.text[fields].itertuples(index=False, name=None))

@@ -21,9 +21,11 @@ class Validation:
     datasets: list[Dataset]
 
 
-def validate(repo: Repo, names: list[str] | tuple[str, ...] | None = None) -> Validation:
+def validate(
+    repo: Repo, names: list[str] | tuple[str, ...] | None = None, engine: str = "fast"
+) -> Validation:
     """Validate the named datasets, or every dataset (references included) when none is
-    named."""
+    named. ``engine`` runs the expectation suites natively (``fast``) or in GX (``gx``)."""
     catalog = load_catalog(repo)
     datasets = catalog.select(names)
     if not names:
@@ -40,7 +42,7 @@ def validate(repo: Repo, names: list[str] | tuple[str, ...] | None = None) -> Va
             summary.rows[res.name] = table.rows
             report.extend(run_rules(ws, table))
             if res.suite:
-                report.extend(run_suite(table, enrich(ws, table)))
+                report.extend(run_suite(table, enrich(ws, table), engine))
         if ds.meta.get("figures"):
             from pipeline.figures import check_figures
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from pipeline.commands._common import repo_from, show_progress
-from pipeline.datagouv.client import KEY_ENV, Client
 from pipeline.errors import ConfigError
 from pipeline.repo import Repo
 
@@ -70,6 +69,8 @@ def command(
     repo = repo_from(ctx)
     client = None
     if target:
+        from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
+
         client = Client.from_env(target)  # fail fast (exit 2) before building
         organization = organization_slug(repo)
     folders = build_packages(repo, list(datasets) or None)
@@ -99,7 +100,7 @@ def _built_only(repo: Repo, folders: list[Path], fmt: str) -> None:
         click.echo(f"Paquet prêt : {repo.rel(folder)}", err=True)
     click.echo(
         "Rien n'a été envoyé. Pour publier sur data.gouv.fr :\n"
-        f"  export {KEY_ENV}=<votre clé d'API>   # Profil > Clés d'API sur data.gouv.fr\n"
+        "  export DATAGOUV_API_KEY=<votre clé d'API>   # Profil > Clés d'API sur data.gouv.fr\n"
         "  pipeline publish --to prod            # ou --to demo pour une répétition\n"
         "Ajoutez --dry-run pour voir le plan sans rien modifier.",
         err=True,

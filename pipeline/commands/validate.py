@@ -76,8 +76,17 @@ def emit(report: Report, fmt: str, output: str | None) -> None:
     default=None,
     help="Write the report to this file (required for html).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "gx"]),
+    default="fast",
+    show_default=True,
+    help="Run the expectation suites natively (fast) or in Great Expectations itself (gx).",
+)
 @click.pass_context
-def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str, output: str | None) -> None:
+def command(
+    ctx: click.Context, datasets: tuple[str, ...], fmt: str, output: str | None, engine: str
+) -> None:
     """Validate raw files against their schemas, rules and the reference geography.
 
     Exit code 0 when no error (warnings allowed), 1 when data errors, 2 on configuration errors.
@@ -85,7 +94,7 @@ def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str, output: str
     from pipeline.validate import validate
 
     repo = repo_from(ctx)
-    result = validate(repo, list(datasets) or None)
+    result = validate(repo, list(datasets) or None, engine)
     emit(result.report, fmt, output)
     sys.stdout.flush()
     ctx.exit(0 if result.report.valid else 1)
