@@ -23,6 +23,7 @@ from pipeline.coverage import where
 from pipeline.errors import ConfigError
 from pipeline.findings import FigureCheck, Finding
 from pipeline.messages import message
+from pipeline.render._shared import NNBSP, fmt_number
 
 VERDICTS = ("concorde", "écart", "non vérifiable")
 
@@ -87,11 +88,23 @@ def verdict(published: float | None, recomputed: float | None, tol: float) -> st
 
 
 def fmt(value: float | None) -> str:
+    """Machine-readable value for the published CSV: decimal point, no thousands separator
+    (2705, 60.81); '' for None."""
     if value is None:
         return ""
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def fr(value: float | None, unit: str = "", sign: bool = False) -> str:
+    """French display for messages and the README: decimal comma, narrow no-break space between
+    thousands (« 60,81 % », « 2 705 structures »); '—' for None. ``sign`` puts a '+' before a
+    positive value."""
+    if value is None:
+        return "—"
+    text = ("+" if sign and value > 0 else "") + fmt_number(value, NNBSP)
+    return f"{text} {unit}" if unit else text
 
 
 def _published(ws, dataset: Dataset) -> pd.DataFrame:
@@ -144,7 +157,6 @@ def check_figures(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding
         if c.verdict == "concorde":
             continue
         code = "figure-gap" if c.verdict == "écart" else "figure-unverifiable"
-        unit = f" {c.unit}" if c.unit else ""
         findings.append(
             Finding(
                 dataset=dataset.name,
@@ -154,10 +166,10 @@ def check_figures(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding
                 message=message(
                     code,
                     label=c.label,
-                    published=fmt(c.published) + unit,
-                    recomputed=fmt(c.recomputed) + unit,
+                    published=fr(c.published, c.unit),
+                    recomputed=fr(c.recomputed, c.unit),
                     method=c.method,
-                    gap=("+" if (c.gap or 0) > 0 else "") + fmt(c.gap) + unit,
+                    gap=fr(c.gap, c.unit, sign=True),
                 ),
                 field="valeur",
                 value=fmt(c.published),
@@ -204,12 +216,11 @@ def figures_readme_section(checks: list[FigureCheck]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for c in checks:
-        unit = f" {c.unit}" if c.unit else ""
         cells = [
             c.label,
-            fmt(c.published) + unit,
-            fmt(c.recomputed) + (unit if c.recomputed is not None else "—"),
-            fmt(c.gap) if c.gap is not None else "—",
+            fr(c.published, c.unit),
+            fr(c.recomputed, c.unit),
+            fr(c.gap),
             c.verdict,
             c.method,
         ]

@@ -329,6 +329,45 @@ def test_headline_figures_on_the_repository():
     assert len(table) == 11 and set(table["verdict"]) == {"concorde", "écart", "non vérifiable"}
     section = figures_readme_section(v.report.figures)
     assert "Tiers-lieux créés | 501 tiers-lieux | 493 tiers-lieux | -8 | écart" in section
+    # French numbers for people (decimal comma, narrow no-break space between thousands)…
+    assert "| 2\u202f700 structures | 2\u202f705 structures | 5 | écart |" in section
+    assert "| 63 % | 60,81 % | -2,19 | écart |" in section
+    assert "| 19,5 millions d'euros | — | — | non vérifiable |" in section
+    messages = {f.check: f.message for f in v.report.findings if f.dataset == "chiffres-cles-2023"}
+    france_services = messages["france-services-labellisees"]
+    assert "publié 2\u202f700 structures, recalculé 2\u202f705 structures" in france_services
+    assert france_services.endswith("(écart +5 structures).")
+    assert "publié 63 %, recalculé 60,81 %" in messages["couverture-communes"]
+    assert messages["couverture-communes"].endswith("(écart -2,19 %).")
+    assert "(1\u202f733 projets) : non vérifiable" in messages["ingenierie-projets-accompagnes"]
+    # …but machine-readable values in the published verification table
+    rows = table.set_index("figure_id")
+    coverage = rows.loc["couverture-communes"]
+    assert [coverage.valeur_publiee, coverage.valeur_recalculee, coverage.ecart] == [
+        "63",
+        "60.81",
+        "-2.19",
+    ]
+    assert rows.loc["france-services-labellisees", "valeur_recalculee"] == "2705"
+    assert rows.loc["ingenierie-credits-engages", "valeur_publiee"] == "19.5"
+
+
+def test_french_figure_formatting():
+    from pipeline.figures import fmt, fr
+
+    assert fr(2705, "structures") == "2\u202f705 structures"
+    assert fr(1234567.891) == "1\u202f234\u202f567,89"
+    assert fr(60.81, "%") == "60,81 %"
+    assert fr(-2.19, "%", sign=True) == "-2,19 %"
+    assert fr(5, "structures", sign=True) == "+5 structures"
+    assert fr(0, sign=True) == "0"
+    assert fr(None, "%") == "—"
+    assert (fmt(1234567.891), fmt(60.81), fmt(2705.0), fmt(None)) == (
+        "1234567.89",
+        "60.81",
+        "2705",
+        "",
+    )
 
 
 def test_unknown_figure_method_is_a_config_error(tmp_path):

@@ -1,4 +1,9 @@
-"""`pipeline publish` and `pipeline verify` through the CLI, against the real udata."""
+"""`pipeline publish` and `pipeline verify` through the CLI, against the real udata.
+
+Each test builds a small real repository (the COG reference plus copies of real ANCT datasets
+and their raw files) with the real `pipeline build`, then publishes it for real. The udata
+server is shared by the session, so every test gives its datasets their own names.
+"""
 
 from __future__ import annotations
 
@@ -9,57 +14,99 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.cli_helpers import fake_build, get_cli
-from tests.udata.packages import make_package
+from pipeline.cli import cli
 
 pytestmark = pytest.mark.udata
+
+ROOT = Path(__file__).resolve().parents[1]
+PAO = "immobilier-commercial"  # 99 rows, data/raw/anct_pao_commerce_202403.csv
+ACV = "action-coeur-de-ville"  # 244 rows, data/raw/anct_acv_communes_20240205.csv
+
+
+def make_repo(root: Path, org_slug: str) -> Path:
+    """A repository with the COG reference, no dataset yet, and nothing published."""
+    shutil.copytree(ROOT / "schemas/reference", root / "schemas/reference")
+    shutil.copytree(ROOT / "data/reference", root / "data/reference")
+    (root / "data/raw").mkdir(parents=True)
+    (root / "data/published").mkdir(parents=True)
+    (root / "pipeline.json").write_text(json.dumps({"datagouv": {"organization": org_slug}}))
+    return root
+
+
+def add_dataset(root: Path, name: str, source: str) -> Path:
+    """Copy the real dataset ``schemas/<source>`` as ``<name>``, titled « Jeu <name> » (so its
+    udata slug is ``jeu-<name>``), with its real raw file copied to ``data/raw/<name>.csv``.
+    Returns the raw file."""
+    folder = root / "schemas" / name
+    shutil.copytree(ROOT / "schemas" / source, folder)
+    meta = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))
+    (resource,) = meta["resources"]
+    raw = root / "data/raw" / f"{name}.csv"
+    shutil.copy(ROOT / resource["source"]["path"], raw)
+    resource["source"]["path"] = f"data/raw/{name}.csv"
+    meta.update(name=name, title=f"Jeu {name}")
+    (folder / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return raw
 
 
 @pytest.fixture
 def repo(tmp_path, udata_server):
-    root = tmp_path / "repo"
-    (root / "schemas").mkdir(parents=True)
-    (root / "pipeline.json").write_text(
-        json.dumps({"datagouv": {"organization": udata_server["org_slug"]}})
-    )
-    return root
+    return make_repo(tmp_path / "repo", udata_server["org_slug"])
 
 
 def run(root: Path, *args: str, key: str | None = None):
     env = {"DATAGOUV_API_KEY": key or ""}
-    return CliRunner().invoke(get_cli(), ["--root", str(root), *args], env=env)
+    return CliRunner().invoke(cli, ["--root", str(root), *args], env=env)
 
 
-def test_publish_without_target_builds_and_explains(repo, monkeypatch):
-    make_package(repo / "data" / "published", "cli-local")
-    calls = fake_build(monkeypatch)
+def published(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "data/published").iterdir())
+
+
+def test_publish_without_target_builds_and_explains(repo):
+    add_dataset(repo, "cli-local", PAO)
     result = run(repo, "publish")
     assert result.exit_code == 0, result.output
-    assert calls == [None]
+    assert published(repo) == ["cli-local"]
+    assert sorted(p.name for p in (repo / "data/published/cli-local").iterdir()) == [
+        "CHANGELOG.md",
+        "README.md",
+        "datapackage.json",
+        "immobilier-commercial.csv",
+        "immobilier-commercial.json",
+    ]
+    assert "Paquet prêt : data/published/cli-local" in result.stderr
     assert "Rien n'a été envoyé" in result.stderr
     assert "export DATAGOUV_API_KEY=" in result.stderr
     assert "pipeline publish --to prod" in result.stderr
 
 
-def test_publish_without_key_exits_2_without_building(repo, monkeypatch, fault_proxy):
-    calls = fake_build(monkeypatch)
+def test_publish_without_key_exits_2_without_building(repo, fault_proxy):
+    add_dataset(repo, "cli-nokey", PAO)
     result = run(repo, "publish", "--to", fault_proxy.url)
     assert result.exit_code == 2
     assert "DATAGOUV_API_KEY" in result.stderr and "Erreur :" in result.stderr
-    assert calls == [] and fault_proxy.count() == 0
-
-
-def test_invalid_data_is_never_uploaded(repo, monkeypatch, fault_proxy, udata_server):
-    fake_build(monkeypatch, error="2 erreurs dans data/raw/x.csv")
-    result = run(repo, "publish", "--to", fault_proxy.url, key=udata_server["api_key"])
-    assert result.exit_code == 1
-    assert "2 erreurs" in result.stderr
+    assert published(repo) == []  # nothing built
     assert fault_proxy.count() == 0
 
 
-def test_bad_key_exits_3_with_french_message_without_the_key(repo, monkeypatch, fault_proxy):
-    make_package(repo / "data" / "published", "cli-badkey")
-    fake_build(monkeypatch)
+def test_invalid_data_is_never_uploaded(repo, fault_proxy, udata_server):
+    raw = add_dataset(repo, "cli-invalid", PAO)
+    text = raw.read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "pao-02-montage-20,montage,Laon,02408,Laon"
+    raw.write_text(text.replace(",02408,Laon", ",2408,Laon", 1), encoding="utf-8")
+
+    result = run(repo, "publish", "--to", fault_proxy.url, key=udata_server["api_key"])
+    assert result.exit_code == 1, result.output
+    assert "INVALIDE  cli-invalid" in result.stderr
+    assert "ERREUR [constraint-error] ligne 2, champ insee_com : « 2408 »" in result.stderr
+    assert "rien n'a été construit ni publié" in result.stderr
+    assert published(repo) == []
+    assert fault_proxy.count() == 0
+
+
+def test_bad_key_exits_3_with_french_message_without_the_key(repo, fault_proxy):
+    add_dataset(repo, "cli-badkey", PAO)
     key = "udata_this-is-not-a-valid-key-0123456789"
     result = run(repo, "publish", "--to", fault_proxy.url, key=key)
     assert result.exit_code == 3, result.output
@@ -68,11 +115,12 @@ def test_bad_key_exits_3_with_french_message_without_the_key(repo, monkeypatch, 
     assert "Invalid API token" in result.stderr  # the server's own message is kept
     assert key not in result.output and key not in result.stderr
     assert "Traceback" not in result.stderr
+    # the first request carrying the key is refused: nothing is written
+    assert [status for _, _, status in fault_proxy.log] == [401]
 
 
-def test_non_member_key_exits_3_with_membership_advice(repo, monkeypatch, udata_server):
-    make_package(repo / "data" / "published", "cli-outsider")
-    fake_build(monkeypatch)
+def test_non_member_key_exits_3_with_membership_advice(repo, udata_server):
+    add_dataset(repo, "cli-outsider", PAO)
     key = udata_server["outsider_api_key"]
     result = run(repo, "publish", "--to", udata_server["base_url"], key=key)
     assert result.exit_code == 3, result.output
@@ -82,21 +130,22 @@ def test_non_member_key_exits_3_with_membership_advice(repo, monkeypatch, udata_
     assert key not in result.stderr
 
 
-def test_dry_run_then_publish_then_no_op_then_verify(repo, monkeypatch, fault_proxy, udata_server):
-    published = repo / "data" / "published"
-    make_package(published, "cli-one")
-    fake_build(monkeypatch)
+def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_server):
+    add_dataset(repo, "cli-one", PAO)
     key = udata_server["api_key"]
 
     dry = run(repo, "publish", "--to", fault_proxy.url, "--dry-run", "--format", "json", key=key)
     assert dry.exit_code == 0, dry.output
     plan = json.loads(dry.stdout)
     assert plan["dry_run"] is True
+    # create the dataset, then upload the schema, CSV, JSON and datapackage.json
     assert plan["planned"] == {"uploads": 4, "writes": 9}
     assert plan["done"] == {"uploads": 0, "writes": 0}
+    assert [d["dataset"] for d in plan["datasets"]] == ["cli-one"]
     assert plan["datasets"][0]["action"] == "create_dataset"
     assert "créer le jeu de données" in dry.stderr
     assert fault_proxy.count("POST", "PUT", "DELETE") == 0
+    assert published(repo) == ["cli-one"]  # built before planning
 
     first = run(repo, "publish", "--to", fault_proxy.url, "--format", "json", key=key)
     assert first.exit_code == 0, first.output
@@ -118,13 +167,15 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, monkeypatch, fault_pr
     assert report["valid"] is True and len(report["files"]) == 2
     assert all(f["location"].startswith(udata_server["base_url"]) for f in report["files"])
     assert "CONFORME" in ok.stderr
-    assert run(repo, "verify", str(published / "cli-one")).exit_code == 0
+    assert run(repo, "verify", str(repo / "data/published/cli-one")).exit_code == 0
 
     # tamper with the stored CSV on the server: verify must reject it
-    stored = [p for p in Path(udata_server["fs_root"]).rglob("communes-aidees.csv")]
-    mine = [p for p in stored if "jeu-de-test-cli-one" in p.as_posix()]
+    stored = Path(udata_server["fs_root"]).rglob("immobilier-commercial.csv")
+    mine = [p for p in stored if "jeu-cli-one" in p.as_posix()]
     assert len(mine) == 1
-    mine[0].write_bytes(mine[0].read_bytes().replace(b"Ajaccio", b"Ajacci0"))
+    content = mine[0].read_bytes()
+    assert content.count(b"Laon") == 2  # lib_pao and lib_com of one row
+    mine[0].write_bytes(content.replace(b"Laon", b"La0n"))
     bad = run(repo, "verify", dataset_id, "--from", udata_server["base_url"], "--format", "json")
     assert bad.exit_code == 1, bad.output
     codes = {e["code"] for f in json.loads(bad.stdout)["files"] for e in f["errors"]}
@@ -132,19 +183,81 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, monkeypatch, fault_pr
     assert "NON CONFORME" in bad.stderr
 
 
-def test_verify_rejects_a_tampered_local_file_with_schema_errors(tmp_path):
-    folder = make_package(tmp_path, "local-check")
-    copy = tmp_path / "copy"
-    shutil.copytree(folder, copy)
-    csv_path = copy / "communes-aidees.csv"
-    csv_path.write_text(csv_path.read_text().replace("01001", "1001"))
-    result = CliRunner().invoke(
-        get_cli(), ["verify", str(copy / "datapackage.json"), "--format", "json"]
-    )
+def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_proxy, udata_server):
+    add_dataset(repo, "cli-pao", PAO)
+    acv_raw = add_dataset(repo, "cli-acv", ACV)
+    key = udata_server["api_key"]
+
+    first = run(repo, "publish", "--to", fault_proxy.url, "--format", "json", key=key)
+    assert first.exit_code == 0, first.output
+    created = json.loads(first.stdout)
+    assert [(d["dataset"], d["action"]) for d in created["datasets"]] == [
+        ("cli-acv", "create_dataset"),
+        ("cli-pao", "create_dataset"),
+    ]
+    assert created["done"] == {"uploads": 8, "writes": 18}
+    ids = {d["dataset"]: d["remote"]["id"] for d in created["datasets"]}
+
+    # one cell of one raw file: the signature date of Abbeville's ACV convention
+    text = acv_raw.read_text(encoding="utf-8")
+    old = "acv-001,Abbeville,80001,Abbeville,2018-09-28\n"
+    assert text.count(old) == 1
+    acv_raw.write_text(text.replace(old, old.replace("2018-09-28", "2018-09-27")), "utf-8")
+
+    fault_proxy.reset_log()
+    second = run(repo, "publish", "--to", fault_proxy.url, "--format", "json", key=key)
+    assert second.exit_code == 0, second.output
+    result = json.loads(second.stdout)
+    plans = {d["dataset"]: d for d in result["datasets"]}
+    pao, acv = plans["cli-pao"], plans["cli-acv"]
+    assert pao["action"] == "unchanged"
+    assert {f["file"]: f["action"] for f in pao["files"]} == {
+        "immobilier-commercial.schema.json": "unchanged",
+        "immobilier-commercial.csv": "unchanged",
+        "immobilier-commercial.json": "unchanged",
+        "datapackage.json": "unchanged",
+    }
+    # the package version and README move on, so the description is rewritten
+    assert acv["action"] == "update_dataset"
+    assert {f["file"]: f["action"] for f in acv["files"]} == {
+        "action-coeur-de-ville.schema.json": "unchanged",
+        "action-coeur-de-ville.csv": "replace",
+        "action-coeur-de-ville.json": "replace",
+        "datapackage.json": "replace",
+    }
+    # three files sent again, each followed by its resource metadata, plus the dataset PUT
+    assert result["done"] == {"uploads": 3, "writes": 7}
+    writes = [path for method, path, _ in fault_proxy.log if method in {"POST", "PUT", "DELETE"}]
+    assert len(writes) == 7
+    assert all(ids["cli-acv"] in path and ids["cli-pao"] not in path for path in writes)
+
+    fault_proxy.reset_log()
+    third = run(repo, "publish", "--to", fault_proxy.url, key=key)
+    assert third.exit_code == 0, third.output
+    assert "0 envoi, 0 écriture" in third.stderr
+    assert fault_proxy.count("POST", "PUT", "DELETE") == 0
+
+
+def test_verify_rejects_a_tampered_local_file_with_schema_errors(repo):
+    add_dataset(repo, "local-check", PAO)
+    assert run(repo, "build").exit_code == 0
+    copy = repo.parent / "copy"
+    shutil.copytree(repo / "data/published/local-check", copy)
+    assert run(repo, "verify", str(copy / "datapackage.json")).exit_code == 0
+
+    csv_path = copy / "immobilier-commercial.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1]
+    code = first.split(",")[3]
+    assert len(code) == 5 and code.startswith("0")
+    lines[1] = first.replace(f",{code},", f",{code[1:]},", 1)
+    csv_path.write_text("".join(lines), encoding="utf-8")
+
+    result = run(repo, "verify", str(copy / "datapackage.json"), "--format", "json")
     assert result.exit_code == 1
     files = {f["resource"]: f for f in json.loads(result.stdout)["files"]}
-    codes = {e["code"] for e in files["communes-aidees-csv"]["errors"]}
+    codes = {e["code"] for e in files["immobilier-commercial"]["errors"]}
     assert codes == {"bytes-mismatch", "hash-mismatch", "constraint-error"}
-    assert files["communes-aidees-json"]["errors"] == []
-    line = [e for e in files["communes-aidees-csv"]["errors"] if e["code"] == "constraint-error"]
-    assert line[0]["line"] == 2 and line[0]["field"] == "code_commune"
+    assert files["immobilier-commercial-json"]["errors"] == []
+    line = [e for e in files["immobilier-commercial"]["errors"] if e["code"] == "constraint-error"]
+    assert line[0]["line"] == 2 and line[0]["field"] == "insee_com"

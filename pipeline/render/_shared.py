@@ -10,19 +10,22 @@ NBSP = "\u00a0"
 ARTIFACT_NAME = "rapport-validation"
 
 
-def fmt_int(n: int) -> str:
-    """French thousands separator (no-break space): 2458 -> '2 458'."""
-    return f"{n:,}".replace(",", NBSP)
+NNBSP = "\u202f"  # narrow no-break space, the French typographic thousands separator
 
 
-def fmt_number(x: float | None) -> str:
-    """French decimal comma, integers without decimals; None -> '—'."""
+def fmt_int(n: int, sep: str = NBSP) -> str:
+    """French thousands separator (no-break space by default): 2458 -> '2 458'."""
+    return f"{n:,}".replace(",", sep)
+
+
+def fmt_number(x: float | None, sep: str = NBSP) -> str:
+    """French decimal comma, at most two decimals, integers without decimals; None -> '—'."""
     if x is None:
         return "—"
     if float(x).is_integer():
-        return fmt_int(int(x))
+        return fmt_int(int(x), sep)
     whole, _, frac = f"{x:,.2f}".rstrip("0").rstrip(".").partition(".")
-    return whole.replace(",", NBSP) + ("," + frac if frac else "")
+    return whole.replace(",", sep) + ("," + frac if frac else "")
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:
