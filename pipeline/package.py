@@ -281,9 +281,8 @@ def readme(
         )
         lines += ["", "| fichier | ligne | champ | message |", "|---|---|---|---|"]
         for w in warnings:
-            lines.append(
-                f"| `{w.file or ''}` | {w.line or ''} | {w.field or ''} | {_md(w.message)} |"
-            )
+            where = f"`{w.file}`" if w.file else "—"
+            lines.append(f"| {where} | {w.line or ''} | {w.field or ''} | {_md(w.message)} |")
     else:
         lines.append("Aucun avertissement.")
     first = ds.resources[0].name
