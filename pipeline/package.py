@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 
@@ -311,8 +310,3 @@ def readme(
         "",
     ]
     return "\n".join(lines)
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    path.chmod(0o644)

@@ -113,10 +113,6 @@ class Client:
         return f"Client({self.base_url!r}, key={'set' if self.__key else 'none'})"
 
     @property
-    def has_key(self) -> bool:
-        return self.__key is not None
-
-    @property
     def writes(self) -> int:
         """Requests that may change remote state (every non-GET request)."""
         return sum(n for m, n in self.stats.items() if m in {"POST", "PUT", "DELETE", "PATCH"})
