@@ -67,6 +67,19 @@ class LoadedTable:
         assert self.source is not None
         return self.source.relation
 
+    @property
+    def rows_sql(self) -> str:
+        """The data rows with every field computed once, as the FROM item ``(…) AS r``."""
+        assert self.source is not None
+        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        for f in self.fields.values():
+            for i, layer in enumerate(f.layers):
+                layers[i].update(layer)
+        extra = {"__line": "d.__line"} if self.source.has_lines else {}
+        if self.source.cr_check:
+            extra["__last"] = f'd."c{self.source.width - 1}"'
+        return q.rows(self.relation, layers, extra)
+
     def text_sql(self, name: str) -> str:
         """The published text of a field ('' when the field is absent from the file)."""
         return self.fields[name].text if name in self.fields else "''"
@@ -250,7 +263,7 @@ class Workspace:
         missing = res.schema.get("missingValues", [""])
         computed = {c["name"]: c for c in res.computed}
         compiled = {}
-        for fdesc in res.schema["fields"]:
+        for i, fdesc in enumerate(res.schema["fields"]):
             name = fdesc["name"]
             if name in source.columns:
                 raw = source.column(name)
@@ -260,7 +273,7 @@ class Workspace:
                 raw = "''"
             else:
                 continue
-            compiled[name] = sqlf.compile_field(fdesc, raw, missing, dialect)
+            compiled[name] = sqlf.compile_field(fdesc, raw, missing, dialect, key=f"f{i}")
         return compiled
 
     # --- derived tables in the engine ---------------------------------------------------
@@ -269,10 +282,7 @@ class Workspace:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
 
         def build(table: LoadedTable) -> pd.DataFrame:
-            query = q.materialise("__tmp", table.relation, columns).replace(
-                'CREATE OR REPLACE TEMP TABLE "__tmp" AS ', ""
-            )
-            arrow = self.con.sql(query).to_arrow_table()
+            arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
             return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): STR}.get)
 
         return self._query(table, build)
@@ -295,7 +305,7 @@ class Workspace:
             self._query(
                 table,
                 lambda t: self.con.execute(
-                    q.materialise(name, t.relation, {n: t.text_sql(n) for n in names})
+                    q.materialise(name, t.rows_sql, {n: t.text_sql(n) for n in names})
                 ),
             )
             self._materialised[key] = name

@@ -67,7 +67,7 @@ def check_resource(
         for check in checks:
             check.plan(plan)
         try:
-            result = run_scan(ws.con, table.source, plan, ws.limit)
+            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue

@@ -83,7 +83,6 @@ class Expectations(Check):
         suite = res.suite or {}
         self.cols = self.columns(plan)
         engine = self.options.get("engine", "fast")
-        values = {f"typed:{n}": expr for n, (expr, _) in self.cols.items()}
         for i, entry in enumerate(suite.get("expectations", [])):
             etype = entry.get("type")
             kw = dict(entry.get("kwargs", {}))
@@ -103,15 +102,21 @@ class Expectations(Check):
             key = f"gx_{i}"
             if etype in gxsql.AGGREGATE_ARGS:
                 x = self.cols[column][0] if column else None
-                plan.aggregate(key, gxsql.aggregate(etype, x), self.joins)
+                plan.aggregate(
+                    key,
+                    gxsql.aggregate(etype, x),
+                    self.joins,
+                    additive=etype == "expect_table_row_count_to_be_between",
+                )
                 self.entries.append((key, entry, "aggregate"))
                 continue
             x, sql_type = self.cols[column]
+            values = self.values(entry)
             plan.aggregate(f"{key}_present", f"count({x})", self.joins)
             if etype == "expect_column_values_to_not_be_null":
                 fails = f"({x}) IS NULL"
             elif etype == "expect_column_values_to_be_unique":
-                join, cond = plan.duplicates(f"gxu_{i}", [x])
+                join, cond, _ = plan.duplicates(f"gxu_{i}", [self.key(column)])
                 fails = f"({x}) IS NOT NULL AND {cond}"
                 plan.predicate(key, fails, values, (*self.joins, join))
                 self.entries.append((key, entry, "map"))
@@ -121,9 +126,31 @@ class Expectations(Check):
             plan.predicate(key, fails, values, self.joins)
             self.entries.append((key, entry, "map"))
 
+    def key(self, column: str) -> str:
+        """The value duplicates are found on: the published form of a field (two readings
+        of one number are one value, as in pandas), else the typed value."""
+        f = self.ctx.table.fields.get(column)
+        if f is None:
+            return self.cols[column][0]
+        return f"CASE WHEN {f.missing} OR {f.invalid} THEN NULL ELSE {f.text} END"
+
+    def values(self, entry: dict) -> dict[str, str]:
+        """The typed values a failing row's message needs: its column and the fields its
+        template names (an unknown name is a configuration error, raised at load)."""
+        column = entry.get("kwargs", {}).get("column")
+        template = entry.get("meta", {}).get("message") or ""
+        names = {column} if column else set()
+        for name in placeholders(template):
+            if name not in self.cols:
+                raise ConfigError(
+                    f"{self.ctx.table.resource.suite_path} : {entry.get('type')} : le message "
+                    f"« {template} » cite « {name} », qui n'est pas un champ de la ressource."
+                )
+            names.add(name)
+        return {f"typed:{n}": self.cols[n][0] for n in sorted(names)}
+
     def run(self, result) -> Iterable:
         out = []
-        names = [f"typed:{n}" for n in self.cols]
         for key, entry, kind in self.entries:
             if kind == "aggregate":
                 observed = result.aggregates[key]
@@ -132,6 +159,7 @@ class Expectations(Check):
                     out.append(self.table_finding(entry, observed))
                 continue
             kw = entry.get("kwargs", {})
+            names = list(self.values(entry))
             rows, total = result.failing(key, names)
             considered = result.aggregates[f"{key}_present"]
             if entry["type"] == "expect_column_values_to_not_be_null":
@@ -152,7 +180,7 @@ class Expectations(Check):
     def row_finding(self, entry: dict, row: dict):
         kw, meta = entry.get("kwargs", {}), entry.get("meta", {})
         column = kw.get("column")
-        record = {n: _py_text(row[f"typed:{n}"]) for n in self.cols}
+        record = {n: _py_text(row[f"typed:{n}"]) for n in self.cols if f"typed:{n}" in row}
         value = record.get(column) if column else None
         template = meta.get("message")
         text = (

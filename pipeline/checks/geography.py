@@ -74,8 +74,8 @@ class CommuneName(_Reference):
         )
         expected = f"{alias}.{ident(ref_name)}"
         fails = (
-            f"{expected} IS NOT NULL AND {given} <> '' AND "
-            f"{norm_name(given)} <> {norm_name(expected)}"
+            f"CASE WHEN {expected} IS NULL OR {given} = '' OR {given} = {expected} THEN FALSE "
+            f"ELSE {norm_name(given)} <> {norm_name(expected)} END"
         )
         plan.predicate(
             self.key,

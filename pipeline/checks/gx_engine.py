@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import ConfigError
+from pipeline.sql import scan as q
 
 REC = "__rec"
 
@@ -43,18 +44,17 @@ def load_suite(entries: list[dict], name: str, path) -> object:
 def typed_frame(check, result) -> pd.DataFrame:
     """Typed values of every column an expectation can name, as GX on pandas sees them."""
     table = check.ctx.table
-    items = [f"d.__rec AS {REC}"]
+    items = []
     for name, (expr, sql_type) in check.cols.items():
         if sql_type == "HUGEINT":
             expr = f"TRY_CAST({expr} AS BIGINT)"
         elif sql_type in ("DATE", "TIMESTAMP"):
             expr = f"CAST({expr} AS VARCHAR)"
         items.append(f'{expr} AS "{name}"')
-    query = (
-        f"SELECT {', '.join(items)} FROM (SELECT * FROM {table.relation} WHERE __rec >= 1) AS d "
-        f"{' '.join(check.joins)} ORDER BY d.__rec"
-    )
-    arrow = result.con.sql(query).to_arrow_table()
+    columns = dict(item.rsplit(" AS ", 1)[::-1] for item in items)
+    columns = {name.strip('"'): expr for name, expr in columns.items()}
+    arrow = result.con.sql(q.select(table.rows_sql, columns, check.joins)).to_arrow_table()
+    arrow = arrow.rename_columns([REC, *arrow.column_names[1:]])
     mapping = {
         pa.int64(): pd.Int64Dtype(),
         pa.bool_(): pd.BooleanDtype(),

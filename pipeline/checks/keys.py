@@ -43,6 +43,7 @@ class Keys(Check):
         schema = table.resource.schema
         pk = _as_list(schema.get("primaryKey"))
         self.sets: list[tuple[str, list[str], str]] = []
+        self.tables: dict[str, str] = {}
         for i, fdesc in enumerate(schema["fields"]):
             name = fdesc["name"]
             if fdesc.get("constraints", {}).get("unique") and [name] != pk and name in table.fields:
@@ -57,7 +58,7 @@ class Keys(Check):
                 self.sets.append((f"ukey_{i}", fields, "unique-error"))
         for key, fields, _ in self.sets:
             exprs = [key_expr(table, f) for f in fields]
-            join, cond = plan.duplicates(key, exprs)
+            join, cond, self.tables[key] = plan.duplicates(key, exprs)
             values = {f"raw:{f}": table.fields[f].raw for f in fields}
             values.update({f"key:{key}:{j}": e for j, e in enumerate(exprs)})
             plan.predicate(key, cond, values, (join,))
@@ -90,7 +91,7 @@ class Keys(Check):
                 )
             if total > len(rows) and out:
                 dup_groups = result.con.execute(
-                    f"SELECT count(*) FROM {ident(result_group(result, key))}"
+                    f"SELECT count(*) FROM {ident(self.tables[key])}"
                 ).fetchall()[0][0]
                 shown = sum(1 for f in out if f.code == code)
                 self.ctx.left_out.append((out[-1], total - dup_groups - shown))
@@ -110,10 +111,6 @@ class Keys(Check):
                 ),
             )
         return out
-
-
-def result_group(result, key: str) -> str:
-    return f"dups_{result.table.removeprefix('fails_')}_{key}"
 
 
 @register

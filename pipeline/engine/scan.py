@@ -1,6 +1,15 @@
-"""Run the checks of one resource over its source: duplicate keys, then one row scan, then
-the aggregates. The results are read back in bounded slices (the first ``limit`` failing
-rows of each condition, and exact counts)."""
+"""Run the checks of one resource over its source in as few passes as possible:
+
+1. the *group pass*: for the first key to check for duplicates (a primary key, a unique
+   field), the rows per key value, together with the table-level aggregates that can be
+   added up from groups (counts, sums); other keys get a pass of their own;
+2. the *aggregate pass*, only when an aggregate cannot be added up (``count(DISTINCT)``) or
+   when no key is checked;
+3. the *row scan*: every row-level condition of every check at once; only failing rows are
+   kept, in a small table read back in bounded slices.
+
+For a CSV read directly, the row scan also checks that DuckDB read as many records as the
+layout pass found (:mod:`pipeline.engine.lines`); otherwise the exact reader takes over."""
 
 from __future__ import annotations
 
@@ -8,17 +17,24 @@ import itertools
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 
 from pipeline.engine.source import Source
+from pipeline.sql import ident
 from pipeline.sql import scan as q
 
 _ids = itertools.count(1)
 
 
 class FastPathFailed(Exception):
-    """DuckDB could not read the file as a plain CSV, or its records do not add up to the
-    file's lines: the exact reader must take over."""
+    """DuckDB could not read the file as a plain CSV, or its records do not match the
+    file's layout: the exact reader must take over."""
+
+
+@dataclass
+class Aggregate:
+    expr: str  # over the rows (alias r) and the joins
+    additive: bool  # its value over the table is the sum of its values over groups
+    joins: tuple[str, ...] = ()
 
 
 @dataclass
@@ -29,24 +45,18 @@ class ScanResult:
     limit: int | None
     rows: int = 0
     aggregates: dict = field(default_factory=dict)
-    _breaks: tuple[np.ndarray, np.ndarray] | None = None
-    _header_breaks: int = 0
 
     def line(self, rec: int, stored: int | None) -> int:
-        """Physical line of a record (header = record 0 = line 1)."""
-        if stored is not None:
-            return int(stored)
-        recs, cumulative = self._breaks  # type: ignore[misc]
-        before = int(np.searchsorted(recs, rec))  # records with line breaks before this one
-        inner = int(cumulative[before - 1]) if before else 0
-        return 1 + self._header_breaks + rec + inner
+        """Physical line of a record (header = record 0)."""
+        return int(stored) if stored is not None else self.source.line(rec)
 
     def lines_of(self, recs: list[int]) -> dict[int, int]:
         """Physical lines of records, whatever the source."""
         if not self.source.has_lines:
             return {rec: self.line(rec, None) for rec in recs}
-        self.con.execute(f"SELECT __rec, __line FROM {self.source.relation} WHERE __rec >= 1")
-        stored = dict(self.con.fetchall())
+        stored = dict(
+            self.con.execute(f"SELECT __rec, __line FROM {self.source.relation}").fetchall()
+        )
         return {rec: int(stored[rec]) for rec in recs}
 
     def failing(self, key: str, names: list[str]) -> tuple[list[dict], int]:
@@ -56,13 +66,13 @@ class ScanResult:
         total = len(fetched)
         if self.limit is not None and total >= self.limit:
             total = self.con.execute(q.failing_count(self.table, key)).fetchall()[0][0]
-        rows = []
+        out = []
         for rec, line, *values in fetched:
             row = dict(zip(names, values, strict=True))
             row["__rec"] = rec
             row["line"] = self.line(rec, line)
-            rows.append(row)
-        return rows, total
+            out.append(row)
+        return out, total
 
 
 class ScanPlan:
@@ -73,8 +83,7 @@ class ScanPlan:
         self.id = next(_ids)
         self.predicates: list[q.Predicate] = []
         self.groups: list[q.KeyGroup] = []
-        self.aggregates: dict[str, str] = {}
-        self.aggregate_joins: list[str] = []
+        self.aggregates: dict[str, Aggregate] = {}
 
     def predicate(self, key: str, fails: str, values=None, joins=()) -> str:
         if any(p.key == key for p in self.predicates):
@@ -82,59 +91,92 @@ class ScanPlan:
         self.predicates.append(q.Predicate(key, fails, dict(values or {}), tuple(joins)))
         return key
 
-    def duplicates(self, key: str, exprs: list[str], skip_null: bool = True) -> tuple[str, str]:
-        """(LEFT JOIN, condition) selecting rows whose key value is held by several rows."""
-        group = q.KeyGroup(key, tuple(exprs), skip_null)
-        if group not in self.groups:
+    def duplicates(self, key: str, exprs: list[str]) -> tuple[str, str, str]:
+        """(LEFT JOIN, condition, table of duplicated values) selecting rows whose key value
+        is held by several rows
+        (rows whose key parts are all NULL take no part). Keys with the same expressions
+        share one group."""
+        for group in self.groups:
+            if group.exprs == tuple(exprs):
+                break
+        else:
+            group = q.KeyGroup(f"g{len(self.groups)}", tuple(exprs))
             self.groups.append(group)
-        return q.in_duplicates(self.group_table(key), f"dup_{len(self.groups)}_{key}", group)
+        alias = f"dup_{self.id}_{group.key}_{key}"
+        table = self.group_table(group.key)
+        return (*q.in_duplicates(table, alias, group), table)
 
     def group_table(self, key: str) -> str:
         return f"dups_{self.id}_{key}"
 
-    def aggregate(self, name: str, expr: str, joins=()) -> str:
-        self.aggregates[name] = expr
-        for join in joins:
-            if join not in self.aggregate_joins:
-                self.aggregate_joins.append(join)
+    def aggregate(self, name: str, expr: str, joins=(), additive: bool = True) -> str:
+        """A table-level value; ``additive`` when it is a count or a sum."""
+        self.aggregates[name] = Aggregate(expr, additive, tuple(joins))
         return name
 
 
-def run_scan(
-    con: duckdb.DuckDBPyConnection, source: Source, plan: ScanPlan, limit: int | None
-) -> ScanResult:
-    table = f"fails_{plan.id}"
-    predicates, aggregates = plan.predicates, plan.aggregates
+def _pass(con, sql: str, source: Source):
     try:
-        for group in plan.groups:
-            con.execute(q.duplicates(plan.group_table(group.key), source.relation, group))
-        newline_cols = [f'"c{i}"' for i in sorted(set(source.columns.values()))]
-        if source.fast:
-            newline_cols = [f'"c{i}"' for i in range(source.width)]
-        con.execute(q.row_scan(table, source.relation, predicates, source.has_lines, newline_cols))
-        if source.cr_check:
-            last = f'd."c{source.width - 1}"'
-            aggregates = {**aggregates, "__cr": f"count_if(ends_with({last}, chr(13)))"}
-        values = con.execute(
-            q.aggregate_scan(source.relation, aggregates, plan.aggregate_joins)
-        ).fetchall()[0]
+        return con.execute(sql)
     except duckdb.Error as exc:
         if source.fast:
             raise FastPathFailed(str(exc)) from exc
         raise
-    result = ScanResult(con, table, source, limit, int(values[0]))
-    result.aggregates = dict(zip(aggregates, values[1:], strict=True))
-    if result.aggregates.pop("__cr", 0):
-        raise FastPathFailed("des enregistrements finissent par CR")
-    if source.fast:
-        breaks = con.execute(q.line_breaks(table)).fetchall()
-        recs = np.array([r for r, _ in breaks], dtype=np.int64)
-        counts = np.array([n for _, n in breaks], dtype=np.int64)
-        result._breaks = (recs, np.cumsum(counts))
-        result._header_breaks = sum(label.count("\n") for label in source.labels)
-        expected = 1 + result._header_breaks + result.rows + int(counts.sum())
-        if expected != source.physical_lines:
-            raise FastPathFailed(
-                f"{expected} lignes attendues, {source.physical_lines} dans le fichier"
-            )
-    return result
+
+
+def run_scan(
+    con: duckdb.DuckDBPyConnection, source: Source, rows: str, plan: ScanPlan, limit: int | None
+) -> ScanResult:
+    """Run the plan over ``rows`` (the layered data rows of ``source``, alias ``r``)."""
+    table = f"fails_{plan.id}"
+    additive = {n: a for n, a in plan.aggregates.items() if a.additive}
+    others = {n: a for n, a in plan.aggregates.items() if not a.additive}
+    values: dict = {}
+    count = None
+    for i, group in enumerate(plan.groups):
+        carried = additive if i == 0 else {}
+        joins = [j for a in carried.values() for j in a.joins]
+        grouped = f"keys_{plan.id}_{group.key}"
+        partial = {n: a.expr for n, a in carried.items()}
+        _pass(con, q.group_pass(grouped, rows, group, partial, joins), source)
+        con.execute(q.duplicates_of(plan.group_table(group.key), grouped, group))
+        if i == 0:
+            totals = con.execute(q.totals(grouped, list(carried))).fetchall()[0]
+            count = int(totals[0] or 0)
+            values.update(zip(carried, totals[1:], strict=True))
+        con.execute(f"DROP TABLE {ident(grouped)}")
+    pending = others if plan.groups else plan.aggregates
+    if pending or (count is None and not source.fast):
+        exprs = {n: a.expr for n, a in pending.items()}
+        joins = [j for a in pending.values() for j in a.joins]
+        result = _pass(con, q.aggregate_scan(rows, exprs, joins), source).fetchall()[0]
+        count = int(result[0])
+        values.update(zip(exprs, result[1:], strict=True))
+    predicates = list(plan.predicates)
+    expected_last = None
+    if source.fast and source.layout is not None:
+        expected_last = len(source.layout.starts) - 1
+        predicates.append(q.Predicate("__last", f"r.__rec = {expected_last}"))
+        predicates.append(q.Predicate("__beyond", f"r.__rec > {expected_last}"))
+        if source.cr_check:
+            predicates.append(q.Predicate("__cr", "ends_with(r.__last, chr(13))"))
+    # Filters pushed below the row layers would copy each field's expressions into every
+    # condition that uses them: computed once per row is what the layers are for.
+    con.execute("SET disabled_optimizers = 'filter_pushdown,build_side_probe_side,join_order'")
+    try:
+        _pass(con, q.row_scan(table, rows, predicates, source.has_lines), source)
+    finally:
+        con.execute("RESET disabled_optimizers")
+    for name in values:
+        values[name] = 0 if values[name] is None and plan.aggregates[name].additive else values[name]
+    if expected_last is not None:
+        cr = 'count_if("p:__cr")' if source.cr_check else "0"
+        last, beyond, crs = con.execute(
+            f'SELECT count_if("p:__last"), count_if("p:__beyond"), {cr} FROM {ident(table)}'
+        ).fetchall()[0]
+        if last != 1 or beyond or crs:
+            raise FastPathFailed("les enregistrements lus ne correspondent pas au fichier")
+        count = expected_last if count is None else count
+        if count != expected_last:
+            raise FastPathFailed(f"{count} lignes lues, {expected_last} dans le fichier")
+    return ScanResult(con, table, source, limit, int(count or 0), values)

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
-from pipeline.engine import encoding
+from pipeline.engine.lines import Layout, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
 
 HEAD_BYTES = 1 << 20
+MAX_FAST_COLUMNS = 2000  # wider headers (a file whose records sit on one line) read exactly
 
 
 @dataclass
@@ -35,10 +36,18 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     has_lines: bool = True  # the relation carries __line; otherwise the scan computes lines
     fast: bool = False  # a direct DuckDB scan of the file, verified after the scan
-    physical_lines: int = 0
-    cr_check: bool = False  # verify that no record ends with a CR
+    layout: Layout | None = None  # where each record starts, for a direct CSV scan
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
+
+    @property
+    def cr_check(self) -> bool:
+        return bool(self.layout and self.layout.cr_check)
+
+    def line(self, rec: int) -> int:
+        """Physical line of a record read directly (record 0 is the header)."""
+        assert self.layout is not None
+        return int(self.layout.starts[rec])
 
     def column(self, name: str) -> str:
         """SQL for the raw cell of a field ('' when empty)."""
@@ -128,36 +137,6 @@ def first_record(path: Path, dialect: dict) -> list[str] | None:
     return next(reader, None)
 
 
-def line_ending(path: Path) -> tuple[str | None, int, bool]:
-    """(DuckDB new_line option, number of lines, whether CRs may end some records). The
-    option is None when line ends are lone CRs or mixed, which only the exact reader numbers
-    right. With LF records, CRs inside quoted cells are fine; the scan then verifies that no
-    record ends with a CR (a CRLF record among LF ones)."""
-    lf = crlf = cr = 0
-    last = b"\n"
-    carry = b""
-    first_end = None
-    with path.open("rb") as handle:
-        while chunk := handle.read(encoding.CHUNK):
-            block = carry + chunk
-            if first_end is None and b"\n" in block:
-                at = block.index(b"\n")
-                first_end = block[max(0, at - 1) : at + 1]
-            lf += chunk.count(b"\n")
-            cr += chunk.count(b"\r")
-            crlf += block.count(b"\r\n")
-            carry = chunk[-1:]
-            last = chunk[-1:]
-    lines = lf + (0 if last == b"\n" else 1)
-    if cr == 0:
-        return "\\n", lines, False
-    if cr == crlf == lf:
-        return "\\r\\n", lines, False
-    if first_end == b"\r\n" or crlf == 0 and cr:
-        return None, lines, True
-    return "\\n", lines, True
-
-
 def csv_source(
     dataset: str, rel: str, path: Path, res: ResourceDecl, dialect: dict, report: Reporter
 ) -> Source | None:
@@ -166,10 +145,16 @@ def csv_source(
     if labels is None:
         raise Fatal([report("source-error", detail=f"{rel} est vide")])
     columns, findings = match_header(labels, res, report, dialect.get("delimiter", ","))
-    new_line, lines, cr_risk = line_ending(path)
-    if new_line is None or len(dialect.get("delimiter", ",")) != 1:
+    if len(labels) > MAX_FAST_COLUMNS or len(dialect.get("delimiter", ",")) != 1:
         return None
-    relation = csv_scan(path, len(labels), dialect, new_line)
+    layout = scan_layout(path, dialect.get("quoteChar", '"'))
+    if layout.new_line is None or not len(layout.starts):
+        return None
+    header_line = int(layout.starts[0])
+    for line in layout.blank_lines:
+        if line > header_line:
+            findings.append(report("blank-row", line=line))
+    relation = csv_scan(path, len(labels), dialect, layout.new_line)
     return Source(
         dataset,
         rel,
@@ -180,8 +165,7 @@ def csv_source(
         findings,
         has_lines=False,
         fast=True,
-        physical_lines=lines,
-        cr_check=cr_risk,
+        layout=layout,
         path=path,
         dialect=dialect,
     )

@@ -60,7 +60,26 @@ class Constraint:
 
 
 @dataclass
+class Parts:
+    """How a type reads a cell, in three steps that the row layers compute once each:
+    ``prepared`` over the raw cell (e.g. trimmed, group separators removed, or parsed),
+    ``ok`` over the prepared value and the raw cell (TRUE when readable), then ``typed`` and
+    ``text`` over the prepared value, for readable cells only."""
+
+    prepared: str
+    ok: str
+    typed: str
+    text: str
+    sql_type: str
+    format: str = "default"
+    hint: str = ""
+
+
+@dataclass
 class FieldSQL:
+    """A compiled field. Its expressions name the columns of the row layers (see
+    :func:`layer_columns`), so each is computed once per row whatever the checks using it."""
+
     name: str
     type: str
     format: str
@@ -72,6 +91,8 @@ class FieldSQL:
     sql_type: str
     constraints: list[Constraint] = field(default_factory=list)
     hint: str = ""  # French hint for type errors, e.g. the expected date format
+    layers: tuple[dict[str, str], ...] = ()  # column definitions, layer by layer
+    bounds: list[tuple[str, str]] = field(default_factory=list)  # (constraint, typed literal)
 
     @property
     def present(self) -> str:
@@ -132,51 +153,109 @@ def _missing(raw: str, values: list[str]) -> str:
     return f"list_contains({string_list(values)}, {raw})"
 
 
-def compile_field(fdesc: dict, raw: str, missing_values: list[str], dialect: dict) -> FieldSQL:
-    """The SQL of one field over the raw cell expression ``raw``."""
+def _col(alias: str, name: str) -> str:
+    return f'{alias}."{name}"'
+
+
+def compile_field(
+    fdesc: dict, raw: str, missing_values: list[str], dialect: dict, key: str | None = None
+) -> FieldSQL:
+    """The SQL of one field over the raw cell expression ``raw``.
+
+    With ``key``, the expressions name the columns ``<key>.raw``, ``.missing``, ``.prepared``,
+    ``.ok``, ``.typed`` and ``.text`` of the row layers (alias ``r``), whose definitions are in
+    ``layers``; without, they are inline expressions (for literals and joined values)."""
     ftype = fdesc.get("type", "string")
     values = fdesc.get("missingValues", missing_values)
-    missing = _missing(raw, values)
-    builder = BUILDERS[ftype]
-    compiled = builder(fdesc, raw, missing, dialect)
-    compiled.constraints = _constraints(fdesc, compiled)
+    parts_of = BUILDERS[ftype]
+    if key is None:
+        missing = _missing(raw, values)
+        parts = _fill(parts_of(fdesc, raw, dialect), raw)
+        good = f"(NOT ({missing}) AND {parts.ok})"
+        compiled = FieldSQL(
+            fdesc["name"],
+            ftype,
+            parts.format,
+            raw,
+            missing,
+            f"(NOT ({missing}) AND NOT ({parts.ok}))",
+            f"CASE WHEN {good} THEN {parts.typed} END",
+            f"CASE WHEN {good} THEN {parts.text} ELSE '' END",
+            parts.sql_type,
+            hint=parts.hint,
+        )
+    else:
+        a = {f"{key}.raw": raw}
+        raw_ref = _col("r", f"{key}.raw")
+        parts = parts_of(fdesc, raw_ref, dialect)
+        missing_ref = _col("r", f"{key}.missing")
+        b = {f"{key}.missing": _missing(raw_ref, values), f"{key}.prepared": parts.prepared}
+        prepared_ref = _col("r", f"{key}.prepared")
+        ok = parts.ok.replace("{prepared}", prepared_ref)
+        b2 = {f"{key}.ok": f"(NOT {missing_ref} AND {ok})"}
+        ok_ref = _col("r", f"{key}.ok")
+        c = {
+            f"{key}.typed": f"CASE WHEN {ok_ref} THEN {parts.typed.replace('{prepared}', prepared_ref)} END",
+        }
+        typed_ref = _col("r", f"{key}.typed")
+        text = parts.text.replace("{prepared}", prepared_ref).replace("{typed}", typed_ref)
+        e = {f"{key}.text": f"CASE WHEN {ok_ref} THEN {text} ELSE '' END"}
+        compiled = FieldSQL(
+            fdesc["name"],
+            ftype,
+            parts.format,
+            raw_ref,
+            missing_ref,
+            f"(NOT {missing_ref} AND NOT {ok_ref})",
+            typed_ref,
+            _col("r", f"{key}.text"),
+            parts.sql_type,
+            hint=parts.hint,
+            layers=(a, b, b2, c, e),
+        )
+    compiled.constraints, compiled.bounds = _constraints(fdesc, compiled, dialect)
     return compiled
 
 
 # --- types --------------------------------------------------------------------------------
+# Each builder returns Parts whose ``ok``, ``typed`` and ``text`` may use the placeholders
+# ``{prepared}`` (the prepared value) and, in ``text``, ``{typed}``.
 
 
-def _string(fdesc, raw, missing, dialect) -> FieldSQL:
-    typed = f"CASE WHEN {missing} THEN NULL ELSE {raw} END"
-    text = f"CASE WHEN {missing} THEN '' ELSE {raw} END"
-    return FieldSQL(
-        fdesc["name"], "string", "default", raw, missing, "FALSE", typed, text, "VARCHAR"
+def _fill(parts: Parts, raw: str) -> Parts:
+    """Inline form: the placeholders replaced by the expressions themselves."""
+    prepared = parts.prepared
+    typed = parts.typed.replace("{prepared}", f"({prepared})")
+    return Parts(
+        prepared,
+        parts.ok.replace("{prepared}", f"({prepared})"),
+        typed,
+        parts.text.replace("{prepared}", f"({prepared})").replace("{typed}", f"({typed})"),
+        parts.sql_type,
+        parts.format,
+        parts.hint,
     )
 
 
-def _any(fdesc, raw, missing, dialect) -> FieldSQL:
-    compiled = _string(fdesc, raw, missing, dialect)
-    compiled.type = "any"
-    return compiled
+def _string(fdesc, raw, dialect) -> Parts:
+    return Parts(raw, "TRUE", "{prepared}", "{prepared}", "VARCHAR")
 
 
-def _integer(fdesc, raw, missing, dialect, pattern=r"[+-]?[0-9]+", ftype="integer") -> FieldSQL:
-    stripped = f"trim({raw})"
-    ok = f"regexp_full_match({stripped}, {literal(pattern)})"
-    invalid = f"(NOT ({missing}) AND NOT {ok})"
-    typed = f"CASE WHEN NOT ({missing}) AND {ok} THEN TRY_CAST({stripped} AS HUGEINT) END"
-    text = f"coalesce(CAST({typed} AS VARCHAR), '')"
-    return FieldSQL(fdesc["name"], ftype, "default", raw, missing, invalid, typed, text, "HUGEINT")
+def _integer(fdesc, raw, dialect, pattern=r"[+-]?[0-9]+") -> Parts:
+    ok = f"regexp_full_match({{prepared}}, {literal(pattern)})"
+    return Parts(
+        f"trim({raw})", ok, "TRY_CAST({prepared} AS HUGEINT)", "CAST({typed} AS VARCHAR)", "HUGEINT"
+    )
 
 
-def _year(fdesc, raw, missing, dialect) -> FieldSQL:
-    return _integer(fdesc, raw, missing, dialect, pattern=r"[0-9]{4}", ftype="year")
+def _year(fdesc, raw, dialect) -> Parts:
+    return _integer(fdesc, raw, dialect, pattern=r"[0-9]{4}")
 
 
 NUMBER_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
-def _number(fdesc, raw, missing, dialect) -> FieldSQL:
+def _number(fdesc, raw, dialect) -> Parts:
     decimal = fdesc.get("decimalChar") or dialect.get("decimalChar") or "."
     group = fdesc.get("groupChar", dialect.get("groupChar")) or ""
     cleaned = f"trim({raw})"
@@ -185,14 +264,13 @@ def _number(fdesc, raw, missing, dialect) -> FieldSQL:
         cleaned = f"regexp_replace({cleaned}, {literal('[' + re.escape(chars) + ']')}, '', 'g')"
     if decimal != ".":
         cleaned = f"replace({cleaned}, {literal(decimal)}, '.')"
-    ok = f"regexp_full_match({cleaned}, {literal(NUMBER_RE)})"
-    invalid = f"(NOT ({missing}) AND NOT {ok})"
-    good = f"(NOT ({missing}) AND {ok})"
-    typed = f"CASE WHEN {good} THEN TRY_CAST({cleaned} AS DOUBLE) END"
-    text = f"CASE WHEN {good} THEN {_canonical_number(cleaned)} ELSE '' END"
-    hint = f" (séparateur décimal attendu « {decimal} »)"
-    return FieldSQL(
-        fdesc["name"], "number", "default", raw, missing, invalid, typed, text, "DOUBLE", hint=hint
+    return Parts(
+        cleaned,
+        f"regexp_full_match({{prepared}}, {literal(NUMBER_RE)})",
+        "TRY_CAST({prepared} AS DOUBLE)",
+        _canonical_number("{prepared}"),
+        "DOUBLE",
+        hint=f" (séparateur décimal attendu « {decimal} »)",
     )
 
 
@@ -212,16 +290,17 @@ def _canonical_number(cleaned: str) -> str:
     )
 
 
-def _boolean(fdesc, raw, missing, dialect) -> FieldSQL:
+def _boolean(fdesc, raw, dialect) -> Parts:
     trues = fdesc.get("trueValues", DEFAULT_TRUE)
     falses = fdesc.get("falseValues", DEFAULT_FALSE)
-    is_true = f"list_contains({string_list(trues)}, {raw})"
-    is_false = f"list_contains({string_list(falses)}, {raw})"
-    invalid = f"(NOT ({missing}) AND NOT ({is_true} OR {is_false}))"
-    typed = f"CASE WHEN {missing} THEN NULL WHEN {is_true} THEN TRUE WHEN {is_false} THEN FALSE END"
-    text = f"CASE WHEN {typed} THEN 'true' WHEN NOT {typed} THEN 'false' ELSE '' END"
-    return FieldSQL(
-        fdesc["name"], "boolean", "default", raw, missing, invalid, typed, text, "BOOLEAN"
+    is_true = f"list_contains({string_list(trues)}, {{prepared}})"
+    is_false = f"list_contains({string_list(falses)}, {{prepared}})"
+    return Parts(
+        raw,
+        f"({is_true} OR {is_false})",
+        is_true,
+        "CASE WHEN {typed} THEN 'true' ELSE 'false' END",
+        "BOOLEAN",
     )
 
 
@@ -234,27 +313,31 @@ def _french_format(fmt: str) -> str:
     return fmt.replace("%d", "jj").replace("%m", "mm").replace("%Y", "aaaa")
 
 
-def _date(fdesc, raw, missing, dialect, ftype="date") -> FieldSQL:
+def _date(fdesc, raw, dialect, ftype="date") -> Parts:
     fmt = _date_format(fdesc, dialect)
-    stripped = f"trim({raw})"
-    parsed = f"try_strptime({stripped}, {literal(fmt)})"
-    ok = f"({parsed} IS NOT NULL)"
+    parsed = f"try_strptime(trim({raw}), {literal(fmt)})"
+    ok = "({prepared} IS NOT NULL)"
     if fmt == "%Y-%m-%d":
-        ok = f"(regexp_full_match({stripped}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {ok})"
-    invalid = f"(NOT ({missing}) AND NOT {ok})"
-    good = f"(NOT ({missing}) AND {ok})"
+        ok = f"(regexp_full_match(trim({raw}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {ok})"
     out_fmt = "%Y-%m-%d" if ftype == "date" else "%Y-%m-%dT%H:%M:%S"
     sql_type = "DATE" if ftype == "date" else "TIMESTAMP"
-    typed = f"CASE WHEN {good} THEN CAST({parsed} AS {sql_type}) END"
-    text = f"CASE WHEN {good} THEN strftime({parsed}, {literal(out_fmt)}) ELSE '' END"
-    hint = f" (format attendu {_french_format(fmt)})"
-    return FieldSQL(
-        fdesc["name"], ftype, fmt, raw, missing, invalid, typed, text, sql_type, hint=hint
+    return Parts(
+        parsed,
+        ok,
+        f"CAST({{prepared}} AS {sql_type})",
+        f"strftime({{prepared}}, {literal(out_fmt)})",
+        sql_type,
+        fmt,
+        f" (format attendu {_french_format(fmt)})",
     )
 
 
-def _datetime(fdesc, raw, missing, dialect) -> FieldSQL:
-    return _date(fdesc, raw, missing, dialect, ftype="datetime")
+def _datetime(fdesc, raw, dialect) -> Parts:
+    return _date(fdesc, raw, dialect, ftype="datetime")
+
+
+def _any(fdesc, raw, dialect) -> Parts:
+    return _string(fdesc, raw, dialect)
 
 
 BUILDERS = {
@@ -278,9 +361,12 @@ def _bound(fdesc: dict, value: object, dialect: dict) -> str:
     return f"({compiled.typed})"
 
 
-def _constraints(fdesc: dict, f: FieldSQL) -> list[Constraint]:
+def _constraints(
+    fdesc: dict, f: FieldSQL, dialect: dict
+) -> tuple[list[Constraint], list[tuple[str, str]]]:
     constraints = fdesc.get("constraints", {})
     out: list[Constraint] = []
+    bounds: list[tuple[str, str]] = []
     if "pattern" in constraints:
         out.append(
             Constraint(
@@ -294,7 +380,8 @@ def _constraints(fdesc: dict, f: FieldSQL) -> list[Constraint]:
         if f.type in ("string", "any"):
             member = f"list_contains({string_list(allowed)}, {f.typed})"
         else:
-            options = [_bound(fdesc, v, {}) for v in allowed]
+            options = [_bound(fdesc, v, dialect) for v in allowed]
+            bounds += [("enum", o) for o in options]
             member = f"({f.typed} IN ({', '.join(options)}))" if options else "FALSE"
         out.append(Constraint("enum", f"NOT coalesce({member}, FALSE)", allowed))
     for key, op in (("minLength", "<"), ("maxLength", ">")):
@@ -304,8 +391,7 @@ def _constraints(fdesc: dict, f: FieldSQL) -> list[Constraint]:
             )
     for key, op in (("minimum", "<"), ("maximum", ">")):
         if key in constraints:
-            bound = _bound(fdesc, constraints[key], {})
-            out.append(
-                Constraint(key, f"coalesce({f.typed} {op} {bound}, FALSE)", constraints[key])
-            )
-    return out
+            bound = _bound(fdesc, constraints[key], dialect)
+            bounds.append((key, bound))
+            out.append(Constraint(key, f"coalesce({f.typed} {op} {bound}, FALSE)", constraints[key]))
+    return out, bounds
