@@ -67,7 +67,7 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 
-        extra.append(figures_readme_section(v.report.figures))
+        extra.append(figures_readme_section(v.report.figures, ds))
     if ds.meta.get("programmes"):
         from pipeline.coverage import programmes_readme_section
 
