@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import Dataset
+from pipeline.diff import read_folder
 from pipeline.errors import DataError
 from pipeline.findings import Report
 from pipeline.package import (
@@ -72,9 +73,10 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         from pipeline.coverage import programmes_readme_section
 
         extra.append(programmes_readme_section(ds))
-    published = v.workspace.repo.published / ds.name
+    repo = v.workspace.repo
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
-    version, changelog = version_and_changelog(v.workspace.repo, ds, published, files)
+    current = read_folder(repo.published / ds.name)
+    version, changelog = version_and_changelog(repo, ds, current, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
     files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows).encode("utf-8")
@@ -86,12 +88,6 @@ def _json(data: dict) -> bytes:
     import json
 
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _current(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
-        return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def _recover(published: Path, name: str) -> None:
@@ -113,7 +109,7 @@ def write_package(published: Path, name: str, files: dict[str, bytes]) -> bool:
     published.mkdir(parents=True, exist_ok=True)
     _recover(published, name)
     target = published / name
-    if _current(target) == files:
+    if read_folder(target) == files:
         return False
     tmp = published / f".tmp-{name}"
     tmp.mkdir()
@@ -150,7 +146,7 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str]:
-    current = _current(published / name)
+    current = read_folder(published / name)
     stale = [n for n in sorted(set(files) | set(current)) if files.get(n) != current.get(n)]
     return [f"data/published/{name}/{n}" for n in stale]
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 import click
 
@@ -27,7 +25,8 @@ def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str) -> None:
     primary key, and show the version each package would take."""
     from pipeline.build import InvalidData, render_all
     from pipeline.commands.validate import render
-    from pipeline.diff import diff_package, render_diff_markdown, render_diff_text
+    from pipeline.diff import diff_package, read_folder
+    from pipeline.render.diff import render_diff_markdown, render_diff_text
 
     repo = repo_from(ctx)
     try:
@@ -35,15 +34,9 @@ def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str) -> None:
     except InvalidData as exc:
         click.echo(render(exc.report, "text"), err=True, nl=False)
         raise
-    diffs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, files in packages.items():
-            folder = Path(tmp) / name
-            folder.mkdir()
-            for fname, data in files.items():
-                (folder / fname).write_bytes(data)
-            old = repo.published / name
-            diffs.append(diff_package(old if old.is_dir() else None, folder))
+    diffs = [
+        diff_package(read_folder(repo.published / name), files) for name, files in packages.items()
+    ]
     if fmt == "json":
         click.echo(json.dumps([d.to_dict() for d in diffs], ensure_ascii=False, indent=2))
     elif fmt == "markdown":
