@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.catalog import Dataset
 from pipeline.diff import read_folder
-from pipeline.errors import DataError
+from pipeline.errors import InvalidData
 from pipeline.findings import Report
 from pipeline.package import (
     csv_bytes,
@@ -28,24 +28,24 @@ from pipeline.validate import Validation, validate
 GENERATED = ("datapackage.json", "README.md")
 
 
-class InvalidData(DataError):
-    """Validation found errors: nothing was built."""
-
-    def __init__(self, report: Report):
-        errors = len(report.errors)
-        super().__init__(
-            f"{errors} erreur(s) bloquante(s) : rien n'a été construit ni publié. Corrigez-les puis "
-            "relancez (détail avec « pipeline validate »)."
-        )
-        self.report = report
-
-
 @dataclass
 class BuildResult:
+    repo: Repo
     report: Report
+    check: bool = False  # compared with data/published/, nothing written
     packages: list[Path] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # datasets whose folder changed
     stale: list[str] = field(default_factory=list)  # files that differ from a fresh build
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "packages": [
+                {"name": p.name, "path": self.repo.rel(p), "written": p.name in self.written}
+                for p in self.packages
+            ],
+            "stale": self.stale,
+        }
 
 
 def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
@@ -164,7 +164,7 @@ def render_all(
 def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
     """Validate, then write (or, with ``check``, compare) every named package."""
     v = validate(repo, names)
-    result = BuildResult(report=v.report)
+    result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)
     for ds in v.datasets:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from pipeline.commands._common import repo_from, show_progress
+from pipeline.commands._output import emit, format_option
 from pipeline.errors import ConfigError
 from pipeline.repo import Repo
 
@@ -29,18 +29,6 @@ def organization_slug(repo: Repo) -> str:
     return slug.strip()
 
 
-def build_packages(repo: Repo, names: list[str] | None) -> list[Path]:
-    """Validate and build; raises DataError (nothing built) when the data is invalid."""
-    from pipeline.build import InvalidData, build
-    from pipeline.commands.validate import render
-
-    try:
-        return list(build(repo, names).packages)
-    except InvalidData as exc:
-        click.echo(render(exc.report, "text"), err=True, nl=False)
-        raise
-
-
 @click.command(name="publish")
 @click.argument("datasets", nargs=-1)
 @click.option(
@@ -51,7 +39,7 @@ def build_packages(repo: Repo, names: list[str] | None) -> list[Path]:
     "Without it, build only.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop (no write).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("publish", "unpublished")
 @click.option("--no-progress", is_flag=True, help="Never show the upload progress bar.")
 @click.pass_context
 def command(
@@ -66,6 +54,8 @@ def command(
 
     The API key is read from the DATAGOUV_API_KEY environment variable only.
     """
+    from pipeline.build import build
+
     repo = repo_from(ctx)
     client = None
     if target:
@@ -73,35 +63,18 @@ def command(
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
         organization = organization_slug(repo)
-    folders = build_packages(repo, list(datasets) or None)
+    built = build(repo, list(datasets) or None)
     if client is None:
-        _built_only(repo, folders, fmt)
+        emit("unpublished", built, fmt, with_text=True)
         return
 
-    from pipeline.commands._publish_render import ProgressBars, render_text
+    from pipeline.commands._progress import ProgressBars
     from pipeline.datagouv.sync import sync
 
     bars = ProgressBars() if show_progress(no_progress) and not dry_run else None
     try:
-        result = sync(client, organization, folders, dry_run=dry_run, progress=bars)
+        result = sync(client, organization, built.packages, dry_run=dry_run, progress=bars)
     finally:
         if bars:
             bars.stop()
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    render_text(result)
-
-
-def _built_only(repo: Repo, folders: list[Path], fmt: str) -> None:
-    if fmt == "json":
-        payload = {"published": False, "packages": [repo.rel(f) for f in folders]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    for folder in folders:
-        click.echo(f"Paquet prêt : {repo.rel(folder)}", err=True)
-    click.echo(
-        "Rien n'a été envoyé. Pour publier sur data.gouv.fr :\n"
-        "  export DATAGOUV_API_KEY=<votre clé d'API>   # Profil > Clés d'API sur data.gouv.fr\n"
-        "  pipeline publish --to prod            # ou --to demo pour une répétition\n"
-        "Ajoutez --dry-run pour voir le plan sans rien modifier.",
-        err=True,
-    )
+    emit("publish", result, fmt, with_text=True)
