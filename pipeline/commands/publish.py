@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from pipeline.commands._common import repo_from, show_progress
 from pipeline.commands._output import emit, format_option
-from pipeline.errors import ConfigError
-from pipeline.repo import Repo
-
-
-def organization_slug(repo: Repo) -> str:
-    """``datagouv.organization`` in pipeline.json at the repository root."""
-    path = repo.config_file
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-        slug = config["datagouv"]["organization"]
-    except FileNotFoundError:
-        raise ConfigError(f"{path} absent : il doit indiquer datagouv.organization.") from None
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise ConfigError(
-            f'{path} invalide : attendu {{"datagouv": {{"organization": "<slug>"}}}}.'
-        ) from None
-    if not isinstance(slug, str) or not slug.strip():
-        raise ConfigError(f"{path} : datagouv.organization doit être le slug de l'organisation.")
-    return slug.strip()
 
 
 @click.command(name="publish")
@@ -62,7 +41,7 @@ def command(
         from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
-        organization = organization_slug(repo)
+        organization = repo.config.datagouv.organization
     built = build(repo, list(datasets) or None)
     if client is None:
         emit("unpublished", built, fmt, with_text=True)
