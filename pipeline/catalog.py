@@ -19,7 +19,6 @@ DEFAULT_DIALECT = {
     "decimalChar": ".",
     "groupChar": "",
     "dateFormat": "%Y-%m-%d",
-    "header": True,
 }
 
 
