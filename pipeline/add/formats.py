@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from pipeline.catalog import Catalog
@@ -114,6 +114,7 @@ def siret_valid(digits: str) -> bool:
     return luhn(digits)
 
 
+@lru_cache(maxsize=200_000)
 def normalised_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     words = text.replace("’", "'").replace("-", " ").casefold().split()
@@ -124,7 +125,7 @@ def normalised_name(name: str) -> str:
 class Reference:
     """The COG keys, loaded once from the repository's reference resources."""
 
-    keys: dict[str, pd.Index] = field(default_factory=dict)  # kind -> distinct codes
+    keys: dict[str, frozenset[str]] = field(default_factory=dict)  # kind -> distinct codes
     communes: pd.DataFrame | None = None  # code_insee -> nom, departement, region
 
     def has(self, kind: str) -> bool:
@@ -154,7 +155,7 @@ def load_reference(catalog: Catalog) -> Reference:
         )
         if key not in frame.columns:
             continue
-        ref.keys[kind] = pd.Index(frame[key].unique())
+        ref.keys[kind] = frozenset(frame[key])
         if kind == "commune" and {"nom", "departement", "region"} <= set(frame.columns):
             ref.communes = frame.drop_duplicates(key).set_index(key)[
                 ["nom", "departement", "region"]
@@ -179,26 +180,38 @@ class Detected:
         return DESCRIPTIONS[self.kind]
 
 
-def _coverage(values: pd.Index, keys: pd.Index | None) -> tuple[float, list[str]]:
-    if keys is None or not len(values):
-        return 0.0, list(values)
-    inside = values.isin(keys)
-    return float(inside.mean()), sorted(values[~inside])
-
-
-def _all(values: pd.Index, pattern: str) -> bool:
-    return bool(len(values)) and bool(values.str.fullmatch(pattern).all())
-
-
-def _matching(values: pd.Index, pattern: str) -> tuple[float, list[str]]:
-    """Share of values matching ``pattern``, and those that do not."""
-    if not len(values):
+def _coverage(values: list[str], keys: frozenset[str]) -> tuple[float, list[str]]:
+    """Share of values in the reference, and those that are not."""
+    if not values:
         return 0.0, []
-    matched = np.asarray(values.str.fullmatch(pattern), dtype=bool)
-    return float(matched.mean()), sorted(values[~matched])
+    absent = sorted(v for v in values if v not in keys)
+    return 1 - len(absent) / len(values), absent
 
 
-def detect_code(name: str, values: pd.Index, ref: Reference) -> Detected | None:
+def _all(values: list[str], pattern: str) -> bool:
+    compiled = re.compile(pattern)
+    return bool(values) and all(compiled.fullmatch(v) for v in values)
+
+
+def _matching(values: list[str], pattern: str) -> tuple[float, list[str]]:
+    """Share of values matching ``pattern``, and those that do not."""
+    if not values:
+        return 0.0, []
+    compiled = re.compile(pattern)
+    off = []
+    for value in values:
+        if not compiled.fullmatch(value):
+            off.append(value)
+            if len(off) > len(values) / 10:  # not this code: no need to look further
+                return 0.0, []
+    return 1 - len(off) / len(values), sorted(off)
+
+
+def _share(values: list[str], test) -> float:
+    return sum(map(test, values)) / len(values) if values else 0.0
+
+
+def detect_code(name: str, values: list[str], ref: Reference) -> Detected | None:
     """The code format of a text column (``values``: its distinct non-empty cells). Codes
     with a COG reference are recognised when nine values in ten have their shape."""
     commune_shape, off = _matching(values, COMMUNE_RE)
@@ -217,11 +230,9 @@ def detect_code(name: str, values: pd.Index, ref: Reference) -> Detected | None:
         found = _epci(name, values, ref, off)
         if found:
             return found
-    if not off and (hinted(name, "siren") or values.map(luhn).to_numpy().mean() >= 0.95):
+    if siren_shape == 1 and (hinted(name, "siren") or _share(values, luhn) >= 0.95):
         return Detected("siren", SIREN_RE)
-    if _all(values, SIRET_RE) and (
-        hinted(name, "siret") or values.map(siret_valid).to_numpy().mean() >= 0.95
-    ):
+    if _all(values, SIRET_RE) and (hinted(name, "siret") or _share(values, siret_valid) >= 0.95):
         return Detected("siret", SIRET_RE)
     if hinted(name, "code_postal") and _all(values, POSTAL_RE):
         return Detected("code_postal", POSTAL_RE)
@@ -232,7 +243,7 @@ def detect_code(name: str, values: pd.Index, ref: Reference) -> Detected | None:
     return None
 
 
-def _epci(name: str, values: pd.Index, ref: Reference, off: list[str]) -> Detected | None:
+def _epci(name: str, values: list[str], ref: Reference, off: list[str]) -> Detected | None:
     """EPCI SIREN: a foreign key to the EPCI list, or to the EPCI and EPT membership table
     when EPT (Grand Paris) appear; a warning-level one when some are in neither."""
     if not ref.has("epci"):
@@ -257,17 +268,24 @@ def detect_coordinate(name: str, numbers: pd.Series) -> Detected | None:
 
 
 def name_matches(codes: pd.Series, names: pd.Series, ref: Reference) -> float:
-    """Share of rows whose name is the COG name of their commune code."""
+    """Share of rows whose name is the COG name of their commune code (the first 500 rows
+    first: most text columns are not commune names)."""
     if ref.communes is None:
         return 0.0
-    expected = codes.map(ref.communes["nom"])
-    known = expected.notna() & (names != "")
-    if not known.any():
-        return 0.0
-    pairs = pd.DataFrame({"given": names[known], "expected": expected[known]})
-    mapping = {v: normalised_name(v) for v in pd.unique(pairs.to_numpy().ravel())}
-    same = pairs["given"].map(mapping) == pairs["expected"].map(mapping)
-    return float(same.mean())
+    for head in (500, None):
+        expected = codes.iloc[:head].map(ref.communes["nom"])
+        given = names.iloc[:head]
+        known = (expected.notna() & (given != "")).to_numpy()
+        if not known.any():
+            return 0.0
+        same = [
+            normalised_name(a) == normalised_name(b)
+            for a, b in zip(given[known], expected[known], strict=True)
+        ]
+        share = sum(same) / len(same)
+        if share < 0.5 or head is None or len(codes) <= head:
+            return share
+    return share
 
 
 def geography_matches(

@@ -115,7 +115,7 @@ def _field(name: str, column: pd.Series, dialect: Dialect, missing: list[str], r
     plan.description = NAME_DESCRIPTIONS.get(name.lower(), TODO)
     if present.empty:
         return plan
-    values = pd.Index(pd.unique(present), dtype=object).astype(str)
+    values = [str(v) for v in pd.unique(present)]
     first = present.iat[0]
     plan.example = first
     plan.identifier = _is_identifier(name)
@@ -125,7 +125,7 @@ def _field(name: str, column: pd.Series, dialect: Dialect, missing: list[str], r
         plan.detected, plan.pattern = detected, detected.pattern
         plan.description = detected.description
         return plan
-    leading_zero = bool(values.str.fullmatch(r"0\d+").any())
+    leading_zero = any(re.fullmatch(r"0\d+", v) for v in values)
     if plan.identifier or leading_zero:
         plan.pattern = shape_pattern(list(values))
         if not plan.identifier:
@@ -148,7 +148,7 @@ def _field(name: str, column: pd.Series, dialect: Dialect, missing: list[str], r
     return plan
 
 
-def _typed(values: pd.Index, dialect: Dialect, name: str):
+def _typed(values: list[str], dialect: Dialect, name: str):
     """(type, format, converter to the published value) of a column, or None for text."""
     strings = list(values)
     if all(v in TRUE_VALUES or v in FALSE_VALUES for v in strings):
@@ -181,11 +181,11 @@ def _number(value: str, dialect: Dialect) -> int | float:
     return int(number) if number.is_integer() and abs(number) < SAFE_INTEGER else number
 
 
-def _enum(plan: FieldPlan, values: pd.Index, present: int, convert=None) -> None:
+def _enum(plan: FieldPlan, values: list[str], present: int, convert=None) -> None:
     """A closed list: few distinct short values, each seen several times on average."""
     if len(values) > ENUM_MAX or present < 3 * len(values):
         return
-    if values.str.len().max() > 60:
+    if max(len(v) for v in values) > 60:
         return
     items = [convert(v) for v in values] if convert else list(values)
     plan.enum = sorted(items)
@@ -198,8 +198,8 @@ def _missing_markers(table: pd.DataFrame, dialect: Dialect) -> list[str]:
     for name in table.columns:
         values = pd.unique(table[name])
         markers = {v for v in values if v in MISSING_MARKERS}
-        rest = pd.Index([v for v in values if v != "" and v not in markers], dtype=object)
-        if markers and len(rest) and _typed(rest.astype(str), dialect, name) is not None:
+        rest = [str(v) for v in values if v != "" and v not in markers]
+        if markers and rest and _typed(rest, dialect, name) is not None:
             found |= markers
     return sorted(found)
 
@@ -359,9 +359,9 @@ def _lost_zeros(table: pd.DataFrame, plans: list[FieldPlan], ref: Reference) -> 
     for plan in plans:
         if keys is None or plan.type != "integer":
             continue
-        values = pd.Index(pd.unique(table[plan.name][table[plan.name] != ""])).astype(str)
-        short = values[values.str.len() == 4]
-        if len(short) and values.str.zfill(5).isin(keys).mean() >= 0.9:
+        values = [str(v) for v in pd.unique(table[plan.name]) if v != ""]
+        short = [v for v in values if len(v) == 4]
+        if short and sum(v.zfill(5) in keys for v in values) >= 0.9 * len(values):
             notes.append(
                 f"La colonne « {plan.name} » ressemble à des codes commune qui ont perdu leur "
                 f"zéro initial ({short[0]} pour {short[0].zfill(5)}) : le tableur les a pris "
