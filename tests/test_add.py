@@ -155,6 +155,10 @@ def test_every_insee_code_column_is_tied_to_the_cog(real):
         "commune_parente": COMMUNES,
     }
     assert schema["primaryKey"] == ["code_insee", "type"]
+    meta, _, _ = declarations(root, "villages-avenir-communes")
+    assert meta["resources"][0]["checks"] == [  # lib_va holds the same names: lib_com wins
+        {"check": "commune-name", "code": "insee_com", "name": "lib_com", "severity": "warning"}
+    ]
 
 
 def test_frla_declaration_has_the_repository_shape(real):

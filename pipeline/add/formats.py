@@ -116,7 +116,8 @@ def siret_valid(digits: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def normalised_name(name: str) -> str:
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = str(name).replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = text.replace("’", "'").replace("-", " ").casefold().split()
     return " ".join(w for w in words if w != "arrondissement")
 
