@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from pipeline.add import default_name
-from pipeline.add.formats import luhn, siret_valid
-from pipeline.add.infer import shape_pattern
-from pipeline.add.sniff import sniff_delimiter, sniff_encoding, sniff_values
+from pipeline.add.formats import Reference, luhn, siret_valid
+from pipeline.add.infer import infer, shape_pattern
+from pipeline.add.sniff import Dialect, sniff_delimiter, sniff_encoding, sniff_values
 from pipeline.add.write import file_date
 from tests.conftest import ROOT, run, tree_bytes
 
@@ -186,3 +186,47 @@ def test_default_name_and_file_date():
     assert default_name("20240101.csv") == "20240101"
     assert file_date("anct_pvd_communes_20210122.csv") == "2021-01-22"
     assert file_date("anct_frla_operations_202403.csv") is None
+
+
+def test_a_link_to_a_file_outside_the_repository_is_refused(repo, tmp_path):
+    outside = tmp_path / "dehors.csv"
+    shutil.copy(repo / RAW, outside)
+    (repo / "data/raw/lien.csv").symlink_to(outside)
+    result = run(repo, "add", "data/raw/lien.csv")
+    assert result.exit_code == 2
+    assert "data/raw/lien.csv est hors du dépôt" in result.stderr
+
+
+def _reference() -> Reference:
+    return Reference(keys={"commune": frozenset({"01036", "01063", "02408", "2A004", "97209"})})
+
+
+def test_missing_markers_keep_a_column_numeric():
+    table = pd.DataFrame(
+        {"insee_com": ["01036", "01063", "2A004"], "pop": ["1 234", "NA", "n.c."]}, dtype=object
+    )
+    result = infer(table, Dialect(group_char=" "), _reference())
+    assert result.missing_values == ["", "NA", "n.c."]
+    pop = result.fields[1]
+    assert (pop.type, pop.required, pop.example) == ("number", False, 1234)
+    assert result.foreign_keys == [
+        {
+            "fields": "insee_com",
+            "reference": {"resource": "cog2023-communes", "fields": "code_insee"},
+        }
+    ]
+
+
+def test_commune_codes_that_lost_their_zero_are_pointed_out():
+    table = pd.DataFrame(
+        {"code": ["1036", "1063", "2408", "97209"], "commune": ["1036", "1063", "2408", "97209"]},
+        dtype=object,
+    )
+    result = infer(table, Dialect(), _reference())
+    assert [f.type for f in result.fields] == ["string", "integer"]
+    assert result.foreign_keys == []
+    assert result.notes[1] == (
+        "La colonne « commune » ressemble à des codes commune qui ont perdu leur zéro initial "
+        "(1036 pour 01036) : le tableur les a pris pour des nombres. Réexportez-la en texte ; "
+        "elle est déclarée « integer » en attendant, sans clé étrangère."
+    )

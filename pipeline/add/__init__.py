@@ -52,19 +52,21 @@ def default_name(filename: str) -> str:
 
 def resolve_raw(repo: Repo, raw: str) -> tuple[Path, str]:
     """The raw file and its path relative to the repository root. A relative path is taken
-    from the working directory, else from the repository root."""
+    from the working directory when it lands in the repository, else from the repository
+    root. Symbolic links are followed: a link to a file outside the repository is refused."""
     given = Path(raw).expanduser()
-    candidates = [given] if given.is_absolute() else [Path.cwd() / given, repo.root / given]
-    path = next((c for c in candidates if c.exists()), candidates[-1])
     root = repo.root.resolve()
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root):
+    candidates = [given] if given.is_absolute() else [Path.cwd() / given, repo.root / given]
+    existing = [c.resolve() for c in candidates if c.exists()]
+    inside = [c for c in existing if c.is_relative_to(root)]
+    if not inside and existing:
         raise ConfigError(
             f"{raw} est hors du dépôt ({root}) : copiez le fichier dans data/raw/ puis relancez "
             "avec ce chemin."
         )
-    if not resolved.is_file():
+    if not inside or not inside[0].is_file():
         raise ConfigError(f"Fichier introuvable : {raw}.")
+    resolved = inside[0]
     if resolved.suffix.lower() not in SUFFIXES:
         raise ConfigError(
             f"{raw} : format non pris en charge ({resolved.suffix or 'sans extension'}). "

@@ -357,15 +357,17 @@ def _lost_zeros(table: pd.DataFrame, plans: list[FieldPlan], ref: Reference) -> 
     notes = []
     keys = ref.keys.get("commune")
     for plan in plans:
-        if keys is None or plan.type != "integer":
+        if keys is None or plan.detected is not None or plan.type not in ("integer", "string"):
             continue
         values = [str(v) for v in pd.unique(table[plan.name]) if v != ""]
+        if not values or not all(re.fullmatch(r"\d{4,5}", v) for v in values):
+            continue
         short = [v for v in values if len(v) == 4]
         if short and sum(v.zfill(5) in keys for v in values) >= 0.9 * len(values):
             notes.append(
                 f"La colonne « {plan.name} » ressemble à des codes commune qui ont perdu leur "
                 f"zéro initial ({short[0]} pour {short[0].zfill(5)}) : le tableur les a pris "
-                "pour des nombres. Réexportez-la en texte ; elle est déclarée « integer » en "
-                "attendant."
+                f"pour des nombres. Réexportez-la en texte ; elle est déclarée « {plan.type} » "
+                "en attendant, sans clé étrangère."
             )
     return notes
