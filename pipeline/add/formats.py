@@ -86,6 +86,10 @@ NAME_DESCRIPTIONS = {
     "lib_epci": "Nom de l'EPCI",
     "nom_epci": "Nom de l'EPCI",
     "adresse": "Adresse",
+    "mail": "Adresse électronique",
+    "email": "Adresse électronique",
+    "courriel": "Adresse électronique",
+    "telephone": "Téléphone",
 }
 
 
