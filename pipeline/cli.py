@@ -8,7 +8,7 @@ import traceback
 import click
 
 from pipeline import __version__
-from pipeline.commands import build, diff, publish, validate, verify
+from pipeline.commands import add, build, diff, publish, validate, verify
 from pipeline.errors import InvalidData, PipelineError
 from pipeline.render import render
 
@@ -56,7 +56,7 @@ def cli(ctx: click.Context, root: str | None, debug: bool) -> None:
     ctx.obj = {"root": root, "debug": debug}
 
 
-for module in (validate, build, diff, publish, verify):
+for module in (validate, build, diff, publish, verify, add):
     cli.add_command(module.command)
 
 
