@@ -88,7 +88,7 @@ def plan_add(
     if not NAME_RE.fullmatch(name):
         raise ConfigError(
             f"Nom de jeu invalide : « {name} ». Lettres minuscules, chiffres et tirets "
-            "(ex. france-services-communes)."
+            "(ex. liste-des-communes-2024)."
         )
     catalog = load_catalog(repo)
     _refuse_existing(repo, catalog, name, rel)
