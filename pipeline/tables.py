@@ -189,6 +189,14 @@ class Workspace:
                 records = list(xlsx_records(path, src.sheet))
             except Exception as exc:  # openpyxl raises many types on a corrupt workbook
                 raise Fatal([report("source-error", detail=f"{rel} ({exc})")]) from exc
+            # Title rows above the header are skipped; lines stay the sheet's row numbers. A
+            # sheet stores no trailing empty cells: a row is padded to the header's width.
+            records = records[src.header_row - 1 :]
+            width = len(records[0][1]) if records else 0
+            records = [
+                (line, cells + [""] * (width - len(cells)) if 0 < len(cells) < width else cells)
+                for line, cells in records
+            ]
             return load_records(
                 self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
             )

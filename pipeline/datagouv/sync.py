@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
-from pipeline.datagouv.local import LocalFile, LocalPackage, load_package
+from pipeline.datagouv.local import FILE_KEY, LocalFile, LocalPackage, load_package
 from pipeline.datagouv.plan import (
     DatasetPlan,
     FileStep,
@@ -213,7 +213,7 @@ class Syncer:
                 match = next((r for r in resources if r["id"] == rid), None)
             else:
                 match, _ = find_resource(local, resources)
-                if match is not None and (match.get("extras") or {}).get("pipeline:file"):
+                if match is not None and (match.get("extras") or {}).get(FILE_KEY):
                     match = None  # an older resource holding other bytes: not our upload
             if match is not None and same_content(local, match):
                 return match
