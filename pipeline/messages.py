@@ -39,10 +39,13 @@ MESSAGES: dict[str, str] = {
     "permises : {enum}.",
     "constraint-minimum": "« {value} » est inférieur au minimum {limit} permis pour « {field} ».",
     "constraint-maximum": "« {value} » est supérieur au maximum {limit} permis pour « {field} ».",
+    "constraint-exclusiveMinimum": "« {value} » n'est pas strictement supérieur à {limit} comme "
+    "l'exige « {field} ».",
+    "constraint-exclusiveMaximum": "« {value} » n'est pas strictement inférieur à {limit} comme "
+    "l'exige « {field} ».",
     "constraint-minLength": "« {value} » est trop court pour « {field} » (au moins {limit} "
-    "caractères).",
-    "constraint-maxLength": "« {value} » est trop long pour « {field} » (au plus {limit} "
-    "caractères).",
+    "{unit}).",
+    "constraint-maxLength": "« {value} » est trop long pour « {field} » (au plus {limit} {unit}).",
     "unique-error": "« {value} » est en double dans « {field} » (déjà vu ligne {first_line}). "
     "Chaque valeur doit être unique.",
     "primary-key-error": "La clé {fields} = {value} est en double (déjà vue ligne {first_line}). "
@@ -81,6 +84,15 @@ TYPES_FR = {
     "boolean": "un booléen",
     "year": "une année",
     "string": "un texte",
+    "time": "une heure",
+    "yearmonth": "un mois (aaaa-mm)",
+    "duration": "une durée ISO 8601",
+    "object": "un objet JSON",
+    "array": "un tableau JSON",
+    "list": "une liste",
+    "geopoint": "un point géographique",
+    "geojson": "un objet GeoJSON",
+    "any": "une valeur",
 }
 
 

@@ -51,7 +51,7 @@ class Cells(Check):
                 kw = {"type_fr": TYPES_FR.get(f.type, f.type), "hint": f.hint}
                 code, check, message_code = "type-error", None, "type-error"
             else:
-                kw = {"limit": limit}
+                kw = {"limit": limit, "unit": "caractères" if f.type == "string" else "éléments"}
                 if kind == "pattern":
                     kw["pattern_fr"] = PATTERN_HINTS.get(str(limit), f"motif {limit}")
                 if kind == "enum":

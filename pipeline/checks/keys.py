@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pipeline.checks.base import Check, register
 from pipeline.errors import ConfigError
 from pipeline.sql import ident
+from pipeline.sql.numbers import integer_order
 
 TARGET_FR = {
     "cog2023-communes": "les communes du COG 2023",
@@ -25,10 +26,58 @@ def _as_list(value) -> list[str]:
 
 
 def key_expr(table, name: str) -> str:
-    """A field's value as compared by keys: its published text, NULL when missing or
-    unreadable (such cells take no part in uniqueness)."""
-    f = table.fields[name]
-    return f"CASE WHEN {f.missing} OR {f.invalid} THEN NULL ELSE {f.text} END"
+    """A field's value as compared by keys: exact and typed (``1.0`` is ``1``, ``-0`` is
+    ``0``), NULL when missing or unreadable (such cells take no part in uniqueness)."""
+    return table.fields[name].key
+
+
+NUMERIC = ("integer", "number", "year")
+
+
+def numeric_key(f) -> str:
+    """The exact order key of a number, an integer or a year, so that values of different
+    numeric types compare as Python compares ``int`` and ``Decimal``."""
+    if f.type == "number":
+        return f.key
+    return f"CASE WHEN ({f.key}) IS NULL THEN NULL ELSE {integer_order(f.text)} END"
+
+
+def _pair_keys(table, fields: list[str], target, ref_fields: list[str]):
+    """(keys of the rows, keys of the reference) for a foreign key: numbers of different
+    numeric types compared by their exact order key."""
+    mine, theirs = [], []
+    for name, ref in zip(fields, ref_fields, strict=True):
+        f, g = table.fields[name], target.fields.get(ref)
+        if g is None:  # declared but absent from the file: no reference value
+            mine.append(f.key)
+            theirs.append("NULL")
+        elif f.type != g.type and f.type in NUMERIC and g.type in NUMERIC:
+            mine.append(numeric_key(f))
+            theirs.append(numeric_key(g))
+        else:
+            mine.append(f.key)
+            theirs.append(g.key)
+    return mine, theirs
+
+
+def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> str:
+    """A table of the distinct keys of ``target`` (rows whose key cells are all empty or
+    unreadable left out, as frictionless's lookup does), made once per run."""
+    cache = ("fk-keys", target, tuple(ref_fields), tuple(exprs))
+    if cache not in ws._materialised:
+        table = ws.table(target)
+        name = ws.name("fkref")
+        cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
+        empty = " AND ".join(f"k{i} IS NULL" for i in range(len(exprs)))
+        ws._query(
+            table,
+            lambda t: ws.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT DISTINCT *, TRUE AS hit "
+                f"FROM (SELECT {cols} FROM {t.rows_sql}) WHERE NOT ({empty})"
+            ),
+        )
+        ws._materialised[cache] = name
+    return ws._materialised[cache]
 
 
 @register
@@ -46,11 +95,12 @@ class Keys(Check):
         self.tables: dict[str, str] = {}
         for i, fdesc in enumerate(schema["fields"]):
             name = fdesc["name"]
-            if fdesc.get("constraints", {}).get("unique") and [name] != pk and name in table.fields:
+            if fdesc.get("constraints", {}).get("unique") and name in table.fields:
                 self.sets.append((f"unique_{i}", [name], "unique-error"))
         if pk and all(p in table.fields for p in pk):
             self.sets.append(("pk", pk, "primary-key-error"))
-            nulls = " AND ".join(f"({key_expr(table, p)}) IS NULL" for p in pk)
+            fields = table.fields
+            nulls = " AND ".join(f"({fields[p].missing} OR {fields[p].invalid})" for p in pk)
             plan.predicate("pk_empty", nulls, {f"raw:{p}": table.fields[p].raw for p in pk})
         for i, fields in enumerate(schema.get("uniqueKeys", [])):
             fields = _as_list(fields)
@@ -135,18 +185,26 @@ class ForeignKeys(Check):
                 )
             if not all(f in table.fields for f in fields):
                 continue
-            keys = self.ctx.ws.materialised(target, tuple(ref_fields))
-            alias = f"fk_{i}"
-            exprs = [key_expr(table, f) for f in fields]
-            on = " AND ".join(
-                f"{alias}.{ident(r)} = ({e})" for r, e in zip(ref_fields, exprs, strict=True)
-            )
-            distinct = (
-                f"(SELECT DISTINCT {', '.join(ident(r) for r in ref_fields)} FROM {ident(keys)})"
-            )
-            join = f"LEFT JOIN {distinct} AS {alias} ON {on}"
+            target_table = self.ctx.ws.table(target)
+            if target_table.source is None:
+                raise ConfigError(
+                    f"La table de référence « {target} » est illisible : corrigez-la avant de "
+                    "valider."
+                )
+            unknown = [r for r in ref_fields if r not in target_table.resource.field_names]
+            if unknown:
+                raise ConfigError(
+                    f"{table.resource.schema_path} : la clé étrangère vise un champ inconnu "
+                    f"{unknown} de « {target} »."
+                )
+            exprs, theirs = _pair_keys(table, fields, target_table, ref_fields)
+            keys = reference_keys(self.ctx.ws, target, ref_fields, theirs)
+            alias = f"fk_{plan.id}_{i}"
+            equal = "=" if len(fields) == 1 else "IS NOT DISTINCT FROM"
+            on = " AND ".join(f"{alias}.k{j} {equal} ({e})" for j, e in enumerate(exprs))
+            join = f"LEFT JOIN {ident(keys)} AS {alias} ON {on}"
             filled = " OR ".join(f"({e}) IS NOT NULL" for e in exprs)
-            missing = f"({filled}) AND {alias}.{ident(ref_fields[0])} IS NULL"
+            missing = f"({filled}) AND {alias}.hit IS NULL"
             values = {f"raw:{f}": table.fields[f].raw for f in fields}
             plan.predicate(f"fk_{i}", missing, values, (join,))
             self.fks.append((f"fk_{i}", fields, {**fk, "_target": target}))

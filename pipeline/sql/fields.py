@@ -1,55 +1,34 @@
 """Table Schema fields compiled to SQL expressions over a raw cell (text, '' when empty).
 
 For every field: is the cell a missing value; can it be read as the field's type; its typed
-value; the text published in the normalised CSV; and each constraint as a condition that is
-TRUE when violated. The semantics are frictionless 5's (``frictionless/fields/*.py``,
+value; the text published in the normalised CSV; the value as compared by keys and ``enum``
+(exact: ``-0`` is ``0``, ``1.0`` is ``1``); and each constraint as a condition that is TRUE
+when violated. The semantics are frictionless 5's (``frictionless/fields/*.py``,
 ``schema/field.py``): a cell that cannot be read gets one type error and no constraint error;
-a missing cell only meets ``required``. Anything not implemented here is refused when the
-schema is loaded (:func:`support_problems`), never skipped."""
+a missing cell only meets ``required``. The readers of each type live in
+:mod:`pipeline.sql.numbers`, :mod:`~pipeline.sql.temporal`, :mod:`~pipeline.sql.strings` and
+:mod:`~pipeline.sql.structured`; what is not implemented is refused when the schema is loaded
+(:mod:`pipeline.sql.support`), never skipped."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import duckdb
 
 from pipeline.sql import literal, string_list
+from pipeline.sql import numbers as num
+from pipeline.sql import strings as st
+from pipeline.sql import structured as js
+from pipeline.sql import temporal as tm
+from pipeline.sql.pyregex import translate
 
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
-GROUP_CHARS_ALL = " \u00a0\u202f"
-
-TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "any")
-FORMATS = {
-    "string": {"default"},
-    "date": None,  # any strftime pattern, "default" or "any"
-    "datetime": None,
-}
-CONSTRAINTS = {
-    "string": {"required", "unique", "pattern", "enum", "minLength", "maxLength"},
-    "integer": {"required", "unique", "enum", "minimum", "maximum"},
-    "number": {"required", "unique", "enum", "minimum", "maximum"},
-    "year": {"required", "unique", "enum", "minimum", "maximum"},
-    "boolean": {"required", "unique", "enum"},
-    "date": {"required", "unique", "enum", "minimum", "maximum"},
-    "datetime": {"required", "unique", "enum", "minimum", "maximum"},
-    "any": {"required", "unique", "enum"},
-}
-FIELD_KEYS = {
-    "name",
-    "title",
-    "description",
-    "type",
-    "format",
-    "example",
-    "constraints",
-    "missingValues",
-    "decimalChar",
-    "groupChar",
-    "trueValues",
-    "falseValues",
-    "rdfType",
-    "x-source",
-}
+LIST_ITEM_TYPES = ("string", "integer", "boolean", "number", "datetime", "date", "time")
+BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
 
 
 @dataclass
@@ -61,10 +40,14 @@ class Constraint:
 
 @dataclass
 class Parts:
-    """How a type reads a cell, in three steps that the row layers compute once each:
-    ``prepared`` over the raw cell (e.g. trimmed, group separators removed, or parsed),
-    ``ok`` over the prepared value and the raw cell (TRUE when readable), then ``typed`` and
-    ``text`` over the prepared value, for readable cells only."""
+    """How a type reads a cell, in steps that the row layers compute once each:
+    ``prepared`` over the raw cell (trimmed, parsed into a struct…), ``ok`` over the prepared
+    value and the raw cell (TRUE when readable), then ``typed``, ``text`` and ``key`` over
+    the prepared and typed values, for readable cells only; ``extra``, when set, is a value
+    computed once from the prepared one that the others name ``{extra}``. ``order`` is the
+    value bounds
+    compare (``compare``: ``plain``; ``numeric``, typed first then the exact order on ties;
+    ``flagged``, a text whose first character tells naive from aware times)."""
 
     prepared: str
     ok: str
@@ -73,12 +56,17 @@ class Parts:
     sql_type: str
     format: str = "default"
     hint: str = ""
+    key: str = "{text}"
+    order: str = "{typed}"
+    compare: str = "plain"
+    size: str | None = None  # number of items over ``{raw}``, for minLength/maxLength
+    extra: str | None = None  # a second step over ``{prepared}``, named ``{extra}``
 
 
 @dataclass
 class FieldSQL:
     """A compiled field. Its expressions name the columns of the row layers (see
-    :func:`layer_columns`), so each is computed once per row whatever the checks using it."""
+    :func:`compile_field`), so each is computed once per row whatever the checks using it."""
 
     name: str
     type: str
@@ -93,56 +81,14 @@ class FieldSQL:
     hint: str = ""  # French hint for type errors, e.g. the expected date format
     layers: tuple[dict[str, str], ...] = ()  # column definitions, layer by layer
     bounds: list[tuple[str, str]] = field(default_factory=list)  # (constraint, typed literal)
+    key: str = "NULL"  # the value keys compare, NULL when missing or unreadable (or NaN)
+    order: str = "NULL"  # the value bounds compare
+    compare: str = "plain"
+    size: str | None = None
 
     @property
     def present(self) -> str:
         return f"NOT ({self.missing})"
-
-
-def support_problems(schema: dict) -> list[tuple[str, str]]:
-    """(JSON path, French message) for everything of ``schema`` the engine does not check."""
-    problems: list[tuple[str, str]] = []
-    for i, fdesc in enumerate(schema.get("fields", [])):
-        path = f"fields[{i}]"
-        ftype = fdesc.get("type", "string")
-        if ftype not in TYPES:
-            problems.append(
-                (
-                    f"{path}.type",
-                    f"type « {ftype} » non pris en charge pour le champ « {fdesc.get('name')} » "
-                    f"(types pris en charge : {', '.join(TYPES)}).",
-                )
-            )
-            continue
-        fmt = fdesc.get("format", "default")
-        allowed = FORMATS.get(ftype, {"default"})
-        if allowed is not None and fmt not in allowed:
-            problems.append(
-                (
-                    f"{path}.format",
-                    f"format « {fmt} » non pris en charge pour le type {ftype} du champ "
-                    f"« {fdesc.get('name')} ».",
-                )
-            )
-        for key in fdesc.get("constraints", {}):
-            if key not in CONSTRAINTS[ftype]:
-                problems.append(
-                    (
-                        f"{path}.constraints.{key}",
-                        f"contrainte « {key} » non prise en charge pour le type {ftype} du "
-                        f"champ « {fdesc.get('name')} ».",
-                    )
-                )
-        for key in fdesc:
-            if key not in FIELD_KEYS:
-                problems.append(
-                    (
-                        f"{path}.{key}",
-                        f"propriété « {key} » inconnue du moteur pour le champ "
-                        f"« {fdesc.get('name')} ».",
-                    )
-                )
-    return problems
 
 
 def _missing(raw: str, values: list[str]) -> str:
@@ -157,49 +103,75 @@ def _col(alias: str, name: str) -> str:
     return f'{alias}."{name}"'
 
 
+def field_format(fdesc: dict) -> str:
+    fmt = fdesc.get("format") or "default"
+    return fmt[4:] if isinstance(fmt, str) and fmt.startswith("fmt:") else fmt
+
+
+def _sub(template: str, **values: str) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
 def compile_field(
     fdesc: dict, raw: str, missing_values: list[str], dialect: dict, key: str | None = None
 ) -> FieldSQL:
     """The SQL of one field over the raw cell expression ``raw``.
 
-    With ``key``, the expressions name the columns ``<key>.raw``, ``.missing``, ``.prepared``,
-    ``.ok``, ``.typed`` and ``.text`` of the row layers (alias ``r``), whose definitions are in
-    ``layers``; without, they are inline expressions (for literals and joined values)."""
+    With ``key``, the expressions name the columns ``<key>.raw``, ``.missing``,
+    ``.prepared``, ``.ok``, ``.typed``, ``.text`` and ``.key`` of the row layers (alias
+    ``r``), whose definitions are in ``layers``; without, they are inline expressions (for
+    literals such as bounds, and joined values)."""
     ftype = fdesc.get("type", "string")
     values = fdesc.get("missingValues", missing_values)
-    parts_of = BUILDERS[ftype]
     if key is None:
         missing = _missing(raw, values)
-        parts = _fill(parts_of(fdesc, raw, dialect), raw)
-        good = f"(NOT ({missing}) AND {parts.ok})"
+        parts = BUILDERS[ftype](fdesc, raw, dialect)
+        prepared = f"({parts.prepared})"
+        extra = f"({_sub(parts.extra or 'NULL', prepared=prepared)})"
+        ok = f"(NOT ({missing}) AND {_sub(parts.ok, prepared=prepared, extra=extra)})"
+        typed = f"({_sub(parts.typed, prepared=prepared, extra=extra)})"
+        text = f"({_sub(parts.text, prepared=prepared, typed=typed, extra=extra)})"
+        exact = _sub(parts.key, prepared=prepared, typed=typed, text=text, extra=extra)
+        order = _sub(parts.order, prepared=prepared, typed=typed, text=text, extra=extra)
         compiled = FieldSQL(
             fdesc["name"],
             ftype,
             parts.format,
             raw,
             missing,
-            f"(NOT ({missing}) AND NOT ({parts.ok}))",
-            f"CASE WHEN {good} THEN {parts.typed} END",
-            f"CASE WHEN {good} THEN {parts.text} ELSE '' END",
+            f"(NOT ({missing}) AND NOT {ok})",
+            f"CASE WHEN {ok} THEN {typed} END",
+            f"CASE WHEN {ok} THEN {text} ELSE '' END",
             parts.sql_type,
             hint=parts.hint,
+            key=f"CASE WHEN {ok} THEN {exact} END",
+            order=f"CASE WHEN {ok} THEN {order} END",
         )
     else:
         a = {f"{key}.raw": raw}
         raw_ref = _col("r", f"{key}.raw")
-        parts = parts_of(fdesc, raw_ref, dialect)
+        parts = BUILDERS[ftype](fdesc, raw_ref, dialect)
         missing_ref = _col("r", f"{key}.missing")
         b = {f"{key}.missing": _missing(raw_ref, values), f"{key}.prepared": parts.prepared}
         prepared_ref = _col("r", f"{key}.prepared")
-        ok = parts.ok.replace("{prepared}", prepared_ref)
-        b2 = {f"{key}.ok": f"(NOT {missing_ref} AND {ok})"}
+        ok = _sub(parts.ok, prepared=prepared_ref)
+        b2 = {f"{key}.ok": f"(NOT {missing_ref} AND coalesce({ok}, FALSE))"}
+        if parts.extra:
+            b2[f"{key}.extra"] = _sub(parts.extra, prepared=prepared_ref)
+        refs = {"prepared": prepared_ref, "extra": _col("r", f"{key}.extra")}
         ok_ref = _col("r", f"{key}.ok")
-        c = {
-            f"{key}.typed": f"CASE WHEN {ok_ref} THEN {parts.typed.replace('{prepared}', prepared_ref)} END",
-        }
+        typed = _sub(parts.typed, **refs)
+        c = {f"{key}.typed": f"CASE WHEN {ok_ref} THEN {typed} END"}
         typed_ref = _col("r", f"{key}.typed")
-        text = parts.text.replace("{prepared}", prepared_ref).replace("{typed}", typed_ref)
-        e = {f"{key}.text": f"CASE WHEN {ok_ref} THEN {text} ELSE '' END"}
+        text = _sub(parts.text, typed=typed_ref, **refs)
+        text_ref = _col("r", f"{key}.text")
+        exact = _sub(parts.key, typed=typed_ref, text=f"({text})", **refs)
+        e = {
+            f"{key}.text": f"CASE WHEN {ok_ref} THEN {text} ELSE '' END",
+            f"{key}.key": f"CASE WHEN {ok_ref} THEN {exact} END",
+        }
         compiled = FieldSQL(
             fdesc["name"],
             ftype,
@@ -212,81 +184,63 @@ def compile_field(
             parts.sql_type,
             hint=parts.hint,
             layers=(a, b, b2, c, e),
+            key=_col("r", f"{key}.key"),
+            order=_sub(parts.order, typed=typed_ref, text=text_ref, **refs),
         )
+    compiled.compare = parts.compare
+    if parts.size is not None:
+        compiled.size = _sub(parts.size, raw=f"({compiled.raw})")
     compiled.constraints, compiled.bounds = _constraints(fdesc, compiled, dialect)
     return compiled
 
 
 # --- types --------------------------------------------------------------------------------
-# Each builder returns Parts whose ``ok``, ``typed`` and ``text`` may use the placeholders
-# ``{prepared}`` (the prepared value) and, in ``text``, ``{typed}``.
-
-
-def _fill(parts: Parts, raw: str) -> Parts:
-    """Inline form: the placeholders replaced by the expressions themselves."""
-    prepared = parts.prepared
-    typed = parts.typed.replace("{prepared}", f"({prepared})")
-    return Parts(
-        prepared,
-        parts.ok.replace("{prepared}", f"({prepared})"),
-        typed,
-        parts.text.replace("{prepared}", f"({prepared})").replace("{typed}", f"({typed})"),
-        parts.sql_type,
-        parts.format,
-        parts.hint,
-    )
+# Each builder returns Parts whose ``ok``, ``typed``, ``text``, ``key`` and ``order`` may use
+# the placeholders ``{prepared}``, ``{typed}`` and (in ``key``) ``{text}``.
 
 
 def _string(fdesc, raw, dialect) -> Parts:
-    return Parts(raw, "TRUE", "{prepared}", "{prepared}", "VARCHAR")
+    fmt = field_format(fdesc)
+    checks = {"email": st.email_ok, "uri": st.uri_ok, "uuid": st.uuid_ok, "binary": st.binary_ok}
+    ok = checks[fmt](raw) if fmt in checks else "TRUE"
+    return Parts(raw, ok, "{prepared}", "{prepared}", "VARCHAR", fmt, key="{prepared}")
 
 
-def _integer(fdesc, raw, dialect, pattern=r"[+-]?[0-9]+") -> Parts:
-    ok = f"regexp_full_match({{prepared}}, {literal(pattern)})"
+def _any(fdesc, raw, dialect) -> Parts:
+    return Parts(raw, "TRUE", "{prepared}", "{prepared}", "VARCHAR", key="{prepared}")
+
+
+def _integer(fdesc, raw, dialect) -> Parts:
     return Parts(
-        f"trim({raw})", ok, "TRY_CAST({prepared} AS HUGEINT)", "CAST({typed} AS VARCHAR)", "HUGEINT"
+        num.integer_prepared(fdesc, raw),
+        num.integer_ok("{prepared}"),
+        num.integer_typed("{prepared}"),
+        num.integer_text("{prepared}", "{typed}"),
+        "HUGEINT",
+        order=num.integer_order("{text}"),
+        compare="numeric",
     )
 
 
 def _year(fdesc, raw, dialect) -> Parts:
-    return _integer(fdesc, raw, dialect, pattern=r"[0-9]{4}")
-
-
-NUMBER_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    parts = _integer({}, raw, dialect)
+    return replace(parts, ok=num.year_ok(raw, "{prepared}"), order="{typed}", compare="plain")
 
 
 def _number(fdesc, raw, dialect) -> Parts:
-    decimal = fdesc.get("decimalChar") or dialect.get("decimalChar") or "."
-    group = fdesc.get("groupChar", dialect.get("groupChar")) or ""
-    cleaned = f"trim({raw})"
-    if group:
-        chars = GROUP_CHARS_ALL if group in GROUP_CHARS_ALL else group
-        cleaned = f"regexp_replace({cleaned}, {literal('[' + re.escape(chars) + ']')}, '', 'g')"
-    if decimal != ".":
-        cleaned = f"replace({cleaned}, {literal(decimal)}, '.')"
+    decimal, _, _ = num.number_chars(fdesc, dialect)
+    order = num.order_of_parts("{extra}")
     return Parts(
-        cleaned,
-        f"regexp_full_match({{prepared}}, {literal(NUMBER_RE)})",
-        "TRY_CAST({prepared} AS DOUBLE)",
-        _canonical_number("{prepared}"),
+        num.number_prepared(fdesc, dialect, raw),
+        num.number_ok("{prepared}"),
+        num.number_typed("{prepared}", "{extra}"),
+        num.number_text("{prepared}", "{extra}"),
         "DOUBLE",
         hint=f" (séparateur décimal attendu « {decimal} »)",
-    )
-
-
-def _canonical_number(cleaned: str) -> str:
-    """'+007.50' -> '7.5', '-0' -> '0', '1e3' -> '1000.0' (Python's float repr)."""
-    body = f"ltrim({cleaned}, '+-')"
-    whole = f"coalesce(nullif(ltrim(split_part({body}, '.', 1), '0'), ''), '0')"
-    frac = f"rtrim(split_part({body}, '.', 2), '0')"
-    sign = f"CASE WHEN starts_with({cleaned}, '-') THEN '-' ELSE '' END"
-    plain = (
-        f"CASE WHEN {whole} = '0' AND {frac} = '' THEN '0' "
-        f"ELSE {sign} || {whole} || CASE WHEN {frac} = '' THEN '' ELSE '.' || {frac} END END"
-    )
-    return (
-        f"CASE WHEN contains(lower({cleaned}), 'e') "
-        f"THEN CAST(CAST({cleaned} AS DOUBLE) AS VARCHAR) ELSE {plain} END"
+        key=order,
+        order=order,
+        compare="numeric",
+        extra=num.number_parts("{prepared}"),
     )
 
 
@@ -298,46 +252,180 @@ def _boolean(fdesc, raw, dialect) -> Parts:
     return Parts(
         raw,
         f"({is_true} OR {is_false})",
-        is_true,
+        f"NOT {is_false}",  # a value in both lists is false, as in frictionless's mapping
         "CASE WHEN {typed} THEN 'true' ELSE 'false' END",
         "BOOLEAN",
     )
 
 
-def _date_format(fdesc, dialect) -> str:
-    fmt = fdesc.get("format") or dialect.get("dateFormat") or "%Y-%m-%d"
-    return "%Y-%m-%d" if fmt in ("default", "any") else fmt
+def _date_format(fdesc: dict, dialect: dict) -> str:
+    fmt = fdesc.get("format") or dialect.get("dateFormat") or "default"
+    return field_format({"format": fmt})
 
 
 def _french_format(fmt: str) -> str:
     return fmt.replace("%d", "jj").replace("%m", "mm").replace("%Y", "aaaa")
 
 
-def _date(fdesc, raw, dialect, ftype="date") -> Parts:
+def _clock(kind: str, fmt: str, raw: str) -> tuple[tm.Clock, str]:
+    if fmt == "any":
+        return tm.any_clock(raw, kind), "ISO 8601"
+    if fmt == "default" and kind == "datetime":
+        return tm.isoparse_datetime_clock(raw), "aaaa-mm-jjThh:mm:ss"
+    if fmt == "default" and kind == "time":
+        return tm.isoparse_time_clock(raw), "hh:mm:ss"
+    pattern = "%Y-%m-%d" if fmt == "default" else fmt
+    return tm.strptime_clock(pattern, raw), _french_format(pattern)
+
+
+def _date(fdesc, raw, dialect) -> Parts:
     fmt = _date_format(fdesc, dialect)
-    parsed = f"try_strptime(trim({raw}), {literal(fmt)})"
-    ok = "({prepared} IS NOT NULL)"
-    if fmt == "%Y-%m-%d":
-        ok = f"(regexp_full_match(trim({raw}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {ok})"
-    out_fmt = "%Y-%m-%d" if ftype == "date" else "%Y-%m-%dT%H:%M:%S"
-    sql_type = "DATE" if ftype == "date" else "TIMESTAMP"
+    clock, shown = _clock("date", fmt, raw)
     return Parts(
-        parsed,
-        ok,
-        f"CAST({{prepared}} AS {sql_type})",
-        f"strftime({{prepared}}, {literal(out_fmt)})",
-        sql_type,
+        clock.prepared,
+        clock.valid(),
+        clock.date(),
+        "strftime({typed}, '%Y-%m-%d')",
+        "DATE",
         fmt,
-        f" (format attendu {_french_format(fmt)})",
+        f" (format attendu {shown})",
     )
 
 
+def _zone(offset: str) -> str:
+    """'Z', '+HH:MM' or '+HH:MM:SS' of an offset in µs (NULL: naive, '')."""
+    seconds = f"(abs({offset}) // 1000000)"
+    hhmm = (
+        f"lpad(CAST({seconds} // 3600 AS VARCHAR), 2, '0') || ':' || "
+        f"lpad(CAST({seconds} % 3600 // 60 AS VARCHAR), 2, '0')"
+    )
+    extra = f"CASE WHEN {seconds} % 60 = 0 THEN '' ELSE ':' || lpad(CAST({seconds} % 60 AS VARCHAR), 2, '0') END"
+    sign = f"CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+    return (
+        f"CASE WHEN ({offset}) IS NULL THEN '' WHEN {offset} = 0 THEN 'Z' "
+        f"ELSE {sign} || {hhmm} || {extra} END"
+    )
+
+
+def _fraction(micro: str) -> str:
+    return f"CASE WHEN {micro} = 0 THEN '' ELSE '.' || lpad(CAST({micro} AS VARCHAR), 6, '0') END"
+
+
 def _datetime(fdesc, raw, dialect) -> Parts:
-    return _date(fdesc, raw, dialect, ftype="datetime")
+    fmt = field_format(fdesc)
+    clock, shown = _clock("datetime", fmt, raw)
+    offset = clock.offset
+    local = "({typed} + to_microseconds(coalesce(" + offset + ", 0)))"
+    text = (
+        f"strftime({local}, '%Y-%m-%dT%H:%M:%S') || {_fraction(f'microsecond({local}) % 1000000')}"
+        f" || {_zone(offset)}"
+    )
+    flag = f"CASE WHEN ({offset}) IS NULL THEN 'N' ELSE 'A' END"
+    return Parts(
+        clock.prepared,
+        f"({clock.valid()} AND year({clock.local()}) <= 9999)",
+        f"({clock.local()} - to_microseconds(coalesce({offset}, 0)))",
+        text,
+        "TIMESTAMP",
+        fmt,
+        f" (format attendu {shown})",
+        key=f"{flag} || strftime({{typed}}, '%Y-%m-%dT%H:%M:%S.%f')",
+        order=f"{flag} || strftime({{typed}}, '%Y-%m-%dT%H:%M:%S.%f')",
+        compare="flagged",
+    )
 
 
-def _any(fdesc, raw, dialect) -> Parts:
-    return _string(fdesc, raw, dialect)
+def _time(fdesc, raw, dialect) -> Parts:
+    fmt = field_format(fdesc)
+    clock, shown = _clock("time", fmt, raw)
+    offset = clock.offset
+    micros = (
+        f"((CAST({clock.hour} AS BIGINT) * 3600 + {clock.minute} * 60 + {clock.second}) "
+        f"* 1000000 + {clock.micro})"
+    )
+    wall = " || ':' || ".join(
+        f"lpad(CAST({part} AS VARCHAR), 2, '0')"
+        for part in (clock.hour, clock.minute, clock.second)
+    )
+    text = f"{wall} || {_fraction(clock.micro)} || {_zone(offset)}"
+    flag = f"CASE WHEN ({offset}) IS NULL THEN 'N' ELSE 'A' END"
+    order = (
+        f"{flag} || lpad(CAST({micros} - coalesce({offset}, 0) + 100000000000 AS VARCHAR), 12, '0')"
+    )
+    return Parts(
+        clock.prepared,
+        clock.valid(),
+        text,
+        "{typed}",
+        "VARCHAR",
+        fmt,
+        f" (format attendu {shown})",
+        key=order,
+        order=order,
+        compare="flagged",
+    )
+
+
+def _yearmonth(fdesc, raw, dialect) -> Parts:
+    prepared, ok, index, text = tm.yearmonth_parts(raw)
+    return Parts(prepared, ok, text, "{typed}", "VARCHAR", order=index)
+
+
+def _duration(fdesc, raw, dialect) -> Parts:
+    prepared, ok, key, text = tm.duration_parts(raw)
+    return Parts(prepared, ok, text, "{typed}", "VARCHAR", key=key)
+
+
+def _object(fdesc, raw, dialect, kind="OBJECT") -> Parts:
+    size = js.object_size(raw) if kind == "OBJECT" else js.array_size(raw)
+    return Parts(
+        raw,
+        f"({js.json_ok(raw)} AND {js.json_kind(raw)} = '{kind}')",
+        js.json_text(raw),
+        "{typed}",
+        "VARCHAR",
+        size=size.replace(raw, "{raw}"),
+    )
+
+
+def _array(fdesc, raw, dialect) -> Parts:
+    return _object(fdesc, raw, dialect, "ARRAY")
+
+
+def _geojson(fdesc, raw, dialect) -> Parts:
+    return Parts(raw, js.geojson_ok(raw), js.json_text(raw), "{typed}", "VARCHAR")
+
+
+def _geopoint(fdesc, raw, dialect) -> Parts:
+    fmt = field_format(fdesc)
+    prepared, ok, key, lon, lat = js.geopoint_parts(fmt, raw)
+    texts = {
+        "default": f"{lon} || ',' || {lat}",
+        "array": f"'[' || {lon} || ',' || {lat} || ']'",
+        "object": f"'{{\"lon\":' || {lon} || ',\"lat\":' || {lat} || '}}'",
+    }
+    typed = f"'[' || {lon} || ',' || {lat} || ']'"
+    return Parts(prepared, ok, typed, texts[fmt], "VARCHAR", fmt, key=key)
+
+
+def _list(fdesc, raw, dialect) -> Parts:
+    delimiter = fdesc.get("delimiter", ",")
+    item_type = fdesc.get("itemType", "string")
+    item = BUILDERS[item_type]({"name": "item", "type": item_type}, "li", {})
+    prepared = f"({item.prepared})"
+    item_ok = f"coalesce({_sub(item.ok, prepared=prepared)}, FALSE)"
+    item_typed = f"({_sub(item.typed, prepared=prepared)})"
+    item_text = _sub(item.text, prepared=prepared, typed=item_typed)
+    items = f"string_split({raw}, {literal(delimiter)})"
+    json_item = item_typed if item_type in ("string", "integer", "number", "boolean") else item_text
+    return Parts(
+        items,
+        f"list_bool_and(list_transform({{prepared}}, lambda li: {item_ok}))",
+        f"CAST(to_json(list_transform({{prepared}}, lambda li: {json_item})) AS VARCHAR)",
+        f"array_to_string(list_transform({{prepared}}, lambda li: {item_text}), {literal(delimiter)})",
+        "VARCHAR",
+        size=f"len(string_split({{raw}}, {literal(delimiter)}))",
+    )
 
 
 BUILDERS = {
@@ -349,16 +437,146 @@ BUILDERS = {
     "boolean": _boolean,
     "date": _date,
     "datetime": _datetime,
+    "time": _time,
+    "yearmonth": _yearmonth,
+    "duration": _duration,
+    "object": _object,
+    "array": _array,
+    "geojson": _geojson,
+    "geopoint": _geopoint,
+    "list": _list,
 }
 
 
 # --- constraints --------------------------------------------------------------------------
 
 
-def _bound(fdesc: dict, value: object, dialect: dict) -> str:
-    """A constraint value read with the field's own reader, as a typed SQL literal."""
-    compiled = compile_field({**fdesc, "constraints": {}}, literal(str(value)), [], dialect)
-    return f"({compiled.typed})"
+def bound_text(fdesc: dict, value: object) -> str | None:
+    """A constraint value (bound or enum option) as the text the field's reader gets, as
+    frictionless's value readers take JSON values; None when they cannot take it."""
+    ftype = fdesc.get("type", "string")
+    if isinstance(value, bool):
+        if ftype == "boolean":
+            return None  # handled by the caller: True and False are booleans already
+        return None
+    if ftype == "integer":
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else None
+        return str(value) if isinstance(value, int | str) else None
+    if ftype == "number":
+        return num.python_number_text(value)
+    if ftype == "year" and isinstance(value, int):
+        return str(value).zfill(4) if 0 <= value <= 9999 else None
+    if ftype in ("object", "array", "geojson") and isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1)
+def scratch() -> duckdb.DuckDBPyConnection:
+    """A private connection to read constants (bounds, enum options) once, at load."""
+    return duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A bound or enum option as the field reads it: SQL literals of its values."""
+
+    readable: bool
+    typed: str = "NULL"
+    order: str = "NULL"
+    key: str = "NULL"
+
+
+_CONSTANTS: dict[tuple[str, str, str], Constant] = {}
+
+
+def _as_literal(value: str | None, kind: str) -> str:
+    return "NULL" if value is None else f"CAST({literal(value)} AS {kind})"
+
+
+def read_constants(fdesc: dict, values: list, dialect: dict) -> list[Constant]:
+    """How the field reads each JSON value (as frictionless's value readers do: a JSON
+    number is not a text, so no decimal or group character applies to it), in one query
+    over the values."""
+    todo: dict[tuple[str, str], tuple[dict, dict, list[str]]] = {}
+    plan: list = []
+    ftype = fdesc.get("type", "string")
+    for value in values:
+        text = bound_text(fdesc, value)
+        if text is None:
+            plan.append(None)
+            continue
+        if ftype in ("string", "any") and field_format(fdesc) == "default":
+            plan.append(Constant(True, literal(text), literal(text), literal(text)))
+            continue
+        drop = {"constraints", "missingValues"}
+        relevant = {"number": ("decimalChar", "groupChar"), "date": ("dateFormat",)}
+        options = {k: v for k, v in dialect.items() if k in relevant.get(ftype, ())}
+        if not isinstance(value, str):
+            drop |= {"decimalChar", "groupChar", "bareNumber"}
+            options = {}
+        bare = {k: v for k, v in fdesc.items() if k not in drop}
+        group = (json.dumps(bare, sort_keys=True), json.dumps(options, sort_keys=True))
+        plan.append((*group, text))
+        if (*group, text) not in _CONSTANTS:
+            todo.setdefault(group, (bare, options, []))[2].append(text)
+    for (g_fdesc, g_dialect), (bare, options, texts) in todo.items():
+        for text, constant in zip(texts, _evaluate(bare, options, texts), strict=True):
+            _CONSTANTS[(g_fdesc, g_dialect, text)] = constant
+    return [
+        Constant(False)
+        if item is None
+        else item
+        if isinstance(item, Constant)
+        else _CONSTANTS[item]
+        for item in plan
+    ]
+
+
+def _evaluate(fdesc: dict, dialect: dict, texts: list[str]) -> list[Constant]:
+    from pipeline.sql.scan import rows
+
+    f = compile_field(fdesc, "coalesce(d.c0, '')", [], dialect, key="b")
+    layers: list[dict[str, str]] = [{} for _ in f.layers]
+    for i, layer in enumerate(f.layers):
+        layers[i].update(layer)
+    values = ", ".join(f"({i + 1}, {literal(t)})" for i, t in enumerate(texts))
+    relation = f"(SELECT * FROM (VALUES {values}) AS v(__rec, c0))"
+    picks = ", ".join(f"CAST(({e}) AS VARCHAR), typeof(({e}))" for e in (f.typed, f.order, f.key))
+    sql = f"SELECT {f.invalid}, {picks} FROM {rows(relation, layers, {})} ORDER BY r.__rec"
+    out = []
+    for invalid, typed, t_kind, order, o_kind, key, k_kind in scratch().execute(sql).fetchall():
+        out.append(
+            Constant(
+                not invalid and key is not None,
+                _as_literal(typed, t_kind),
+                _as_literal(order, o_kind),
+                _as_literal(key, k_kind),
+            )
+        )
+    return out
+
+
+def _compare(f: FieldSQL, bound: Constant, op: str) -> str:
+    """SQL TRUE when ``cell op bound`` holds, as Python compares the values."""
+    if f.compare == "numeric":
+        typed, b_typed = f.typed, bound.typed
+        cmp = (
+            f"CASE WHEN {typed} < {b_typed} THEN -1 WHEN {typed} > {b_typed} THEN 1 "
+            f"ELSE CASE WHEN ({f.order}) < ({bound.order}) THEN -1 "
+            f"WHEN ({f.order}) > ({bound.order}) THEN 1 WHEN ({f.order}) = ({bound.order}) "
+            "THEN 0 END END"
+        )
+        if f.sql_type == "DOUBLE":
+            cmp = f"CASE WHEN isnan({typed}) THEN NULL ELSE {cmp} END"
+        return f"({cmp}) {op} 0"
+    if f.compare == "flagged":
+        return (
+            f"CASE WHEN left({f.order}, 1) <> left(({bound.order}), 1) THEN NULL "
+            f"ELSE ({f.order}) {op} ({bound.order}) END"
+        )
+    return f"({f.order}) {op} ({bound.order})"
 
 
 def _constraints(
@@ -368,30 +586,64 @@ def _constraints(
     out: list[Constraint] = []
     bounds: list[tuple[str, str]] = []
     if "pattern" in constraints:
+        pattern = translate("^" + constraints["pattern"] + "$")
         out.append(
             Constraint(
                 "pattern",
-                f"NOT regexp_full_match({f.raw}, {literal(constraints['pattern'])})",
+                f"NOT regexp_matches({f.raw}, {literal(pattern)})",
                 constraints["pattern"],
             )
         )
+    wanted = [constraints[k] for k in BOUNDS if k in constraints]
+    enum = constraints.get("enum") or []
+    read = iter(read_constants(fdesc, wanted + list(enum), dialect))
+    read_bounds = {k: next(read) for k in BOUNDS if k in constraints}
     if "enum" in constraints:
-        allowed = constraints["enum"]
-        if f.type in ("string", "any"):
-            member = f"list_contains({string_list(allowed)}, {f.typed})"
-        else:
-            options = [_bound(fdesc, v, dialect) for v in allowed]
-            bounds += [("enum", o) for o in options]
-            member = f"({f.typed} IN ({', '.join(options)}))" if options else "FALSE"
-        out.append(Constraint("enum", f"NOT coalesce({member}, FALSE)", allowed))
+        options: list[str] = []
+        for value in enum:
+            option = next(read)
+            if f.type == "boolean" and isinstance(value, bool):
+                options.append(literal("true" if value else "false"))
+            elif option.readable:
+                options.append(option.key)
+        bounds += [("enum", o) for o in options]
+        member = f"({f.key} IN ({', '.join(options)}))" if options else "FALSE"
+        out.append(Constraint("enum", f"NOT coalesce({member}, FALSE)", enum))
     for key, op in (("minLength", "<"), ("maxLength", ">")):
         if key in constraints:
-            out.append(
-                Constraint(key, f"length({f.raw}) {op} {int(constraints[key])}", constraints[key])
-            )
-    for key, op in (("minimum", "<"), ("maximum", ">")):
+            size = f.size or f"length({f.raw})"
+            out.append(Constraint(key, f"{size} {op} {int(constraints[key])}", constraints[key]))
+    for key, op in BOUNDS.items():
         if key in constraints:
-            bound = _bound(fdesc, constraints[key], dialect)
-            bounds.append((key, bound))
-            out.append(Constraint(key, f"coalesce({f.typed} {op} {bound}, FALSE)", constraints[key]))
+            bound = read_bounds[key]
+            if not bound.readable:
+                continue  # refused at load (support_problems)
+            bounds.append((key, bound.typed))
+            holds = _compare(f, bound, op)
+            out.append(Constraint(key, f"NOT coalesce({holds}, FALSE)", constraints[key]))
     return out, bounds
+
+
+def published_field(fdesc: dict) -> dict:
+    """The field as the published text reads: canonical numbers, booleans, dates and times,
+    so the reader options of the raw file (decimalChar, trueValues, strftime patterns,
+    field-level missingValues…) are dropped."""
+    out = {k: v for k, v in fdesc.items() if k != "missingValues"}
+    ftype = out.get("type", "string")
+    if ftype in ("number", "integer"):
+        for k in ("decimalChar", "groupChar", "bareNumber"):
+            out.pop(k, None)
+    if ftype == "boolean":
+        out.pop("trueValues", None)
+        out.pop("falseValues", None)
+    if ftype in ("date", "time", "datetime") and field_format(out) != "default":
+        out.pop("format", None)
+    return out
+
+
+def support_problems(schema: dict) -> list[tuple[str, str]]:
+    """(JSON path, French message) for everything of ``schema`` the engine does not check
+    (see :mod:`pipeline.sql.support`)."""
+    from pipeline.sql.support import support_problems as problems
+
+    return problems(schema)

@@ -1,0 +1,223 @@
+"""What the engine checks of a Table Schema, and the refusal of everything else when the
+schema is loaded: each problem is a (JSON path, French message naming the field). The caller
+raises a configuration error (exit 2); nothing is skipped in silence.
+
+Refused, beyond unknown types, formats, constraints and properties: bounds and ``enum``
+options the field cannot read (frictionless would crash on them), patterns RE2 cannot run
+with Python's meaning (lookarounds, backreferences, Unicode word boundaries), strftime
+directives we do not read (``%j``, ``%U``, ``%W``, ``%G``, ``%V``, ``%c``, ``%x``, ``%X``,
+``%Z``), ``wkt`` strings, ``topojson``, ``arrayItem``, and keys over values Python cannot
+hash (object, array, list, geojson: frictionless crashes on them)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from pipeline.sql import fields as f
+from pipeline.sql.fields import read_constants
+from pipeline.sql.pyregex import Untranslatable, translate
+from pipeline.sql.temporal import BadFormat
+
+TYPES = tuple(f.BUILDERS)
+BOUNDED = ("integer", "number", "year", "date", "time", "datetime", "yearmonth")
+_BASE = {"required", "unique", "enum"}
+CONSTRAINTS = {
+    **{t: _BASE | set(f.BOUNDS) for t in BOUNDED},
+    "string": _BASE | {"minLength", "maxLength", "pattern"},
+    "boolean": _BASE,
+    "duration": _BASE,
+    "geopoint": _BASE,
+    "geojson": _BASE,
+    "any": _BASE,
+    "object": _BASE | {"minLength", "maxLength"},
+    "array": _BASE | {"minLength", "maxLength"},
+    "list": {"required", "unique", "minLength", "maxLength"},
+}
+FORMATS: dict[str, set[str] | None] = {
+    "string": {"default", "email", "uri", "uuid", "binary"},
+    "geopoint": {"default", "array", "object"},
+    "date": None,  # "default", "any" or a strftime pattern
+    "time": None,
+    "datetime": None,
+}
+UNHASHABLE = ("object", "array", "list", "geojson")
+FIELD_KEYS = {
+    "name",
+    "title",
+    "description",
+    "type",
+    "format",
+    "example",
+    "constraints",
+    "missingValues",
+    "rdfType",
+    "x-source",
+}
+TYPE_KEYS = {
+    "number": {"decimalChar", "groupChar", "bareNumber"},
+    "integer": {"bareNumber"},
+    "boolean": {"trueValues", "falseValues"},
+    "list": {"delimiter", "itemType"},
+}
+REFUSED_FORMATS = {
+    ("string", "wkt"): "le format wkt (géométrie en texte) n'est pas vérifié par le moteur",
+    ("geojson", "topojson"): "le format topojson n'est pas vérifié par le moteur",
+}
+
+
+def _unreadable(fdesc: dict, values: list) -> list[bool]:
+    """For each value (a bound or an enum option): the field's reader cannot read it (NaN
+    included: frictionless cannot compare it)."""
+    read = read_constants(fdesc, values, {})
+    boolean = fdesc.get("type") == "boolean"
+    return [
+        not (c.readable or (boolean and isinstance(v, bool)))
+        for v, c in zip(values, read, strict=True)
+    ]
+
+
+def _string_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C901
+    """The problems of one field descriptor."""
+    if not isinstance(fdesc, dict) or not isinstance(fdesc.get("name"), str):
+        return [(path, "chaque champ doit être un objet avec un nom (« name »).")]
+    name = fdesc["name"]
+    ftype = fdesc.get("type", "string")
+    if ftype not in TYPES:
+        return [
+            (
+                f"{path}.type",
+                f"type « {ftype} » inconnu pour le champ « {name} » (types pris en charge : "
+                f"{', '.join(TYPES)}).",
+            )
+        ]
+    out: list[tuple[str, str]] = []
+
+    def problem(where: str, text: str) -> None:
+        out.append((f"{path}.{where}", f"champ « {name} » : {text}."))
+
+    for key in fdesc:
+        if key not in FIELD_KEYS | TYPE_KEYS.get(ftype, set()):
+            problem(key, f"propriété « {key} » inconnue du moteur pour le type {ftype}")
+    fmt = f.field_format(fdesc)
+    allowed = FORMATS.get(ftype, {"default"})
+    if (ftype, fmt) in REFUSED_FORMATS:
+        problem("format", REFUSED_FORMATS[(ftype, fmt)])
+    elif allowed is not None and fmt not in allowed:
+        problem("format", f"format « {fmt} » inconnu pour le type {ftype}")
+    for key in ("missingValues", "trueValues", "falseValues"):
+        if key in fdesc and not _string_list(fdesc[key]):
+            problem(key, f"« {key} » doit être une liste de textes")
+    for key in ("decimalChar", "groupChar"):
+        if key in fdesc and not isinstance(fdesc[key], str):
+            problem(key, f"« {key} » doit être un texte")
+    if fdesc.get("decimalChar") == "":
+        problem("decimalChar", "« decimalChar » ne peut pas être vide")
+    if "bareNumber" in fdesc and not isinstance(fdesc["bareNumber"], bool):
+        problem("bareNumber", "« bareNumber » doit être true ou false")
+    if ftype == "list":
+        delimiter = fdesc.get("delimiter", ",")
+        if not isinstance(delimiter, str) or not delimiter:
+            problem("delimiter", "« delimiter » doit être un texte non vide")
+        if fdesc.get("itemType", "string") not in f.LIST_ITEM_TYPES:
+            problem(
+                "itemType",
+                f"« itemType » doit être l'un de {', '.join(f.LIST_ITEM_TYPES)}",
+            )
+    if out:
+        return out
+    try:
+        f.compile_field({**fdesc, "constraints": {}}, "''", [""], {})
+    except (BadFormat, Untranslatable) as exc:
+        problem("format", str(exc))
+        return out
+    constraints = fdesc.get("constraints", {})
+    if not isinstance(constraints, dict):
+        problem("constraints", "« constraints » doit être un objet")
+        return out
+    checked = [k for k in constraints if k in f.BOUNDS or k == "enum"]
+    values = [constraints[k] for k in checked if k != "enum"]
+    options = constraints.get("enum") if isinstance(constraints.get("enum"), list) else []
+    flags = iter(_unreadable(fdesc, values + options))
+    unreadable = {k: next(flags) for k in checked if k != "enum"}
+    enum_unreadable = list(flags)
+    for key, value in constraints.items():
+        where = f"constraints.{key}"
+        if key not in CONSTRAINTS[ftype]:
+            problem(where, f"contrainte « {key} » non prise en charge pour le type {ftype}")
+        elif key in ("required", "unique") and not isinstance(value, bool):
+            problem(where, f"« {key} » doit être true ou false")
+        elif key in ("minLength", "maxLength") and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            problem(where, f"« {key} » doit être un entier positif")
+        elif key == "pattern":
+            out += _pattern_problems(value, f"{path}.{where}", name)
+        elif key == "enum":
+            if not isinstance(value, list) or not value:
+                problem(where, "« enum » doit être une liste non vide")
+                continue
+            for i, option in enumerate(value):
+                if enum_unreadable[i]:
+                    problem(
+                        f"{where}[{i}]",
+                        f"la valeur permise {option!r} n'est pas un {ftype} lisible",
+                    )
+        elif key in f.BOUNDS and unreadable[key]:
+            problem(where, f"la borne {value!r} n'est pas un {ftype} lisible par ce champ")
+        elif key == "unique" and value and ftype in UNHASHABLE:
+            problem(where, f"« unique » n'est pas vérifiable sur le type {ftype}")
+    return out
+
+
+def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, str]]:
+    if not isinstance(pattern, str):
+        return [(path, f"champ « {name} » : « pattern » doit être un texte.")]
+    try:
+        translated = translate("^" + pattern + "$")
+        f.scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
+    except re.error as exc:
+        return [(path, f"champ « {name} » : motif refusé par Python ({exc}).")]
+    except Untranslatable as exc:
+        return [(path, f"champ « {name} » : motif non pris en charge ({exc}).")]
+    except duckdb.Error as exc:
+        return [(path, f"champ « {name} » : motif trop complexe pour le moteur ({exc}).")]
+    return []
+
+
+def support_problems(schema: dict) -> list[tuple[str, str]]:
+    """(JSON path, French message) for everything of ``schema`` the engine does not check."""
+    problems: list[tuple[str, str]] = []
+    fields = schema.get("fields", [])
+    if not isinstance(fields, list):
+        return [("fields", "« fields » doit être une liste de champs.")]
+    types = {}
+    for i, fdesc in enumerate(fields):
+        problems += field_problems(fdesc, f"fields[{i}]")
+        if isinstance(fdesc, dict):
+            types[fdesc.get("name")] = fdesc.get("type", "string")
+    if "missingValues" in schema and not _string_list(schema["missingValues"]):
+        problems.append(("missingValues", "« missingValues » doit être une liste de textes."))
+    keys = [("primaryKey", schema.get("primaryKey"))]
+    keys += [(f"uniqueKeys[{i}]", k) for i, k in enumerate(schema.get("uniqueKeys") or [])]
+    keys += [
+        (f"foreignKeys[{i}].fields", fk.get("fields"))
+        for i, fk in enumerate(schema.get("foreignKeys") or [])
+        if isinstance(fk, dict)
+    ]
+    for path, names in keys:
+        for key_name in [names] if isinstance(names, str) else names or []:
+            if types.get(key_name) in UNHASHABLE:
+                problems.append(
+                    (
+                        path,
+                        f"le champ « {key_name} » de type {types[key_name]} ne peut pas servir "
+                        "de clé (valeur non comparable).",
+                    )
+                )
+    return problems
