@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.findings import Finding
 from pipeline.markdown import md_code, md_text
+from pipeline.sql.fields import published_field
 
 TYPES_README = {
     "string": "texte",
@@ -24,6 +25,15 @@ TYPES_README = {
     "boolean": "booléen",
     "year": "année",
     "datetime": "date et heure",
+    "time": "heure (hh:mm:ss)",
+    "yearmonth": "mois (AAAA-MM)",
+    "duration": "durée ISO 8601",
+    "object": "objet JSON",
+    "array": "tableau JSON",
+    "list": "liste",
+    "geopoint": "point (longitude, latitude)",
+    "geojson": "géométrie GeoJSON",
+    "any": "valeur quelconque",
 }
 
 
@@ -58,7 +68,14 @@ def csv_bytes(text: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+JSON_TYPES = ("object", "array", "list", "geojson", "geopoint")  # typed as JSON text
+
+
 def _json_value(value, ftype: str):
+    if ftype == "number" and isinstance(value, float) and math.isinf(value):
+        # infinities are numbers of Table Schema, not of JSON: written as text (a NaN cannot
+        # be told from an empty cell in the typed frame: both are null)
+        return "Infinity" if value > 0 else "-Infinity"
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     try:
@@ -73,6 +90,8 @@ def _json_value(value, ftype: str):
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if ftype == "boolean":
         return bool(value)
+    if ftype in JSON_TYPES:
+        return json.loads(value)  # objects, arrays, lists of typed items, [lon, lat]
     return str(value)
 
 
@@ -104,8 +123,11 @@ def published_schema(res: ResourceDecl, local_resources: set[str]) -> dict:
         schema["foreignKeys"] = fks
     else:
         schema.pop("foreignKeys", None)
+    schema["fields"] = [published_field(fdesc) for fdesc in schema["fields"]]
     for fdesc in schema["fields"]:
         fdesc.pop("x-source", None)
+    if "" not in schema.get("missingValues", [""]):
+        schema["missingValues"] = ["", *schema["missingValues"]]
     return schema
 
 

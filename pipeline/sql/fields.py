@@ -398,31 +398,36 @@ def _geojson(fdesc, raw, dialect) -> Parts:
 
 def _geopoint(fdesc, raw, dialect) -> Parts:
     fmt = field_format(fdesc)
-    prepared, ok, key, lon, lat = js.geopoint_parts(fmt, raw)
+    prepared, ok, extra, key, lon, lat = js.geopoint_parts(fmt, raw)
     texts = {
         "default": f"{lon} || ',' || {lat}",
         "array": f"'[' || {lon} || ',' || {lat} || ']'",
         "object": f"'{{\"lon\":' || {lon} || ',\"lat\":' || {lat} || '}}'",
     }
     typed = f"'[' || {lon} || ',' || {lat} || ']'"
-    return Parts(prepared, ok, typed, texts[fmt], "VARCHAR", fmt, key=key)
+    return Parts(prepared, ok, typed, texts[fmt], "VARCHAR", fmt, key=key, extra=extra)
 
 
 def _list(fdesc, raw, dialect) -> Parts:
+    """Items read by the item type's reader. Each step of the item reader runs once per item:
+    the prepared items are a list of structs ``{p: prepared, x: extra}``."""
     delimiter = fdesc.get("delimiter", ",")
     item_type = fdesc.get("itemType", "string")
     item = BUILDERS[item_type]({"name": "item", "type": item_type}, "li", {})
-    prepared = f"({item.prepared})"
-    item_ok = f"coalesce({_sub(item.ok, prepared=prepared)}, FALSE)"
-    item_typed = f"({_sub(item.typed, prepared=prepared)})"
-    item_text = _sub(item.text, prepared=prepared, typed=item_typed)
-    items = f"string_split({raw}, {literal(delimiter)})"
+    stage = f"list_transform(string_split({raw}, {literal(delimiter)}), lambda li: {item.prepared})"
+    extra = _sub(item.extra or "NULL", prepared="lp")
+    prepared = f"list_transform({stage}, lambda lp: {{'p': lp, 'x': {extra}}})"
+    refs = {"prepared": "struct_extract(lv, 'p')", "extra": "struct_extract(lv, 'x')"}
+    item_ok = f"coalesce({_sub(item.ok, **refs)}, FALSE)"
+    item_typed = f"({_sub(item.typed, **refs)})"
+    item_text = _sub(item.text, typed=item_typed, **refs)
     json_item = item_typed if item_type in ("string", "integer", "number", "boolean") else item_text
     return Parts(
-        items,
-        f"list_bool_and(list_transform({{prepared}}, lambda li: {item_ok}))",
-        f"CAST(to_json(list_transform({{prepared}}, lambda li: {json_item})) AS VARCHAR)",
-        f"array_to_string(list_transform({{prepared}}, lambda li: {item_text}), {literal(delimiter)})",
+        prepared,
+        f"list_bool_and(list_transform({{prepared}}, lambda lv: {item_ok}))",
+        f"CAST(to_json(list_transform({{prepared}}, lambda lv: {json_item})) AS VARCHAR)",
+        f"array_to_string(list_transform({{prepared}}, lambda lv: {item_text}), "
+        f"{literal(delimiter)})",
         "VARCHAR",
         size=f"len(string_split({{raw}}, {literal(delimiter)}))",
     )
@@ -625,19 +630,26 @@ def _constraints(
 
 
 def published_field(fdesc: dict) -> dict:
-    """The field as the published text reads: canonical numbers, booleans, dates and times,
-    so the reader options of the raw file (decimalChar, trueValues, strftime patterns,
-    field-level missingValues…) are dropped."""
-    out = {k: v for k, v in fdesc.items() if k != "missingValues"}
+    """The field as the published text reads (canonical numbers, booleans, dates and times):
+    the reader options of the raw file that would misread it (decimalChar, groupChar,
+    bareNumber, trueValues/falseValues, a strftime pattern or ``any``, field-level
+    missingValues) are dropped; the others are kept as declared."""
+    out = dict(fdesc)
     ftype = out.get("type", "string")
     if ftype in ("number", "integer"):
-        for k in ("decimalChar", "groupChar", "bareNumber"):
-            out.pop(k, None)
+        if out.get("decimalChar", ".") != ".":
+            out.pop("decimalChar")
+        if out.get("groupChar", ""):
+            out.pop("groupChar")
+        if out.get("bareNumber", True) is False:
+            out.pop("bareNumber")
     if ftype == "boolean":
         out.pop("trueValues", None)
         out.pop("falseValues", None)
     if ftype in ("date", "time", "datetime") and field_format(out) != "default":
         out.pop("format", None)
+    if "missingValues" in out and "" not in out["missingValues"]:
+        out.pop("missingValues")
     return out
 
 

@@ -14,6 +14,7 @@ a text whose byte order is the numbers' order (:func:`order_key`), so that ``-0`
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import unicodedata
@@ -41,21 +42,40 @@ def _unicode_digits() -> tuple[str, str]:
     return chars, "".join(str(unicodedata.decimal(ch)) for ch in chars)
 
 
+_SIMPLE = re.compile(r'^(?:r\."[^"]+"|[a-z_][a-z0-9_]*|struct_extract\([a-z_.]+, \'[a-z]+\'\))$')
+_names = itertools.count()
+
+
+def let(expr: str, body) -> str:
+    """``body(v)`` with v bound to ``expr``, computed once: a plain reference as is, any other
+    expression through a one-item list (DuckDB has no LET; a lambda runs vectorised)."""
+    if _SIMPLE.match(expr):
+        return body(expr)
+    var = f"v{next(_names)}"
+    return f"list_transform([{expr}], lambda {var}: {body(var)})[1]"
+
+
 def ascii_digits(expr: str) -> str:
     """``expr`` with Unicode decimal digits written as ASCII ones (only non-ASCII texts pay)."""
     chars, values = _unicode_digits()
-    return (
-        f"CASE WHEN strlen({expr}) = length({expr}) THEN {expr} "
-        f"ELSE translate({expr}, {literal(chars)}, {literal(values)}) END"
+    return let(
+        expr,
+        lambda v: (
+            f"CASE WHEN strlen({v}) = length({v}) THEN {v} "
+            f"ELSE translate({v}, {literal(chars)}, {literal(values)}) END"
+        ),
     )
 
 
 def py_strip(expr: str) -> str:
     """Python's ``str.strip()``: every Unicode space at both ends (DuckDB's ``trim`` with a
     set of characters is slow: only cells that start or end outside printable ASCII pay)."""
-    return (
-        f"CASE WHEN ord({expr}) BETWEEN 33 AND 126 AND ord(right({expr}, 1)) BETWEEN 33 AND 126 "
-        f"THEN {expr} ELSE trim({expr}, {literal(python_spaces())}) END"
+    return let(
+        expr,
+        lambda v: (
+            f"CASE WHEN ord({v}) BETWEEN 33 AND 126 AND ord(right({v}, 1)) BETWEEN 33 "
+            f"AND 126 THEN {v} ELSE trim({v}, {literal(python_spaces())}) END"
+        ),
     )
 
 
@@ -138,7 +158,7 @@ def number_prepared(fdesc: dict, dialect: dict, raw: str) -> str:
     if not _bare_number(fdesc):
         cell = bare(cell)
     if declared:
-        if group in DIALECT_SPACES and "groupChar" not in fdesc:
+        if group and group in DIALECT_SPACES and "groupChar" not in fdesc:
             # Our dialect's groupChar (not frictionless's): any of the spaces French
             # spreadsheets put between thousands.
             cell = f"regexp_replace({cell}, {literal('[' + DIALECT_SPACES + ']')}, '', 'g')"
@@ -174,6 +194,10 @@ def number_parts(prepared: str) -> str:
     """A struct of a valid number text: ``sp`` its special value ('nan', 'inf', '-inf' or
     ''), ``sg`` its sign ('-' or ''), ``d`` its significant digits ('' for zero) and ``e``
     its exponent, so that the value is ±0.d × 10^e."""
+    return let(prepared, _number_parts)
+
+
+def _number_parts(prepared: str) -> str:
     body = f"ltrim(lower({prepared}), '+-')"
     mantissa = f"split_part({body}, 'e', 1)"
     exponent = f"coalesce(TRY_CAST(nullif(split_part({body}, 'e', 2), '') AS HUGEINT), 0)"

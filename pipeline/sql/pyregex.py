@@ -137,30 +137,33 @@ class _Writer:
         raise Untranslatable("les limites de mot \\b et \\B (Unicode en Python, ASCII en RE2)")
 
     def klass(self, items, ascii_only: bool) -> str:
+        """A class; \\D, \\W or \\S inside one (RE2 cannot nest a negation) becomes an
+        alternative: ``[a\\S]`` is ``(?:[a]|[^spaces])``."""
         negated = False
-        out = []
+        positive: list[str] = []
+        negative: list[str] = []
         for op, av in items:
             if op is c.NEGATE:
                 negated = True
             elif op is c.LITERAL:
-                out.append(_char(av))
+                positive.append(_char(av))
             elif op is c.RANGE:
-                out.append(_char(av[0]) + "-" + _char(av[1]))
+                positive.append(_char(av[0]) + "-" + _char(av[1]))
             elif op is c.CATEGORY:
                 body, neg = _category(av, ascii_only)
-                if neg:
-                    if len(items) != 1:
-                        raise Untranslatable(
-                            "\\D, \\W ou \\S à l'intérieur d'une classe [...] avec d'autres "
-                            "caractères"
-                        )
-                    negated = not negated
-                out.append(body)
+                (negative if neg else positive).append(body)
             else:
                 raise Untranslatable(f"l'élément {op} dans une classe")
-        if not out:
-            return "[^\\x{0}-\\x{10ffff}]" if not negated else "(?s:.)"
-        return ("[^" if negated else "[") + "".join(out) + "]"
+        if negated:
+            if not negative:
+                return "[^" + "".join(positive) + "]"
+            if len(negative) == 1 and not positive:
+                return "[" + negative[0] + "]"
+            raise Untranslatable("une classe [^...] contenant \\D, \\W ou \\S")
+        parts = (["[" + "".join(positive) + "]"] if positive else []) + [
+            "[^" + body + "]" for body in negative
+        ]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
     @staticmethod
     def flag_prefix(add: int, remove: int) -> str:

@@ -14,12 +14,13 @@ from itertools import count
 
 from pipeline.sql import literal
 from pipeline.sql.numbers import (
-    ORDER_OFFSET,
     ascii_digits,
+    let,
     number_ok,
+    number_parts,
     number_text,
     number_typed,
-    order_key,
+    order_of_parts,
     py_strip,
 )
 
@@ -72,24 +73,22 @@ def _decimal_prepared(text: str) -> str:
 
 
 def _in_range(prepared: str, limit: int) -> str:
-    """-limit <= Decimal(prepared) <= limit, exactly (NaN and infinities out of range)."""
+    """-limit <= Decimal(prepared) <= limit, exactly (NaN and infinities out of range): the
+    double decides unless it is the limit itself, then the significant digits do."""
+    return let(prepared, lambda p: _in_range_of(p, limit))
+
+
+def _in_range_of(prepared: str, limit: int) -> str:
     value = number_typed(prepared)
-    high, low = literal(_limit_key(limit)), literal(_limit_key(-limit))
-    key = order_key(prepared)
+    parts = number_parts(prepared)
+    exact = (
+        f"(struct_extract({parts}, 'd') = {literal(str(limit).rstrip('0'))} AND "
+        f"struct_extract({parts}, 'e') = {len(str(limit))})"
+    )
     return (
         f"(NOT isnan({value}) AND CASE WHEN abs({value}) < {limit} THEN TRUE "
-        f"WHEN abs({value}) > {limit} THEN FALSE ELSE {key} BETWEEN {low} AND {high} END)"
+        f"WHEN abs({value}) > {limit} THEN FALSE ELSE {exact} END)"
     )
-
-
-def _limit_key(limit: int) -> str:
-    """The order key of ±180 or ±90 (see numbers.order_key)."""
-    digits = str(abs(limit)).rstrip("0")
-    exponent = len(str(abs(limit)))
-    if limit > 0:
-        return "3" + str(exponent + ORDER_OFFSET).zfill(20) + digits
-    mirrored = digits.translate(str.maketrans("0123456789", "9876543210"))
-    return "1" + str(ORDER_OFFSET - exponent).zfill(20) + mirrored + "~"
 
 
 def _json_number(j: str, limit: int) -> tuple[str, str]:
@@ -101,18 +100,20 @@ def _json_number(j: str, limit: int) -> tuple[str, str]:
         f"CASE {kind} WHEN 'BOOLEAN' THEN CASE WHEN {as_text} = 'true' THEN '1' ELSE '0' END "
         f"ELSE {_decimal_prepared(as_text)} END"
     )
+    valid = let(prepared, lambda p: f"{number_ok(p)} AND {_in_range(p, limit)}")
     ok = (
         f"(CASE WHEN {kind} IN {NUMERIC_JSON} THEN abs(TRY_CAST({as_text} AS DOUBLE)) <= {limit} "
         f"WHEN {kind} = 'BOOLEAN' THEN TRUE "
-        f"WHEN {kind} = 'VARCHAR' THEN {number_ok(prepared)} AND {_in_range(prepared, limit)} "
+        f"WHEN {kind} = 'VARCHAR' THEN {valid} "
         "ELSE FALSE END)"
     )
     return ok, prepared
 
 
-def geopoint_parts(fmt: str, raw: str) -> tuple[str, str, str, str, str]:
-    """(prepared, ok, key, lon text, lat text) of a geopoint: the prepared value is a struct
-    of the two coordinates as Decimal reads them; the texts are canonical numbers."""
+def geopoint_parts(fmt: str, raw: str) -> tuple[str, str, str, str, str, str]:
+    """(prepared, ok, extra, key, lon text, lat text) of a geopoint: the prepared value is a
+    struct of the two coordinates as Decimal reads them, the extra one their number parts;
+    the texts are canonical numbers."""
     if fmt == "default":
         parts = f"string_split({raw}, ',')"
         lon, lat = (_decimal_prepared(py_strip(f"{parts}[{i}]")) for i in (1, 2))
@@ -136,8 +137,10 @@ def geopoint_parts(fmt: str, raw: str) -> tuple[str, str, str, str, str]:
         ok = f"({json_ok(raw)} AND {shape} AND {lon_ok} AND {lat_ok})"
         prepared = f"{{'lon': {lon}, 'lat': {lat}}}"
         p_lon, p_lat = "struct_extract({prepared}, 'lon')", "struct_extract({prepared}, 'lat')"
-    key = f"{order_key(p_lon)} || ',' || {order_key(p_lat)}"
-    return prepared, ok, key, number_text(p_lon), number_text(p_lat)
+    extra = f"{{'lon': {number_parts(p_lon)}, 'lat': {number_parts(p_lat)}}}"
+    x_lon, x_lat = "struct_extract({extra}, 'lon')", "struct_extract({extra}, 'lat')"
+    key = f"{order_of_parts(x_lon)} || ',' || {order_of_parts(x_lat)}"
+    return prepared, ok, extra, key, number_text(p_lon, x_lon), number_text(p_lat, x_lat)
 
 
 # --- geojson ------------------------------------------------------------------------------

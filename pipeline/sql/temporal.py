@@ -194,18 +194,20 @@ def _offset(clock: Clock, z: str) -> None:
 
 _FRACTION = r"(?:[.,]([0-9]+))?"
 _TZ = r"([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
-_TIME = r"([0-9]{2}):([0-9]{2}):([0-9]{2})" + _FRACTION + _TZ
+# isoparse also reads an hour followed by an offset ('10+01:00', 8 characters like hh:mm:ss)
+_TIME = r"([0-9]{2})(?::([0-9]{2}):([0-9]{2})" + _FRACTION + _TZ + r"|([+-][0-9]{2}:[0-9]{2}))"
 _DATE = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
 TIME_NAMES = ["H", "mi", "S", "f", "z"]
+ISO_TIME_NAMES = [*TIME_NAMES, "z2"]
 
 
-def _iso_time(clock: Clock, iso_tz: bool) -> None:
+def _iso_time(clock: Clock, iso_tz: bool, hour_offset: bool = False) -> None:
     clock.hour = _int(_field("H"))
-    clock.minute = _int(_field("M"))
+    clock.minute = f"coalesce({_int(_field('M'))}, 0)"
     clock.second = f"coalesce({_int(_field('S'))}, 0)"
     fraction = f"rpad(left({_field('f')}, 6), 6, '0')"
     clock.micro = f"coalesce({_int(fraction)}, 0)"
-    z = _field("z")
+    z = f"coalesce(nullif({_field('z')}, ''), {_group('z2')})" if hour_offset else _field("z")
     digits = f"replace(substr({z}, 2), ':', '')"
     hours, minutes = _int(f"left({digits}, 2)"), f"coalesce({_int(f'substr({digits}, 3, 2)')}, 0)"
     value = f"(({hours} * 3600 + {minutes} * 60) * 1000000)"
@@ -229,41 +231,38 @@ def _iso_time(clock: Clock, iso_tz: bool) -> None:
 def isoparse_datetime_clock(raw: str) -> Clock:
     """frictionless's default datetime: ``isoparse`` after ``cell[16] == ':'``."""
     pattern = r"\A" + _DATE + r"[\x00-\x7f]" + _TIME + r"\z"
-    names = ["Y", "mo", "d", *TIME_NAMES]
+    names = ["Y", "mo", "d", *ISO_TIME_NAMES]
     clock = Clock(_struct(pattern, names, raw), f"{_field('Y')} <> ''")
     clock.year, clock.month, clock.day = (_int(_field(n)) for n in ("Y", "m", "d"))
-    _iso_time(clock, iso_tz=True)
+    _iso_time(clock, iso_tz=True, hour_offset=True)
     return clock
 
 
 def isoparse_time_clock(raw: str) -> Clock:
     """frictionless's default time: ``isoparse('2000-01-01T' + cell)`` after ``cell[5] == ':'``."""
     pattern = r"\A" + _TIME + r"\z"
-    clock = Clock(_struct(pattern, TIME_NAMES, raw), f"{_field('H')} <> ''", year="2000")
-    _iso_time(clock, iso_tz=True)
+    clock = Clock(_struct(pattern, ISO_TIME_NAMES, raw), f"{_field('H')} <> ''", year="2000")
+    _iso_time(clock, iso_tz=True, hour_offset=True)
     return clock
 
 
 def any_clock(raw: str, kind: str) -> Clock:
-    """dateutil's free parser, read as ISO 8601 only (a strict subset of what it reads):
-    a date ``YYYY-MM-DD``; a time ``HH:MM[:SS[.ffffff]]``; a datetime joining both with
-    ``T`` or a space, with ``Z`` or ``±HH:MM``."""
+    """dateutil's free parser, read as ISO 8601 only (a strict subset of what it reads): a
+    time ``HH:MM[:SS[.ffffff]]``; a date ``YYYY-MM-DD``, for a date or a datetime, maybe
+    followed by ``T`` or a space, a time, and ``Z`` or ``±HH:MM``."""
     time = r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?"
-    if kind == "date":
-        pattern, names = r"\A" + _DATE + r"\z", ["Y", "mo", "d"]
-    elif kind == "time":
+    if kind == "time":
         pattern, names = r"\A" + time + r"()\z", TIME_NAMES
     else:
-        pattern = r"\A" + _DATE + "[T ]" + time + r"(Z|[+-][0-9]{2}:[0-9]{2})?\z"
+        pattern = r"\A" + _DATE + "(?:[T ]" + time + r"(Z|[+-][0-9]{2}:[0-9]{2})?)?\z"
         names = ["Y", "mo", "d", *TIME_NAMES]
     first = _group(names[0])
     clock = Clock(_struct(pattern, names, raw), f"{first} <> ''")
     if kind != "time":
         clock.year, clock.month, clock.day = (_int(_field(n)) for n in ("Y", "m", "d"))
-    if kind != "date":
-        _iso_time(clock, iso_tz=True)
-        clock.next_day = "FALSE"  # dateutil refuses hour 24
-        clock.hour = _int(_field("H"))
+    _iso_time(clock, iso_tz=True)
+    clock.next_day = "FALSE"  # dateutil refuses hour 24
+    clock.hour = f"coalesce({_int(_field('H'))}, 0)"
     return clock
 
 
@@ -313,7 +312,7 @@ def duration_parts(raw: str) -> tuple[str, str, str, str]:
     body = f"regexp_replace({raw}, '^[+-]?P|\\n$', '', 'g')"
     ok = (
         f"(regexp_matches({raw}, {literal(DURATION_RE)}) AND {body} <> '' "
-        f"AND abs({seconds}) < {MAX_DAYS} * 86400.0)"
+        f"AND abs({seconds}) < ({MAX_DAYS} + 1) * 86400.0)"
     )
     sign = f"CASE WHEN {_field('sign')} = '-' THEN -1 ELSE 1 END"
     micros = f"CAST(round({seconds} * 1000000) AS HUGEINT) * {sign}"
