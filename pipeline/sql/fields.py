@@ -228,17 +228,19 @@ def _year(fdesc, raw, dialect) -> Parts:
 
 
 def _number(fdesc, raw, dialect) -> Parts:
+    """The number parts (sign, digits, exponent) are a column of their own, computed only
+    when the text or the keys are; a bound compares them only when the double equals the
+    bound's (inline, through a one-item lambda: small SQL, paid by those rows only)."""
     decimal, _, _ = num.number_chars(fdesc, dialect)
-    order = num.order_of_parts("{extra}")
     return Parts(
         num.number_prepared(fdesc, dialect, raw),
         num.number_ok("{prepared}"),
-        num.number_typed("{prepared}", "{extra}"),
+        num.number_typed("{prepared}"),
         num.number_text("{prepared}", "{extra}"),
         "DOUBLE",
         hint=f" (séparateur décimal attendu « {decimal} »)",
-        key=order,
-        order=order,
+        key=num.order_of_parts("{extra}"),
+        order=num.let(num.number_parts("{prepared}"), num.order_of_parts),
         compare="numeric",
         extra=num.number_parts("{prepared}"),
     )
@@ -517,7 +519,12 @@ def read_constants(fdesc: dict, values: list, dialect: dict) -> list[Constant]:
             continue
         drop = {"constraints", "missingValues"}
         relevant = {"number": ("decimalChar", "groupChar"), "date": ("dateFormat",)}
-        options = {k: v for k, v in dialect.items() if k in relevant.get(ftype, ())}
+        neutral = {"decimalChar": ".", "groupChar": "", "dateFormat": "%Y-%m-%d"}
+        options = {
+            k: v
+            for k, v in dialect.items()
+            if k in relevant.get(ftype, ()) and v != neutral[k]  # no-ops: one cache entry
+        }
         if not isinstance(value, str):
             drop |= {"decimalChar", "groupChar", "bareNumber"}
             options = {}
@@ -566,12 +573,17 @@ def _evaluate(fdesc: dict, dialect: dict, texts: list[str]) -> list[Constant]:
 def _compare(f: FieldSQL, bound: Constant, op: str) -> str:
     """SQL TRUE when ``cell op bound`` holds, as Python compares the values."""
     if f.compare == "numeric":
-        typed, b_typed = f.typed, bound.typed
+        typed, b_typed, b_order = f.typed, bound.typed, bound.order
+        exact = num.let(
+            f.order,
+            lambda o: (
+                f"CASE WHEN {o} < {b_order} THEN -1 WHEN {o} > {b_order} THEN 1 "
+                f"WHEN {o} = {b_order} THEN 0 END"
+            ),
+        )
         cmp = (
             f"CASE WHEN {typed} < {b_typed} THEN -1 WHEN {typed} > {b_typed} THEN 1 "
-            f"ELSE CASE WHEN ({f.order}) < ({bound.order}) THEN -1 "
-            f"WHEN ({f.order}) > ({bound.order}) THEN 1 WHEN ({f.order}) = ({bound.order}) "
-            "THEN 0 END END"
+            f"ELSE {exact} END"
         )
         if f.sql_type == "DOUBLE":
             cmp = f"CASE WHEN isnan({typed}) THEN NULL ELSE {cmp} END"

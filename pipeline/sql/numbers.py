@@ -21,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.sql import literal
-from pipeline.sql.pyregex import python_spaces
+from pipeline.sql.pyregex import space_items
 
 MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 10**9
 DIALECT_SPACES = " \u00a0\u202f"
@@ -67,26 +67,30 @@ def ascii_digits(expr: str) -> str:
     )
 
 
+def _space_class() -> str:
+    return "[" + space_items() + "]"
+
+
 def py_strip(expr: str) -> str:
-    """Python's ``str.strip()``: every Unicode space at both ends (DuckDB's ``trim`` with a
-    set of characters is slow: only cells that start or end outside printable ASCII pay)."""
-    return let(
-        expr,
-        lambda v: (
-            f"CASE WHEN ord({v}) BETWEEN 33 AND 126 AND ord(right({v}, 1)) BETWEEN 33 "
-            f"AND 126 THEN {v} ELSE trim({v}, {literal(python_spaces())}) END"
-        ),
-    )
+    """Python's ``str.strip()``: every Unicode space at both ends (one reference to
+    ``expr``; DuckDB's ``trim`` with a set of characters is slow)."""
+    edges = f"^{_space_class()}+|{_space_class()}+$"
+    return f"regexp_replace({expr}, {literal(edges)}, '', 'g')"
 
 
 def normalised(raw: str) -> str:
-    """``raw`` stripped (Python's spaces) with ASCII digits; plain ASCII cells, nearly all
-    of them, are kept as they are at the cost of three cheap tests."""
+    """``raw`` stripped (Python's spaces) with ASCII digits. Plain ASCII cells without space
+    at either end, nearly all of them, are kept as they are at the cost of three cheap
+    tests; only non-ASCII cells pay for the digits."""
     fast = (
         f"(ord({raw}) BETWEEN 33 AND 126 AND ord(right({raw}, 1)) BETWEEN 33 AND 126 "
         f"AND strlen({raw}) = length({raw}))"
     )
-    return f"CASE WHEN {fast} THEN {raw} ELSE {ascii_digits(py_strip(raw))} END"
+    chars, values = _unicode_digits()
+    return (
+        f"CASE WHEN {fast} THEN {raw} WHEN strlen({raw}) = length({raw}) THEN {py_strip(raw)} "
+        f"ELSE translate({py_strip(raw)}, {literal(chars)}, {literal(values)}) END"
+    )
 
 
 def bare(expr: str) -> str:
@@ -152,9 +156,11 @@ def number_chars(fdesc: dict, dialect: dict) -> tuple[str, str, bool]:
 
 
 def number_prepared(fdesc: dict, dialect: dict, raw: str) -> str:
-    """The text ``Decimal()`` reads, or NULL when the decimal character rule refuses it."""
+    """The text ``Decimal()`` reads, or NULL when the decimal character rule refuses it.
+    ``Decimal`` ignores every underscore: removing them first changes nothing to stripping,
+    to ``bareNumber`` (an underscore is not a digit) nor to decimal and group characters."""
     decimal, group, declared = number_chars(fdesc, dialect)
-    cell = normalised(raw)
+    cell = normalised(f"replace({raw}, '_', '')")
     if not _bare_number(fdesc):
         cell = bare(cell)
     if declared:
@@ -169,11 +175,9 @@ def number_prepared(fdesc: dict, dialect: dict, raw: str) -> str:
                 f"CASE WHEN contains({cell}, '.') THEN NULL "
                 f"ELSE replace({cell}, {literal(decimal)}, '.') END"
             )
-    if declared and group:  # removing group characters may bare a space at an end
-        cell = py_strip(cell)
-    # Decimal() drops every underscore, then strips spaces again ('1 _' is 1).
-    unscored = py_strip(f"replace({cell}, '_', '')")
-    return f"CASE WHEN contains({cell}, '_') THEN {unscored} ELSE {cell} END"
+        if group:  # removing group characters may bare a space at an end
+            cell = py_strip(cell)
+    return cell
 
 
 def number_ok(prepared: str) -> str:
@@ -216,11 +220,13 @@ def _get(parts: str, name: str) -> str:
     return f"struct_extract({parts}, '{name}')"
 
 
-def number_typed(prepared: str, parts: str | None = None) -> str:
-    special = _get(parts, "sp") if parts else _special(prepared)
+def number_typed(prepared: str) -> str:
+    """The number as a DOUBLE (DuckDB reads nan, inf and infinity in any case; sNaN and NaN
+    with digits are spelled out only for the rows that need it)."""
+    special = _special(prepared)
     return (
-        f"CASE {special} WHEN 'nan' THEN 'nan'::DOUBLE WHEN 'inf' THEN 'inf'::DOUBLE "
-        f"WHEN '-inf' THEN '-inf'::DOUBLE ELSE TRY_CAST({prepared} AS DOUBLE) END"
+        f"coalesce(TRY_CAST({prepared} AS DOUBLE), CASE {special} WHEN 'nan' THEN 'nan'::DOUBLE "
+        f"WHEN 'inf' THEN 'inf'::DOUBLE WHEN '-inf' THEN '-inf'::DOUBLE END)"
     )
 
 
@@ -244,7 +250,7 @@ def order_of_parts(parts: str) -> str:
 
 def order_key(prepared: str) -> str:
     """The order key of a valid number text (see :func:`order_of_parts`)."""
-    return order_of_parts(number_parts(prepared))
+    return let(number_parts(prepared), order_of_parts)
 
 
 def integer_order(text: str) -> str:
@@ -298,13 +304,14 @@ def _scientific(parts: str) -> str:
 
 def number_text(prepared: str, parts: str | None = None) -> str:
     """The published text: canonical and exact ('NaN', 'Infinity', '-Infinity' for the
-    special values, as Python writes them)."""
+    special values, as Python writes them). Only texts with letters pay for the parts."""
     parts = parts or number_parts(prepared)
-    return (
+    special = (
         f"CASE {_get(parts, 'sp')} WHEN 'nan' THEN 'NaN' WHEN 'inf' THEN 'Infinity' "
-        f"WHEN '-inf' THEN '-Infinity' ELSE CASE WHEN contains(lower({prepared}), 'e') "
-        f"THEN {_scientific(parts)} ELSE {_plain(prepared)} END END"
+        f"WHEN '-inf' THEN '-Infinity' ELSE {_scientific(parts)} END"
     )
+    letters = f"regexp_matches({prepared}, '[a-zA-Z]')"
+    return f"CASE WHEN {letters} THEN {special} ELSE {_plain(prepared)} END"
 
 
 # --- year -----------------------------------------------------------------------------------

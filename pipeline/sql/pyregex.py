@@ -40,8 +40,16 @@ def _char(code: int) -> str:
     return f"\\x{{{code:x}}}"
 
 
-def _space_items() -> str:
-    return "".join(_char(ord(ch)) for ch in python_spaces())
+def space_items() -> str:
+    """Python's spaces as class items, consecutive ones as ranges."""
+    codes = [ord(ch) for ch in python_spaces()]
+    items, start = [], 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[i - 1] + 1:
+            low, high = codes[start], codes[i - 1]
+            items.append(_char(low) if low == high else f"{_char(low)}-{_char(high)}")
+            start = i
+    return "".join(items)
 
 
 ASCII_SPACE = "\\t\\n\\x{b}\\x{c}\\r "  # Python's \s under re.ASCII includes \v
@@ -54,8 +62,8 @@ def _category(cat, ascii_only: bool) -> tuple[str, bool]:
         c.CATEGORY_NOT_DIGIT: ("0-9" if ascii_only else "\\p{Nd}", True),
         c.CATEGORY_WORD: ("0-9A-Za-z_" if ascii_only else "\\p{L}\\p{N}_", False),
         c.CATEGORY_NOT_WORD: ("0-9A-Za-z_" if ascii_only else "\\p{L}\\p{N}_", True),
-        c.CATEGORY_SPACE: (ASCII_SPACE if ascii_only else _space_items(), False),
-        c.CATEGORY_NOT_SPACE: (ASCII_SPACE if ascii_only else _space_items(), True),
+        c.CATEGORY_SPACE: (ASCII_SPACE if ascii_only else space_items(), False),
+        c.CATEGORY_NOT_SPACE: (ASCII_SPACE if ascii_only else space_items(), True),
     }
     if cat not in table:
         raise Untranslatable(f"classe {cat} non prise en charge")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from pipeline.sql import literal
-from pipeline.sql.pyregex import python_spaces, translate
+from pipeline.sql.pyregex import space_items, translate
 
 _EXT = "\\x{a0}-\\x{ff}\\x{100}-\\x{17f}\\x{180}-\\x{24f}"
 # validators.email's user part, read by Python's re with IGNORECASE (Python's $ before a
@@ -37,7 +37,7 @@ _DOMAIN = r"(?i)\A(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0
 def email_ok(raw: str) -> str:
     user = f"split_part({raw}, '@', 1)"
     domain = f"split_part({raw}, '@', 2)"
-    spaces = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in python_spaces()) + "]|__"
+    spaces = "[" + space_items() + "]|__"
     return (
         f"(length({raw}) - length(replace({raw}, '@', '')) = 1 "
         f"AND length({user}) <= 64 AND length({domain}) <= 253 "
@@ -54,7 +54,7 @@ def uri_ok(raw: str) -> str:
 
 def uuid_ok(raw: str) -> str:
     hexa = f"replace(trim(replace(replace({raw}, 'urn:', ''), 'uuid:', ''), '{{}}'), '-', '')"
-    space = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in python_spaces()) + "]*"
+    space = "[" + space_items() + "]*"
     digit = "[0-9a-fA-F\\p{Nd}]"
     int16 = f"\\A{space}[+-]?(?:0[xX]_?)?{digit}(?:_?{digit})*{space}\\z"
     return f"(length({hexa}) = 32 AND regexp_matches({hexa}, {literal(int16)}))"
