@@ -20,7 +20,8 @@ import pytest
 from frictionless import Package, Resource
 
 from tests.conftest import ROOT, run
-from tests.table_schema_cases import Column, KeyTable, columns, key_tables
+from tests.table_schema_cases import Column, KeyTable, columns
+from tests.table_schema_tables import key_tables
 
 DOC = ROOT / "docs/deviations-table-schema.md"
 PER_TABLE = 40

@@ -16,7 +16,7 @@ import re
 import duckdb
 
 from pipeline.sql import fields as f
-from pipeline.sql.fields import read_constants
+from pipeline.sql.constants import read_constants, scratch
 from pipeline.sql.pyregex import Untranslatable, translate
 from pipeline.sql.temporal import BadFormat
 
@@ -180,7 +180,7 @@ def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, 
         return [(path, f"champ « {name} » : « pattern » doit être un texte.")]
     try:
         translated = translate("^" + pattern + "$")
-        f.scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
+        scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
     except re.error as exc:
         return [(path, f"champ « {name} » : motif refusé par Python ({exc}).")]
     except Untranslatable as exc:

@@ -1,0 +1,129 @@
+"""Constants of a schema (bounds, ``enum`` options) read with the field's own reader, once,
+when the schema is loaded: frictionless reads them with the field's value reader too
+(``schema/field.py``, ``create_cell_reader``), and a constant it cannot read makes it crash,
+so we refuse it (:mod:`pipeline.sql.support`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import duckdb
+
+from pipeline.sql import literal
+from pipeline.sql import numbers as num
+from pipeline.sql.readers import field_format
+
+
+def bound_text(fdesc: dict, value: object) -> str | None:
+    """A constraint value (bound or enum option) as the text the field's reader gets, as
+    frictionless's value readers take JSON values; None when they cannot take it."""
+    ftype = fdesc.get("type", "string")
+    if isinstance(value, bool):
+        if ftype == "boolean":
+            return None  # handled by the caller: True and False are booleans already
+        return None
+    if ftype == "integer":
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else None
+        return str(value) if isinstance(value, int | str) else None
+    if ftype == "number":
+        return num.python_number_text(value)
+    if ftype == "year" and isinstance(value, int):
+        return str(value).zfill(4) if 0 <= value <= 9999 else None
+    if ftype in ("object", "array", "geojson") and isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1)
+def scratch() -> duckdb.DuckDBPyConnection:
+    """A private connection to read constants (bounds, enum options) once, at load."""
+    return duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A bound or enum option as the field reads it: SQL literals of its values."""
+
+    readable: bool
+    typed: str = "NULL"
+    order: str = "NULL"
+    key: str = "NULL"
+
+
+_CONSTANTS: dict[tuple[str, str, str], Constant] = {}
+
+
+def _as_literal(value: str | None, kind: str) -> str:
+    return "NULL" if value is None else f"CAST({literal(value)} AS {kind})"
+
+
+def read_constants(fdesc: dict, values: list, dialect: dict) -> list[Constant]:
+    """How the field reads each JSON value (as frictionless's value readers do: a JSON
+    number is not a text, so no decimal or group character applies to it), in one query
+    over the values."""
+    todo: dict[tuple[str, str], tuple[dict, dict, list[str]]] = {}
+    plan: list = []
+    ftype = fdesc.get("type", "string")
+    for value in values:
+        text = bound_text(fdesc, value)
+        if text is None:
+            plan.append(None)
+            continue
+        if ftype in ("string", "any") and field_format(fdesc) == "default":
+            plan.append(Constant(True, literal(text), literal(text), literal(text)))
+            continue
+        drop = {"constraints", "missingValues"}
+        relevant = {"number": ("decimalChar", "groupChar"), "date": ("dateFormat",)}
+        neutral = {"decimalChar": ".", "groupChar": "", "dateFormat": "%Y-%m-%d"}
+        options = {
+            k: v
+            for k, v in dialect.items()
+            if k in relevant.get(ftype, ()) and v != neutral[k]  # no-ops: one cache entry
+        }
+        if not isinstance(value, str):
+            drop |= {"decimalChar", "groupChar", "bareNumber"}
+            options = {}
+        bare = {k: v for k, v in fdesc.items() if k not in drop}
+        group = (json.dumps(bare, sort_keys=True), json.dumps(options, sort_keys=True))
+        plan.append((*group, text))
+        if (*group, text) not in _CONSTANTS:
+            todo.setdefault(group, (bare, options, []))[2].append(text)
+    for (g_fdesc, g_dialect), (bare, options, texts) in todo.items():
+        for text, constant in zip(texts, _evaluate(bare, options, texts), strict=True):
+            _CONSTANTS[(g_fdesc, g_dialect, text)] = constant
+    return [
+        Constant(False)
+        if item is None
+        else item
+        if isinstance(item, Constant)
+        else _CONSTANTS[item]
+        for item in plan
+    ]
+
+
+def _evaluate(fdesc: dict, dialect: dict, texts: list[str]) -> list[Constant]:
+    from pipeline.sql.fields import compile_field  # fields uses the constants it reads
+    from pipeline.sql.scan import rows
+
+    f = compile_field(fdesc, "coalesce(d.c0, '')", [], dialect, key="b")
+    layers: list[dict[str, str]] = [{} for _ in f.layers]
+    for i, layer in enumerate(f.layers):
+        layers[i].update(layer)
+    values = ", ".join(f"({i + 1}, {literal(t)})" for i, t in enumerate(texts))
+    relation = f"(SELECT * FROM (VALUES {values}) AS v(__rec, c0))"
+    picks = ", ".join(f"CAST(({e}) AS VARCHAR), typeof(({e}))" for e in (f.typed, f.order, f.key))
+    sql = f"SELECT {f.invalid}, {picks} FROM {rows(relation, layers, {})} ORDER BY r.__rec"
+    out = []
+    for invalid, typed, t_kind, order, o_kind, key, k_kind in scratch().execute(sql).fetchall():
+        out.append(
+            Constant(
+                not invalid and key is not None,
+                _as_literal(typed, t_kind),
+                _as_literal(order, o_kind),
+                _as_literal(key, k_kind),
+            )
+        )
+    return out
