@@ -127,12 +127,13 @@ class Expectations(Check):
             self.entries.append((key, entry, "map"))
 
     def key(self, column: str) -> str:
-        """The value duplicates are found on: the published form of a field (two readings
-        of one number are one value, as in pandas), else the typed value."""
+        """The value duplicates are found on: the field's key (two readings of one number
+        are one value, as in pandas; the same expression as the Table Schema keys, so that
+        both share one pass), else the typed value."""
         f = self.ctx.table.fields.get(column)
         if f is None:
             return self.cols[column][0]
-        return f"CASE WHEN {f.missing} OR {f.invalid} THEN NULL ELSE {f.text} END"
+        return f.key
 
     def values(self, entry: dict) -> dict[str, str]:
         """The typed values a failing row's message needs: its column and the fields its
