@@ -151,6 +151,13 @@ def key_tables() -> list[KeyTable]:
             reference=parent,
         ),
         KeyTable(
+            "foreignKeys string to integer",
+            [_f("n")],
+            [["1"], ["01"], ["x"], [""]],
+            {"foreignKeys": [{"fields": "n", "reference": {"resource": "parent", "fields": "n"}}]},
+            reference=parent,
+        ),
+        KeyTable(
             "foreignKeys COG",
             [_f("insee")],
             [["01036"], ["2A004"], ["99999"], ["1036"], [""], ["01036 "]],

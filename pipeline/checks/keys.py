@@ -42,14 +42,20 @@ def numeric_key(f) -> str:
     return f"CASE WHEN ({f.key}) IS NULL THEN NULL ELSE {integer_order(f.text)} END"
 
 
+def _family(ftype: str) -> str:
+    """Types whose values Python may find equal: numbers, and texts (string, any)."""
+    return "number" if ftype in NUMERIC else "text" if ftype in ("string", "any") else ftype
+
+
 def _pair_keys(table, fields: list[str], target, ref_fields: list[str]):
     """(keys of the rows, keys of the reference) for a foreign key: numbers of different
-    numeric types compared by their exact order key."""
+    numeric types compared by their exact order key; values of types Python never finds
+    equal (a text and a number, a date and a datetime) never match."""
     mine, theirs = [], []
     for name, ref in zip(fields, ref_fields, strict=True):
         f, g = table.fields[name], target.fields.get(ref)
-        if g is None:  # declared but absent from the file: no reference value
-            mine.append(f.key)
+        if g is None or _family(f.type) != _family(g.type):
+            mine.append(f.key)  # absent from the reference file, or never equal
             theirs.append("NULL")
         elif f.type != g.type and f.type in NUMERIC and g.type in NUMERIC:
             mine.append(numeric_key(f))

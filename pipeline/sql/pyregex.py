@@ -11,6 +11,7 @@ what RE2 cannot run is refused with a French reason (:class:`Untranslatable`).""
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 
 try:  # Python >= 3.11
@@ -188,9 +189,13 @@ class _Writer:
 
 
 def parse(pattern: str, flags: int = 0):
-    """Python's parse of ``pattern`` (raises ``re.error`` when Python rejects it)."""
-    re.compile(pattern, flags)  # Python's own verdict first (e.g. global flags not at start)
-    return sre_parse.parse(pattern, flags)
+    """Python's parse of ``pattern`` (raises ``re.error`` when Python rejects it). Python's
+    warnings about meanings that may change in a later version ("possible nested set") are
+    silenced: the translation follows the meaning of the running Python."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        re.compile(pattern, flags)  # Python's own verdict first (global flags not at start…)
+        return sre_parse.parse(pattern, flags)
 
 
 def translate(pattern: str, flags: int = 0) -> str:
@@ -204,7 +209,3 @@ def translate(pattern: str, flags: int = 0) -> str:
     body = writer.seq(parsed, global_flags)
     prefix = writer.flag_prefix(global_flags & ~re.UNICODE, 0)
     return (f"(?{prefix})" if prefix else "") + "\\A(?:" + body + ")"
-
-
-def group_numbers(pattern: str, flags: int = 0) -> dict[str, int]:
-    return dict(re.compile(pattern, flags).groupindex)

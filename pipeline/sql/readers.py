@@ -60,11 +60,20 @@ def _sub(template: str, **values: str) -> str:
 # the placeholders ``{prepared}``, ``{typed}`` and (in ``key``) ``{text}``.
 
 
+STRING_HINTS = {
+    "email": " (adresse électronique attendue)",
+    "uri": " (adresse commençant par un schéma, ex. https:, attendue)",
+    "uuid": " (identifiant UUID attendu)",
+    "binary": " (données en base64 attendues)",
+}
+
+
 def _string(fdesc, raw, dialect) -> Parts:
     fmt = field_format(fdesc)
     checks = {"email": st.email_ok, "uri": st.uri_ok, "uuid": st.uuid_ok, "binary": st.binary_ok}
     ok = checks[fmt](raw) if fmt in checks else "TRUE"
-    return Parts(raw, ok, "{prepared}", "{prepared}", "VARCHAR", fmt, key="{prepared}")
+    hint = STRING_HINTS.get(fmt, "")
+    return Parts(raw, ok, "{prepared}", "{prepared}", "VARCHAR", fmt, hint, key="{prepared}")
 
 
 def _any(fdesc, raw, dialect) -> Parts:
