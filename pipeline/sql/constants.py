@@ -21,9 +21,16 @@ def bound_text(fdesc: dict, value: object) -> str | None:
     frictionless's value readers take JSON values; None when they cannot take it."""
     ftype = fdesc.get("type", "string")
     if isinstance(value, bool):
-        if ftype == "boolean":
-            return None  # handled by the caller: True and False are booleans already
-        return None
+        return None  # a boolean field takes True and False as they are (see fields)
+    pair = isinstance(value, list) and len(value) == 2
+    if ftype == "yearmonth" and pair and all(type(v) is int for v in value):
+        return f"{value[0]}-{value[1]}"  # yearmonth(year, month)
+    if ftype == "geopoint" and pair and all(type(v) in (int, float) for v in value):
+        lon, lat = value
+        fmt = field_format(fdesc)
+        if fmt == "default":
+            return f"{lon},{lat}"
+        return json.dumps(value if fmt == "array" else {"lon": lon, "lat": lat})
     if ftype == "integer":
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else None

@@ -113,7 +113,7 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
     for key in ("missingValues", "trueValues", "falseValues"):
         if key in fdesc and not _string_list(fdesc[key]):
             problem(key, f"« {key} » doit être une liste de textes")
-    for key in ("decimalChar", "groupChar"):
+    for key in ("decimalChar", "groupChar", "format"):
         if key in fdesc and not isinstance(fdesc[key], str):
             problem(key, f"« {key} » doit être un texte")
     if fdesc.get("decimalChar") == "":
@@ -211,7 +211,9 @@ def support_problems(schema: dict) -> list[tuple[str, str]]:
         if isinstance(fk, dict)
     ]
     for path, names in keys:
-        for key_name in [names] if isinstance(names, str) else names or []:
+        if not isinstance(names, str | list):
+            continue  # the shape of keys is checked with the declaration (JSON Schema)
+        for key_name in [names] if isinstance(names, str) else names:
             if types.get(key_name) in UNHASHABLE:
                 problems.append(
                     (
