@@ -1,0 +1,244 @@
+"""GeoJSON copy (RFC 7946) of a published table that has coordinates.
+
+A table has coordinates when its dataset declares a ``coordinates-in-france`` check (which
+names the latitude and longitude fields), or else when its Table Schema has one ``geopoint``
+field, or one pair of ``number`` fields named ``latitude``/``lat`` and
+``longitude``/``lon``/``lng``/``long``. Nothing else is guessed: ambiguous schemas are refused.
+
+Output: one FeatureCollection, one Point feature per line in primary-key order, coordinates
+``[longitude, latitude]`` (WGS 84), the row's fields as properties in schema order, typed like
+the JSON file (numbers as published, booleans, ``null`` for missing). A row is left out, and
+counted and named, when its coordinates are missing, unreadable, or outside every French
+bounding box (metropolitan France and overseas, ``pipeline.rules.FRANCE_BOXES``).
+Input: the published text (as in the CSV), one frame or an iterable of frames.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.errors import ConfigError
+from pipeline.rules import FRANCE_BOXES
+
+MEDIATYPE = "application/geo+json"
+LAT_NAMES = ("latitude", "lat")
+LON_NAMES = ("longitude", "lon", "lng", "long")
+NAMED_LIMIT = 100  # rows left out that are named one by one; the rest are counted
+JSON_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
+NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+TYPED = ("integer", "year", "number", "boolean")
+
+Frames = pd.DataFrame | Iterable[pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where a table's coordinates are: a latitude/longitude pair, or one geopoint field."""
+
+    latitude: str | None = None
+    longitude: str | None = None
+    geopoint: str | None = None
+    geopoint_format: str = "default"
+
+    @property
+    def fields(self) -> list[str]:
+        return [f for f in (self.latitude, self.longitude, self.geopoint) if f]
+
+
+@dataclass
+class GeoResult:
+    features: int = 0
+    left_out: int = 0
+    named: list[tuple[str, str]] = field(default_factory=list)  # (row, reason), capped
+    lon: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lat: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+def coordinate_fields(schema: dict, checks: list[dict], where: str) -> Coordinates | None:
+    """The table's coordinate fields, or None when it has none."""
+    fields = {f["name"]: f for f in schema["fields"]}
+    for check in checks:
+        if check.get("check") == "coordinates-in-france":
+            lat, lon = check.get("latitude"), check.get("longitude")
+            if lat not in fields or lon not in fields:
+                raise ConfigError(
+                    f"{where} : le contrôle coordinates-in-france nomme les champs {lat!r} et "
+                    f"{lon!r}, absents du schéma."
+                )
+            return Coordinates(latitude=lat, longitude=lon)
+    numbers = [f for f in fields.values() if f.get("type") == "number"]
+    lats = [f["name"] for f in numbers if f["name"].lower() in LAT_NAMES]
+    lons = [f["name"] for f in numbers if f["name"].lower() in LON_NAMES]
+    points = [f for f in fields.values() if f.get("type") == "geopoint"]
+    if len(lats) > 1 or len(lons) > 1 or len(points) > 1 or (points and (lats or lons)):
+        raise ConfigError(
+            f"{where} : plusieurs champs de coordonnées possibles "
+            f"({', '.join([*lats, *lons, *(p['name'] for p in points)])}) ; déclarez lesquels "
+            "avec un contrôle coordinates-in-france (latitude, longitude) dans dataset.json."
+        )
+    if len(lats) != len(lons):
+        raise ConfigError(
+            f"{where} : un champ {'latitude' if lats else 'longitude'} sans son pendant ; "
+            "renommez-le ou déclarez un contrôle coordinates-in-france dans dataset.json."
+        )
+    if lats:
+        return Coordinates(latitude=lats[0], longitude=lons[0])
+    if points:
+        fmt = points[0].get("format", "default")
+        if fmt not in ("default", "array", "object"):
+            raise ConfigError(f"{where} : format de geopoint {fmt!r} inconnu.")
+        return Coordinates(geopoint=points[0]["name"], geopoint_format=fmt)
+    return None
+
+
+def inside_france(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    inside = np.zeros(len(lat), dtype=bool)
+    for lat_min, lat_max, lon_min, lon_max in FRANCE_BOXES.values():
+        inside |= (lat >= lat_min) & (lat <= lat_max) & (lon >= lon_min) & (lon <= lon_max)
+    return inside
+
+
+def _floats(text: pd.Series) -> np.ndarray:
+    return pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype="float64")
+
+
+def _geopoints(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    if fmt == "object":
+
+        def pick(value: str, key: str) -> float:
+            try:
+                return float(json.loads(value)[key])
+            except (ValueError, TypeError, KeyError):
+                return np.nan
+
+        lon = text.map(lambda v: pick(v, "lon") if v else np.nan)
+        lat = text.map(lambda v: pick(v, "lat") if v else np.nan)
+        return lon.to_numpy(dtype="float64"), lat.to_numpy(dtype="float64")
+    number = r"\s*([-+0-9.eE]+)\s*"
+    pattern = rf"^\[{number},{number}\]$" if fmt == "array" else rf"^{number},{number}$"
+    parts = text.str.extract(pattern)
+    return _floats(parts[0].fillna("")), _floats(parts[1].fillna(""))
+
+
+def _json_strings(values: pd.Series) -> pa.Array:
+    """JSON string literals (``null`` for missing), escaping only where needed."""
+    text = values.astype("str")
+    out = ('"' + text + '"').where(text != "", "null")
+    odd = text.str.contains(NEEDS_ESCAPE, regex=True) & (text != "")
+    if odd.any():
+        out = out.copy()
+        out[odd] = text[odd].map(lambda v: json.dumps(v, ensure_ascii=False))
+    return pa.array(out.to_numpy(dtype=object), type=pa.string())
+
+
+def _json_literals(values: pd.Series) -> pa.Array:
+    """Published numbers and booleans are already JSON literals; anything else becomes a
+    number through float, or null."""
+    text = values.astype("str")
+    valid = text.str.fullmatch(JSON_NUMBER) | text.isin(["true", "false"])
+    out = text.where(valid, "null")
+    odd = ~valid & (text != "")
+    if odd.any():
+        out = out.copy()
+        out[odd] = text[odd].map(_float_literal)
+    return pa.array(out.to_numpy(dtype=object), type=pa.string())
+
+
+def _float_literal(value: str) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        return "null"
+    return repr(number) if np.isfinite(number) else "null"
+
+
+def _coordinate_text(values: np.ndarray) -> pa.Array:
+    return pa.array([repr(float(v)) for v in values], type=pa.string())
+
+
+def _row_names(text: pd.DataFrame, key: list[str]) -> pd.Series:
+    if not key:
+        return pd.Series([f"ligne {i}" for i in range(len(text))], index=text.index)
+    names = key[0] + " " + text[key[0]].astype("str")
+    for name in key[1:]:
+        names = names + ", " + name + " " + text[name].astype("str")
+    return names
+
+
+def _batches(frames: Frames) -> Iterator[pd.DataFrame]:
+    if isinstance(frames, pd.DataFrame):
+        yield frames
+    else:
+        yield from frames
+
+
+def write_geojson(
+    frames: Frames, schema: dict, coords: Coordinates, sink: BinaryIO, key: list[str]
+) -> GeoResult:
+    """Write the FeatureCollection to ``sink``; ``key`` names the rows left out."""
+    result = GeoResult()
+    lons, lats = [], []
+    fields = schema["fields"]
+    names = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
+    sink.write(b'{"type":"FeatureCollection","features":[')
+    first = True
+    for text in _batches(frames):
+        text = text.reset_index(drop=True)
+        if coords.geopoint:
+            lon, lat = _geopoints(text[coords.geopoint].astype("str"), coords.geopoint_format)
+        else:
+            lon = _floats(text[coords.longitude].astype("str"))
+            lat = _floats(text[coords.latitude].astype("str"))
+        known = ~np.isnan(lon) & ~np.isnan(lat)
+        usable = known & inside_france(lon, lat)
+        dropped = np.flatnonzero(~usable)
+        result.left_out += len(dropped)
+        room = NAMED_LIMIT - len(result.named)
+        if len(dropped) and room > 0:
+            labels = _row_names(text.iloc[dropped[:room]], key)
+            for row, label in zip(dropped[:room], labels, strict=True):
+                reason = (
+                    "hors des emprises de la France (métropole et outre-mer)"
+                    if known[row]
+                    else "coordonnées absentes ou illisibles"
+                )
+                result.named.append((label, reason))
+        kept = text.iloc[np.flatnonzero(usable)]
+        if kept.empty:
+            continue
+        lon, lat = lon[usable], lat[usable]
+        lons.append(lon)
+        lats.append(lat)
+        parts: list = ['{"type":"Feature",']
+        if len(key) == 1:
+            parts += ['"id":', _json_strings(kept[key[0]]), ","]
+        parts += [
+            '"geometry":{"type":"Point","coordinates":[',
+            _coordinate_text(lon),
+            ",",
+            _coordinate_text(lat),
+            ']},"properties":{',
+        ]
+        for index, (fdesc, name) in enumerate(zip(fields, names, strict=True)):
+            values = kept[fdesc["name"]]
+            literal = fdesc.get("type", "string") in TYPED
+            parts += [("," if index else "") + name + ":"]
+            parts += [_json_literals(values) if literal else _json_strings(values)]
+        parts.append("}}")
+        arrays = [p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts]
+        lines = pc.binary_join_element_wise(*arrays, "").to_pylist()
+        sink.write((("\n" if first else ",\n") + ",\n".join(lines)).encode("utf-8"))
+        first = False
+        result.features += len(lines)
+    sink.write(b"\n]}\n")
+    if lons:
+        result.lon, result.lat = np.concatenate(lons), np.concatenate(lats)
+    return result
