@@ -94,8 +94,7 @@ def arrow_type(fdesc: dict, where: str = "schéma") -> pa.DataType:
 
 
 def arrow_schema(schema: dict, where: str = "schéma") -> pa.Schema:
-    fields = [pa.field(f["name"], arrow_type(f, where)) for f in schema["fields"]]
-    return pa.schema(fields, metadata={SCHEMA_KEY: schema_json(schema).encode("utf-8")})
+    return pa.schema([pa.field(f["name"], arrow_type(f, where)) for f in schema["fields"]])
 
 
 def _column(values: pd.Series, fdesc: dict, target: pa.DataType) -> pa.Array:
@@ -168,6 +167,7 @@ def write_parquet(
         for group in _row_groups(tables, row_group_rows):
             writer.write_table(group, row_group_size=row_group_rows)
             rows += group.num_rows
+        writer.add_key_value_metadata({SCHEMA_KEY.decode(): schema_json(schema)})
     return rows
 
 
@@ -199,7 +199,7 @@ def check_parquet(path: Path, schema: dict) -> tuple[list[str], pa.Table | None]
             + " au lieu de "
             + ", ".join(f"{n} {t}" for n, t in want)
         )
-    stored = (parquet.schema_arrow.metadata or {}).get(SCHEMA_KEY)
+    stored = (parquet.metadata.metadata or {}).get(SCHEMA_KEY)
     if stored is None:
         problems.append("schéma absent des métadonnées du fichier (clé table_schema)")
     elif json.loads(stored) != json.loads(schema_json(schema)):

@@ -99,13 +99,13 @@ def resolve(ds, coordinates: dict[str, object]) -> dict | None:
         return ds.meta["picture"]
     for res in ds.resources:
         if res.name in coordinates:
-            return {"kind": "map", "resource": res.name, "title": res.title, "unit": "lignes"}
+            return {"kind": "map", "resource": res.name, "title": ds.title, "unit": "lignes"}
     for res in ds.resources:
         if _commune_key(res, None, required=False):
             return {
                 "kind": "regions",
                 "series": [{"resource": res.name}],
-                "title": f"{res.title} par région",
+                "title": f"{ds.title} : lignes par région",
                 "unit": "lignes",
             }
     return None
