@@ -14,6 +14,8 @@ def render_text(result: SyncResult) -> None:
     """The plan per dataset, then the counts. Always on stderr (stdout is for --format json)."""
     title = "Plan (simulation, rien n'est modifié)" if result.dry_run else "Publication"
     click.echo(f"{title} vers {result.target}, organisation {result.organization} :", err=True)
+    for note in result.notes:
+        click.echo(f"Note : {note}", err=True)
     for plan in result.plans:
         changed = f" ({', '.join(plan.changed)})" if plan.changed else ""
         click.echo(f"\n• {plan.name} : {LABELS[plan.action]}{changed}", err=True)

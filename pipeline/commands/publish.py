@@ -29,6 +29,25 @@ def organization_slug(repo: Repo) -> str:
     return slug.strip()
 
 
+def files_url(repo: Repo) -> str | None:
+    """Optional ``datagouv.files_url`` in pipeline.json: the address where the repository
+    serves ``data/published/`` (e.g. ``https://<forge>/<org>/<repo>/raw/main/data/published/``),
+    used to link the files data.gouv.fr refuses (Parquet) from the dataset descriptions."""
+    try:
+        config = json.loads(repo.config_file.read_text(encoding="utf-8"))
+        url = (config.get("datagouv") or {}).get("files_url")
+    except (FileNotFoundError, json.JSONDecodeError, AttributeError):
+        return None  # organization_slug has already refused a missing or broken file
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"{repo.config_file} : datagouv.files_url doit être l'adresse http(s) où le dépôt "
+            "sert data/published/."
+        )
+    return url if url.endswith("/") else url + "/"
+
+
 def build_packages(repo: Repo, names: list[str] | None) -> list[Path]:
     """Validate and build; raises DataError (nothing built) when the data is invalid."""
     from pipeline.build import InvalidData, build
@@ -73,6 +92,7 @@ def command(
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
         organization = organization_slug(repo)
+        repository = files_url(repo)
     folders = build_packages(repo, list(datasets) or None)
     if client is None:
         _built_only(repo, folders, fmt)
@@ -83,7 +103,9 @@ def command(
 
     bars = ProgressBars() if show_progress(no_progress) and not dry_run else None
     try:
-        result = sync(client, organization, folders, dry_run=dry_run, progress=bars)
+        result = sync(
+            client, organization, folders, dry_run=dry_run, progress=bars, files_url=repository
+        )
     finally:
         if bars:
             bars.stop()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
-from pipeline.datagouv.local import LocalFile, LocalPackage, load_package
+from pipeline.datagouv.local import LocalFile, LocalPackage, extension, load_package
 from pipeline.datagouv.plan import (
     DatasetPlan,
     FileStep,
@@ -50,6 +50,7 @@ class SyncResult:
     uploads: int = 0  # files actually uploaded (a chunked upload counts once)
     writes: int = 0  # POST/PUT/DELETE requests actually sent
     datasets: dict[str, dict] = field(default_factory=dict)  # name -> {id, page, uri}
+    notes: list[str] = field(default_factory=list)  # French, one per refused extension
 
     @property
     def planned_uploads(self) -> int:
@@ -66,8 +67,14 @@ class SyncResult:
             "dry_run": self.dry_run,
             "planned": {"uploads": self.planned_uploads, "writes": self.planned_writes},
             "done": {"uploads": self.uploads, "writes": self.writes},
+            "notes": self.notes,
             "datasets": [
-                {**plan.to_dict(), "remote": self.datasets.get(plan.name)} for plan in self.plans
+                {
+                    **plan.to_dict(),
+                    "skipped": [f.filename for f in plan.package.skipped],
+                    "remote": self.datasets.get(plan.name),
+                }
+                for plan in self.plans
             ],
         }
 
@@ -86,11 +93,13 @@ class Syncer:
         self.progress = progress
         self.recovery_waits = tuple(recovery_waits)
         self.org: dict = {}
+        self.notes: list[str] = []
 
     # -- planning --------------------------------------------------------------------------
 
     def plan(self, packages: list[LocalPackage]) -> list[DatasetPlan]:
         self.org = self.client.organization(self.organization)
+        self.notes = refuse_extensions(packages, self.client.extensions(), self.client.base_url)
         remote = index_datasets(list(self.client.organization_datasets(self.org["id"])))
         plans = []
         for package in packages:
@@ -230,6 +239,7 @@ class Syncer:
         start_uploads, start_writes = self.client.stats["upload"], self.client.writes
         plans = self.plan(packages)
         result = SyncResult(self.client.base_url, self.organization, plans, dry_run)
+        result.notes = self.notes
         if not dry_run:
             with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as staging:
                 for plan in plans:
@@ -237,6 +247,28 @@ class Syncer:
         result.uploads = self.client.stats["upload"] - start_uploads
         result.writes = self.client.writes - start_writes
         return result
+
+
+def refuse_extensions(packages: list[LocalPackage], allowed: set[str], server: str) -> list[str]:
+    """Leave out the files the server refuses by extension; one French note per extension."""
+    refused: dict[str, list[str]] = {}
+    for package in packages:
+        for local in package.refuse(allowed):
+            refused.setdefault(extension(local.filename), []).append(package.name)
+    notes = []
+    for ext, names in sorted(refused.items()):
+        linked = all(p.files_url for p in packages if p.name in names)
+        notes.append(
+            f"{server} n'accepte pas les fichiers .{ext} : {len(names)} fichier(s) .{ext} "
+            f"({len(set(names))} jeu(x)) non envoyé(s) ; la description de chaque jeu "
+            + (
+                "donne leur lien dans le dépôt du projet."
+                if linked
+                else "indique leur chemin dans le dépôt (ajoutez datagouv.files_url à "
+                "pipeline.json pour un lien)."
+            )
+        )
+    return notes
 
 
 def _replace(resources: list[dict], updated: dict) -> None:
@@ -255,10 +287,15 @@ def sync(
     dry_run: bool = False,
     progress: ProgressFactory | None = None,
     recovery_waits: Iterable[float] = (0.0, 2.0, 5.0),
+    files_url: str | None = None,
 ) -> SyncResult:
-    """Publish the built packages in ``folders`` under ``organization`` (a slug or id)."""
+    """Publish the built packages in ``folders`` under ``organization`` (a slug or id).
+    ``files_url``: where the repository serves data/published/, to link the files the server
+    refuses (e.g. Parquet) from the dataset descriptions."""
     if not folders:
         raise ConfigError("Aucun paquet à publier : lancez d'abord pipeline build.")
     packages = [load_package(folder) for folder in folders]
+    for package in packages:
+        package.files_url = files_url
     syncer = Syncer(client, organization, progress=progress, recovery_waits=recovery_waits)
     return syncer.run(packages, dry_run=dry_run)
