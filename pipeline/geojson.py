@@ -16,7 +16,6 @@ Input: the published text (as in the CSV), one frame or an iterable of frames.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -26,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.errors import ConfigError
+from pipeline.frames import Frames, slices
 from pipeline.rules import FRANCE_BOXES
 
 MEDIATYPE = "application/geo+json"
@@ -35,8 +35,6 @@ NAMED_LIMIT = 100  # rows left out that are named one by one; the rest are count
 JSON_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 TYPED = ("integer", "year", "number", "boolean")
-
-Frames = pd.DataFrame | Iterable[pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -128,28 +126,49 @@ def _geopoints(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     return _floats(parts[0].fillna("")), _floats(parts[1].fillna(""))
 
 
+def _large(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    text = pa.Array.from_pandas(values.astype("str"), type=pa.large_string())
+    if isinstance(text, pa.ChunkedArray):  # pandas strings backed by Arrow
+        text = text.combine_chunks()
+    return pc.fill_null(text, _large(""))
+
+
+def _patch(out: pa.Array, text: pa.Array, odd: pa.Array, convert) -> pa.Array:
+    """Replace the rare cells flagged ``odd`` by ``convert(value)`` (done in Python)."""
+    rows = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return out
+    values = out.to_pylist()
+    for row in rows:
+        values[row] = convert(text[int(row)].as_py())
+    return pa.array(values, type=pa.large_string())
+
+
 def _json_strings(values: pd.Series) -> pa.Array:
     """JSON string literals (``null`` for missing), escaping only where needed."""
-    text = values.astype("str")
-    out = ('"' + text + '"').where(text != "", "null")
-    odd = text.str.contains(NEEDS_ESCAPE, regex=True) & (text != "")
-    if odd.any():
-        out = out.copy()
-        out[odd] = text[odd].map(lambda v: json.dumps(v, ensure_ascii=False))
-    return pa.array(out.to_numpy(dtype=object), type=pa.string())
+    text = _arrow_text(values)
+    empty = pc.equal(text, _large(""))
+    quoted = pc.binary_join_element_wise(_large('"'), text, _large('"'), _large(""))
+    out = pc.if_else(empty, _large("null"), quoted)
+    odd = pc.and_(pc.match_substring_regex(text, NEEDS_ESCAPE), pc.invert(empty))
+    return _patch(out, text, odd, lambda v: json.dumps(v, ensure_ascii=False))
 
 
 def _json_literals(values: pd.Series) -> pa.Array:
     """Published numbers and booleans are already JSON literals; anything else becomes a
     number through float, or null."""
-    text = values.astype("str")
-    valid = text.str.fullmatch(JSON_NUMBER) | text.isin(["true", "false"])
-    out = text.where(valid, "null")
-    odd = ~valid & (text != "")
-    if odd.any():
-        out = out.copy()
-        out[odd] = text[odd].map(_float_literal)
-    return pa.array(out.to_numpy(dtype=object), type=pa.string())
+    text = _arrow_text(values)
+    valid = pc.or_(
+        pc.match_substring_regex(text, JSON_NUMBER),
+        pc.is_in(text, pa.array(["true", "false"], type=pa.large_string())),
+    )
+    out = pc.if_else(valid, text, _large("null"))
+    odd = pc.and_(pc.invert(valid), pc.not_equal(text, _large("")))
+    return _patch(out, text, odd, _float_literal)
 
 
 def _float_literal(value: str) -> str:
@@ -161,7 +180,7 @@ def _float_literal(value: str) -> str:
 
 
 def _coordinate_text(values: np.ndarray) -> pa.Array:
-    return pa.array([repr(float(v)) for v in values], type=pa.string())
+    return pa.array([repr(float(v)) for v in values], type=pa.large_string())
 
 
 def _row_names(text: pd.DataFrame, key: list[str]) -> pd.Series:
@@ -171,13 +190,6 @@ def _row_names(text: pd.DataFrame, key: list[str]) -> pd.Series:
     for name in key[1:]:
         names = names + ", " + name + " " + text[name].astype("str")
     return names
-
-
-def _batches(frames: Frames) -> Iterator[pd.DataFrame]:
-    if isinstance(frames, pd.DataFrame):
-        yield frames
-    else:
-        yield from frames
 
 
 def write_geojson(
@@ -190,7 +202,7 @@ def write_geojson(
     names = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
     sink.write(b'{"type":"FeatureCollection","features":[')
     first = True
-    for text in _batches(frames):
+    for text in slices(frames):
         text = text.reset_index(drop=True)
         if coords.geopoint:
             lon, lat = _geopoints(text[coords.geopoint].astype("str"), coords.geopoint_format)
@@ -233,9 +245,13 @@ def write_geojson(
             parts += [("," if index else "") + name + ":"]
             parts += [_json_literals(values) if literal else _json_strings(values)]
         parts.append("}}")
-        arrays = [p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts]
-        lines = pc.binary_join_element_wise(*arrays, "").to_pylist()
-        sink.write((("\n" if first else ",\n") + ",\n".join(lines)).encode("utf-8"))
+        arrays = [p if isinstance(p, pa.Array) else _large(p) for p in parts]
+        lines = pc.binary_join_element_wise(*arrays, _large(""))
+        joined = pc.binary_join(
+            pa.LargeListArray.from_arrays([0, len(lines)], lines), _large(",\n")
+        )
+        sink.write(b"\n" if first else b",\n")
+        sink.write(joined[0].as_buffer())
         first = False
         result.features += len(lines)
     sink.write(b"\n]}\n")

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.errors import ConfigError, DataError
+from pipeline.frames import Frames, slices
 
 MEDIATYPE = "application/vnd.apache.parquet"
 SCHEMA_KEY = b"table_schema"
@@ -54,8 +55,6 @@ WRITER_OPTIONS = {
 }
 TEXT_TYPES = ("time", "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any")
 _ZONE = r"(Z|[+-]\d{2}:?\d{2})$"
-
-Frames = pd.DataFrame | Iterable[pd.DataFrame]
 
 
 def schema_json(schema: dict) -> str:
@@ -125,13 +124,6 @@ def to_arrow(text: pd.DataFrame, schema: dict, target: pa.Schema | None = None) 
     return pa.Table.from_arrays(arrays, schema=target)
 
 
-def _frames(frames: Frames) -> Iterator[pd.DataFrame]:
-    if isinstance(frames, pd.DataFrame):
-        yield frames
-    else:
-        yield from frames
-
-
 def _row_groups(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
     """Tables of exactly ``size`` rows (the last one shorter), whatever the input sizes, so
     that the bytes do not depend on how the rows were batched."""
@@ -163,7 +155,7 @@ def write_parquet(
     target = arrow_schema(schema, where)
     rows = 0
     with pq.ParquetWriter(sink, target, **WRITER_OPTIONS) as writer:
-        tables = (to_arrow(frame, schema, target) for frame in _frames(frames))
+        tables = (to_arrow(frame, schema, target) for frame in slices(frames))
         for group in _row_groups(tables, row_group_rows):
             writer.write_table(group, row_group_size=row_group_rows)
             rows += group.num_rows
