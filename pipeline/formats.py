@@ -176,7 +176,8 @@ def readme_section(ds: Dataset, formats: PackageFormats) -> str:
         ]
     if formats.picture:
         lines += [
-            f"**Image** : `{SVG}` et `{PNG}` ({formats.picture.title}), refaites à chaque version.",
+            f"**Image** « {formats.picture.title} » : `{SVG}` et `{PNG}`, refaites à chaque "
+            "construction du paquet.",
             "",
         ]
     lines += [
