@@ -1,12 +1,13 @@
 # Two commands set everything up on a fresh machine that has python3 (3.11+) and make:
 #   make publish   validate every dataset and build data/published/
-#   make test      run the whole test suite
+#   make test      run the whole test suite (first makes sure Chromium is there: installs
+#                  Debian's chromium as root with apt-get, else stops and says what to type)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UDATA_VENV := .venv-udata
 
-.PHONY: publish build validate test lint format udata bench clean
+.PHONY: publish build validate test chromium lint format udata bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +38,11 @@ build: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/pipeline validate
 
-test: $(VENV)/.installed-test $(UDATA_VENV)/.installed
+# First, so that a missing browser stops make test before minutes of installs and any test.
+chromium:
+	@scripts/ensure-chromium
+
+test: chromium $(VENV)/.installed-test $(UDATA_VENV)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

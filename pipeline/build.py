@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import Dataset
-from pipeline.errors import DataError
+from pipeline.diff import read_folder
+from pipeline.errors import InvalidData
 from pipeline.findings import Report
 from pipeline.formats import (
     PackageFormats,
@@ -36,24 +37,24 @@ from pipeline.validate import Validation, validate
 GENERATED = ("datapackage.json", "README.md")
 
 
-class InvalidData(DataError):
-    """Validation found errors: nothing was built."""
-
-    def __init__(self, report: Report):
-        errors = len(report.errors)
-        super().__init__(
-            f"{errors} erreur(s) bloquante(s) : rien n'a été construit ni publié. Corrigez-les puis "
-            "relancez (détail avec « pipeline validate »)."
-        )
-        self.report = report
-
-
 @dataclass
 class BuildResult:
+    repo: Repo
     report: Report
+    check: bool = False  # compared with data/published/, nothing written
     packages: list[Path] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # datasets whose folder changed
     stale: list[str] = field(default_factory=list)  # files that differ from a fresh build
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "packages": [
+                {"name": p.name, "path": self.repo.rel(p), "written": p.name in self.written}
+                for p in self.packages
+            ],
+            "stale": self.stale,
+        }
 
 
 def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
@@ -91,15 +92,16 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 
-        extra.append(figures_readme_section(v.report.figures))
+        extra.append(figures_readme_section(v.report.figures, ds))
     if ds.meta.get("programmes"):
         from pipeline.coverage import programmes_readme_section
 
         extra.append(programmes_readme_section(ds))
     extra.append(readme_section(ds, reuse))
-    published = v.workspace.repo.published / ds.name
+    repo = v.workspace.repo
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
-    version, changelog = version_and_changelog(v.workspace.repo, ds, published, files)
+    current = read_folder(repo.published / ds.name)
+    version, changelog = version_and_changelog(repo, ds, current, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
     lead = picture_lead(reuse.picture)
@@ -114,12 +116,6 @@ def _json(data: dict) -> bytes:
     import json
 
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _current(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
-        return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def _recover(published: Path, name: str) -> None:
@@ -141,7 +137,7 @@ def write_package(published: Path, name: str, files: dict[str, bytes]) -> bool:
     published.mkdir(parents=True, exist_ok=True)
     _recover(published, name)
     target = published / name
-    if _current(target) == files:
+    if read_folder(target) == files:
         return False
     tmp = published / f".tmp-{name}"
     tmp.mkdir()
@@ -178,7 +174,7 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str]:
-    current = _current(published / name)
+    current = read_folder(published / name)
     stale = [n for n in sorted(set(files) | set(current)) if files.get(n) != current.get(n)]
     return [f"data/published/{name}/{n}" for n in stale]
 
@@ -196,7 +192,7 @@ def render_all(
 def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
     """Validate, then write (or, with ``check``, compare) every named package."""
     v = validate(repo, names)
-    result = BuildResult(report=v.report)
+    result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)
     for ds in v.datasets:

@@ -20,7 +20,6 @@ DEFAULT_DIALECT = {
     "decimalChar": ".",
     "groupChar": "",
     "dateFormat": "%Y-%m-%d",
-    "header": True,
 }
 
 
@@ -32,6 +31,7 @@ class Source:
     format: str = "csv"
     dialect: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_DIALECT))
     sheet: str | int | None = None  # for xlsx
+    header_row: int = 1  # for xlsx: the row holding the header, title rows above it skipped
 
 
 @dataclass(frozen=True)
@@ -125,11 +125,23 @@ def _resource(folder: Path, ds_name: str, decl: dict[str, Any]) -> ResourceDecl:
     if decl.get("source"):
         src = decl["source"]
         dialect = {**DEFAULT_DIALECT, **src.get("dialect", {})}
+        header_row = src.get("headerRow", 1)
+        if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+            raise ConfigError(
+                f"{folder / 'dataset.json'} : ressource « {rname} » : « headerRow » doit être "
+                f"un numéro de ligne (1, 2…), pas {header_row!r}."
+            )
+        if header_row != 1 and src.get("format", "csv") != "xlsx":
+            raise ConfigError(
+                f"{folder / 'dataset.json'} : ressource « {rname} » : « headerRow » ne vaut que "
+                "pour un fichier XLSX ; l'en-tête d'un CSV est sa ligne 1."
+            )
         source = Source(
             path=src["path"],
             format=src.get("format", "csv"),
             dialect=dialect,
             sheet=src.get("sheet"),
+            header_row=header_row,
         )
     elif not decl.get("derive"):
         raise ConfigError(

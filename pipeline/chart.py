@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from pipeline.render._shared import fmt_int, fmt_number  # noqa: E402
+from pipeline.numbers_fr import fmt_int, fmt_number  # noqa: E402
 
 CREATOR = "Pipeline de données ouvertes de l'ANCT (matplotlib)"
 STYLE = {

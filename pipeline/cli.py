@@ -8,20 +8,24 @@ import traceback
 import click
 
 from pipeline import __version__
-from pipeline.commands import build, diff, publish, validate, verify
-from pipeline.errors import PipelineError
+from pipeline.commands import add, build, diff, publish, validate, verify
+from pipeline.errors import InvalidData, PipelineError
+from pipeline.render import render
 
 INTERNAL_ERROR = 70
 
 
 class PipelineGroup(click.Group):
-    """Turns known errors into a French message and their exit code, and crashes into a
-    one-line message (traceback only with --debug). Works the same under CliRunner."""
+    """Turns known errors into a French message and their exit code (after the validation
+    report, for invalid data), and crashes into a one-line message (traceback only with
+    --debug). Works the same under CliRunner."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
+            if isinstance(exc, InvalidData):
+                click.echo(render("report", exc.report, "text"), err=True, nl=False)
             click.echo(f"Erreur : {exc.message}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -52,7 +56,7 @@ def cli(ctx: click.Context, root: str | None, debug: bool) -> None:
     ctx.obj = {"root": root, "debug": debug}
 
 
-for module in (validate, build, diff, publish, verify):
+for module in (validate, build, diff, publish, verify, add):
     cli.add_command(module.command)
 
 

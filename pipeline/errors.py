@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.findings import Report
+
 
 class PipelineError(Exception):
     exit_code = 1
@@ -15,6 +20,17 @@ class DataError(PipelineError):
     """The data is invalid: the officer must fix a file."""
 
     exit_code = 1
+
+
+class InvalidData(DataError):
+    """Validation found errors: nothing was built nor published. The CLI shows the report."""
+
+    def __init__(self, report: Report):
+        super().__init__(
+            f"{len(report.errors)} erreur(s) bloquante(s) : rien n'a été construit ni publié. "
+            "Corrigez-les puis relancez (détail avec « pipeline validate »)."
+        )
+        self.report = report
 
 
 class ConfigError(PipelineError):

@@ -44,9 +44,6 @@ def load_suite(spec: dict, path) -> object:
     return suite
 
 
-ENGINES = ("fast", "gx")
-
-
 def run_suite(table: LoadedTable, frame: pd.DataFrame, engine: str = "fast") -> list[Finding]:
     """Findings of the resource's suite. ``fast`` evaluates the supported expectation types
     natively and hands any other suite to GX; ``gx`` always runs GX."""

@@ -22,8 +22,9 @@ from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.coverage import where
 from pipeline.errors import ConfigError
 from pipeline.findings import FigureCheck, Finding
+from pipeline.markdown import md_text
 from pipeline.messages import message
-from pipeline.render._shared import NNBSP, fmt_number
+from pipeline.numbers_fr import NNBSP, fmt_number
 
 VERDICTS = ("concorde", "écart", "non vérifiable")
 
@@ -196,13 +197,13 @@ def verification_table(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> p
     return frame.astype(str)
 
 
-def figures_readme_section(checks: list[FigureCheck]) -> str:
+def figures_readme_section(checks: list[FigureCheck], dataset: Dataset) -> str:
     lines = [
         "## Vérification des chiffres clés",
         "",
         "Chaque chiffre clé est recalculé, quand c'est possible, à partir des données détaillées "
         "publiées par les autres jeux du pipeline (ressource `verification`). Le lien entre un "
-        "chiffre et son calcul est déclaré dans `schemas/chiffres-cles-2023/dataset.json` "
+        f"chiffre et son calcul est déclaré dans `schemas/{dataset.name}/dataset.json` "
         "(clé `figures`), avec une tolérance. Verdicts :",
         "",
         "* **concorde** : l'écart entre la valeur publiée et la valeur recalculée est dans la "
@@ -224,7 +225,7 @@ def figures_readme_section(checks: list[FigureCheck]) -> str:
             c.verdict,
             c.method,
         ]
-        lines.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
+        lines.append("| " + " | ".join(md_text(x) for x in cells) + " |")
     counts = {v: sum(c.verdict == v for c in checks) for v in VERDICTS}
     lines += [
         "",

@@ -78,9 +78,6 @@ class Report:
     datasets: list[DatasetResult] = field(default_factory=list)
     figures: list[FigureCheck] = field(default_factory=list)
 
-    def add(self, finding: Finding) -> None:
-        self.findings.append(finding)
-
     def extend(self, findings) -> None:
         self.findings.extend(findings)
 

@@ -14,10 +14,11 @@ import pandas as pd
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.geojson import MEDIATYPE as GEOJSON_MEDIATYPE
 from pipeline.geojson import NAMED_LIMIT, GeoResult, coordinate_fields, write_geojson
+from pipeline.markdown import md_code, md_text
+from pipeline.numbers_fr import fmt_int
 from pipeline.parquet import MEDIATYPE as PARQUET_MEDIATYPE
 from pipeline.parquet import TEXT_TYPES, parquet_bytes
 from pipeline.picture import PNG, SVG, Picture
-from pipeline.render._shared import fmt_int
 
 TYPE_NAMES = {
     "integer": "entiers 64 bits (int64)",
@@ -123,19 +124,20 @@ def picture_files(picture: Picture) -> tuple[dict[str, bytes], list[dict]]:
 
 def picture_lead(picture: Picture | None) -> list[str]:
     """The lines shown at the top of the README."""
-    return [f"![{picture.title}]({SVG})", ""] if picture else []
+    return [f"![{md_text(picture.title)}]({SVG})", ""] if picture else []
 
 
 def readme_section(ds: Dataset, formats: PackageFormats) -> str:
     lines = ["## Formats pour l'analyse et les cartes", ""]
     first = ds.resources[0]
     lines += [
-        "**Parquet** (`" + "`, `".join(f"{r.name}.parquet" for r in ds.resources) + "`) : "
-        "les mêmes lignes que le CSV, dans le même ordre, avec des colonnes typées d'après le "
-        "Table Schema : "
+        "**Parquet** ("
+        + ", ".join(md_code(f"{r.name}.parquet", None) for r in ds.resources)
+        + ") : les mêmes lignes que le CSV, dans le même ordre, avec des colonnes typées "
+        "d'après le Table Schema : "
         + " ; ".join(
             [
-                f"{', '.join(f'`{n}`' for n in names)} en {label}"
+                f"{', '.join(md_code(n, None) for n in names)} en {label}"
                 for label, names in _typed_columns(ds).items()
             ]
             + ["les autres colonnes en texte"]
@@ -148,9 +150,9 @@ def readme_section(ds: Dataset, formats: PackageFormats) -> str:
     geo = [(n, t.geo) for n, t in formats.tables.items() if t.geo is not None]
     for name, result in geo:
         lines += [
-            f"**GeoJSON** (`{name}.geojson`) : une FeatureCollection (RFC 7946), un point par "
-            "ligne, coordonnées [longitude, latitude] en WGS 84, champs de la ligne en "
-            f"propriétés : {fmt_int(result.features)} point(s).",
+            f"**GeoJSON** ({md_code(f'{name}.geojson', None)}) : une FeatureCollection "
+            "(RFC 7946), un point par ligne, coordonnées [longitude, latitude] en WGS 84, "
+            f"champs de la ligne en propriétés : {fmt_int(result.features)} point(s).",
             "",
         ]
         if result.left_out:
@@ -159,7 +161,7 @@ def readme_section(ds: Dataset, formats: PackageFormats) -> str:
                 "dans le GeoJSON (elles restent dans le CSV, le JSON et le Parquet) :",
                 "",
             ]
-            lines += [f"- {label} : {reason}" for label, reason in result.named]
+            lines += [f"- {md_text(label)} : {reason}" for label, reason in result.named]
             rest = result.left_out - len(result.named)
             if rest > 0:
                 lines.append(
@@ -176,8 +178,8 @@ def readme_section(ds: Dataset, formats: PackageFormats) -> str:
         ]
     if formats.picture:
         lines += [
-            f"**Image** « {formats.picture.title} » : `{SVG}` et `{PNG}`, refaites à chaque "
-            "construction du paquet.",
+            f"**Image** « {md_text(formats.picture.title)} » : `{SVG}` et `{PNG}`, refaites à "
+            "chaque construction du paquet.",
             "",
         ]
     lines += [

@@ -26,6 +26,9 @@ import pyarrow.compute as pc
 
 from pipeline.errors import ConfigError
 from pipeline.frames import Frames, slices
+
+# The one validation-core symbol the reusers' formats use (the GeoJSON and the map of
+# pipeline.picture take it from here); it moves to pipeline.checks.coordinates.
 from pipeline.rules import FRANCE_BOXES
 
 MEDIATYPE = "application/geo+json"

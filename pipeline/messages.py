@@ -60,10 +60,6 @@ MESSAGES: dict[str, str] = {
     "tombe en France). Échangez les deux valeurs.",
     "coordinates-outside-france": "Le point ({lat}, {lon}) est hors de France (métropole et "
     "outre-mer). Vérifiez les coordonnées.",
-    "formula-injection": "La cellule commence par « {first} », qu'un tableur exécuterait comme une "
-    "formule. Vérifiez la valeur ou précédez-la d'une apostrophe.",
-    "row-count": "Le fichier compte {found} lignes de données ; {expected} attendues. Vérifiez "
-    "l'export.",
     # expectations
     "expectation-failed": "Règle « {expectation} » non respectée pour « {field} » : valeur "
     "« {value} ».",

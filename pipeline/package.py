@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.findings import Finding
+from pipeline.markdown import md_code, md_text
 
 TYPES_README = {
     "string": "texte",
@@ -170,10 +171,6 @@ def datapackage(ds: Dataset, version: str, resources: list[dict]) -> dict:
     }
 
 
-def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _constraints(fdesc: dict) -> str:
     c = fdesc.get("constraints", {})
     parts = []
@@ -182,9 +179,9 @@ def _constraints(fdesc: dict) -> str:
     if c.get("unique"):
         parts.append("unique")
     if "pattern" in c:
-        parts.append(f"motif `{c['pattern']}`")
+        parts.append(f"motif {md_code(c['pattern'], None)}")
     if "enum" in c:
-        parts.append("valeurs : " + ", ".join(f"`{v}`" for v in c["enum"]))
+        parts.append("valeurs : " + ", ".join(md_code(str(v), None) for v in c["enum"]))
     for key, label in (
         ("minimum", "min."),
         ("maximum", "max."),
@@ -247,7 +244,7 @@ def readme(
         for fdesc in res.schema["fields"]:
             lines.append(
                 f"| `{fdesc['name']}` | {TYPES_README.get(fdesc.get('type', 'string'), fdesc.get('type'))} | "
-                f"{_md(fdesc.get('description', ''))} | `{_md(fdesc.get('example', ''))}` | {_md(_constraints(fdesc))} |"
+                f"{md_text(fdesc.get('description', ''))} | {md_code(str(fdesc.get('example', '')), None)} | {_constraints(fdesc)} |"
             )
         ext = external_keys(res, local)
         if ext:
@@ -282,8 +279,9 @@ def readme(
         )
         lines += ["", "| fichier | ligne | champ | message |", "|---|---|---|---|"]
         for w in warnings:
-            where = f"`{w.file}`" if w.file else "—"
-            lines.append(f"| {where} | {w.line or ''} | {w.field or ''} | {_md(w.message)} |")
+            where = md_code(w.file, None) if w.file else "—"
+            field = md_text(w.field or "")
+            lines.append(f"| {where} | {w.line or ''} | {field} | {md_text(w.message)} |")
     else:
         lines.append("Aucun avertissement.")
     first = ds.resources[0].name

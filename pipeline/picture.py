@@ -202,8 +202,8 @@ def make_picture(ds, text_of: TextOf, coordinates: dict) -> Picture | None:
     if spec is None:
         return None
     from pipeline import chart
-    from pipeline.render._shared import fmt_int
-    from pipeline.rules import FRANCE_BOXES
+    from pipeline.geojson import FRANCE_BOXES
+    from pipeline.numbers_fr import fmt_int
 
     title = spec["title"]
     unit = spec.get("unit", "lignes")

@@ -255,6 +255,11 @@ def read_raw(repo_root: Path, dataset: str, res: ResourceDecl) -> RawTable:
             rows, lines = _read_xlsx(path, src.sheet)
         except Exception as exc:  # openpyxl raises many types on a corrupt workbook
             return failed("source-error", detail=f"{rel} ({exc})")
+        # Title rows above the header are skipped; lines stay the sheet's row numbers. A sheet
+        # stores no trailing empty cells: a row is padded to the header, not "missing" cells.
+        rows, lines = rows[src.header_row - 1 :], lines[src.header_row - 1 :]
+        width = len(rows[0]) if rows else 0
+        rows = [r + [""] * (width - len(r)) if 0 < len(r) < width else r for r in rows]
         return _assemble_rows(rows, lines, res, finding, rel)
 
     declared = dialect.get("encoding", "utf-8")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError
 
 
@@ -32,6 +34,11 @@ class Repo:
     @property
     def config_file(self) -> Path:
         return self.root / "pipeline.json"
+
+    @cached_property
+    def config(self) -> Config:
+        """``pipeline.json``, read on first use: only publishing needs it."""
+        return load_config(self.config_file)
 
     def rel(self, path: Path) -> str:
         """Path relative to the repository root, with forward slashes (for reports)."""

@@ -6,39 +6,75 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tempfile
 from pathlib import Path
 
 from pipeline.catalog import Dataset
+from pipeline.compatibility import bump
+from pipeline.diff import PackageDiff, counts_sentence, diff_package
 from pipeline.repo import Repo
 
 DATA_SUFFIXES = (".csv", ".json")
 HEADER = "# Journal des versions\n"
+CHANGELOG_LABELS = {
+    "none": "Aucun changement des données",
+    "patch": "Correction de valeurs",
+    "minor": "Évolution mineure",
+    "major": "Évolution majeure",
+}
 
 
 def data_files(files: dict[str, bytes]) -> dict[str, bytes]:
     return {n: b for n, b in files.items() if n.endswith(DATA_SUFFIXES) and n != "datapackage.json"}
 
 
+def last_commit_date(root: Path, paths: list[str]) -> str | None:
+    """ISO date (YYYY-MM-DD) of the newest commit touching any of ``paths``, or None outside
+    git, for untracked files, or when git is missing. In CI the checkout needs its history
+    (``fetch-depth: 0``): in a shallow clone every file dates from the checked-out commit."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", *paths],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = result.stdout.strip()
+    return date if result.returncode == 0 and date else None
+
+
 def raw_files_date(repo: Repo, ds: Dataset) -> str:
     """Date of the newest commit touching the dataset's raw files or schemas, else the date
     declared in its metadata."""
     paths = ds.raw_files + [ds.folder.relative_to(repo.root).as_posix()]
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", *paths],
-            cwd=repo.root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    return out or ds.meta.get("created") or "1970-01-01"
+    return last_commit_date(repo.root, paths) or ds.meta.get("created") or "1970-01-01"
 
 
-def _entry(date: str, version: str, summary: str, raw_files: list[str]) -> str:
+def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[str]) -> str:
+    """A French CHANGELOG.md entry: version and date, counts, schema changes, raw files."""
+    lines = [f"## {version} — {date}", ""]
+    if diff.level == "initial":
+        rows = diff.rows_added
+        lines.append(f"- Première publication : {rows} {'ligne' if rows <= 1 else 'lignes'}.")
+    else:
+        lines.append(f"- {CHANGELOG_LABELS[diff.level]} : {counts_sentence(diff)}.")
+    if len(diff.resources) > 1:
+        for r in diff.resources:
+            lines.append(
+                f"  - `{r.path}` : +{len(r.added)} / −{len(r.removed)} / ~{len(r.changed)}"
+            )
+    for change in diff.all_schema_changes:
+        compat = "compatible" if change.compatible else "incompatible"
+        lines.append(f"- Schéma ({compat}) : {change.message}")
+    if raw_files:
+        lines.append("- Fichiers bruts : " + ", ".join(f"`{p}`" for p in raw_files) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _first_entry(date: str, version: str, summary: str, raw_files: list[str]) -> str:
     lines = [f"## {version} — {date}", "", summary, ""]
     if raw_files:
         lines.append("Fichiers bruts : " + ", ".join(f"`{p}`" for p in raw_files) + ".")
@@ -47,35 +83,26 @@ def _entry(date: str, version: str, summary: str, raw_files: list[str]) -> str:
 
 
 def version_and_changelog(
-    repo: Repo, ds: Dataset, published: Path, files: dict[str, bytes]
+    repo: Repo, ds: Dataset, current: dict[str, bytes], files: dict[str, bytes]
 ) -> tuple[str, str]:
-    """(version, CHANGELOG text) for the package about to be built."""
-    previous = published / "datapackage.json"
+    """(version, CHANGELOG text) for the package about to be built (``files``), given the
+    files of the package published now (``current``, empty when there is none)."""
     base = ds.meta.get("version", "1.0.0")
-    if not previous.is_file():
+    if "datapackage.json" not in current:
         rows = sum(b.count(b"\n") - 1 for n, b in files.items() if n.endswith(".csv"))
-        entry = _entry(
+        entry = _first_entry(
             ds.meta.get("created") or raw_files_date(repo, ds),
             base,
             f"Première publication : {rows} lignes.",
             ds.raw_files,
         )
         return base, f"{HEADER}\n{entry}"
-    old_version = json.loads(previous.read_text(encoding="utf-8")).get("version", base)
-    old_changelog_path = published / "CHANGELOG.md"
-    old_changelog = (
-        old_changelog_path.read_text(encoding="utf-8") if old_changelog_path.is_file() else HEADER
-    )
-    current = {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()}
+    old_version = json.loads(current["datapackage.json"]).get("version", base)
+    old_changelog = current["CHANGELOG.md"].decode("utf-8") if "CHANGELOG.md" in current else HEADER
     if data_files(current) == data_files(files):
         return old_version, old_changelog
-    from pipeline.diff import bump, changelog_entry, diff_package
-
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, data in files.items():
-            (Path(tmp) / name).write_bytes(data)
-        change = diff_package(published, Path(tmp))
-    version = bump(old_version, change)
+    change = diff_package(current, files)
+    version = bump(old_version, change.level)
     entry = changelog_entry(raw_files_date(repo, ds), version, change, ds.raw_files)
     head, _, rest = old_changelog.partition("\n")
     return version, f"{head}\n\n{entry.rstrip()}\n\n{rest.lstrip()}".rstrip() + "\n"

@@ -15,7 +15,7 @@ import pytest
 INSTALL_HINT = (
     "Chromium est introuvable : installez-le avec `apt-get install chromium` (Debian/Ubuntu), "
     "ou indiquez son chemin dans CHROMIUM_BIN. Chromium not found: install it with "
-    "`apt-get install chromium`, or set CHROMIUM_BIN. (.ci/run installs it automatically.)"
+    "`apt-get install chromium`, or set CHROMIUM_BIN. (`make test` installs it when run as root.)"
 )
 
 FLAGS = [

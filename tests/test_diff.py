@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.diff import (
-    FieldChange,
-    RowChange,
-    bump,
-    changelog_entry,
-    diff_package,
-    raw_file_date,
-    render_diff_markdown,
-    render_diff_text,
-)
+from pipeline.compatibility import bump
+from pipeline.diff import FieldChange, RowChange, diff_package, read_folder
 from pipeline.errors import ConfigError
+from pipeline.render.diff import render_diff_markdown, render_diff_text
+from pipeline.versioning import changelog_entry, last_commit_date
+
+
+def diff_folders(old: Path | None, new: Path | None):
+    """The diff of two package folders (a missing folder is a missing package)."""
+    return diff_package(read_folder(old) if old else None, read_folder(new) if new else None)
+
 
 FIELDS = [
     {"name": "id", "type": "string", "constraints": {"required": True, "unique": True}},
@@ -68,7 +68,7 @@ def with_cell(row_index: int, field: str, value: str) -> list[dict[str, str]]:
 def test_one_cell_change_is_one_changed_row_and_a_patch(tmp_path: Path) -> None:
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", with_cell(1, "population", "3390"))
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     [resource] = diff.resources
     assert resource.changed == [
         RowChange({"id": "2A004"}, [FieldChange("population", "3400", "3390")])
@@ -76,7 +76,7 @@ def test_one_cell_change_is_one_changed_row_and_a_patch(tmp_path: Path) -> None:
     assert (resource.added, resource.removed, resource.schema_changes) == ([], [], [])
     assert (resource.old_rows, resource.new_rows) == (3, 3)
     assert diff.level == "patch"
-    assert bump("1.2.3", diff) == "1.2.4"
+    assert bump("1.2.3", diff.level) == "1.2.4"
     assert diff.next_version == "1.2.4"
     assert render_diff_text([diff]) == (
         "villages-d-avenir : version 1.2.3 → 1.2.4 (correctif) — 0 ligne ajoutée, "
@@ -96,32 +96,32 @@ def test_added_row_is_minor(tmp_path: Path) -> None:
     extra = {"id": "01004", "commune": "Ambérieu-en-Bugey", "population": "3000"}
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", [*ROWS, extra])
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     assert diff.resources[0].added == [extra]
     assert (diff.rows_added, diff.rows_removed, diff.rows_changed) == (1, 0, 0)
     assert diff.level == "minor"
-    assert bump("1.2.3", diff) == "1.3.0"
+    assert bump("1.2.3", diff.level) == "1.3.0"
 
 
 def test_removed_row_is_minor(tmp_path: Path) -> None:
-    diff = diff_package(
+    diff = diff_folders(
         write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS[:2])
     )
     assert diff.resources[0].removed == [ROWS[2]]
-    assert bump("1.2.3", diff) == "1.3.0"
+    assert bump("1.2.3", diff.level) == "1.3.0"
 
 
 def test_removed_column_is_major(tmp_path: Path) -> None:
     fields = FIELDS[:2]
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", ROWS, fields=fields)
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     [change] = diff.all_schema_changes
     assert (change.kind, change.field, change.compatible) == ("field-removed", "population", False)
     assert change.message == "Champ `population` supprimé."
     assert diff.rows_changed == 0  # values of the remaining fields did not change
     assert diff.level == "major"
-    assert bump("1.2.3", diff) == "2.0.0"
+    assert bump("1.2.3", diff.level) == "2.0.0"
     assert changelog_entry("2024-01-12", "2.0.0", diff, []) == (
         "## 2.0.0 — 2024-01-12\n\n"
         "- Évolution majeure : 0 ligne ajoutée, 0 ligne supprimée, 0 ligne modifiée.\n"
@@ -130,28 +130,28 @@ def test_removed_column_is_major(tmp_path: Path) -> None:
 
 
 def test_no_change_keeps_the_version(tmp_path: Path) -> None:
-    diff = diff_package(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
+    diff = diff_folders(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
     assert diff.level == "none"
-    assert bump("1.2.3", diff) == "1.2.3"
+    assert bump("1.2.3", diff.level) == "1.2.3"
 
 
 def test_first_build_keeps_the_declared_version(tmp_path: Path) -> None:
-    diff = diff_package(None, write_package(tmp_path / "new", ROWS, version="1.0.0"))
+    diff = diff_folders(None, write_package(tmp_path / "new", ROWS, version="1.0.0"))
     assert diff.is_new and diff.level == "initial" and diff.rows_added == 3
     assert diff.next_version == "1.0.0"
     assert changelog_entry("2024-01-12", "1.0.0", diff, ["data/raw/v.csv"]) == (
         "## 1.0.0 — 2024-01-12\n\n- Première publication : 3 lignes.\n"
         "- Fichiers bruts : `data/raw/v.csv`.\n"
     )
-    missing = diff_package(tmp_path / "absent", write_package(tmp_path / "n2", ROWS))
+    missing = diff_folders(tmp_path / "absent", write_package(tmp_path / "n2", ROWS))
     assert missing.level == "initial"
 
 
 def test_removed_package_is_major(tmp_path: Path) -> None:
-    diff = diff_package(write_package(tmp_path / "old", ROWS), tmp_path / "gone")
+    diff = diff_folders(write_package(tmp_path / "old", ROWS), tmp_path / "gone")
     assert diff.rows_removed == 3
     assert [c.kind for c in diff.all_schema_changes] == ["resource-removed"]
-    assert bump("1.2.3", diff) == "2.0.0"
+    assert bump("1.2.3", diff.level) == "2.0.0"
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_added_field(tmp_path: Path, new_field: dict, kind: str, level: str) -> 
     rows = [{**r, "epci": "200071751"} for r in ROWS]
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", rows, fields=[*FIELDS, new_field])
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     assert [c.kind for c in diff.all_schema_changes] == [kind]
     assert diff.level == level
     assert diff.rows_changed == 0
@@ -209,7 +209,7 @@ def test_type_and_constraint_changes(
 ) -> None:
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", ROWS, fields=[*FIELDS[:2], population])
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     assert [c.message for c in diff.all_schema_changes] == [message]
     assert diff.level == level
 
@@ -219,7 +219,7 @@ def test_renamed_primary_key_is_major(tmp_path: Path) -> None:
     rows = [{"insee_com": r["id"], **{k: v for k, v in r.items() if k != "id"}} for r in ROWS]
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", rows, fields=fields, primary_key=["insee_com"])
-    diff = diff_package(old, new)
+    diff = diff_folders(old, new)
     kinds = sorted(c.kind for c in diff.all_schema_changes)
     assert kinds == ["field-added", "field-removed", "primary-key-changed"]
     assert diff.level == "major"
@@ -229,13 +229,27 @@ def test_renamed_primary_key_is_major(tmp_path: Path) -> None:
 def test_rows_match_on_the_key_whatever_their_order(tmp_path: Path) -> None:
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", list(reversed(ROWS)))
-    assert diff_package(old, new).level == "none"
+    assert diff_folders(old, new).level == "none"
+
+
+def test_diff_works_on_files_in_memory(tmp_path: Path) -> None:
+    old = read_folder(write_package(tmp_path / "old", ROWS))
+    new = dict(old, **{"communes.csv": old["communes.csv"].replace(b"Ajaccio", b"Aiacciu")})
+    diff = diff_package(old, new)
+    assert diff.resources[0].changed == [
+        RowChange({"id": "2A004"}, [FieldChange("commune", "Ajaccio", "Aiacciu")])
+    ]
+    assert read_folder(tmp_path / "absent") == {}
+    removed = diff_package(old, None)
+    assert (removed.name, removed.rows_removed, removed.level) == ("villages-d-avenir", 3, "major")
+    with pytest.raises(ConfigError, match="datapackage.json du paquet publié est illisible"):
+        diff_package({"datapackage.json": b"{ broken"}, new)
 
 
 def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", with_cell(0, "commune", "Bâgé | Dommartin"))
-    assert render_diff_markdown([diff_package(old, new)]) == (
+    assert render_diff_markdown([diff_folders(old, new)]) == (
         "## Changements des données publiées\n\n"
         "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées | Schéma |\n"
         "|---|---|--:|--:|--:|---|\n"
@@ -247,7 +261,7 @@ def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
         "| modifiée | `id=01036` | `commune` | `Bâgé-Dommartin` | `Bâgé \\| Dommartin` |\n"
     )
     many = [{"id": f"{i:05}", "commune": f"C{i}", "population": "1"} for i in range(120)]
-    big = diff_package(None, write_package(tmp_path / "big", many))
+    big = diff_folders(None, write_package(tmp_path / "big", many))
     text = render_diff_markdown([big], max_rows=50)
     assert text.count("| ajoutée |") == 50
     assert text.endswith("> 70 autres changements non affichés.\n")
@@ -256,7 +270,7 @@ def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
 def test_to_dict_is_json_ready(tmp_path: Path) -> None:
     old = write_package(tmp_path / "old", ROWS)
     new = write_package(tmp_path / "new", with_cell(1, "population", "3390"))
-    data = json.loads(json.dumps(diff_package(old, new).to_dict(), ensure_ascii=False))
+    data = json.loads(json.dumps(diff_folders(old, new).to_dict(), ensure_ascii=False))
     assert data["level"] == "patch" and data["next_version"] == "1.2.4"
     assert data["resources"][0]["changed"] == [
         {"key": {"id": "2A004"}, "changes": [{"field": "population", "old": "3400", "new": "3390"}]}
@@ -264,10 +278,10 @@ def test_to_dict_is_json_ready(tmp_path: Path) -> None:
 
 
 def test_bump_rejects_a_non_semantic_version(tmp_path: Path) -> None:
-    diff = diff_package(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
+    diff = diff_folders(write_package(tmp_path / "o", ROWS), write_package(tmp_path / "n", ROWS))
     with pytest.raises(ConfigError, match="Version « v1 » invalide"):
-        bump("v1", diff)
-    assert bump("2.1", diff) == "2.1.0"
+        bump("v1", diff.level)
+    assert bump("2.1", diff.level) == "2.1.0"
 
 
 def git(repo: Path, *args: str, date: str | None = None) -> None:
@@ -278,7 +292,7 @@ def git(repo: Path, *args: str, date: str | None = None) -> None:
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
-def test_raw_file_date_is_the_last_commit_touching_the_file(tmp_path: Path) -> None:
+def test_last_commit_date_is_the_last_commit_touching_the_file(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "data" / "raw").mkdir(parents=True)
     git(repo, "init", "-q")
@@ -288,18 +302,18 @@ def test_raw_file_date_is_the_last_commit_touching_the_file(tmp_path: Path) -> N
     git(repo, "commit", "-qm", "first", date="2024-01-12T10:00:00+01:00")
     (repo / "data/raw/b.csv").write_text("x\n2\n", encoding="utf-8")
     git(repo, "commit", "-qam", "second", date="2024-08-01T23:30:00+02:00")
-    assert raw_file_date(repo, "data/raw/a.csv") == "2024-01-12"
-    assert raw_file_date(repo, "data/raw/b.csv") == "2024-08-01"
+    assert last_commit_date(repo, ["data/raw/a.csv"]) == "2024-01-12"
+    assert last_commit_date(repo, ["data/raw/b.csv"]) == "2024-08-01"
     (repo / "data/raw/new.csv").write_text("x\n", encoding="utf-8")
-    assert raw_file_date(repo, "data/raw/new.csv") is None  # untracked
+    assert last_commit_date(repo, ["data/raw/new.csv"]) is None  # untracked
 
 
-def test_raw_file_date_outside_git_is_none(tmp_path: Path) -> None:
+def test_last_commit_date_outside_git_is_none(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("x\n", encoding="utf-8")
     env_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
     os.environ["GIT_CEILING_DIRECTORIES"] = str(tmp_path.parent)
     try:
-        assert raw_file_date(tmp_path, "a.csv") is None
+        assert last_commit_date(tmp_path, ["a.csv"]) is None
     finally:
         if env_ceiling is None:
             del os.environ["GIT_CEILING_DIRECTORIES"]

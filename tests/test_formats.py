@@ -19,10 +19,9 @@ from frictionless import Package
 from PIL import Image
 
 from pipeline.errors import ConfigError, DataError
-from pipeline.geojson import coordinate_fields, write_geojson
+from pipeline.geojson import FRANCE_BOXES, coordinate_fields, write_geojson
 from pipeline.parquet import ROW_GROUP_ROWS, SCHEMA_KEY, parquet_bytes
 from pipeline.picture import check_picture
-from pipeline.rules import FRANCE_BOXES
 from tests.conftest import ROOT, copy_repo, run, tree_bytes
 
 PUBLISHED = ROOT / "data/published"

@@ -327,7 +327,9 @@ def test_headline_figures_on_the_repository():
     assert all(f.severity == "warning" for f in v.report.findings)
     table = v.workspace.table("verification").text
     assert len(table) == 11 and set(table["verdict"]) == {"concorde", "écart", "non vérifiable"}
-    section = figures_readme_section(v.report.figures)
+    section = figures_readme_section(
+        v.report.figures, v.workspace.catalog.datasets["chiffres-cles-2023"]
+    )
     assert "Tiers-lieux créés | 501 tiers-lieux | 493 tiers-lieux | -8 | écart" in section
     # French numbers for people (decimal comma, narrow no-break space between thousands)…
     assert "| 2\u202f700 structures | 2\u202f705 structures | 5 | écart |" in section

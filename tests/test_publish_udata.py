@@ -11,7 +11,8 @@ import requests
 
 from pipeline.datagouv.client import Client
 from pipeline.datagouv.local import FILE_KEY
-from pipeline.datagouv.sync import sync
+from pipeline.datagouv.sync import RefusedExtension, sync
+from pipeline.render import render
 from tests.udata.packages import DEFAULT_ROWS, make_package
 
 pytestmark = pytest.mark.udata
@@ -232,12 +233,30 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
     assert "parquet" not in client.extensions() and "geojson" in client.extensions()
 
     first = sync(client, udata_server["org_slug"], folders)
-    assert first.notes == [
+    assert first.refused == [
+        RefusedExtension(
+            "parquet", files=2, datasets=["ds-formats", "ds-formats-bis"], linked=False
+        )
+    ]
+    note = (
         f"{udata_server['base_url']} n'accepte pas les fichiers .parquet : 2 fichier(s) .parquet "
         "(2 jeu(x)) non envoyé(s) ; la description de chaque jeu indique leur chemin dans le "
         "dépôt (ajoutez datagouv.files_url à pipeline.json pour un lien)."
+    )
+    text = render("publish", first, "text")
+    assert text.count(f"Note : {note}\n") == 1
+    assert "    communes-aidees.parquet : non envoyé (extension refusée" in text
+    data = json.loads(render("publish", first, "json"))
+    assert data["notes"] == [note]
+    assert data["refused"] == [
+        {
+            "extension": "parquet",
+            "files": 2,
+            "datasets": ["ds-formats", "ds-formats-bis"],
+            "linked": False,
+        }
     ]
-    plan = first.to_dict()["datasets"][0]
+    plan = data["datasets"][0]
     assert plan["skipped"] == ["communes-aidees.parquet"]
     assert [f["file"] for f in plan["files"]] == [
         "communes-aidees.schema.json",
@@ -294,4 +313,4 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
         folders,
     )
     assert (again.uploads, again.writes) == (0, 0)
-    assert len(again.notes) == 1  # still said, once, on every run
+    assert [r.extension for r in again.refused] == ["parquet"]  # still said on every run

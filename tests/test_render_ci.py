@@ -301,7 +301,7 @@ def test_html_escapes_every_report_text() -> None:
 
 def test_html_groups_by_dataset_then_file_and_is_self_contained() -> None:
     report = summary_report()
-    report.add(Finding("villages-d-avenir", "warning", "global", "Contrôle d'ensemble."))
+    report.extend([Finding("villages-d-avenir", "warning", "global", "Contrôle d'ensemble.")])
     page = render_html(report)
     order = [
         '<section class="jeu" id="jeu-france-services">',

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pipeline.errors import DataError
+from pipeline.markdown import md_code, md_text
 
 DATASET_KEY = "pipeline:dataset"
 FILE_KEY = "pipeline:file"
@@ -36,7 +38,8 @@ FORMAT_LABELS = {
 DOCUMENTATION_FORMATS = {"png", "svg"}  # the package's picture: documentation, not data
 # A picture embedded in the README by a relative path: it would be a broken image in the
 # dataset description on data.gouv.fr (the image is one of the dataset's resources instead).
-LOCAL_IMAGE = re.compile(r"^!\[[^\]]*\]\((?![a-z]+://)[^)]*\)\n\n?", re.MULTILINE)
+# (the alt text is escaped by pipeline.markdown: "\]" does not end it)
+LOCAL_IMAGE = re.compile(r"^!\[(?:[^\]\\]|\\.)*\]\((?![a-z]+://)[^)]*\)\n\n?", re.MULTILINE)
 
 Kind = Literal["data", "schema", "descriptor"]
 
@@ -106,7 +109,7 @@ class LocalPackage:
         return refused
 
     def repository_link(self, filename: str) -> str | None:
-        return f"{self.files_url}{self.name}/{filename}" if self.files_url else None
+        return f"{self.files_url}{quote(f'{self.name}/{filename}')}" if self.files_url else None
 
     @property
     def title(self) -> str:
@@ -141,13 +144,15 @@ class LocalPackage:
         """Where to find the files data.gouv.fr does not take (appended to the description)."""
         if not self.skipped:
             return ""
-        kinds = sorted({extension(f.filename) for f in self.skipped})
+        kinds = md_text(
+            ", ".join(f".{k}" for k in sorted({extension(f.filename) for f in self.skipped}))
+        )
         lines = [
             "",
             "",
             "## Fichiers disponibles hors de data.gouv.fr",
             "",
-            f"data.gouv.fr n'accepte pas les fichiers {', '.join(f'.{k}' for k in kinds)} : "
+            f"data.gouv.fr n'accepte pas les fichiers {kinds} : "
             "ils sont publiés dans le dépôt du projet, avec les mêmes empreintes que dans "
             "datapackage.json.",
             "",
@@ -155,7 +160,8 @@ class LocalPackage:
         for local in self.skipped:
             link = self.repository_link(local.filename)
             where = f"data/published/{self.name}/{local.filename}"
-            lines.append(f"- [{local.filename}]({link})" if link else f"- `{where}`")
+            name = md_text(local.filename)
+            lines.append(f"- [{name}]({link})" if link else f"- {md_code(where, None)}")
         return "\n".join(lines)
 
     @property

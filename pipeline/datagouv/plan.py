@@ -13,15 +13,6 @@ from dataclasses import dataclass, field
 
 from pipeline.datagouv.local import DATASET_KEY, FILE_KEY, LocalFile, LocalPackage
 
-LABELS = {
-    "create_dataset": "créer le jeu de données",
-    "update_dataset": "mettre à jour les métadonnées du jeu de données",
-    "upload": "envoyer le fichier (nouvelle ressource)",
-    "replace": "remplacer le fichier",
-    "update_resource": "mettre à jour les métadonnées de la ressource",
-    "adopt": "rattacher la ressource déjà reçue (même sha1)",
-    "unchanged": "inchangé",
-}
 UPLOADS = {"upload", "replace"}
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
-from pipeline.datagouv.local import LocalFile, LocalPackage, extension, load_package
+from pipeline.datagouv.local import FILE_KEY, LocalFile, LocalPackage, extension, load_package
 from pipeline.datagouv.plan import (
     DatasetPlan,
     FileStep,
@@ -41,6 +41,19 @@ RECOVERABLE = (
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
 
+@dataclass(frozen=True)
+class RefusedExtension:
+    """Files left out of the plan because the server does not accept their extension."""
+
+    extension: str  # lower case, no dot
+    files: int
+    datasets: list[str]  # in package order, each once
+    linked: bool  # every such file has a link in the repository (datagouv.files_url)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class SyncResult:
     target: str
@@ -50,7 +63,7 @@ class SyncResult:
     uploads: int = 0  # files actually uploaded (a chunked upload counts once)
     writes: int = 0  # POST/PUT/DELETE requests actually sent
     datasets: dict[str, dict] = field(default_factory=dict)  # name -> {id, page, uri}
-    notes: list[str] = field(default_factory=list)  # French, one per refused extension
+    refused: list[RefusedExtension] = field(default_factory=list)
 
     @property
     def planned_uploads(self) -> int:
@@ -67,7 +80,7 @@ class SyncResult:
             "dry_run": self.dry_run,
             "planned": {"uploads": self.planned_uploads, "writes": self.planned_writes},
             "done": {"uploads": self.uploads, "writes": self.writes},
-            "notes": self.notes,
+            "refused": [r.to_dict() for r in self.refused],
             "datasets": [
                 {
                     **plan.to_dict(),
@@ -93,13 +106,13 @@ class Syncer:
         self.progress = progress
         self.recovery_waits = tuple(recovery_waits)
         self.org: dict = {}
-        self.notes: list[str] = []
+        self.refused: list[RefusedExtension] = []
 
     # -- planning --------------------------------------------------------------------------
 
     def plan(self, packages: list[LocalPackage]) -> list[DatasetPlan]:
         self.org = self.client.organization(self.organization)
-        self.notes = refuse_extensions(packages, self.client.extensions(), self.client.base_url)
+        self.refused = refuse_extensions(packages, self.client.extensions())
         remote = index_datasets(list(self.client.organization_datasets(self.org["id"])))
         plans = []
         for package in packages:
@@ -222,7 +235,7 @@ class Syncer:
                 match = next((r for r in resources if r["id"] == rid), None)
             else:
                 match, _ = find_resource(local, resources)
-                if match is not None and (match.get("extras") or {}).get("pipeline:file"):
+                if match is not None and (match.get("extras") or {}).get(FILE_KEY):
                     match = None  # an older resource holding other bytes: not our upload
             if match is not None and same_content(local, match):
                 return match
@@ -239,7 +252,7 @@ class Syncer:
         start_uploads, start_writes = self.client.stats["upload"], self.client.writes
         plans = self.plan(packages)
         result = SyncResult(self.client.base_url, self.organization, plans, dry_run)
-        result.notes = self.notes
+        result.refused = self.refused
         if not dry_run:
             with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as staging:
                 for plan in plans:
@@ -249,26 +262,21 @@ class Syncer:
         return result
 
 
-def refuse_extensions(packages: list[LocalPackage], allowed: set[str], server: str) -> list[str]:
-    """Leave out the files the server refuses by extension; one French note per extension."""
-    refused: dict[str, list[str]] = {}
+def refuse_extensions(packages: list[LocalPackage], allowed: set[str]) -> list[RefusedExtension]:
+    """Leave out of every package the files the server refuses by extension."""
+    refused: dict[str, list[LocalPackage]] = {}
     for package in packages:
         for local in package.refuse(allowed):
-            refused.setdefault(extension(local.filename), []).append(package.name)
-    notes = []
-    for ext, names in sorted(refused.items()):
-        linked = all(p.files_url for p in packages if p.name in names)
-        notes.append(
-            f"{server} n'accepte pas les fichiers .{ext} : {len(names)} fichier(s) .{ext} "
-            f"({len(set(names))} jeu(x)) non envoyé(s) ; la description de chaque jeu "
-            + (
-                "donne leur lien dans le dépôt du projet."
-                if linked
-                else "indique leur chemin dans le dépôt (ajoutez datagouv.files_url à "
-                "pipeline.json pour un lien)."
-            )
+            refused.setdefault(extension(local.filename), []).append(package)
+    return [
+        RefusedExtension(
+            extension=ext,
+            files=len(owners),
+            datasets=list(dict.fromkeys(p.name for p in owners)),
+            linked=all(p.files_url for p in owners),
         )
-    return notes
+        for ext, owners in sorted(refused.items())
+    ]
 
 
 def _replace(resources: list[dict], updated: dict) -> None:

@@ -1,4 +1,4 @@
-"""Small helpers shared by the CI renderers: French numbers, plurals, one-line cell text."""
+"""Small helpers shared by the validation-report renderers."""
 
 from __future__ import annotations
 
@@ -6,41 +6,7 @@ from collections.abc import Iterable
 
 from pipeline.findings import Finding, Report
 
-NBSP = "\u00a0"
 ARTIFACT_NAME = "rapport-validation"
-
-
-NNBSP = "\u202f"  # narrow no-break space, the French typographic thousands separator
-
-
-def fmt_int(n: int, sep: str = NBSP) -> str:
-    """French thousands separator (no-break space by default): 2458 -> '2 458'."""
-    return f"{n:,}".replace(",", sep)
-
-
-def fmt_number(x: float | None, sep: str = NBSP) -> str:
-    """French decimal comma, at most two decimals, integers without decimals; None -> '—'."""
-    if x is None:
-        return "—"
-    if float(x).is_integer():
-        return fmt_int(int(x), sep)
-    whole, _, frac = f"{x:,.2f}".rstrip("0").rstrip(".").partition(".")
-    return whole.replace(",", sep) + ("," + frac if frac else "")
-
-
-def plural(n: int, singular: str, plural_form: str) -> str:
-    """French agreement: 0 and 1 take the singular."""
-    return f"{fmt_int(n)} {singular if abs(n) <= 1 else plural_form}"
-
-
-def one_line(text: str) -> str:
-    """Newlines (CR, LF, CRLF) become single spaces."""
-    return " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-
-
-def truncate(text: str, limit: int) -> str:
-    """At most ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def dataset_names(report: Report) -> list[str]:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.findings import Finding, Report
-from pipeline.render._shared import ARTIFACT_NAME, fmt_int, join_lines, location, truncate
+from pipeline.markdown import truncate
+from pipeline.numbers_fr import fmt_int
+from pipeline.render._shared import ARTIFACT_NAME, join_lines, location
 
 MAX_PER_SEVERITY = 10  # GitHub's per-step cap for each of ::error and ::warning
 VALUE_LIMIT = 120

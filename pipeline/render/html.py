@@ -12,7 +12,8 @@ from html import escape
 from itertools import groupby
 
 from pipeline.findings import FigureCheck, Finding, Report
-from pipeline.render._shared import dataset_names, fmt_int, fmt_number, plural
+from pipeline.numbers_fr import fmt_int, fmt_number, plural
+from pipeline.render._shared import dataset_names
 
 DEFAULT_TITLE = "Rapport de validation des données"
 

@@ -1,8 +1,9 @@
-"""Machine output: one JSON object on stdout."""
+"""Machine output: one JSON document on stdout."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pipeline.findings import Report
 
@@ -20,7 +21,18 @@ FINDING_KEYS = (
 )
 
 
+def dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_json(report: Report) -> str:
     data = report.to_dict()
     data["findings"] = [{k: f[k] for k in FINDING_KEYS} for f in data["findings"]]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dump(data)
+
+
+def render_object(result: Any) -> str:
+    """Any result that knows its JSON form (``to_dict``), or a list of such results."""
+    if isinstance(result, list):
+        return dump([item.to_dict() for item in result])
+    return dump(result.to_dict())

@@ -2,48 +2,20 @@
 
 GitHub refuses a step summary above 1 MiB, so the output is cut under ``max_bytes`` with a
 note saying so. Cell values come from data files: they are shown one-line, truncated, in
-code spans, with ``|`` escaped; messages have ``<``, ``>`` and ``&`` escaped so that a hostile
-cell quoted in a message cannot inject HTML into the summary page.
+code spans; messages go through the project's one escaper (:mod:`pipeline.markdown`) so that a
+hostile cell quoted in a message cannot inject HTML or Markdown into the summary page.
 """
 
 from __future__ import annotations
 
-import re
-
 from pipeline.findings import FigureCheck, Finding, Report
-from pipeline.render._shared import (
-    ARTIFACT_NAME,
-    dataset_names,
-    fmt_int,
-    fmt_number,
-    one_line,
-    plural,
-    truncate,
-)
+from pipeline.markdown import md_code, md_text
+from pipeline.numbers_fr import fmt_int, fmt_number, plural
+from pipeline.render._shared import ARTIFACT_NAME, dataset_names
 
 VALUE_LIMIT = 80
 MESSAGE_LIMIT = 300
 VERDICT_ICONS = {"concorde": "✅", "écart": "⚠️", "non vérifiable": "❔"}
-
-
-def md_text(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """Plain text for a table cell: one line, truncated, HTML and ``|`` escaped."""
-    text = truncate(one_line(text), limit)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|")
-
-
-def md_code(text: str | None, limit: int = VALUE_LIMIT) -> str:
-    """A value in a code span that survives backticks and pipes; '' for None."""
-    if text is None:
-        return ""
-    if text == "":
-        return "*(vide)*"
-    text = truncate(one_line(text), limit)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
 
 
 def status_label(valid: bool) -> str:
@@ -58,7 +30,11 @@ def _status_table(report: Report) -> list[str]:
     ]
     for name in dataset_names(report):
         ds = by_name.get(name)
-        label = f"{md_text(ds.title)} ({md_code(name)})" if ds and ds.title else md_code(name)
+        label = (
+            f"{md_text(ds.title, MESSAGE_LIMIT)} ({md_code(name)})"
+            if ds and ds.title
+            else md_code(name)
+        )
         rows = fmt_int(ds.total_rows) if ds and ds.rows else "—"
         counts = report.counts(name)
         lines.append(
@@ -78,18 +54,18 @@ def finding_row(f: Finding) -> str:
     line = str(f.line) if f.line is not None else ""
     return (
         f"| {md_code(f.dataset)} | {md_code(f.file, 200)} | {line} | {md_code(f.field)} "
-        f"| {md_text(f.message)} | {md_code(f.value)} |"
+        f"| {md_text(f.message, MESSAGE_LIMIT)} | {md_code(f.value, VALUE_LIMIT)} |"
     )
 
 
 def _figure_value(x: float | None, unit: str) -> str:
-    return fmt_number(x) + (f" {md_text(unit)}" if x is not None and unit else "")
+    return fmt_number(x) + (f" {md_text(unit, MESSAGE_LIMIT)}" if x is not None and unit else "")
 
 
 def figure_row(c: FigureCheck) -> str:
     icon = VERDICT_ICONS.get(c.verdict, "")
     return (
-        f"| {md_text(c.label)} ({md_code(c.figure_id)}) | {_figure_value(c.published, c.unit)} "
+        f"| {md_text(c.label, MESSAGE_LIMIT)} ({md_code(c.figure_id)}) | {_figure_value(c.published, c.unit)} "
         f"| {_figure_value(c.recomputed, c.unit)} | {_figure_value(c.gap, c.unit)} "
         f"| {icon} {c.verdict} | {md_text(c.method, 200)} |"
     )
@@ -110,7 +86,7 @@ def _figures(report: Report) -> list[str]:
 
 def _pointer(report_url: str | None) -> list[str]:
     if report_url:
-        text = f"Le rapport complet (JSON et HTML) : [{md_text(report_url)}]({report_url})."
+        text = f"Le rapport complet (JSON et HTML) : [{md_text(report_url, MESSAGE_LIMIT)}]({report_url})."
     else:
         text = (
             f"Le rapport complet (JSON et HTML, avec chaque valeur en cause) est joint au "

@@ -5,16 +5,9 @@ from __future__ import annotations
 from itertools import groupby
 
 from pipeline.findings import Report
+from pipeline.numbers_fr import NNBSP, fmt_number
 
 LABEL = {"error": "ERREUR", "warning": "AVERTISSEMENT"}
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
 def render_text(report: Report, *, warnings: bool = True) -> str:
@@ -22,7 +15,7 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
     for ds in report.datasets:
         counts = report.counts(ds.name)
         status = "VALIDE" if report.dataset_valid(ds.name) else "INVALIDE"
-        rows = _number(ds.total_rows)
+        rows = fmt_number(ds.total_rows, NNBSP)
         lines.append(
             f"{status:9} {ds.name} — {rows} lignes, {counts['error']} erreur(s), "
             f"{counts['warning']} avertissement(s)"
@@ -43,9 +36,12 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
         lines.append("")
         lines.append("── Chiffres clés : publiés et recalculés")
         for c in report.figures:
+            published, recomputed, gap = (
+                fmt_number(x, NNBSP) for x in (c.published, c.recomputed, c.gap)
+            )
             lines.append(
-                f"  {c.verdict.upper():15} {c.figure_id} : publié {_number(c.published)}, "
-                f"recalculé {_number(c.recomputed)}, écart {_number(c.gap)} — {c.label}"
+                f"  {c.verdict.upper():15} {c.figure_id} : publié {published}, "
+                f"recalculé {recomputed}, écart {gap} — {c.label}"
             )
     lines.append("")
     errors, warns = len(report.errors), len(report.warnings)

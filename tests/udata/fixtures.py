@@ -40,26 +40,27 @@ def udata_server():
         env=env,
         text=True,
     )
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    line = ""
-    if selector.select(timeout=START_TIMEOUT):
-        line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        err = proc.stderr.read() if proc.poll() is not None else ""
-        pytest.fail(f"udata test server did not start:\n{err[-3000:]}", pytrace=False)
-    info = json.loads(line)
-    try:
-        yield info
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+    # Leaving the block closes the server's pipes and the selector (else a ResourceWarning).
+    with proc, selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        line = ""
+        if selector.select(timeout=START_TIMEOUT):
+            line = proc.stdout.readline()
+        if not line:
             proc.kill()
-            proc.wait()
-        print(f"udata server {proc.pid} stopped", file=sys.stderr)
+            err = proc.stderr.read() if proc.poll() is not None else ""
+            pytest.fail(f"udata test server did not start:\n{err[-3000:]}", pytrace=False)
+        info = json.loads(line)
+        try:
+            yield info
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            print(f"udata server {proc.pid} stopped", file=sys.stderr)
 
 
 @pytest.fixture

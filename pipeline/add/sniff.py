@@ -1,0 +1,357 @@
+"""Sniff a raw file as the data officer received it: encoding, delimiter, decimal and
+thousands separators, date format; for XLSX, the sheet and the header row.
+
+The file is only read, never rewritten. Every cell is kept as the text the pipeline's reader
+will see (so codes keep their leading zeros), and the whole file is read, not a sample: a
+``ç`` on the last line still decides the encoding (frictionless sniffs the first 100 kB)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import DataError
+
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
+GROUP_CHARS = (" ", "\u00a0", "\u202f")  # space, no-break space, narrow no-break space
+# Bytes Windows-1252 leaves undefined: a file holding one cannot be cp1252, only latin-1.
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+DATE_FORMATS = {
+    "%Y-%m-%d": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "%d/%m/%Y": re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),
+    "%d-%m-%Y": re.compile(r"\d{1,2}-\d{1,2}-\d{4}"),
+}
+SAMPLE_LINES = 200
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What ``dataset.json`` declares under ``source.dialect``."""
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    decimal_char: str = "."
+    group_char: str = ""
+    date_format: str = "%Y-%m-%d"
+
+    def declaration(self, fmt: str) -> dict[str, str]:
+        """The dialect as ``dataset.json`` writes it (an XLSX has no bytes-level keys)."""
+        keys = {
+            "delimiter": self.delimiter,
+            "encoding": self.encoding,
+            "decimalChar": self.decimal_char,
+            "groupChar": self.group_char,
+            "dateFormat": self.date_format,
+        }
+        if fmt == "xlsx":
+            del keys["delimiter"], keys["encoding"]
+        return keys
+
+
+@dataclass
+class Sniffed:
+    """A raw file read as text cells, with the dialect and layout found."""
+
+    format: str  # csv | xlsx
+    dialect: Dialect
+    table: pd.DataFrame  # one str column per header label, in file order
+    lines: list[int]  # physical line (CSV) or row (XLSX) of each data row
+    bom: bool = False
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
+    notes: list[str] = field(default_factory=list)
+
+
+def sniff(path: Path, rel: str, sheet: str | None = None) -> Sniffed:
+    """Read ``path`` (shown as ``rel`` in messages) and find how it is written."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        found = _sniff_xlsx(path, rel, sheet)
+    elif sheet is not None:
+        raise DataError(f"{rel} n'est pas un classeur XLSX : l'option --sheet ne s'applique pas.")
+    else:
+        found = _sniff_csv(path, rel)
+    decimal, group, date_format = sniff_values(found.table)
+    found.dialect = Dialect(
+        found.dialect.delimiter, found.dialect.encoding, decimal, group, date_format
+    )
+    return found
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def sniff_encoding(data: bytes) -> tuple[str, bool]:
+    """(encoding as the reader names it, BOM present). UTF-8 when every byte decodes; else
+    cp1252, what French spreadsheets save, or latin-1 when a byte cp1252 leaves undefined
+    appears (without any byte in 0x80-0x9F the two decode alike)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError(
+            "Le fichier est encodé en UTF-16, que le pipeline ne lit pas : exportez-le en "
+            "« CSV UTF-8 » depuis le tableur."
+        )
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        data.decode("utf-8")
+        return "utf-8", bom
+    except UnicodeDecodeError:
+        pass
+    if CP1252_UNDEFINED & set(data):
+        return "latin-1", False
+    return "cp1252", False
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The candidate that splits the first lines into the same, widest number of cells."""
+    best, best_key = ",", (-1, -1, -1)
+    for delimiter in DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        if not rows:
+            continue
+        rows = rows[:-1] or rows  # the sample may cut the last record
+        width = len(rows[0])
+        consistent = sum(len(r) == width for r in rows)
+        key = (int(width > 1 and consistent == len(rows)), width if width > 1 else 0, consistent)
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def _sniff_csv(path: Path, rel: str) -> Sniffed:
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(f"{rel} est vide : aucune ligne à lire.")
+    encoding, bom = sniff_encoding(data)
+    text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    sample = "".join(io.StringIO(text).readlines(SAMPLE_LINES * 400)[:SAMPLE_LINES])
+    delimiter = sniff_delimiter(sample)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    records: list[list[str]] = []
+    lines: list[int] = []
+    previous_end = 0
+    for record in reader:
+        if record:
+            records.append(record)
+            lines.append(previous_end + 1)
+        previous_end = reader.line_num
+    header, body = records[0], records[1:]
+    width = len(header)
+    widths = Counter(len(r) for r in body)
+    if body and width == 1 and widths.most_common(1)[0][0] > 1:
+        raise DataError(
+            f"{rel}, ligne 1 : une seule cellule, contre {widths.most_common(1)[0][0]} sur les "
+            "lignes suivantes. Le pipeline lit l'en-tête sur la ligne 1 d'un CSV : retirez les "
+            "lignes de titre à l'export."
+        )
+    for record, line in zip(body, lines[1:], strict=True):
+        if len(record) != width:
+            raise DataError(
+                f"{rel}, ligne {line} : {len(record)} cellule(s), {width} attendues d'après "
+                f"l'en-tête (séparateur « {DELIMITER_FR[delimiter]} »). Corrigez l'export "
+                "puis relancez."
+            )
+    table = _frame(rel, header, body, first_line=1)
+    return Sniffed(
+        "csv",
+        Dialect(delimiter=delimiter, encoding=encoding),
+        table,
+        lines[1:],
+        bom=bom,
+    )
+
+
+def _frame(rel: str, header: list[str], body: list[list[str]], first_line: int) -> pd.DataFrame:
+    labels = [label.strip() for label in header]
+    for index, label in enumerate(labels, start=1):
+        if label == "":
+            raise DataError(
+                f"{rel}, ligne {first_line} : la colonne {index} n'a pas de nom dans l'en-tête. "
+                "Nommez-la dans le fichier source."
+            )
+    duplicated = [label for label, count in Counter(labels).items() if count > 1]
+    if duplicated:
+        raise DataError(
+            f"{rel}, ligne {first_line} : colonne(s) en double dans l'en-tête : "
+            f"{', '.join(duplicated)}. Renommez-les dans le fichier source."
+        )
+    if not body:
+        raise DataError(f"{rel} n'a pas de ligne de données après l'en-tête.")
+    columns = list(zip(*body, strict=True)) if body else [() for _ in labels]
+    return pd.DataFrame(
+        {label: pd.Series(col, dtype=object) for label, col in zip(labels, columns, strict=True)}
+    )
+
+
+# -- XLSX -----------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    """A cell as the pipeline's reader renders it (pipeline/read.py ``_read_xlsx``)."""
+    if value is None:
+        return ""
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        if (value.hour, value.minute) == (0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on a corrupt workbook
+        raise DataError(f"{rel} n'est pas un classeur XLSX lisible ({exc}).") from exc
+    try:
+        names = list(workbook.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise DataError(f"{rel} n'a pas de feuille « {sheet} ». Feuilles : {', '.join(names)}.")
+        chosen, raw_rows = None, []
+        for name in [sheet] if sheet else names:
+            rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+            if sum(any(v is not None and str(v).strip() for v in r) for r in rows) >= 2:
+                chosen, raw_rows = name, rows
+                break
+    finally:
+        workbook.close()
+    if chosen is None:
+        raise DataError(f"{rel} : aucune feuille ne contient un en-tête et des données.")
+    header_index = _header_row(raw_rows)
+    rows = []
+    for values in raw_rows:
+        cells = [_cell_text(v) for v in values]
+        while cells and cells[-1] == "":
+            cells.pop()
+        rows.append(cells)
+    header = rows[header_index]
+    width = len(header)
+    body, lines = [], []
+    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if not any(cells):
+            continue  # the validation reports blank rows; inference skips them
+        if len(cells) > width:
+            raise DataError(
+                f"{rel}, feuille « {chosen} », ligne {number} : {len(cells)} cellules remplies, "
+                f"{width} colonnes dans l'en-tête (ligne {header_index + 1}). Nommez la colonne "
+                "ou videz la cellule."
+            )
+        body.append(cells + [""] * (width - len(cells)))
+        lines.append(number)
+    table = _frame(f"{rel}, feuille « {chosen} »", header, body, header_index + 1)
+    notes = []
+    if len(names) > 1:
+        notes.append(
+            f"Le classeur compte {len(names)} feuilles ({', '.join(names)}) : la feuille "
+            f"« {chosen} » est déclarée (option --sheet pour en choisir une autre)."
+        )
+    if header_index:
+        notes.append(
+            f"L'en-tête est à la ligne {header_index + 1} de la feuille « {chosen} » ; les "
+            "lignes au-dessus sont ignorées (« headerRow »)."
+        )
+    return Sniffed(
+        "xlsx",
+        Dialect(),
+        table,
+        lines,
+        sheet=chosen,
+        sheets=names,
+        header_row=header_index + 1,
+        notes=notes,
+    )
+
+
+def _header_row(rows: list[list]) -> int:
+    """Index of the first row filled as widely as the widest of the first 30 rows, with
+    text in every cell: title lines above a table fill one cell."""
+    head = rows[:30]
+    filled = [sum(v is not None and str(v).strip() != "" for v in r) for r in head]
+    widest = max(filled)
+    for index, row in enumerate(head):
+        cells = [v for v in row if v is not None and str(v).strip() != ""]
+        if filled[index] == widest and all(isinstance(v, str) for v in cells):
+            return index
+    return filled.index(widest)
+
+
+# -- Values: decimal and thousands separators, date format -----------------------------------
+
+
+@cache
+def number_regex(decimal: str, group: str) -> re.Pattern:
+    """A number as Table Schema reads it with ``decimalChar``/``groupChar``, in full."""
+    grouped = rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+|" if group else ""
+    return re.compile(rf"[+-]?(?:{grouped}\d+)(?:{re.escape(decimal)}\d+)?")
+
+
+def _column_numbers(values: list[str]) -> tuple[set[str], Counter]:
+    """Decimal chars a column of numbers can use (empty when not numbers), and the thousands
+    separators its cells show."""
+    groups: Counter = Counter()
+    decimals = {".", ","}
+    for value in values:
+        fits = set()
+        for decimal in (".", ","):
+            if number_regex(decimal, "").fullmatch(value):
+                fits.add(decimal)
+                continue
+            for group in GROUP_CHARS:
+                if number_regex(decimal, group).fullmatch(value):
+                    fits.add(decimal)
+                    groups[group] += 1
+                    break
+        decimals &= fits
+        if not decimals:
+            return set(), Counter()
+    return decimals, groups
+
+
+def sniff_values(table: pd.DataFrame) -> tuple[str, str, str]:
+    """(decimalChar, groupChar, dateFormat) that type the most columns. Columns that a
+    separator or format of the minority would have typed stay text (inference re-checks
+    every column against the chosen dialect)."""
+    decimal_votes: Counter = Counter()
+    group_votes: Counter = Counter()
+    date_votes: Counter = Counter()
+    for name in table.columns:
+        values = [v for v in pd.unique(table[name]) if v != ""]
+        if not values:
+            continue
+        decimals, groups = _column_numbers(values[:2000])
+        if decimals and len(decimals) == 1:
+            decimal_votes[next(iter(decimals))] += 1
+        if decimals:
+            group_votes.update(groups)
+        for fmt in date_formats(values):
+            date_votes[fmt] += 1
+    decimal = "," if decimal_votes[","] > decimal_votes["."] else "."
+    group = group_votes.most_common(1)[0][0] if group_votes else ""
+    date_format = max(date_votes, key=lambda f: (date_votes[f], f != "%Y-%m-%d"), default=None)
+    return decimal, group, date_format or "%Y-%m-%d"
+
+
+def date_formats(values: list[str]) -> list[str]:
+    """The formats every value is a real date in (31/02/2024 is not)."""
+    found = []
+    for fmt, shape in DATE_FORMATS.items():
+        if all(shape.fullmatch(v) for v in values):
+            try:
+                for value in values:
+                    datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            found.append(fmt)
+    return found

@@ -1,0 +1,116 @@
+"""French text and Markdown for package diffs (``pipeline diff``)."""
+
+from __future__ import annotations
+
+from pipeline.diff import PackageDiff, ResourceDiff, counts_sentence
+from pipeline.markdown import md_code
+
+LEVEL_LABELS = {
+    "none": "inchangé",
+    "initial": "première publication",
+    "patch": "correctif",
+    "minor": "mineure",
+    "major": "majeure",
+}
+CELL_LIMIT = 80
+
+
+def _key_text(key: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in key.items())
+
+
+def _row_key(r: ResourceDiff, row: dict[str, str]) -> str:
+    return _key_text({k: row.get(k, "") for k in r.primary_key})
+
+
+def _version_text(diff: PackageDiff) -> str:
+    label = LEVEL_LABELS[diff.level]
+    if diff.old_version and diff.next_version and diff.old_version != diff.next_version:
+        return f"version {diff.old_version} → {diff.next_version} ({label})"
+    return f"version {diff.next_version or '?'} ({label})"
+
+
+def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
+    """Plain French text for a terminal, one block per package."""
+    out: list[str] = []
+    for d in diffs:
+        out.append(f"{d.name} : {_version_text(d)} — {counts_sentence(d)}")
+        for c in d.all_schema_changes:
+            out.append(
+                f"  schéma ({'compatible' if c.compatible else 'incompatible'}) : {c.message}"
+            )
+        for r in d.resources:
+            rows = (
+                [f"  + {r.path} : {_row_key(r, row)}" for row in r.added]
+                + [f"  - {r.path} : {_row_key(r, row)}" for row in r.removed]
+                + [f"  ~ {r.path} : {_key_text(c.key)} : "
+                   + " ; ".join(f"{x.field} « {x.old} » → « {x.new} »" for x in c.changes)
+                   for c in r.changed]
+            )  # fmt: skip
+            out += rows[:max_rows]
+            if len(rows) > max_rows:
+                out.append(f"  … et {len(rows) - max_rows} autres lignes (voir --format json)")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _cell(text: str) -> str:
+    return md_code(text, CELL_LIMIT)
+
+
+def _schema_text(d: PackageDiff) -> str:
+    schema = d.all_schema_changes
+    if any(not c.compatible for c in schema):
+        return "incompatible"
+    return "compatible" if schema else "inchangé"
+
+
+def _resource_rows(r: ResourceDiff) -> list[str]:
+    rows = [
+        f"| modifiée | {_cell(_key_text(c.key))} | {_cell(x.field)} | {_cell(x.old)} "
+        f"| {_cell(x.new)} |"
+        for c in r.changed
+        for x in c.changes
+    ]
+    rows += [f"| ajoutée | {_cell(_row_key(r, row))} | | | |" for row in r.added]
+    rows += [f"| supprimée | {_cell(_row_key(r, row))} | | | |" for row in r.removed]
+    return rows
+
+
+def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
+    """French Markdown for the job summary: a table per package, then the first
+    ``max_rows`` changed, added and removed rows of each resource."""
+    out = [
+        "## Changements des données publiées",
+        "",
+        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées | Schéma |",
+        "|---|---|--:|--:|--:|---|",
+    ]
+    for d in diffs:
+        out.append(
+            f"| `{d.name}` | {_version_text(d)} | {d.rows_added} | {d.rows_removed} "
+            f"| {d.rows_changed} | {_schema_text(d)} |"
+        )
+    for d in diffs:
+        if d.level == "none":
+            continue
+        out += ["", f"### `{d.name}`"]
+        if d.all_schema_changes:
+            out.append("")
+        for c in d.all_schema_changes:
+            compat = "compatible" if c.compatible else "**incompatible**"
+            out.append(f"- Schéma ({compat}) : {c.message}")  # our Markdown, from the schemas
+        for r in d.resources:
+            rows = _resource_rows(r)
+            if not rows:
+                continue
+            out += [
+                "",
+                f"`{r.path}` :",
+                "",
+                "| Ligne | Clé | Champ | Avant | Après |",
+                "|---|---|---|---|---|",
+                *rows[:max_rows],
+            ]
+            if len(rows) > max_rows:
+                out += ["", f"> {len(rows) - max_rows} autres changements non affichés."]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,232 @@
+"""`pipeline add` through the CLI: streams, exit codes, refusals, --dry-run; and the sniffing
+and inference helpers on hand-made cells."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.add import default_name
+from pipeline.add.formats import Reference, luhn, siret_valid
+from pipeline.add.infer import infer, shape_pattern
+from pipeline.add.sniff import Dialect, sniff_delimiter, sniff_encoding, sniff_values
+from pipeline.add.write import file_date
+from tests.conftest import ROOT, run, tree_bytes
+
+ACV = "anct_acv_communes_20240205.csv"  # a committed raw file, copied under a new name
+RAW = "data/raw/acv-copie-20240205.csv"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The reference and one raw file not declared yet."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "schemas/reference", root / "schemas/reference")
+    shutil.copytree(ROOT / "data/reference", root / "data/reference")
+    (root / "data/raw").mkdir(parents=True)
+    shutil.copy(ROOT / "data/raw" / ACV, root / RAW)
+    return root
+
+
+def test_add_writes_validates_and_lists_what_is_left(repo):
+    raw = repo / RAW
+    before = (raw.read_bytes(), raw.stat().st_mtime_ns)
+    result = run(repo, "add", RAW, "--title", "Action cœur de ville : communes")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "schemas/acv-copie/dataset.json",
+        "schemas/acv-copie/acv-copie.schema.json",
+        "schemas/acv-copie/acv-copie.expectations.json",
+    ]
+    assert (raw.read_bytes(), raw.stat().st_mtime_ns) == before
+    assert "Jeu « acv-copie » depuis data/raw/acv-copie-20240205.csv" in result.stderr
+    assert "VALIDE    acv-copie — 244 lignes, 0 erreur(s)" in result.stderr
+    assert "Reste à compléter" in result.stderr
+    assert "fields « id_acv ».description : À COMPLÉTER" in result.stderr
+    meta = json.loads((repo / "schemas/acv-copie/dataset.json").read_text(encoding="utf-8"))
+    assert meta["title"] == meta["resources"][0]["title"] == "Action cœur de ville : communes"
+    assert meta["created"] == "2024-02-05"
+    assert run(repo, "validate", "acv-copie").exit_code == 0
+
+
+def test_dry_run_prints_the_files_and_writes_nothing(repo):
+    before = tree_bytes(repo)
+    result = run(repo, "add", RAW, "--name", "acv", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert tree_bytes(repo) == before
+    assert not list((repo).glob(".pipeline-add-*"))
+    assert "==> schemas/acv/dataset.json <==" in result.stdout
+    assert '"path": "data/raw/acv-copie-20240205.csv"' in result.stdout
+    assert "==> schemas/acv/acv.expectations.json <==" in result.stdout
+    assert "rien n'a été écrit" in result.stderr
+    written = run(repo, "add", RAW, "--name", "acv")
+    assert written.exit_code == 0
+    for path in written.stdout.splitlines():  # the dry run showed exactly what is written
+        content = (repo / path).read_text(encoding="utf-8")
+        assert f"==> {path} <==\n{content}\n" in result.stdout
+
+
+def test_refuses_to_overwrite_an_existing_dataset(repo):
+    assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
+    shutil.copy(repo / RAW, repo / "data/raw/autre.csv")
+    before = tree_bytes(repo / "schemas")
+    result = run(repo, "add", "data/raw/autre.csv", "--name", "acv")
+    assert result.exit_code == 2
+    assert "Le jeu « acv » existe déjà (schemas/acv/)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo / "schemas") == before
+
+
+def test_refuses_a_raw_file_already_declared(repo):
+    assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
+    result = run(repo, "add", RAW, "--name", "acv-bis")
+    assert result.exit_code == 2
+    assert "data/raw/acv-copie-20240205.csv est déjà déclaré par le jeu « acv »" in result.stderr
+
+
+def test_refuses_missing_outside_or_unsupported_files_and_bad_names(repo, tmp_path):
+    outside = tmp_path / "dehors.csv"
+    shutil.copy(repo / RAW, outside)
+    cases = {
+        "data/raw/absent.csv": "Fichier introuvable : data/raw/absent.csv",
+        str(outside): "est hors du dépôt",
+        "../dehors.csv": "est hors du dépôt",
+    }
+    (repo / "data/raw/liste.ods").write_bytes(b"PK")
+    cases["data/raw/liste.ods"] = "format non pris en charge (.ods)"
+    for path, message in cases.items():
+        result = run(repo, "add", path)
+        assert result.exit_code == 2, path
+        assert message in result.stderr, path
+    result = run(repo, "add", RAW, "--name", "Mon Jeu")
+    assert result.exit_code == 2
+    assert "Nom de jeu invalide : « Mon Jeu »" in result.stderr
+    assert not (repo / "schemas/acv-copie").exists()
+
+
+def test_a_ragged_file_is_refused_with_its_line(repo):
+    (repo / "data/raw/bancal.csv").write_text(
+        "id,insee_com\n1,01036\n2,01063,en trop\n", encoding="utf-8"
+    )
+    result = run(repo, "add", "data/raw/bancal.csv")
+    assert result.exit_code == 1
+    assert "data/raw/bancal.csv, ligne 3 : 3 cellule(s), 2 attendues" in result.stderr
+    assert not (repo / "schemas/bancal").exists()
+
+
+def test_headerrow_is_refused_for_csv(repo):
+    assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
+    path = repo / "schemas/acv/dataset.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["resources"][0]["source"]["headerRow"] = 2
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    result = run(repo, "validate", "acv")
+    assert result.exit_code == 2
+    assert "« headerRow » ne vaut que pour un fichier XLSX" in result.stderr
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def test_sniff_encoding():
+    text = "insee_com;lib_com\n97209;Fort-de-France\n01036;Valromey-sur-Séran, œuvre €\n"
+    assert sniff_encoding(text.encode("utf-8")) == ("utf-8", False)
+    assert sniff_encoding(text.encode("utf-8-sig")) == ("utf-8", True)
+    assert sniff_encoding(text.encode("cp1252")) == ("cp1252", False)
+    assert sniff_encoding("Séran".encode("latin-1") + b"\x81") == ("latin-1", False)
+
+
+def test_sniff_delimiter():
+    assert sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n") == ";"
+    assert sniff_delimiter('a,b\n"1;2",3\n') == ","
+    assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
+    assert sniff_delimiter("seule\n1\n2\n") == ","
+
+
+def test_sniff_values_finds_french_numbers_and_dates():
+    table = pd.DataFrame(
+        {
+            "montant": ["1\u00a0234,50", "12,5", ""],
+            "taux": ["19,5", "7", "0,25"],
+            "code": ["01036", "2A004", "01063"],
+            "date": ["31/12/2023", "01/02/2024", ""],
+        },
+        dtype=object,
+    )
+    assert sniff_values(table) == (",", "\u00a0", "%d/%m/%Y")
+    english = pd.DataFrame({"x": ["1.5", "2"], "d": ["2024-01-31", "2023-12-01"]}, dtype=object)
+    assert sniff_values(english) == (".", "", "%Y-%m-%d")
+    assert sniff_values(pd.DataFrame({"d": ["31/02/2024"]}, dtype=object))[2] == "%Y-%m-%d"
+
+
+def test_shape_pattern():
+    assert shape_pattern(["pvd-84-01-1", "pvd-94-2A-12", "pvd-01-971-3"]) == (
+        "^pvd-\\d{2}-[0-9A-Z]{2,3}-\\d+$"
+    )
+    assert shape_pattern(["QN01001M", "QN97402Z"]) == "^[0-9A-Z]{8}$"
+    assert shape_pattern(["1", "22", "333"]) == "^\\d+$"
+    assert shape_pattern(["cde-001", "cde-002 ; cde-061"]) is None
+    assert shape_pattern(["seul"]) is None
+
+
+def test_luhn_siren_and_siret():
+    assert luhn("200073344") and not luhn("200073345")
+    assert siret_valid("21010036400012") is luhn("21010036400012")
+    assert siret_valid("35600000000047") and not siret_valid("35600000000048")  # La Poste
+
+
+def test_default_name_and_file_date():
+    assert default_name("anct_frla_operations_202403.csv") == "frla-operations"
+    assert default_name("anct_pvd_communes_20210122.csv") == "pvd-communes"
+    assert default_name("Liste FS (export).XLSX") == "liste-fs-export"
+    assert default_name("20240101.csv") == "20240101"
+    assert file_date("anct_pvd_communes_20210122.csv") == "2021-01-22"
+    assert file_date("anct_frla_operations_202403.csv") is None
+
+
+def test_a_link_to_a_file_outside_the_repository_is_refused(repo, tmp_path):
+    outside = tmp_path / "dehors.csv"
+    shutil.copy(repo / RAW, outside)
+    (repo / "data/raw/lien.csv").symlink_to(outside)
+    result = run(repo, "add", "data/raw/lien.csv")
+    assert result.exit_code == 2
+    assert "data/raw/lien.csv est hors du dépôt" in result.stderr
+
+
+def _reference() -> Reference:
+    return Reference(keys={"commune": frozenset({"01036", "01063", "02408", "2A004", "97209"})})
+
+
+def test_missing_markers_keep_a_column_numeric():
+    table = pd.DataFrame(
+        {"insee_com": ["01036", "01063", "2A004"], "pop": ["1 234", "NA", "n.c."]}, dtype=object
+    )
+    result = infer(table, Dialect(group_char=" "), _reference())
+    assert result.missing_values == ["", "NA", "n.c."]
+    pop = result.fields[1]
+    assert (pop.type, pop.required, pop.example) == ("number", False, 1234)
+    assert result.foreign_keys == [
+        {
+            "fields": "insee_com",
+            "reference": {"resource": "cog2023-communes", "fields": "code_insee"},
+        }
+    ]
+
+
+def test_commune_codes_that_lost_their_zero_are_pointed_out():
+    table = pd.DataFrame(
+        {"code": ["1036", "1063", "2408", "97209"], "commune": ["1036", "1063", "2408", "97209"]},
+        dtype=object,
+    )
+    result = infer(table, Dialect(), _reference())
+    assert [f.type for f in result.fields] == ["string", "integer"]
+    assert result.foreign_keys == []
+    assert result.notes[1] == (
+        "La colonne « commune » ressemble à des codes commune qui ont perdu leur zéro initial "
+        "(1036 pour 01036) : le tableur les a pris pour des nombres. Réexportez-la en texte ; "
+        "elle est déclarée « integer » en attendant, sans clé étrangère."
+    )

@@ -1,0 +1,113 @@
+"""One output registry for every command: the same formats, the same streams."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+import pytest
+
+from pipeline.cli import cli
+from pipeline.render import FORMATS, formats
+from tests.conftest import MINI_OK, ROOT, run, tree_bytes
+
+KINDS = {
+    "validate": ("report",),
+    "build": ("build",),
+    "diff": ("diff",),
+    "publish": ("publish", "unpublished"),
+    "verify": ("verify",),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_every_command_takes_its_formats_from_the_registry(name: str) -> None:
+    option = next(p for p in cli.commands[name].params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == formats(*KINDS[name])
+    assert option.default == "text" and option.opts == ["--format"]
+
+
+def test_the_registry_renders_each_format_on_its_stream() -> None:
+    assert formats("report") == ["text", "json", "github", "markdown", "html"]
+    assert formats("diff") == ["text", "json", "markdown"]
+    assert {n: f.stream for n, f in FORMATS.items()} == {
+        "text": "stderr",
+        "json": "stdout",
+        "github": "stderr",
+        "markdown": "stdout",
+        "html": "file",
+    }
+
+
+def test_html_needs_an_output_file(mini) -> None:
+    result = run(mini(MINI_OK), "validate", "--format", "html")
+    assert result.exit_code == 2
+    assert "--format html demande --output FICHIER." in result.stderr
+    assert result.stdout == ""
+
+
+def test_validate_writes_the_report_file_and_the_text(mini, tmp_path) -> None:
+    out = tmp_path / "reports" / "validation.html"
+    result = run(mini(MINI_OK), "validate", "--format", "html", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "VALIDE    mini" in result.stderr
+    assert result.stderr.endswith(f"Rapport écrit dans {out}\n")
+    assert result.stdout == ""
+
+
+def test_build_json_on_stdout_and_the_text_on_stderr(mini) -> None:
+    root = mini(MINI_OK)
+    result = run(root, "build", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "check": False,
+        "packages": [{"name": "mini", "path": "data/published/mini", "written": True}],
+        "stale": [],
+    }
+    assert result.stderr == "mini : mis à jour (data/published/mini)\n"
+    again = run(root, "build", "--format", "json")
+    assert json.loads(again.stdout)["packages"][0]["written"] is False
+    assert again.stderr == "mini : inchangé (data/published/mini)\n"
+
+
+def test_build_check_json_names_the_stale_files(repo) -> None:
+    csv_path = repo / "data/published/chiffres-cles-2023/chiffres-cles-2023.csv"
+    csv_path.write_bytes(csv_path.read_bytes().replace(b"183", b"184"))
+    result = run(repo, "build", "chiffres-cles-2023", "--check", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["check"] is True
+    # the committed CSV was edited: a fresh build differs from it, and versions it anew
+    folder = "data/published/chiffres-cles-2023"
+    names = ["CHANGELOG.md", "README.md", "chiffres-cles-2023.csv", "datapackage.json"]
+    assert data["stale"] == [f"{folder}/{name}" for name in names]
+    assert "fichiers à reconstruire" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "diff", "publish"])
+def test_invalid_data_is_reported_once_by_the_cli_and_nothing_is_written(
+    mini, command: str
+) -> None:
+    root = mini(MINI_OK.replace(",50,", ",150,"))
+    before = tree_bytes(root / "data/published")
+    result = run(root, command, "--format", "json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("INVALIDE  mini") == 1
+    assert "ERREUR [constraint-error] ligne 2, champ taux" in result.stderr
+    assert re.search(r"\nErreur : 1 erreur\(s\) bloquante\(s\) : rien n'a été", result.stderr)
+    assert tree_bytes(root / "data/published") == before
+
+
+def test_verify_json_on_stdout_and_the_text_on_stderr() -> None:
+    folder = ROOT / "data/published/immobilier-commercial"
+    result = run(ROOT, "verify", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["valid"] is True and data["package"] == "immobilier-commercial"
+    assert result.stderr.endswith(
+        "Résultat : CONFORME. Les fichiers sont ceux qui ont été validés et publiés.\n"
+    )
