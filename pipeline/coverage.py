@@ -4,9 +4,11 @@ holding an INSEE commune code, and optionally row conditions (``where``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from pipeline.cast import isin
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.errors import ConfigError
 
@@ -16,6 +18,16 @@ def _text(ws, resource: str) -> pd.DataFrame:
     if table.text is None:
         raise ConfigError(f"La ressource « {resource} » est illisible : couverture incalculable.")
     return table.text
+
+
+def isin(series: pd.Series, values) -> np.ndarray:
+    """Membership as a boolean array (pyarrow's ``is_in``: milliseconds where pandas' ``isin``
+    on Arrow strings converts every call)."""
+    if not len(series):
+        return np.zeros(0, dtype=bool)
+    value_set = pa.array([str(v) for v in values], pa.string())
+    found = pc.is_in(pa.array(series.astype("str").fillna("").array), value_set=value_set)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def where(frame: pd.DataFrame, conditions: list[dict]) -> pd.Series:

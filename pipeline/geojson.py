@@ -9,7 +9,7 @@ Output: one FeatureCollection, one Point feature per line in primary-key order, 
 ``[longitude, latitude]`` (WGS 84), the row's fields as properties in schema order, typed like
 the JSON file (numbers as published, booleans, ``null`` for missing). A row is left out, and
 counted and named, when its coordinates are missing, unreadable, or outside every French
-bounding box (metropolitan France and overseas, ``pipeline.rules.FRANCE_BOXES``).
+bounding box (metropolitan France and overseas, ``pipeline.checks.coordinates.FRANCE_BOXES``).
 Input: the published text (as in the CSV), one frame or an iterable of frames.
 """
 
@@ -29,7 +29,7 @@ from pipeline.frames import Frames, slices
 
 # The one validation-core symbol the reusers' formats use (the GeoJSON and the map of
 # pipeline.picture take it from here); it moves to pipeline.checks.coordinates.
-from pipeline.rules import FRANCE_BOXES
+from pipeline.checks.coordinates import FRANCE_BOXES
 
 MEDIATYPE = "application/geo+json"
 LAT_NAMES = ("latitude", "lat")

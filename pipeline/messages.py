@@ -47,6 +47,8 @@ MESSAGES: dict[str, str] = {
     "Chaque valeur doit être unique.",
     "primary-key-error": "La clé {fields} = {value} est en double (déjà vue ligne {first_line}). "
     "Supprimez le doublon ou corrigez l'identifiant.",
+    "primary-key-empty": "La clé {fields} est vide. Chaque ligne doit avoir une clé : "
+    "renseignez-la.",
     "foreign-key-error": "« {value} » ({field}) est introuvable dans {target}. Vérifiez le "
     "code{hint}.",
     # pipeline rules

@@ -1,69 +1,136 @@
-"""Load every resource once: read its raw file (or derive it), add computed fields, cast and
-check it against its Table Schema. Other stages (foreign keys, rules, expectations, figures,
-build) share the loaded tables through a :class:`Workspace`."""
+"""Load every resource once into the engine: its source (a raw file read by DuckDB, or a
+derived table) and its Table Schema compiled to SQL. Other stages share the loaded tables
+through a :class:`Workspace`; pandas frames are only made on demand, for small tables and for
+building packages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from pipeline.cast import CastResult, Context, check_table
 from pipeline.catalog import Catalog, Dataset, ResourceDecl
+from pipeline.engine import encoding
+from pipeline.engine.db import connect
+from pipeline.engine.exact import csv_records, load_records, xlsx_records
+from pipeline.engine.source import Fatal, Reporter, Source, csv_source
 from pipeline.errors import ConfigError
-from pipeline.findings import Finding
-from pipeline.read import read_raw
+from pipeline.findings import DEFAULT_LIMIT, Finding
+from pipeline.sql import fields as sqlf
+from pipeline.sql import ident, literal
+from pipeline.sql import scan as q
 
 LINE = "__line__"
+STR = pd.StringDtype("pyarrow", na_value=float("nan"))
+
+
+def computed_sql(spec: dict, source_raw: str) -> str:
+    """A field extracted from another raw column, e.g. an ISO date from "Espace labellisé
+    01/02/2020": ``{"name", "from", "pattern", "replace"}``."""
+    pattern = spec["pattern"]
+    return (
+        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
+        f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
+        f"{literal(spec['replace'])}) ELSE '' END"
+    )
 
 
 @dataclass
 class LoadedTable:
+    ws: Workspace
     dataset: Dataset
     resource: ResourceDecl
-    file: str | None
-    lines: np.ndarray
-    typed: pd.DataFrame | None  # typed values, plus the LINE column
-    text: pd.DataFrame | None  # normalised text, as published
-    columns: dict[str, int] = field(default_factory=dict)
+    source: Source | None
     findings: list[Finding] = field(default_factory=list)
+    fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
+    rows: int = 0
+    _text: pd.DataFrame | None = None
+    _typed: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
-        return self.typed is not None
+        return self.source is not None
 
     @property
-    def rows(self) -> int:
-        return 0 if self.typed is None else len(self.typed)
+    def file(self) -> str | None:
+        return self.source.file if self.source else None
 
-    def context(self) -> Context:
-        return Context(self.dataset.name, self.file, self.lines, self.columns)
+    @property
+    def columns(self) -> dict[str, int]:
+        return self.source.columns if self.source else {}
 
+    @property
+    def relation(self) -> str:
+        assert self.source is not None
+        return self.source.relation
 
-def apply_computed(frame: pd.DataFrame, computed: list[dict]) -> pd.DataFrame:
-    """Fields the pipeline adds from other raw columns, e.g. an ISO date extracted from
-    "Espace labellisé 01/02/2020": ``{"name", "from", "pattern", "replace"}``."""
-    for spec in computed:
-        source = spec["from"]
-        if source not in frame.columns:
-            frame[spec["name"]] = ""
-            continue
-        values = frame[source].astype(str)
-        matched = values.str.extract(f"({spec['pattern']})", expand=True)[0]
-        rebuilt = values.str.replace(f"^.*?{spec['pattern']}.*$", spec["replace"], regex=True)
-        frame[spec["name"]] = rebuilt.where(matched.notna(), "")
-    return frame
+    @property
+    def rows_sql(self) -> str:
+        """The data rows with every field computed once, as the FROM item ``(…) AS r``."""
+        assert self.source is not None
+        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        for f in self.fields.values():
+            for i, layer in enumerate(f.layers):
+                layers[i].update(layer)
+        extra = {"__line": "d.__line"} if self.source.has_lines else {}
+        if self.source.cr_check:
+            extra["__last"] = f'd."c{self.source.width - 1}"'
+        return q.rows(self.relation, layers, extra)
+
+    def text_sql(self, name: str) -> str:
+        """The published text of a field ('' when the field is absent from the file)."""
+        return self.fields[name].text if name in self.fields else "''"
+
+    @property
+    def text(self) -> pd.DataFrame | None:
+        """Every field as published (normalised text), in file order."""
+        if self.source is None:
+            return None
+        if self._text is None:
+            names = self.resource.field_names
+            self._text = self.ws.frame(self, {n: self.text_sql(n) for n in names})
+        return self._text
+
+    @property
+    def typed(self) -> pd.DataFrame | None:
+        """Typed values (integers, floats, booleans; dates as ISO text), plus the line."""
+        if self.source is None:
+            return None
+        if self._typed is None:
+            columns = {}
+            for name in self.resource.field_names:
+                f = self.fields.get(name)
+                if f is None:
+                    columns[name] = "NULL"
+                elif f.sql_type in ("DATE", "TIMESTAMP"):
+                    columns[name] = f"nullif({f.text}, '')"
+                elif f.sql_type == "HUGEINT":
+                    columns[name] = f"TRY_CAST({f.typed} AS BIGINT)"
+                else:
+                    columns[name] = f.typed
+            self._typed = self.ws.frame(self, columns)
+        return self._typed
 
 
 class Workspace:
-    """A cache of loaded tables for one run."""
+    """The tables of one run, in one DuckDB connection."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, limit: int | None = DEFAULT_LIMIT):
         self.catalog = catalog
         self.repo = catalog.repo
+        self.limit = limit
+        self.con, self.scratch = connect()
         self._tables: dict[str, LoadedTable] = {}
-        self.keys: dict[tuple, object] = {}
+        self._materialised: dict[tuple, str] = {}
+        self._counter = 0
+        self.notes: list[str] = []
+
+    def name(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}_{self._counter}"
 
     def table(self, resource_name: str) -> LoadedTable:
         if resource_name not in self._tables:
@@ -71,48 +138,209 @@ class Workspace:
             self._tables[resource_name] = self._load(dataset, res)
         return self._tables[resource_name]
 
-    def _load(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
-        if res.source is not None:
-            raw = read_raw(self.repo.root, dataset.name, res)
-            if raw.fatal:
-                return LoadedTable(
-                    dataset, res, raw.file, np.array([]), None, None, {}, raw.findings
+    # --- loading ----------------------------------------------------------------------
+
+    def _load(self, dataset: Dataset, res: ResourceDecl, exact: bool = False) -> LoadedTable:
+        if res.source is None:
+            return self._derived(dataset, res)
+        report = Reporter(dataset.name, res.source.path)
+        try:
+            source = self._open(dataset, res, report, exact)
+        except Fatal as fatal:
+            return LoadedTable(self, dataset, res, None, fatal.findings)
+        table = LoadedTable(self, dataset, res, source, list(source.findings))
+        table.fields = self._compile(table)
+        return table
+
+    def reload_exact(self, table: LoadedTable) -> LoadedTable:
+        """Read the table's file again with the exact reader (after the fast path failed);
+        the table is updated in place."""
+        fresh = self._load(table.dataset, table.resource, exact=True)
+        table.source, table.findings, table.fields = fresh.source, fresh.findings, fresh.fields
+        table._text = table._typed = None
+        return table
+
+    def _query(self, table: LoadedTable, build):
+        """Run ``build(table)`` (which queries its source); when DuckDB cannot read the file
+        directly, read it again exactly and retry."""
+        try:
+            return build(table)
+        except duckdb.Error:
+            if table.source is None or not table.source.fast:
+                raise
+            self.reload_exact(table)
+            if table.source is None:
+                raise ConfigError(
+                    f"La table « {table.resource.name} » est illisible : corrigez-la avant "
+                    "de valider."
+                ) from None
+            return build(table)
+
+    def _open(self, dataset: Dataset, res: ResourceDecl, report: Reporter, exact: bool) -> Source:
+        src = res.source
+        assert src is not None
+        rel = src.path
+        path = self.repo.root / rel
+        dialect = src.dialect
+        if not path.is_file():
+            raise Fatal([report("source-error", detail=rel)])
+        if src.format.lower() == "xlsx":
+            try:
+                records = list(xlsx_records(path, src.sheet))
+            except Exception as exc:  # openpyxl raises many types on a corrupt workbook
+                raise Fatal([report("source-error", detail=f"{rel} ({exc})")]) from exc
+            # Title rows above the header are skipped; lines stay the sheet's row numbers. A
+            # sheet stores no trailing empty cells: a row is padded to the header's width.
+            records = records[src.header_row - 1 :]
+            width = len(records[0][1]) if records else 0
+            records = [
+                (line, cells + [""] * (width - len(cells)) if 0 < len(cells) < width else cells)
+                for line, cells in records
+            ]
+            return load_records(
+                self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
+            )
+        declared = dialect.get("encoding", "utf-8")
+        if not encoding.is_utf8(declared) or exact:
+            problem = encoding.check_encoding(path, declared)
+            if problem:
+                found, line = problem
+                raise Fatal(
+                    [
+                        report(
+                            "encoding-error",
+                            line=line,
+                            found=encoding.label(found),
+                            declared=encoding.label(declared),
+                            found_key=found,
+                        )
+                    ]
                 )
-            frame = apply_computed(raw.frame, res.computed) if res.computed else raw.frame
-            lines, file, columns, findings = raw.lines, raw.file, raw.columns, list(raw.findings)
-            dialect = res.source.dialect
-        else:
-            from pipeline.derive import derive
-
-            frame = derive(self, dataset, res)
-            lines = np.arange(2, len(frame) + 2)
-            file, columns, findings, dialect = None, {}, [], {}
-        ctx = Context(dataset.name, file, lines, columns)
-        result: CastResult = check_table(frame, res.schema, dialect, ctx)
-        findings.extend(result.findings)
-        typed = result.typed
-        typed[LINE] = lines
-        return LoadedTable(dataset, res, file, lines, typed, result.text, columns, findings)
-
-
-def reference_values(ws: Workspace, resource: str, fields: list[str]):
-    """The distinct keys of a table: a ``pd.Index`` for one field (fast ``isin`` and ``in``),
-    a set of tuples for several. Cached for the run."""
-    key = (resource, tuple(fields))
-    if key not in ws.keys:
-        ws.keys[key] = _distinct(ws, resource, fields)
-    return ws.keys[key]
-
-
-def _distinct(ws: Workspace, resource: str, fields: list[str]):
-    target = ws.table(resource)
-    if target.text is None:
-        raise ConfigError(
-            f"La table de référence « {resource} » est illisible : corrigez-la avant de valider."
+        readable = path
+        if not encoding.is_utf8(declared):
+            readable = encoding.transcode(path, declared, self.scratch / f"{self.name('utf8')}.csv")
+        if not exact:
+            source = csv_source(dataset.name, rel, readable, res, dialect, report)
+            if source is not None:
+                return source
+        records = csv_records(readable, "utf-8-sig", dialect)
+        return load_records(
+            self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
-    missing = [f for f in fields if f not in target.text.columns]
-    if missing:
-        raise ConfigError(f"La table « {resource} » n'a pas de champ {', '.join(missing)}.")
-    if len(fields) == 1:
-        return pd.Index(target.text[fields[0]].unique())
-    return set(target.text[fields].itertuples(index=False, name=None))
+
+    def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
+        from pipeline.derive import derive
+
+        frame = derive(self, dataset, res)
+        table_name = self.name("derived")
+        names = list(frame.columns)
+        arrow = pa.Table.from_arrays(
+            [
+                pa.array(range(1, len(frame) + 1), pa.int64()),
+                pa.array(range(2, len(frame) + 2), pa.int64()),
+                *[pa.array(frame[n].astype(str).tolist(), pa.string()) for n in names],
+            ],
+            names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
+        )
+        self.con.register("__frame", arrow)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(table_name)} AS SELECT * FROM __frame"
+        )
+        self.con.unregister("__frame")
+        source = Source(
+            dataset.name,
+            None,
+            ident(table_name),
+            len(names),
+            names,
+            {n: i for i, n in enumerate(names)},
+        )
+        table = LoadedTable(self, dataset, res, source, [])
+        table.fields = self._compile(table)
+        return table
+
+    def _compile(self, table: LoadedTable) -> dict[str, sqlf.FieldSQL]:
+        res = table.resource
+        source = table.source
+        assert source is not None
+        problems = sqlf.support_problems(res.schema)
+        if problems:
+            details = " ; ".join(f"{path} : {text}" for path, text in problems)
+            raise ConfigError(f"{res.schema_path} : {details}")
+        dialect = source.dialect if res.source else {}
+        missing = res.schema.get("missingValues", [""])
+        computed = {c["name"]: c for c in res.computed}
+        compiled = {}
+        for i, fdesc in enumerate(res.schema["fields"]):
+            name = fdesc["name"]
+            if name in source.columns:
+                raw = source.column(name)
+            elif name in computed and computed[name]["from"] in source.columns:
+                raw = computed_sql(computed[name], source.column(computed[name]["from"]))
+            elif name in computed:
+                raw = "''"
+            else:
+                continue
+            compiled[name] = sqlf.compile_field(fdesc, raw, missing, dialect, key=f"f{i}")
+        return compiled
+
+    # --- derived tables in the engine ---------------------------------------------------
+
+    def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
+        """A pandas frame of SQL expressions over the table's data rows, in file order."""
+
+        def build(table: LoadedTable) -> pd.DataFrame:
+            arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
+            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): STR}.get)
+
+        return self._query(table, build)
+
+    def materialised(self, resource: str, columns: tuple[str, ...] | None = None) -> str:
+        """A DuckDB table of a resource's published text (all fields, or ``columns``)."""
+        key = ("text", resource, columns)
+        if key not in self._materialised:
+            table = self.table(resource)
+            if table.source is None:
+                raise ConfigError(
+                    f"La table de référence « {resource} » est illisible : corrigez-la avant "
+                    "de valider."
+                )
+            names = list(columns) if columns else table.resource.field_names
+            unknown = [n for n in names if n not in table.resource.field_names]
+            if unknown:
+                raise ConfigError(f"La table « {resource} » n'a pas de champ {', '.join(unknown)}.")
+            name = self.name("text")
+            self._query(
+                table,
+                lambda t: self.con.execute(
+                    q.materialise(name, t.rows_sql, {n: t.text_sql(n) for n in names})
+                ),
+            )
+            self._materialised[key] = name
+        return self._materialised[key]
+
+    def lookup(self, resource: str, key: str) -> str:
+        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates)."""
+        cache = ("lookup", resource, key)
+        if cache not in self._materialised:
+            source = self.materialised(resource)
+            name = self.name("lookup")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM {ident(source)} "
+                f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
+            )
+            self._materialised[cache] = name
+        return self._materialised[cache]
+
+
+def typed_reference(ws: Workspace, resource: str, column: str) -> str:
+    """SQL type conversion of a reference column's published text, for joined values."""
+    table = ws.table(resource)
+    f = table.fields.get(column)
+    if f is None:
+        return "VARCHAR"
+    return f.sql_type
+
+
+def resolve(ws: Workspace, path: Path) -> str:
+    return ws.repo.rel(path)

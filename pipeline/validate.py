@@ -1,16 +1,20 @@
 """Validate datasets: schema (types, constraints, keys), referential rules, expectation
-suites and headline figures, gathered into one :class:`Report`."""
+suites and headline figures, gathered into one :class:`Report`. Every check of a resource
+runs in the same scans of its source (:mod:`pipeline.engine.scan`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jsonschema
+
 from pipeline.catalog import Catalog, Dataset, load_catalog
-from pipeline.expectations import run_suite
-from pipeline.findings import DatasetResult, Report
+from pipeline.checks import REGISTRY, Check, TableContext
+from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
+from pipeline.errors import ConfigError
+from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.repo import Repo
-from pipeline.rules import enrich, run_rules
-from pipeline.tables import Workspace
+from pipeline.tables import LoadedTable, Workspace
 
 
 @dataclass
@@ -21,28 +25,84 @@ class Validation:
     datasets: list[Dataset]
 
 
+def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
+    """The checks of a resource: its Table Schema, then those declared in dataset.json, then
+    its expectation suite."""
+    table = ctx.table
+    checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
+    for spec in table.resource.checks:
+        cls = REGISTRY.get(spec.get("check"))
+        if cls is None or cls.name in ("table-schema", "keys", "foreign-keys", "expectations"):
+            available = sorted(
+                set(REGISTRY) - {"table-schema", "keys", "foreign-keys", "expectations"}
+            )
+            raise ConfigError(
+                f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
+                f"Contrôles disponibles : {', '.join(available)}."
+            )
+        try:
+            jsonschema.validate(spec, cls.options_schema)
+        except jsonschema.ValidationError as exc:
+            raise ConfigError(
+                f"{table.dataset.folder / 'dataset.json'} : contrôle « {cls.name} » : "
+                f"{exc.message}."
+            ) from None
+        checks.append(cls(ctx, spec))
+    if table.resource.suite:
+        checks.append(REGISTRY["expectations"](ctx, {"engine": engine}))
+    return checks
+
+
+def check_resource(
+    ws: Workspace, name: str, engine: str
+) -> tuple[LoadedTable, list[Finding], list[tuple[Finding, int]]]:
+    """Load one resource and run all its checks: (table, findings, findings left out)."""
+    table = ws.table(name)
+    for _ in range(2):
+        if not table.ok:
+            return table, list(table.findings), []
+        ctx = TableContext(ws, table, ws.limit)
+        checks = declared_checks(ctx, engine)
+        plan = ScanPlan()
+        for check in checks:
+            check.plan(plan)
+        try:
+            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
+        except FastPathFailed:
+            table = ws.reload_exact(table)
+            continue
+        table.rows = result.rows
+        findings = list(table.findings)
+        for check in checks:
+            findings.extend(check.run(result))
+        return table, findings, ctx.left_out
+    raise AssertionError("the exact reader never takes the fast path")
+
+
 def validate(
-    repo: Repo, names: list[str] | tuple[str, ...] | None = None, engine: str = "fast"
+    repo: Repo,
+    names: list[str] | tuple[str, ...] | None = None,
+    engine: str = "fast",
+    limit: int | None = DEFAULT_LIMIT,
 ) -> Validation:
     """Validate the named datasets, or every dataset (references included) when none is
-    named. ``engine`` runs the expectation suites natively (``fast``) or in GX (``gx``)."""
+    named. ``engine`` runs the expectation suites compiled to SQL (``fast``) or in GX
+    (``gx``). ``limit`` bounds the findings kept per check and file (None: all)."""
     catalog = load_catalog(repo)
     datasets = catalog.select(names)
     if not names:
         datasets = catalog.references() + datasets
-    ws = Workspace(catalog)
-    report = Report()
+    ws = Workspace(catalog, limit)
+    report = Report(limit=limit if limit is not None else 2**62)
     for ds in datasets:
         summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
         for res in ds.resources:
-            table = ws.table(res.name)
-            report.extend(table.findings)
-            if not table.ok:
-                continue
-            summary.rows[res.name] = table.rows
-            report.extend(run_rules(ws, table))
-            if res.suite:
-                report.extend(run_suite(table, enrich(ws, table), engine))
+            table, findings, left_out = check_resource(ws, res.name, engine)
+            report.extend(findings)
+            for sample, count in left_out:
+                report.left_out(sample, count)
+            if table.ok:
+                summary.rows[res.name] = table.rows
         if ds.meta.get("figures"):
             from pipeline.figures import check_figures
 
@@ -50,4 +110,5 @@ def validate(
             report.figures.extend(checks)
             report.extend(findings)
         report.datasets.append(summary)
+    report.notes.extend(ws.notes)
     return Validation(report, ws, catalog, datasets)

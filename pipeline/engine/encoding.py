@@ -1,0 +1,102 @@
+"""Encodings of raw files: a streaming check that the bytes agree with the declared encoding,
+and a streaming transcoding to UTF-8 (DuckDB reads UTF-8 only, and its ``encodings``
+extension would be downloaded at run time, which offline machines cannot do)."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+CHUNK = 1 << 22
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "cp1252": "cp1252 (Windows-1252)",
+    "latin-1": "latin-1 (ISO-8859-1)",
+    "iso8859-1": "latin-1 (ISO-8859-1)",
+    "iso-8859-1": "latin-1 (ISO-8859-1)",
+    "iso8859-15": "ISO-8859-15",
+    "iso-8859-15": "ISO-8859-15",
+}
+
+
+def codec(name: str) -> str | None:
+    """Python's canonical name for an encoding, or None when it does not exist."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def is_utf8(name: str) -> bool:
+    return (codec(name) or "").startswith("utf-8")
+
+
+def label(name: str) -> str:
+    return ENCODING_NAMES.get(codec(name) or name, name)
+
+
+def _first_error(path: Path, codec_name: str) -> int | None:
+    """Byte offset of the first sequence ``codec_name`` cannot decode, streaming the file."""
+    decoder = codecs.getincrementaldecoder(codec_name)()
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset
+    return None
+
+
+def _line_at(path: Path, offset: int) -> int:
+    line, done = 1, 0
+    with path.open("rb") as handle:
+        while done < offset and (chunk := handle.read(min(CHUNK, offset - done))):
+            line += chunk.count(b"\n")
+            done += len(chunk)
+    return line
+
+
+def _first_high_byte(path: Path) -> int | None:
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if max(chunk) >= 0x80:
+                return offset + next(i for i, b in enumerate(chunk) if b >= 0x80)
+            offset += len(chunk)
+    return None
+
+
+def check_encoding(path: Path, declared: str) -> tuple[str, int] | None:
+    """(encoding found, line) when the bytes contradict the declared encoding, else None."""
+    name = codec(declared) or declared
+    if name.startswith("utf-8"):
+        bad = _first_error(path, "utf-8")
+        return None if bad is None else ("cp1252", _line_at(path, bad))
+    bad = _first_error(path, name)
+    if bad is not None:
+        return "utf-8", _line_at(path, bad)
+    # A legacy 8-bit encoding decodes almost anything: valid UTF-8 with accented letters is
+    # the tell-tale of a file saved in UTF-8 (it would read as "Ã©").
+    high = _first_high_byte(path)
+    if high is not None and _first_error(path, "utf-8") is None:
+        return "utf-8", _line_at(path, high)
+    return None
+
+
+def transcode(path: Path, declared: str, dest: Path) -> Path:
+    """Write ``path`` decoded from ``declared`` as UTF-8 into ``dest``, chunk by chunk
+    (line breaks are single bytes in every supported encoding, so lines are unchanged)."""
+    decoder = codecs.getincrementaldecoder(codec(declared) or declared)()
+    with path.open("rb") as src, dest.open("wb") as out:
+        while chunk := src.read(CHUNK):
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return dest

@@ -1,0 +1,146 @@
+"""The exact reader: Python's csv module (or openpyxl for XLSX) record by record, with the
+physical line where each record starts, streamed into a DuckDB table in batches so memory
+stays bounded. Used for files DuckDB's reader cannot number exactly (ragged rows, blank
+lines, lone CR line ends), for spreadsheets and for derived tables."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline.catalog import ResourceDecl
+from pipeline.engine.source import Fatal, Reporter, Source, match_header
+from pipeline.sql import ident
+
+BATCH = 50_000
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class TableWriter:
+    """Appends records (only the kept columns) to a DuckDB table, one Arrow batch at a time."""
+
+    def __init__(self, con, name: str, kept: list[int]):
+        self.con, self.name, self.kept = con, name, kept
+        cols = ", ".join(f"{ident('c' + str(i))} VARCHAR" for i in kept)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(name)} (__rec BIGINT, __line BIGINT"
+            + (f", {cols})" if cols else ")")
+        )
+        self.recs: list[int] = []
+        self.lines: list[int] = []
+        self.cells: list[list[str]] = [[] for _ in kept]
+
+    def add(self, rec: int, line: int, record: list[str]) -> None:
+        self.recs.append(rec)
+        self.lines.append(line)
+        width = len(record)
+        for slot, index in enumerate(self.kept):
+            self.cells[slot].append(record[index] if index < width else "")
+        if len(self.recs) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.recs:
+            return
+        arrays = [pa.array(self.recs, pa.int64()), pa.array(self.lines, pa.int64())]
+        arrays += [pa.array(column, pa.string()) for column in self.cells]
+        names = ["__rec", "__line", *[f"c{i}" for i in self.kept]]
+        batch = pa.Table.from_arrays(arrays, names=names)
+        self.con.register("__batch", batch)
+        self.con.execute(f"INSERT INTO {ident(self.name)} SELECT * FROM __batch")
+        self.con.unregister("__batch")
+        self.recs, self.lines = [], []
+        self.cells = [[] for _ in self.kept]
+
+
+def csv_records(path: Path, encoding: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells) for every record, blank lines included."""
+    with path.open("r", encoding=encoding, newline="") as handle:
+        reader = csv.reader(
+            handle,
+            delimiter=dialect.get("delimiter", ","),
+            quotechar=dialect.get("quoteChar", '"'),
+            strict=False,
+        )
+        previous_end = 0
+        for record in reader:
+            yield previous_end + 1, record
+            previous_end = reader.line_num
+
+
+def xlsx_records(path: Path, sheet) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet_ = workbook[sheet] if isinstance(sheet, str) else workbook.worksheets[sheet or 0]
+        for number, values in enumerate(sheet_.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            yield number, cells
+    finally:
+        workbook.close()
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def load_records(
+    con,
+    table: str,
+    records: Iterable[tuple[int, list[str]]],
+    res: ResourceDecl,
+    report: Reporter,
+    dialect: dict,
+    dataset: str,
+    rel: str,
+) -> Source:
+    """Stream records into ``table``: header matched, ragged rows and blank rows reported."""
+    iterator = iter(records)
+    for _line, header in iterator:
+        if header:
+            break
+    else:
+        raise Fatal([report("source-error", detail=f"{rel} est vide")])
+    columns, findings = match_header(header, res, report, dialect.get("delimiter", ","))
+    width = len(header)
+    writer = TableWriter(con, table, sorted(set(columns.values())))
+    rec = 0
+    for line, record in iterator:
+        if not any(cell != "" for cell in record):
+            findings.append(report("blank-row", line=line))
+            continue
+        if len(record) > width:
+            findings.append(
+                report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)
+            )
+        elif len(record) < width:
+            missing = header[len(record)].strip() if len(record) < len(header) else None
+            findings.append(
+                report(
+                    "missing-cell",
+                    line=line,
+                    column=len(record) + 1,
+                    fld=missing,
+                    found=len(record),
+                    expected=width,
+                )
+            )
+        rec += 1
+        writer.add(rec, line, record)
+    writer.flush()
+    return Source(dataset, rel, ident(table), width, header, columns, findings, dialect=dialect)

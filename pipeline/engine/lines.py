@@ -1,0 +1,93 @@
+"""Where each record of a CSV file starts: one streaming pass over the bytes with numpy. A
+line feed ends a record unless it falls inside quotes (an odd number of quote characters
+before it; a doubled quote counts twice). DuckDB skips blank lines: the pass lists them.
+
+This gives the physical line of every record without asking DuckDB for more than the records
+themselves; the scan then checks that DuckDB read as many records as were found here (a stray
+quote inside an unquoted cell makes them differ, and the exact reader takes over)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+CHUNK = 1 << 24
+LF, CR = 10, 13
+
+
+@dataclass
+class Layout:
+    starts: np.ndarray  # line where each non-blank record starts (record 0: the header)
+    blank_lines: list[int] = field(default_factory=list)  # lines of blank records
+    lines: int = 0  # lines in the file
+    new_line: str | None = "\\n"  # DuckDB's new_line option; None: only the exact reader
+    cr_check: bool = False  # the scan must verify that no record ends with a CR
+
+    @property
+    def trailing_blank(self) -> list[int]:
+        """Blank lines after the last record."""
+        last = int(self.starts[-1]) if len(self.starts) else 0
+        return [line for line in self.blank_lines if line > last]
+
+
+def scan_layout(path: Path, quote: str = '"') -> Layout:
+    quote_byte = ord(quote) if quote else -1
+    starts: list[np.ndarray] = [np.array([1], dtype=np.int64)]
+    blank: list[np.ndarray] = []
+    lf_before = 0  # line feeds before the current chunk
+    quotes_before = 0
+    offset = 0
+    last_end = -1  # byte offset of the last record end
+    previous_byte = -1
+    cr = crlf = 0
+    first_end = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            lf = np.flatnonzero(arr == LF)
+            cr += chunk.count(b"\r")
+            crlf += chunk.count(b"\r\n") + int(previous_byte == CR and arr[0] == LF)
+            if not first_end and len(lf):
+                first_end = chunk[max(0, int(lf[0]) - 1) : int(lf[0]) + 1]
+            quotes = np.flatnonzero(arr == quote_byte) if quote_byte >= 0 else lf[:0]
+            if len(quotes):
+                outside = (quotes_before + np.searchsorted(quotes, lf)) % 2 == 0
+            else:
+                outside = np.full(len(lf), quotes_before % 2 == 0)
+            index = np.flatnonzero(outside)  # record ends among this chunk's LFs
+            ends = lf[index] + offset  # their byte offsets
+            begin = np.concatenate(([last_end + 1], ends[:-1] + 1))
+            size = ends - begin
+            before_end = np.where(
+                ends - 1 >= offset, arr[np.maximum(ends - 1 - offset, 0)], previous_byte
+            )
+            empty = (size == 0) | ((size == 1) & (before_end == CR))
+            starts.append(index + lf_before + 2)  # the record after each end
+            blank.append(empty)
+            if len(ends):
+                last_end = int(ends[-1])
+            quotes_before += len(quotes)
+            lf_before += len(lf)
+            offset += len(chunk)
+            previous_byte = int(arr[-1])
+    all_starts = np.concatenate(starts)
+    # blank[i] tells whether the record ending at the i-th record end is empty, i.e. the
+    # record starting at all_starts[i].
+    empty = np.concatenate(blank) if blank else np.zeros(0, dtype=bool)
+    if offset == 0 or previous_byte == LF and last_end == offset - 1:
+        all_starts = all_starts[:-1]  # the file ends with a record end: nothing after it
+    flags = np.zeros(len(all_starts), dtype=bool)
+    flags[: min(len(empty), len(all_starts))] = empty[: len(all_starts)]
+    layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]])
+    layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
+    if cr == 0:
+        layout.new_line = "\\n"
+    elif cr == crlf == lf_before:
+        layout.new_line = "\\r\\n"
+    elif first_end.endswith(b"\r\n") or crlf == 0:
+        layout.new_line = None
+    else:
+        layout.new_line, layout.cr_check = "\\n", True
+    return layout

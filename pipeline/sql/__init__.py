@@ -1,0 +1,54 @@
+"""Every SQL statement the engine runs is generated in this package, as plain SQL text (no
+Python callbacks), so that the same checks can run on another SQL engine (see
+docs/scale-out.md). Values from declarations are always quoted with :func:`literal`, names
+with :func:`ident`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def ident(name: str) -> str:
+    """A quoted identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """A SQL literal for a string, number, boolean or None."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def string_list(values) -> str:
+    return "[" + ", ".join(literal(str(v)) for v in values) + "]::VARCHAR[]"
+
+
+def csv_scan(path: Path, width: int, dialect: dict, new_line: str) -> str:
+    """A ``read_csv`` call reading every cell as text, in file order, numbered from 0 (the
+    header) in ``__rec``."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    quote = dialect.get("quoteChar", '"')
+    options = ", ".join(
+        [
+            "header = false",
+            "auto_detect = false",
+            "strict_mode = true",
+            f"delim = {literal(dialect.get('delimiter', ','))}",
+            f"quote = {literal(quote)}",
+            f"escape = {literal(quote)}",
+            f"new_line = {literal(new_line)}",
+            f"columns = {columns}",
+            "parallel = true",
+        ]
+    )
+    return (
+        f"(SELECT row_number() OVER () - 1 AS __rec, * "
+        f"FROM read_csv({literal(path.as_posix())}, {options}))"
+    )
