@@ -434,9 +434,7 @@ def published_batches(ws: Workspace, table: LoadedTable, size: int = 65_536):
     """The table as published (every field's normalised text, '' when empty), in published
     order, as pyarrow RecordBatches of at most ``size`` rows: DuckDB sorts (spilling to disk
     when needed), so memory does not grow with the table."""
-    columns = ", ".join(
-        f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names
-    )
+    columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names)
     query = f"SELECT {columns} FROM {table.rows_sql} ORDER BY {', '.join(order_by(ws, table))}"
     reader = ws.con.sql(query).to_arrow_reader(size)
     yield from reader
