@@ -65,6 +65,10 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         entries.extend(resource_entries(res, files, local))
     warnings = [f for f in v.report.warnings if f.dataset == ds.name]
     extra = []
+    if ds.inputs:
+        from pipeline.vintages import inputs_section
+
+        extra.append(inputs_section(v.catalog, ds))
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 

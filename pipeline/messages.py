@@ -68,7 +68,7 @@ MESSAGES: dict[str, str] = {
     "expectation-table": "Règle « {expectation} » non respectée : {detail}.",
     # headline figures
     "figure-gap": "Chiffre clé « {label} » : publié {published}, recalculé {recomputed} à partir "
-    "de {method} (écart {gap}).",
+    "de {method} (écart {gap} ; précision du chiffre publié : {precision}).",
     "figure-unverifiable": "Chiffre clé « {label} » ({published}) : non vérifiable, aucune donnée "
     "détaillée publiée ne permet de le recalculer.",
 }

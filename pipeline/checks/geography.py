@@ -67,7 +67,7 @@ class CommuneName(_Reference):
         alias = ident(f"cn_{plan.id}_{len(plan.predicates)}")
         ref_name = o.get("reference_name", "nom")
         join = self.lookup(
-            o.get("reference", "cog2023-communes"),
+            o.get("reference", self.ctx.table.dataset.cog_resource("communes")),
             o.get("reference_code", "code_insee"),
             alias,
             code,
@@ -125,7 +125,8 @@ class CommuneGeography(_Reference):
         o = self.options
         _, code = self.field_sql(o["code"])
         alias = ident(f"cg_{plan.id}_{len(plan.predicates)}")
-        join = self.lookup(o.get("reference", "cog2023-communes"), "code_insee", alias, code)
+        reference = o.get("reference", self.ctx.table.dataset.cog_resource("communes"))
+        join = self.lookup(reference, "code_insee", alias, code)
         self.levels = []
         for level in ("departement", "region"):
             fld = o.get(level)
