@@ -63,7 +63,10 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         files[f"{res.name}.json"] = json_bytes(typed, res)
         rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = len(text)
         entries.extend(resource_entries(res, files, local))
-    warnings = [f for f in v.report.warnings if f.dataset == ds.name]
+    from pipeline.checks.identifiers import TRANSITIONAL
+
+    # findings about the change from the published package vanish once it is rebuilt
+    warnings = [f for f in v.report.warnings if f.dataset == ds.name and f.code not in TRANSITIONAL]
     extra = []
     if ds.inputs:
         from pipeline.vintages import inputs_section

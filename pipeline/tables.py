@@ -156,6 +156,17 @@ class Workspace:
             self._tables[key] = table
         return self._tables[key]
 
+    def _derived_edition(self, dataset: Dataset, res: ResourceDecl) -> str | None:
+        """The earlier edition of a derived resource this view reads: the one its report
+        names, else the one dated like the edition it names of a list of the same dataset
+        (the communes of the Territoires d'industrie of 14 November 2023 are derived from the
+        list of that date)."""
+        if self.owner is None:
+            return None
+        inputs = self.owner.inputs
+        dates = [inputs.get(res.name)] + [inputs.get(r.name) for r in dataset.resources]
+        return next((d for d in dates if d in res.vintages), None)
+
     def _resolve(self, dataset: Dataset, res: ResourceDecl):
         """(table key, view that loads it, declaration) of a resource read in this view."""
         owner = self.owner
@@ -163,8 +174,8 @@ class Workspace:
             # A derived resource: a report's own is computed in the report's view; another
             # dataset's, with the editions of the view that reads it.
             view = self.view(dataset) if dataset.inputs else self
-            date = view.owner.inputs.get(res.name) if view.owner else None
-            decl = res.at(date) if date in res.vintages else res
+            date = view._derived_edition(dataset, res)
+            decl = res.at(date) if date else res
             suffix = (f"@{date}" if decl is not res else "") + (
                 f"#{view.owner.name}" if view.owner else ""
             )

@@ -5,7 +5,15 @@ decorated with ``@register``, import it below, and copy ``tests/test_check_templ
 Headline-figure methods are checks of a report's figures, registered by method name in
 :data:`~pipeline.checks.figures.FIGURES` (:mod:`pipeline.checks.figures`)."""
 
-from pipeline.checks import cells, coordinates, expectations, figures, geography, keys  # noqa: F401
+from pipeline.checks import (  # noqa: F401
+    cells,
+    coordinates,
+    expectations,
+    figures,
+    geography,
+    identifiers,
+    keys,
+)
 from pipeline.checks.base import REGISTRY, Check, TableContext, register
 from pipeline.checks.figures import FIGURES
 
