@@ -172,8 +172,12 @@ def test_name_mismatch_is_a_warning(real_ref):
 
 @pytest.mark.skipif(not SHARED_TI.exists(), reason="fichier partagé absent")
 def test_ti_communes_derivation_equals_the_shared_file():
+    """The shared file expands the list of 14 November 2023 with the COG 2023: the edition
+    the 2023 coverage reads (the live package has moved to the 2024 list and COG)."""
     ws = Workspace(load_catalog(Repo(ROOT)))
-    table = ws.table("territoires-d-industrie-communes")
+    report = ws.catalog.datasets["couverture-communale-2023"]
+    table = ws.view(report).table("territoires-d-industrie-communes")
+    assert table.key == "territoires-d-industrie-communes@2023-11-14#couverture-communale-2023"
     assert table.findings == []
     expected = pd.read_csv(SHARED_TI, dtype=str, keep_default_na=False)
     got = table.text[list(expected.columns)]
