@@ -106,9 +106,9 @@ MESSAGES.update(
         "introuvable dans {target}. Vérifiez le SIREN ou sa nature.",
         "grouping-unknown-kind": "Nature de groupement « {kind} » sans table de référence "
         "déclarée pour « {value} ». Déclarez-la dans dataset.json.",
-        "commune-not-current": "Le code {value} ({field}) n'est, dans {target}, qu'une "
-        "{kind}, rattachée à {parent} ({parent_name}). Vérifiez le code, ou le millésime du COG "
-        "que le jeu déclare suivre (« cog »).",
+        "commune-not-current": "Le code {value} ({field}) n'est, dans {target}, qu'{kind} à "
+        "{parent} ({parent_name}). Vérifiez le code, ou le millésime du COG que le jeu déclare "
+        "suivre (« cog »).",
         "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
         "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
         "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",

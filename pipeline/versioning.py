@@ -54,9 +54,11 @@ def last_commit_date(root: Path, paths: list[str]) -> str | None:
 
 def raw_files_date(repo: Repo, ds: Dataset) -> str:
     """Date of the newest commit touching the dataset's raw files or schemas, else the date
-    declared in its metadata."""
+    of its newest edition (a raw file's declared ``date``), else its ``created`` date."""
     paths = ds.raw_files + [ds.folder.relative_to(repo.root).as_posix()]
-    return last_commit_date(repo.root, paths) or ds.meta.get("created") or "1970-01-01"
+    editions = [r.source.date for r in ds.resources if r.source and r.source.date]
+    newest = max((d for d in editions if d.count("-") == 2), default=None)
+    return last_commit_date(repo.root, paths) or newest or ds.meta.get("created") or "1970-01-01"
 
 
 def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[str]) -> str:

@@ -259,9 +259,9 @@ class GroupingInReference(_Reference):
 
 
 KINDS_FR = {
-    "commune-deleguee": "commune déléguée",
-    "commune-associee": "commune associée",
-    "arrondissement-municipal": "arrondissement municipal",
+    "commune-deleguee": "une commune déléguée, rattachée",
+    "commune-associee": "une commune associée, rattachée",
+    "arrondissement-municipal": "un arrondissement municipal, rattaché",
 }
 
 
