@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import jsonschema
 import pandas as pd
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.errors import ConfigError
+from pipeline.options import check_options
 
 DERIVATIONS: dict[str, type[Derivation]] = {}
 
@@ -130,11 +130,7 @@ def derivation(ws, dataset: Dataset, res: ResourceDecl) -> Derivation:
             f"{where} : dérivation inconnue « {spec.get('kind')} ». Dérivations disponibles : "
             f"{', '.join(sorted(DERIVATIONS))}."
         )
-    try:
-        jsonschema.validate(spec, cls.options_schema)
-    except jsonschema.ValidationError as exc:
-        path = "".join(f"[{p!r}]" for p in exc.absolute_path)
-        raise ConfigError(f"{where}{path} : {exc.message}.") from None
+    check_options(spec, cls.options_schema, where)
     return cls(ws, dataset, res, spec)
 
 

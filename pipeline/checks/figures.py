@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-import jsonschema
-
 from pipeline import precision as prec
 from pipeline.catalog import Dataset
 from pipeline.checks.base import Check, TableContext
 from pipeline.errors import ConfigError
 from pipeline.findings import FigureCheck, Finding
 from pipeline.numbers_fr import NNBSP, edition_fr, fmt_int, fmt_number
+from pipeline.options import check_options
 from pipeline.sql import figures as q
 
 FIGURES: dict[str, type[Figure]] = {}
@@ -318,11 +317,7 @@ def make(ctx: TableContext, spec: dict, where: str) -> Figure:
             f"{where} : méthode de calcul inconnue « {method} ». Méthodes disponibles : "
             f"{', '.join(sorted(FIGURES))}."
         )
-    try:
-        jsonschema.validate(spec, cls.options_schema)
-    except jsonschema.ValidationError as exc:
-        path = "".join(f"[{p!r}]" for p in exc.absolute_path)
-        raise ConfigError(f"{where} : méthode « {method} »{path} : {exc.message}.") from None
+    check_options(spec, cls.options_schema, f"{where} : méthode « {method} »")
     return cls(ctx, spec)
 
 
@@ -351,10 +346,7 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     ctx = TableContext(ws, table, ws.limit)
     outcomes, findings = [], []
     for i, item in enumerate(dataset.meta.get("figures", [])):
-        try:
-            jsonschema.validate(item, DECLARATION)
-        except jsonschema.ValidationError as exc:
-            raise ConfigError(f"{where}[{i}] : {exc.message}.") from None
+        check_options(item, DECLARATION, f"{where}[{i}]")
         figure = make(ctx, item, f"{where}[{i}] ({item['id']})")
         if item["id"] not in rows:
             raise ConfigError(f"{where}[{i}] : chiffre « {item['id']} » absent de « {resource} ».")
