@@ -24,7 +24,7 @@ from pipeline.findings import DEFAULT_LIMIT, Finding
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
-from pipeline.vintages import COG_RE
+from pipeline.vintages import resolve_table
 
 LINE = "__line__"
 STR = pd.StringDtype("pyarrow", na_value=float("nan"))
@@ -149,60 +149,12 @@ class Workspace:
 
     def table(self, resource_name: str) -> LoadedTable:
         dataset, res = self.catalog.find_resource(resource_name)
-        key, view, decl = self._resolve(dataset, res)
+        key, view, decl = resolve_table(self, dataset, res)
         if key not in self._tables:
             table = view._load(dataset, decl)
             table.key = key
             self._tables[key] = table
         return self._tables[key]
-
-    def _derived_edition(self, dataset: Dataset, res: ResourceDecl) -> str | None:
-        """The earlier edition of a derived resource this view reads: the one its report
-        names, else the one dated like the edition it names of a list of the same dataset
-        (the communes of the Territoires d'industrie of 14 November 2023 are derived from the
-        list of that date)."""
-        if self.owner is None:
-            return None
-        inputs = self.owner.inputs
-        dates = [inputs.get(res.name)] + [inputs.get(r.name) for r in dataset.resources]
-        return next((d for d in dates if d in res.vintages), None)
-
-    def _resolve(self, dataset: Dataset, res: ResourceDecl):
-        """(table key, view that loads it, declaration) of a resource read in this view."""
-        owner = self.owner
-        if res.source is None:
-            # A derived resource: a report's own is computed in the report's view; another
-            # dataset's, with the editions of the view that reads it.
-            view = self.view(dataset) if dataset.inputs else self
-            date = view._derived_edition(dataset, res)
-            decl = res.at(date) if date else res
-            suffix = (f"@{date}" if decl is not res else "") + (
-                f"#{view.owner.name}" if view.owner else ""
-            )
-            return res.name + suffix, view, decl
-        if dataset.kind == "reference":
-            match = COG_RE.fullmatch(res.name)
-            if owner is not None and owner.cog and match and int(match.group(1)) != owner.cog:
-                raise ConfigError(
-                    f"{owner.folder / 'dataset.json'} : « {owner.name} » suit le COG "
-                    f"{owner.cog} mais ses données lisent {res.name}. Une ressource calculée "
-                    "d'un autre jeu a sans doute changé de millésime : déclarez-en l'édition "
-                    "antérieure (« vintages », avec sa « derive ») et nommez-la sous « inputs »."
-                )
-            return res.name, self, res
-        if owner is None or dataset.name == owner.name:
-            return res.name, self, res
-        date = owner.inputs.get(res.name)
-        if date is None:
-            raise ConfigError(
-                f"{owner.folder / 'dataset.json'} : « {res.name} » (jeu {dataset.name}) est lu "
-                f"sans édition datée. Déclarez sous « inputs » l'édition dont « {owner.name} » "
-                f"est calculé (éditions : {', '.join(res.editions) or 'aucune date déclarée'}), "
-                "sinon chaque mise à jour de la liste réécrirait ce rapport."
-            )
-        if date == res.source.date:
-            return res.name, self, res
-        return f"{res.name}@{date}", self, res.at(date)
 
     # --- loading ----------------------------------------------------------------------
 

@@ -178,3 +178,55 @@ def temporal(ds: Dataset) -> dict:
         if dates and all(d and d.count("-") == 2 for d in dates):
             declared["end"] = max(dates)  # type: ignore[type-var]
     return declared
+
+
+# --- how a report reads the tables -------------------------------------------------------
+
+
+def derived_edition(view, dataset: Dataset, res: ResourceDecl) -> str | None:
+    """The earlier edition of a derived resource a report's view reads: the one the report
+    names, else the one dated like the edition it names of a list of the same dataset (the
+    communes of the Territoires d'industrie of 14 November 2023 are derived from the list of
+    that date)."""
+    if view.owner is None:
+        return None
+    inputs = view.owner.inputs
+    dates = [inputs.get(res.name)] + [inputs.get(r.name) for r in dataset.resources]
+    return next((d for d in dates if d in res.vintages), None)
+
+
+def resolve_table(view, dataset: Dataset, res: ResourceDecl) -> tuple[str, Any, ResourceDecl]:
+    """(table key, view that loads it, declaration) of a resource read in a view of the
+    workspace (:meth:`pipeline.tables.Workspace.view`): the live tables, or a report's."""
+    owner = view.owner
+    if res.source is None:
+        # A derived resource: a report's own is computed in the report's view; another
+        # dataset's, with the editions of the view that reads it.
+        loader = view.view(dataset) if dataset.inputs else view
+        date = derived_edition(loader, dataset, res)
+        decl = res.at(date) if date else res
+        suffix = (f"@{date}" if date else "") + (f"#{loader.owner.name}" if loader.owner else "")
+        return res.name + suffix, loader, decl
+    if dataset.kind == "reference":
+        match = COG_RE.fullmatch(res.name)
+        if owner is not None and owner.cog and match and int(match.group(1)) != owner.cog:
+            raise ConfigError(
+                f"{owner.folder / 'dataset.json'} : « {owner.name} » suit le COG "
+                f"{owner.cog} mais ses données lisent {res.name}. Une ressource calculée "
+                "d'un autre jeu a sans doute changé de millésime : déclarez-en l'édition "
+                "antérieure (« vintages », avec sa « derive ») et nommez-la sous « inputs »."
+            )
+        return res.name, view, res
+    if owner is None or dataset.name == owner.name:
+        return res.name, view, res
+    date = owner.inputs.get(res.name)
+    if date is None:
+        raise ConfigError(
+            f"{owner.folder / 'dataset.json'} : « {res.name} » (jeu {dataset.name}) est lu "
+            f"sans édition datée. Déclarez sous « inputs » l'édition dont « {owner.name} » "
+            f"est calculé (éditions : {', '.join(res.editions) or 'aucune date déclarée'}), "
+            "sinon chaque mise à jour de la liste réécrirait ce rapport."
+        )
+    if date == res.source.date:
+        return res.name, view, res
+    return f"{res.name}@{date}", view, res.at(date)
