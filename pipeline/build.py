@@ -81,6 +81,13 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
 
         extra.append(programmes_readme_section(ds))
     repo = v.workspace.repo
+    from dataclasses import replace
+
+    from pipeline.vintages import fill_description
+
+    # counts and dates in the description come from the data and the declaration
+    described = fill_description(ds, lambda name: v.workspace.table(name).text)
+    ds = replace(ds, meta={**ds.meta, "description": described})
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     current = read_folder(repo.published / ds.name)
     version, changelog = version_and_changelog(repo, ds, current, files)

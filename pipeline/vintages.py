@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.catalog import DEFAULT_COG, Catalog, Dataset, ResourceDecl
 from pipeline.errors import ConfigError
-from pipeline.numbers_fr import date_fr, edition_fr
+from pipeline.numbers_fr import date_fr, edition_fr, fmt_int
 
 COG_RE = re.compile(r"cog(\d{4})-[a-z-]+")
 
@@ -27,6 +27,7 @@ def check_catalog(catalog: Catalog) -> None:
             continue
         check_cog(ds, cog_vintages(catalog))
         check_inputs(catalog, ds)
+        check_placeholders(ds)
 
 
 def cog_vintages(catalog: Catalog) -> list[int]:
@@ -230,3 +231,75 @@ def resolve_table(view, dataset: Dataset, res: ResourceDecl) -> tuple[str, Any, 
     if date == res.source.date:
         return res.name, view, res
     return f"{res.name}@{date}", view, res.at(date)
+
+
+# --- descriptions that cannot contradict their data ----------------------------------------
+
+PLACEHOLDER_RE = re.compile(r"\{([a-z]+)(?::([^{}]+))?\}")
+PLACEHOLDERS = {
+    "rows": "{rows} ou {rows:ressource} : nombre de lignes",
+    "distinct": "{distinct:champ} ou {distinct:ressource.champ} : nombre de valeurs distinctes",
+    "count": "{count:champ=valeur} : nombre de lignes où le champ vaut cette valeur",
+    "edition": "{edition} ou {edition:ressource} : « édition du 5 septembre 2024 »",
+    "cog": "{cog} : « COG 2024 »",
+}
+
+
+def _target(ds: Dataset, arg: str | None, with_field: bool) -> tuple[ResourceDecl, str | None]:
+    """(resource, field) named by a placeholder's argument; the first resource by default."""
+    name, fld = None, None
+    if with_field:
+        name, _, fld = (arg or "").rpartition(".")
+        fld = fld.split("=")[0]
+    else:
+        name = arg
+    res = next((r for r in ds.resources if r.name == name), None) if name else ds.resources[0]
+    if res is None or (with_field and fld not in res.field_names):
+        what = "un champ d'une ressource" if with_field else "une ressource"
+        raise ConfigError(
+            f"{ds.folder / 'dataset.json'} : « description » : {{…:{arg}}} ne nomme pas "
+            f"{what} du jeu."
+        )
+    return res, fld
+
+
+def check_placeholders(ds: Dataset) -> None:
+    """Every ``{…}`` of the dataset's description is a placeholder the build can fill."""
+    where = f"{ds.folder / 'dataset.json'} : « description »"
+    for match in PLACEHOLDER_RE.finditer(ds.meta.get("description", "")):
+        kind, arg = match.groups()
+        if kind not in PLACEHOLDERS:
+            raise ConfigError(
+                f"{where} : {match.group(0)} inconnu. Possibles : "
+                + " ; ".join(PLACEHOLDERS.values())
+                + "."
+            )
+        res, _ = _target(ds, arg, kind in ("distinct", "count"))
+        if kind == "count" and "=" not in (arg or ""):
+            raise ConfigError(f"{where} : {match.group(0)} : attendu {{count:champ=valeur}}.")
+        if kind == "edition" and not (res.source and res.source.date):
+            raise ConfigError(f"{where} : {match.group(0)} : la source n'a pas de « date ».")
+        if kind == "cog" and not ds.cog:
+            raise ConfigError(f"{where} : {{cog}} sans « cog » déclaré.")
+
+
+def fill_description(ds: Dataset, frame_of) -> str:
+    """The dataset's description with its placeholders filled from the declaration and from
+    the data (``frame_of(resource)``: the published text of a resource)."""
+
+    def value(match: re.Match) -> str:
+        kind, arg = match.groups()
+        res, fld = _target(ds, arg, kind in ("distinct", "count"))
+        if kind == "edition":
+            return edition_fr(res.source.date)  # type: ignore[union-attr, arg-type]
+        if kind == "cog":
+            return f"COG {ds.cog}"
+        frame = frame_of(res.name)
+        if kind == "rows":
+            return fmt_int(len(frame))
+        column = frame[fld]
+        if kind == "distinct":
+            return fmt_int(int(column[column != ""].nunique()))
+        return fmt_int(int((column == (arg or "").split("=", 1)[1]).sum()))
+
+    return PLACEHOLDER_RE.sub(value, ds.meta.get("description", ""))

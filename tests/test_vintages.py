@@ -364,3 +364,30 @@ def test_french_dates_of_editions():
     assert [edition_fr(d) for d in ("2024-01-12", "2024-04", "2024-03", "2024")] == [
         "édition du 12 janvier 2024", "édition d'avril 2024", "édition de mars 2024",
         "édition 2024"]  # fmt: skip
+
+
+def test_counts_and_dates_of_a_description_come_from_the_data(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["description"] = (
+        "{rows} communes, {distinct:insee_com} codes, {count:lib_com=Brion} Brion ; {edition}, "
+        "{cog}."
+    )
+    dump(path, meta)
+    assert run(root, "build", "villages-d-avenir").exit_code == 0
+    package = load(root / "data/published/villages-d-avenir/datapackage.json")
+    assert package["description"] == (
+        "2\u00a0498 communes, 2\u00a0498 codes, 2 Brion ; édition du 5 septembre 2024, COG 2024."
+    )
+    readme = (root / "data/published/villages-d-avenir/README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[2] == package["description"]
+    for bad, said in (
+        ("{lignes}", "{lignes} inconnu. Possibles : {rows} ou {rows:ressource}"),
+        ("{distinct:code}", "{…:code} ne nomme pas un champ d'une ressource du jeu"),
+        ("{count:lib_com}", "attendu {count:champ=valeur}"),
+    ):
+        meta["description"] = bad
+        dump(path, meta)
+        result = run(root, "validate", "villages-d-avenir")
+        assert result.exit_code == 2 and said in result.output, result.output
