@@ -147,6 +147,10 @@ class Workspace:
         view.owner = dataset
         return view
 
+    def loaded(self) -> list[LoadedTable]:
+        """Every table loaded so far in this run, by any view."""
+        return list(self._tables.values())
+
     def table(self, resource_name: str) -> LoadedTable:
         dataset, res = self.catalog.find_resource(resource_name)
         key, view, decl = resolve_table(self, dataset, res)

@@ -81,18 +81,16 @@ def check_resource(
     raise AssertionError("the exact reader never takes the fast path")
 
 
-def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[str]:
-    """The resources a report reads at an earlier edition, not yet checked in this run: each
-    is read with its schema then (a file that no longer reads is an error of the report)."""
+def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[LoadedTable]:
+    """The earlier editions read so far (those a report names, and those its derivations
+    read), not yet checked in this run: each is read with its schema then (a file that no
+    longer reads is an error)."""
     known = {r.name for d in view.catalog.datasets.values() for r in d.resources}
-    out = []
     for name in ds.inputs:
-        if name not in known:
-            continue
-        key = view.table(name).key
-        if "@" in key and key not in done:
-            done.add(key)
-            out.append(name)
+        if name in known:
+            view.table(name)
+    out = [t for t in view.loaded() if t.resource.edition and t.key not in done]
+    done.update(t.key for t in out)
     return out
 
 
@@ -122,17 +120,17 @@ def validate(
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
-        for name in earlier_editions(view, ds, editions):
-            _, findings, left_out = check_resource(view, name, engine)
-            report.extend(findings)
-            for sample, count in left_out:
-                report.left_out(sample, count)
         if ds.meta.get("figures"):
             from pipeline.checks.figures import evaluate
 
             outcomes, findings = evaluate(view, ds)
             report.figures.extend(outcomes)
             report.extend(findings)
+        for edition in earlier_editions(view, ds, editions):
+            _, findings, left_out = check_resource(edition.ws, edition.resource.name, engine)
+            report.extend(findings)
+            for sample, count in left_out:
+                report.left_out(sample, count)
         report.datasets.append(summary)
     report.notes.extend(ws.notes)
     return Validation(report, ws, catalog, datasets)

@@ -391,3 +391,22 @@ def test_counts_and_dates_of_a_description_come_from_the_data(tmp_path):
         dump(path, meta)
         result = run(root, "validate", "villages-d-avenir")
         assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_path):
+    """The January list read with the September schema (the edition's own schema forgotten):
+    its extra column is an error, on the January file, and nothing is built."""
+    root = copy_repo(tmp_path / "repo")
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    del meta["resources"][0]["vintages"][0]["schema"]
+    dump(path, meta)
+    code, found = findings(root, "chiffres-cles-2023")
+    assert code == 1
+    errors = [f for f in found if f["severity"] == "error"]
+    assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
+        ("villages-d-avenir", "extra-label", "data/raw/anct_villages_avenir_communes_20240112.csv",
+         1)]  # fmt: skip
+    before = tree_bytes(root / "data/published")
+    assert run(root, "build").exit_code == 1
+    assert tree_bytes(root / "data/published") == before
