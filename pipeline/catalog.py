@@ -222,6 +222,8 @@ def _vintages(folder: Path, rname: str, decl: dict[str, Any]) -> dict[str, Vinta
         if unknown:
             raise ConfigError(f"{here} : clé(s) inconnue(s) : {', '.join(sorted(unknown))}.")
         source = derive = None
+        if decl.get("source") and "derive" in item:
+            raise ConfigError(f"{here} : « derive » ne vaut que pour une ressource calculée.")
         if decl.get("source"):
             source = _source(here, {k: v for k, v in item.items() if k not in ("schema",)})
         elif "path" in item or not isinstance(item.get("derive", {}), dict):

@@ -410,3 +410,23 @@ def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_pat
     before = tree_bytes(root / "data/published")
     assert run(root, "build").exit_code == 1
     assert tree_bytes(root / "data/published") == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda r: r["source"].update(date="5 septembre 2024"), "« date » vaut '5 septembre 2024'"),
+        (lambda r: r["vintages"][0].update(date="2024-09-05"), "deux éditions portent la date"),
+        (lambda r: r["vintages"][0].update(derive={}), "« derive » ne vaut que pour une ressource"),
+        (lambda r: r["vintages"][0].update(sheet=1, colonnes=2), "clé(s) inconnue(s) : colonnes"),
+        (lambda r: r.update(diffKey=["code_commune"]), "inconnu(s) : code_commune"),
+    ],
+)
+def test_editions_are_declared_exactly(tmp_path, edit, said):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    edit(meta["resources"][0])
+    dump(path, meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2 and said in result.output, result.output
