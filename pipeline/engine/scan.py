@@ -33,8 +33,9 @@ class FastPathFailed(Exception):
 @dataclass
 class Aggregate:
     expr: str  # over the rows (alias r) and the joins
-    additive: bool  # its value over the table is the sum of its values over groups
+    additive: bool  # its value over the table combines its values over groups
     joins: tuple[str, ...] = ()
+    combine: str = "sum"  # how: sum (counts, sums), min or max
 
 
 @dataclass
@@ -109,9 +110,12 @@ class ScanPlan:
     def group_table(self, key: str) -> str:
         return f"dups_{self.id}_{key}"
 
-    def aggregate(self, name: str, expr: str, joins=(), additive: bool = True) -> str:
-        """A table-level value; ``additive`` when it is a count or a sum."""
-        self.aggregates[name] = Aggregate(expr, additive, tuple(joins))
+    def aggregate(
+        self, name: str, expr: str, joins=(), additive: bool = True, combine: str = "sum"
+    ) -> str:
+        """A table-level value; ``additive`` when its values over groups of rows combine
+        into its value over the table with ``combine`` (sum for a count or a sum, min, max)."""
+        self.aggregates[name] = Aggregate(expr, additive, tuple(joins), combine)
         return name
 
 
@@ -141,7 +145,8 @@ def run_scan(
         _pass(con, q.group_pass(grouped, rows, group, partial, joins), source)
         con.execute(q.duplicates_of(plan.group_table(group.key), grouped, group))
         if i == 0:
-            totals = con.execute(q.totals(grouped, list(carried))).fetchall()[0]
+            combined = {n: a.combine for n, a in carried.items()}
+            totals = con.execute(q.totals(grouped, combined)).fetchall()[0]
             count = int(totals[0] or 0)
             values.update(zip(carried, totals[1:], strict=True))
         con.execute(f"DROP TABLE {ident(grouped)}")
@@ -168,7 +173,9 @@ def run_scan(
     finally:
         con.execute("RESET disabled_optimizers")
     for name in values:
-        values[name] = 0 if values[name] is None and plan.aggregates[name].additive else values[name]
+        aggregate = plan.aggregates[name]
+        if values[name] is None and aggregate.additive and aggregate.combine == "sum":
+            values[name] = 0
     if expected_last is not None:
         cr = 'count_if("p:__cr")' if source.cr_check else "0"
         last, beyond, crs = con.execute(

@@ -109,9 +109,11 @@ def duplicates_of(table: str, grouped: str, group: KeyGroup) -> str:
     )
 
 
-def totals(grouped: str, names: list[str]) -> str:
-    sums = "".join(f", sum({ident(n)})" for n in names)
-    return f"SELECT sum(n){sums} FROM {ident(grouped)}"
+def totals(grouped: str, combine: dict[str, str]) -> str:
+    """The table's values of the aggregates computed per key group: ``combine`` maps each
+    to ``sum``, ``min`` or ``max``."""
+    parts = "".join(f", {fn}({ident(n)})" for n, fn in combine.items())
+    return f"SELECT sum(n){parts} FROM {ident(grouped)}"
 
 
 def in_duplicates(table: str, alias: str, group: KeyGroup) -> tuple[str, str]:
