@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.picture import check_picture
 from pipeline.repo import Repo
 
 DEFAULT_DIALECT = {
@@ -172,6 +173,7 @@ def load_dataset(folder: Path) -> Dataset:
             f"{folder / 'dataset.json'} : « name » vaut {meta['name']!r} mais le dossier "
             f"s'appelle {folder.name!r}."
         )
+    check_picture(meta, folder / "dataset.json")
     resources = [_resource(folder, meta["name"], r) for r in meta["resources"]]
     return Dataset(name=meta["name"], folder=folder, meta=meta, resources=resources)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema
-
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
@@ -40,6 +38,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
                 f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
                 f"Contrôles disponibles : {', '.join(available)}."
             )
+        import jsonschema
+
         try:
             jsonschema.validate(spec, cls.options_schema)
         except jsonschema.ValidationError as exc:
@@ -63,11 +63,11 @@ def check_resource(
             return table, list(table.findings), []
         ctx = TableContext(ws, table, ws.limit)
         checks = declared_checks(ctx, engine)
-        plan = ScanPlan()
+        plan = ScanPlan(numbered=table.source.scan_relation is None)
         for check in checks:
             check.plan(plan)
         try:
-            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
+            result = run_scan(ws.con, table.source, table.scan_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue

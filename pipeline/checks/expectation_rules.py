@@ -48,10 +48,7 @@ def aggregate(etype: str, kind: str, values: dict, rows: int, kw: dict) -> tuple
             raise Inexact("moyenne au-delà de 2**53")
         return between(np.float64(values["sum"]) / count if count else None, kw)
     if name == "median_to_be_between":
-        low, high = values["low"], values["high"]
-        if low is None:
-            return between(None, kw)
-        return _signed_zero(between(np.float64(low if low == high else (low + high) / 2), kw))
+        return _signed_zero(between(median(values["histogram"] or {}), kw))
     if name == "unique_value_count_to_be_between":
         return between(values["distinct"], kw)
     if name == "proportion_of_unique_values_to_be_between":
@@ -60,14 +57,7 @@ def aggregate(etype: str, kind: str, values: dict, rows: int, kw: dict) -> tuple
     if name == "proportion_of_non_null_values_to_be_between":
         return between(values["count"] / rows if rows > 0 else 0, kw)
     if name.startswith("distinct_values_to_"):
-        unexpected = values["outside"] > 0
-        missing = any(values[f"found_{i}"] == 0 for i in range(len(kw["value_set"])))
-        success = {
-            "distinct_values_to_be_in_set": not unexpected,
-            "distinct_values_to_contain_set": not missing,
-            "distinct_values_to_equal_set": not unexpected and not missing,
-        }[name]
-        return success, None
+        return distinct_sets(name, values["histogram"] or {}, kw), None
     if name == "most_common_value_to_be_in_set":
         return most_common(values["histogram"] or {}, kind, kw)
     raise KeyError(etype)
@@ -87,6 +77,38 @@ def _numpy(value, kind: str):
     if value is None:
         return None
     return {"int": np.int64, "float": np.float64, "bool": np.bool_}.get(kind, str)(value)
+
+
+def median(histogram: dict):
+    """``Series.median()`` from the column's histogram: the middle value, or for an even
+    count the two middle ones added then halved in float64, as numpy does (None when there
+    is no value)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = sorted({(total - 1) // 2, total // 2})
+    found, seen = {}, 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        for position in middle:
+            if seen <= position < seen + count:
+                found[position] = np.float64(value)
+        seen += count
+    if len(middle) == 1:
+        return found[middle[0]]
+    return (found[middle[0]] + found[middle[1]]) / np.float64(2)
+
+
+def distinct_sets(name: str, histogram: dict, kw: dict) -> bool:
+    """GX's distinct-value expectations: the column's set of values against ``value_set``,
+    with Python's equality (1 == 1.0 == True)."""
+    column, expected = set(histogram), set(kw["value_set"])
+    unexpected, missing = column - expected, expected - column
+    if name == "distinct_values_to_be_in_set":
+        return not unexpected
+    if name == "distinct_values_to_contain_set":
+        return not missing
+    return not unexpected and not missing
 
 
 def most_common(histogram: dict, kind: str, kw: dict) -> tuple[bool, object]:

@@ -53,11 +53,9 @@ def placeholders(template: str) -> set[str]:
 
 
 ROW_LEVEL = ("map", "pair", "multicolumn")
-# Field types whose keys' expression (pipeline.checks.keys.key_expr) groups values as GX
-# does: the same value, NULL when GX sees a null. An integer beyond 64 bits is null to GX,
-# which a single column's uniqueness skips but a compound key compares.
-SAME_KEY = ("string", "any", "boolean", "date", "integer", "year")
-COMPOUND_KEY = ("string", "any", "boolean", "date")
+# Field types whose keys' expression (pipeline.checks.keys.key_expr) holds the value GX
+# sees, NULL exactly when GX sees a null (not integers: beyond 64 bits GX sees a null).
+SAME_KEY = ("string", "any", "boolean", "date")
 
 
 @register
@@ -164,34 +162,31 @@ class Expectations(Check):
 
     def plan_map(self, plan, key, etype, entry, kw) -> str | None:
         x, kind = self.views[kw["column"]]
-        considered: str | None = f"count({x})"
-        joins = list(self.joins)
+        values = self.values(entry)
         if etype == "expect_column_values_to_not_be_null":
-            fails, considered = f"{x} IS NULL", None
-        elif etype == "expect_column_values_to_be_null":
-            fails, considered = f"{x} IS NOT NULL", None
-        elif etype == "expect_column_values_to_be_unique":
-            join, cond, _ = plan.duplicates(key, [self.dup_key(kw["column"], SAME_KEY)])
-            fails = f"{x} IS NOT NULL AND {cond}"
-            joins.append(join)
+            plan.predicate(key, f"{x} IS NULL", values, self.joins)
+            return None  # the rows considered are all the rows
+        if etype == "expect_column_values_to_be_null":
+            plan.predicate(key, f"{x} IS NOT NULL", values, self.joins)
+            return None
+        if etype == "expect_column_values_to_be_unique":
+            plan.duplicates(key, [self.dup_key(kw["column"])], values, self.joins)
         else:
             cond = gxsql.column_map(etype, x, kind, kw)
             if cond is None:
                 return "paramètres ou type de colonne que le SQL ne reproduit pas à l'identique"
             if not self.re2_compiles(kw):
                 return "expression régulière trop grande pour RE2"
-            fails = f"{x} IS NOT NULL AND {cond}"
-        if considered:
-            plan.aggregate(f"{key}_n", considered, self.joins)
-        plan.predicate(key, fails, self.values(entry), joins)
+            plan.predicate(key, f"{x} IS NOT NULL AND {cond}", values, self.joins)
+        plan.aggregate(f"{key}_n", "count", x, self.joins)
         return None
 
-    def dup_key(self, column: str, types: tuple[str, ...]) -> str:
-        """The value duplicates are grouped on. For fields of ``types`` it is the keys'
+    def dup_key(self, column: str) -> str:
+        """The value duplicates are grouped on: for text, date and boolean fields, the keys'
         expression (published text, NULL when missing or unreadable), which groups rows as
-        GX's value does: the group pass is then shared with a primary key on the same field."""
+        GX's value does, so that a primary key on the same field shares the group."""
         f = self.ctx.table.fields.get(column)
-        if f is not None and f.type in types:
+        if f is not None and f.type in SAME_KEY:
             return key_expr(self.ctx.table, column)
         return self.views[column][0]
 
@@ -211,23 +206,22 @@ class Expectations(Check):
         if found is None:
             return "colonnes ou ignore_row_if que le SQL ne reproduit pas à l'identique"
         kept, cond = found
-        plan.aggregate(f"{key}_n", f"count_if({kept})", self.joins)
+        plan.aggregate(f"{key}_n", "count", f"CASE WHEN {kept} THEN 1 END", self.joins)
         plan.predicate(key, f"{kept} AND {cond}", self.values(entry), self.joins)
         return None
 
     def plan_multicolumn(self, plan, key, etype, entry, kw) -> str | None:
         names = kw["column_list"]
-        keys = [self.dup_key(n, COMPOUND_KEY) for n in names]
+        keys = [self.dup_key(n) for n in names]
         found = gxsql.multicolumn(etype, [self.views[n] for n in names], kw, keys)
         if found is None:
             return "colonnes ou ignore_row_if que le SQL ne reproduit pas à l'identique"
         kept, cond = found
-        joins = list(self.joins)
-        if isinstance(cond, list):  # compound uniqueness: the key's duplicate groups
-            join, cond, _ = plan.duplicates(key, cond)
-            joins.append(join)
-        plan.aggregate(f"{key}_n", f"count_if({kept})", self.joins)
-        plan.predicate(key, f"{kept} AND {cond}", self.values(entry), joins)
+        plan.aggregate(f"{key}_n", "count", f"CASE WHEN {kept} THEN 1 END", self.joins)
+        if isinstance(cond, list):  # compound uniqueness: rows sharing a key (all-NULL: none)
+            plan.duplicates(key, cond, self.values(entry), self.joins)
+        else:
+            plan.predicate(key, f"{kept} AND {cond}", self.values(entry), self.joins)
         return None
 
     def plan_aggregate(self, plan, key, etype, entry, kw) -> str | None:
@@ -235,14 +229,8 @@ class Expectations(Check):
         found = aggregates(etype, x, kind, kw)
         if found is None:
             return "paramètres ou type de colonne que le SQL ne reproduit pas à l'identique"
-        for name, (expr, combine) in found.items():
-            plan.aggregate(
-                f"{key}_{name}",
-                expr,
-                self.joins,
-                additive=combine is not None,
-                combine=combine or "sum",
-            )
+        for name, (func, expr) in found.items():
+            plan.aggregate(f"{key}_{name}", func, expr, self.joins)
         self.aggregate_names[key] = list(found)
         return None
 
@@ -326,7 +314,7 @@ class Expectations(Check):
     def row_findings(self, result, key: str, entry: dict) -> list:
         kw = entry.get("kwargs") or {}
         rows, total = result.failing(key, list(self.values(entry)))
-        considered = result.aggregates.get(f"{key}_n", result.rows)
+        considered = result.aggregates.get(f"{key}_n", result.rows)  # null types: all rows
         if rules.mostly_success(considered, total, kw.get("mostly", 1)):
             return []
         made = [self.row_finding(entry, row) for row in rows]

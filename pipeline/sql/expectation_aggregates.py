@@ -34,36 +34,29 @@ def _agg_bounds(kw: dict, kind: str) -> bool:
 
 
 def aggregates(etype: str, x: str, kind: str, kw: dict) -> dict | None:
-    """The aggregates an aggregate expectation observes, ``{name: (SQL over the rows, how
-    values over groups of rows combine: "sum", "min", "max", or None when they do not, as a
-    count of distinct values)}``; None when GX must run it."""
+    """The aggregates an aggregate expectation observes, ``{name: (function of the
+    engine's pass, its input)}``; None when GX must run it. Distinct values, modes and the
+    median come from the column's histogram (value -> rows), which GX also builds."""
     name = etype.removeprefix("expect_column_")
     numeric = kind in ("int", "float")
+    histogram = {"histogram": ("histogram", x)}
     if name in ("min_to_be_between", "max_to_be_between"):
         if not ((numeric or kind == "date") and _agg_bounds(kw, kind)):
             return None
-        fn = name[:3]
-        return {"value": (f"{fn}({x})", fn)}
+        return {"value": (name[:3], x)}
     if name in ("mean_to_be_between", "sum_to_be_between"):
         # exact for integers only: float sums depend on numpy's summation order
         if kind != "int" or not _agg_bounds(kw, kind):
             return None
-        largest = f"max(abs(CAST({x} AS HUGEINT)))"
         return {
-            "sum": (f"sum({x})", "sum"),
-            "count": (f"count({x})", "sum"),
-            "largest": (largest, "max"),
+            "sum": ("sum", x),
+            "count": ("count", x),
+            "largest": ("max", f"abs(CAST({x} AS HUGEINT))"),
         }
     if name == "median_to_be_between":
-        if not (numeric and _agg_bounds(kw, kind)):
-            return None
-        d = f"CAST({x} AS DOUBLE)"
-        return {
-            "low": (f"quantile_disc({d}, 0.5)", None),
-            "high": (f"-quantile_disc(-{d}, 0.5)", None),
-        }
-    distinct = {"distinct": (f"count(DISTINCT {x})", None)}
-    count = {"count": (f"count({x})", "sum")}
+        return histogram if numeric and _agg_bounds(kw, kind) else None
+    distinct = {"distinct": ("count_distinct", x)}
+    count = {"count": ("count", x)}
     if name == "unique_value_count_to_be_between":  # pydantic truncates other bounds
         integers = all(
             v is None or (isinstance(v, int) and not isinstance(v, bool))
@@ -74,22 +67,13 @@ def aggregates(etype: str, x: str, kind: str, kw: dict) -> dict | None:
         return {**distinct, **count} if _agg_bounds(kw, "number") else None
     if name == "proportion_of_non_null_values_to_be_between":
         return count if _agg_bounds(kw, "number") else None
-    if name.startswith("distinct_values_to_"):
+    if name.startswith("distinct_values_to_") or name == "most_common_value_to_be_in_set":
         values = kw.get("value_set")
-        if not isinstance(values, list) or members(x, kind, values) is None:
-            return None
+        if not isinstance(values, list) or members("x", kind, values) is None:
+            return None  # hashable scalars only
         if not values and name == "distinct_values_to_be_in_set":  # refused by GX
-            return None
-        outside = f"count_if({x} IS NOT NULL AND NOT {members(x, kind, values)})"
-        out = {"outside": (outside, "sum")}
-        for i, value in enumerate(values):
-            out[f"found_{i}"] = (f"count_if({members(x, kind, [value])})", "sum")
-        return out
-    if name == "most_common_value_to_be_in_set":
-        values = kw.get("value_set")
-        if not isinstance(values, list) or members(x, kind, values) is None:
             return None
         if not isinstance(kw.get("ties_okay"), bool | None):
             return None
-        return {"histogram": (f"histogram({x})", None)}
+        return histogram
     return None

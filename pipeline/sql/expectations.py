@@ -69,8 +69,6 @@ EXPECTATIONS: dict[str, Spec] = {
     "expect_column_values_to_not_be_null": _s("map", _COL, _MAP),
     "expect_column_values_to_be_null": _s("map", _COL, _MAP),
     "expect_column_values_to_be_unique": _s("map", _COL, _MAP),
-    "expect_column_values_to_be_increasing": _s("map", _COL, {**_MAP, "strictly": None}),
-    "expect_column_values_to_be_decreasing": _s("map", _COL, {**_MAP, "strictly": None}),
     # column pairs and column lists: one verdict per row
     "expect_column_pair_values_to_be_equal": _s("pair", ("column_A", "column_B"), _PAIR),
     "expect_column_pair_values_a_to_be_greater_than_b": _s(
@@ -111,7 +109,14 @@ EXPECTATIONS: dict[str, Spec] = {
     "expect_table_columns_to_match_set": _s("table", (), {"column_set": None, "exact_match": True}),
     "expect_column_to_exist": _s("table", _COL, {"column_index": None}),
     # run by GX itself: float sums and deviations depend on numpy's summation order, types
-    # are pandas dtypes, LIKE patterns have no pandas implementation in GX
+    # are pandas dtypes, LIKE patterns have no pandas implementation in GX, and the
+    # validation pass reads a file in parallel, with no order to compare neighbours in
+    "expect_column_values_to_be_increasing": _s(
+        "map", _COL, {**_MAP, "strictly": None}, compiled=False
+    ),
+    "expect_column_values_to_be_decreasing": _s(
+        "map", _COL, {**_MAP, "strictly": None}, compiled=False
+    ),
     "expect_column_stdev_to_be_between": _s("aggregate", _COL, {**_ROWS, **_BETWEEN}, False),
     "expect_column_values_to_be_of_type": _s("map", ("column", "type_"), _MAP, False),
     "expect_column_values_to_be_in_type_list": _s("map", _COL, {**_MAP, "type_list": None}, False),
@@ -274,28 +279,7 @@ def column_map(etype: str, x: str, kind: str, kw: dict) -> str | None:
     if name == "value_lengths_to_equal":
         value = kw.get("value")
         return f"length({as_text(x, kind)}) <> {number(value)}" if is_number(value) else None
-    if name in ("values_to_be_increasing", "values_to_be_decreasing"):
-        strictly = kw.get("strictly")
-        if kind not in ("int", "float") or not isinstance(strictly, bool | None):
-            return None
-        return monotonic(x, kind, name.endswith("increasing"), bool(strictly))
     return None
-
-
-def monotonic(x: str, kind: str, increasing: bool, strictly: bool) -> str:
-    """pandas ``diff()`` between a value and the previous non-null one, in file order: the
-    first value passes, as does a NaN difference (infinity minus infinity); an int64
-    difference wraps around as numpy's does."""
-    previous = f"lag({x} IGNORE NULLS) OVER (ORDER BY r.__rec)"
-    if kind == "float":
-        diff = f"(CAST({x} AS DOUBLE) - {previous})"
-    else:
-        span, half = 2**64, 2**63
-        exact = f"(CAST({x} AS HUGEINT) - CAST({previous} AS HUGEINT) + {half})"
-        diff = f"((({exact} % {span}) + {span}) % {span} - {half})"
-    op = {(True, False): "<", (True, True): "<=", (False, False): ">", (False, True): ">="}
-    guard = f"NOT isnan({diff}) AND " if kind == "float" else ""
-    return f"({previous} IS NOT NULL AND {guard}{diff} {op[(increasing, strictly)]} 0)"
 
 
 # --- column pairs and lists -----------------------------------------------------------------
