@@ -24,12 +24,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# The one validation-core symbol the reusers' formats use (the GeoJSON and the map of
+# pipeline.picture take it from here).
+from pipeline.checks.coordinates import FRANCE_BOXES
 from pipeline.errors import ConfigError
 from pipeline.frames import Frames, slices
-
-# The one validation-core symbol the reusers' formats use (the GeoJSON and the map of
-# pipeline.picture take it from here); it moves to pipeline.checks.coordinates.
-from pipeline.checks.coordinates import FRANCE_BOXES
 
 MEDIATYPE = "application/geo+json"
 LAT_NAMES = ("latitude", "lat")

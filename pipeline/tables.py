@@ -407,3 +407,34 @@ def typed_reference(ws: Workspace, resource: str, column: str) -> str:
 
 def resolve(ws: Workspace, path: Path) -> str:
     return ws.repo.rel(path)
+
+
+def order_by(ws: Workspace, table: LoadedTable) -> list[str]:
+    """The published order of a table, as SQL over its rows: the primary key (else the
+    first field), numbers compared as numbers, identifiers made only of digits (up to 15) as
+    numbers too ("2" before "10"), ties in file order."""
+    res = table.resource
+    keys: list[str] = []
+    for name in res.primary_key or res.field_names[:1]:
+        f = table.fields.get(name)
+        if f is None:
+            continue
+        if f.type in ("integer", "number", "year"):
+            keys.append(f"CAST({f.typed} AS DOUBLE) NULLS LAST")
+            continue
+        digits = ws.con.execute(
+            f"SELECT coalesce(bool_and(regexp_full_match({f.text}, '[0-9]{{1,15}}')), FALSE) "
+            f"FROM {table.rows_sql}"
+        ).fetchall()[0][0]
+        keys.append(f"CAST({f.text} AS BIGINT)" if digits else f.text)
+    return [*keys, "r.__rec"]
+
+
+def published_batches(ws: Workspace, table: LoadedTable, size: int = 65_536):
+    """The table as published (every field's normalised text, '' when empty), in published
+    order, as pyarrow RecordBatches of at most ``size`` rows: DuckDB sorts (spilling to disk
+    when needed), so memory does not grow with the table."""
+    columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names)
+    query = f"SELECT {columns} FROM {table.rows_sql} ORDER BY {', '.join(order_by(ws, table))}"
+    reader = ws.con.sql(query).to_arrow_reader(size)
+    yield from reader
