@@ -78,6 +78,15 @@ def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, 
     return raw, {match: extract}
 
 
+def _nullable(values):
+    """A column of text as Arrow strings, '' made NULL (an empty raw cell is NULL)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.astype(str).to_numpy(dtype=object), pa.string())
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+
+
 @dataclass
 class LoadedTable:
     ws: Workspace
@@ -310,10 +319,7 @@ class Workspace:
             [
                 pa.array(range(1, len(frame) + 1), pa.int64()),
                 pa.array(range(2, len(frame) + 2), pa.int64()),
-                *[
-                    pa.array([v if v != "" else None for v in frame[n].astype(str)], pa.string())
-                    for n in names
-                ],
+                *[_nullable(frame[n]) for n in names],
             ],
             names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
         )

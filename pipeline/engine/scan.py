@@ -48,6 +48,7 @@ class ScanResult:
     rows: int = 0
     aggregates: dict = field(default_factory=dict)
     group_sizes: dict = field(default_factory=dict)  # group key -> (values held twice+, rows)
+    fail_counts: dict = field(default_factory=dict)  # condition key -> rows failing it
 
     @property
     def table(self) -> str:
@@ -82,13 +83,16 @@ class ScanResult:
         """The first ``limit`` rows failing condition ``key`` (with ``line`` and the
         requested values) and how many rows fail it in all. For a duplicate group, every
         row holding a duplicated value, in file order."""
+        if key in self.plan.bits:
+            total = self.fail_counts[key]
+        else:
+            total = self.group_sizes[self.plan.group_of[key].key][1]
+        if total == 0:
+            return [], 0
         from_sql, condition, _ = self._where(key)
         columns = [self.plan.column(key, n) for n in names]
         query = q.failing(from_sql, self.rec, condition, columns, self.limit)
         fetched = self.con.execute(query).fetchall()
-        total = len(fetched)
-        if self.limit is not None and total >= self.limit:
-            total = self.con.execute(q.failing_count(from_sql, condition)).fetchall()[0][0]
         out = []
         for rec, line, *values in fetched:
             row = {  # an empty raw cell is NULL in the engine, '' in messages
@@ -227,18 +231,26 @@ def run_scan(
     }
     if source.fast and source.cr_check:
         aggregates["__cr"] = f"count_if({q.bit_test(len(plan.predicates))})"
-    totals = con.execute(q.summary(plan.table, aggregates)).fetchall()
+    # how many rows fail each condition, in the same query: no query per clean condition
+    counts = {
+        f"__fails:{p.key}": f"count_if({q.bit_test(i)})" for i, p in enumerate(plan.predicates)
+    }
+    totals = con.execute(q.summary(plan.table, {**aggregates, **counts})).fetchall()
     count, *values = totals[0]
     result = ScanResult(con, plan, source, limit, int(count))
-    result.aggregates = dict(zip(aggregates, values, strict=True))
+    result.aggregates = dict(zip(aggregates, values[: len(aggregates)], strict=True))
+    result.fail_counts = {
+        p.key: int(n) for p, n in zip(plan.predicates, values[len(aggregates) :], strict=True)
+    }
     if source.fast and source.layout is not None:
         expected = len(source.layout.starts) - 1
         if count != expected or result.aggregates.pop("__cr", 0):
             raise FastPathFailed(f"{count} enregistrements lus, {expected} dans le fichier")
     for group in plan.groups:
-        con.execute(q.duplicates(plan.dups_table(group.key), plan.table, group))
+        dups = plan.dups_table(group.key)
+        con.execute(q.duplicates(dups, plan.table, group))
         held, members = con.execute(
-            f"SELECT count(*), coalesce(sum(n), 0) FROM {ident(plan.dups_table(group.key))}"
+            f"SELECT count(*), coalesce(sum(n), 0) FROM {ident(dups)}"
         ).fetchall()[0]
         result.group_sizes[group.key] = (int(held), int(members))
     return result
