@@ -14,10 +14,7 @@ from pipeline.errors import ConfigError
 
 
 def _text(ws, resource: str) -> pd.DataFrame:
-    table = ws.table(resource)
-    if table.text is None:
-        raise ConfigError(f"La ressource « {resource} » est illisible : couverture incalculable.")
-    return table.text
+    return ws.text_of(resource)  # DependencyInvalid when the resource is unreadable
 
 
 def isin(series: pd.Series, values) -> np.ndarray:

@@ -13,12 +13,7 @@ from pipeline.errors import ConfigError
 
 
 def _text(ws, resource: str) -> pd.DataFrame:
-    table = ws.table(resource)
-    if table.text is None:
-        raise ConfigError(
-            f"La ressource « {resource} » est illisible : impossible d'en dériver une autre."
-        )
-    return table.text
+    return ws.text_of(resource)  # DependencyInvalid when the resource is unreadable
 
 
 def expand_groupings(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.DataFrame:

@@ -43,3 +43,20 @@ class RemoteError(PipelineError):
     """The remote platform failed or refused: retry later or fix the key."""
 
     exit_code = 3
+
+
+class DependencyInvalid(DataError):
+    """A resource needed to compute another one (a derived table, a headline figure, a
+    reference a check joins) cannot be read: its own findings say why. Validation turns it
+    into one ``dependency-invalid`` finding for what depends on it, and goes on."""
+
+    def __init__(self, resource: str, dataset: str):
+        self.resource, self.dataset = resource, dataset
+        super().__init__(f"non calculable : {self.label} est invalide")
+
+    @property
+    def label(self) -> str:
+        """The invalid resource, with its dataset when the names differ."""
+        if self.resource == self.dataset:
+            return self.resource
+        return f"{self.resource} (jeu {self.dataset})"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.coverage import where
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import FigureCheck, Finding
 from pipeline.markdown import md_text
 from pipeline.messages import message
@@ -30,10 +30,7 @@ VERDICTS = ("concorde", "écart", "non vérifiable")
 
 
 def _text(ws, resource: str) -> pd.DataFrame:
-    table = ws.table(resource)
-    if table.text is None:
-        raise ConfigError(f"La ressource « {resource} » est illisible : chiffre incalculable.")
-    return table.text
+    return ws.text_of(resource)  # DependencyInvalid when the resource is unreadable
 
 
 def compute(ws, spec: dict) -> float | None:
@@ -115,7 +112,11 @@ def _published(ws, dataset: Dataset) -> pd.DataFrame:
     return frame.set_index(spec.get("id", "id"))
 
 
-def figure_checks(ws, dataset: Dataset) -> list[FigureCheck]:
+def figure_checks(
+    ws, dataset: Dataset, blocked: dict[str, DependencyInvalid] | None = None
+) -> list[FigureCheck]:
+    """The figures compared with their recomputed values. A figure whose detail data is
+    unreadable is « non vérifiable »; ``blocked`` collects why, by figure id."""
     table = _published(ws, dataset)
     checks = []
     for spec in dataset.meta.get("figures", []):
@@ -132,7 +133,13 @@ def figure_checks(ws, dataset: Dataset) -> list[FigureCheck]:
             recomputed = None
             method += f" (données détaillées absentes de ce dépôt : {', '.join(missing)})"
         else:
-            recomputed = compute(ws, spec)
+            try:
+                recomputed = compute(ws, spec)
+            except DependencyInvalid as exc:
+                recomputed = None
+                method = exc.message
+                if blocked is not None:
+                    blocked[fid] = exc
         gap = None if published is None or recomputed is None else recomputed - published
         tol = tolerance(spec, published or 0.0)
         checks.append(
@@ -152,9 +159,21 @@ def figure_checks(ws, dataset: Dataset) -> list[FigureCheck]:
 
 
 def check_figures(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
-    checks = figure_checks(ws, dataset)
+    from pipeline.tables import dependency_finding
+
+    blocked: dict[str, DependencyInvalid] = {}
+    try:
+        checks = figure_checks(ws, dataset, blocked)
+    except DependencyInvalid:
+        return [], []  # the figures file itself is unreadable: its own findings say why
     findings = []
     for c in checks:
+        if c.figure_id in blocked:
+            what = f"Chiffre clé « {c.label} »"
+            findings.append(
+                dependency_finding(dataset.name, blocked[c.figure_id], c.figure_id, what, "valeur")
+            )
+            continue
         if c.verdict == "concorde":
             continue
         code = "figure-gap" if c.verdict == "écart" else "figure-unverifiable"

@@ -15,6 +15,8 @@ MESSAGES: dict[str, str] = {
     "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
     "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
     "le dialecte dans dataset.json.",
+    "dependency-invalid": "{what} non calculable : {dependency} est invalide (son fichier brut "
+    "est illisible, voir ses constats). Corrigez d'abord ce fichier, puis relancez.",
     # header
     "missing-label": "Colonne « {field} » absente de l'en-tête. Ajoutez-la (le schéma l'exige) "
     "ou vérifiez son orthographe.",

@@ -11,10 +11,10 @@ import jsonschema
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.repo import Repo
-from pipeline.tables import LoadedTable, Workspace
+from pipeline.tables import LoadedTable, Workspace, dependency_finding
 
 
 @dataclass
@@ -53,6 +53,29 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
     return checks
 
 
+def _blocked(ctx: TableContext, check: Check, exc: DependencyInvalid) -> Finding:
+    what = f"Contrôle « {check.name} »"
+    return dependency_finding(ctx.dataset, exc, check.name, what, file=ctx.file)
+
+
+def planned_checks(
+    ctx: TableContext, checks: list[Check], plan: ScanPlan
+) -> tuple[list[Check], list[Finding]]:
+    """Add each check to the plan. A check that needs an unreadable resource (a reference
+    it joins) is left out of the plan and gives one ``dependency-invalid`` finding."""
+    kept, blocked = [], []
+    for check in checks:
+        before = (list(plan.predicates), list(plan.groups), dict(plan.aggregates))
+        try:
+            check.plan(plan)
+        except DependencyInvalid as exc:
+            plan.predicates, plan.groups, plan.aggregates = before
+            blocked.append(_blocked(ctx, check, exc))
+        else:
+            kept.append(check)
+    return kept, blocked
+
+
 def check_resource(
     ws: Workspace, name: str, engine: str
 ) -> tuple[LoadedTable, list[Finding], list[tuple[Finding, int]]]:
@@ -62,19 +85,20 @@ def check_resource(
         if not table.ok:
             return table, list(table.findings), []
         ctx = TableContext(ws, table, ws.limit)
-        checks = declared_checks(ctx, engine)
         plan = ScanPlan()
-        for check in checks:
-            check.plan(plan)
+        checks, blocked = planned_checks(ctx, declared_checks(ctx, engine), plan)
         try:
             result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
         table.rows = result.rows
-        findings = list(table.findings)
+        findings = list(table.findings) + blocked
         for check in checks:
-            findings.extend(check.run(result))
+            try:
+                findings.extend(check.run(result))
+            except DependencyInvalid as exc:
+                findings.append(_blocked(ctx, check, exc))
         return table, findings, ctx.left_out
     raise AssertionError("the exact reader never takes the fast path")
 
