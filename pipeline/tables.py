@@ -16,6 +16,7 @@ from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
 from pipeline.engine.db import connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
+from pipeline.engine.lines import has_controls
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
@@ -227,9 +228,11 @@ class Workspace:
             if source is not None:
                 return source
         records = csv_records(readable, "utf-8-sig", dialect)
-        return load_records(
+        source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
+        source.controls = has_controls(readable)
+        return source
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
         from pipeline.derive import derive

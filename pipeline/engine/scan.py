@@ -59,10 +59,14 @@ class ScanResult:
         )
         return {rec: int(stored[rec]) for rec in recs}
 
-    def failing(self, key: str, names: list[str]) -> tuple[list[dict], int]:
-        """The first ``limit`` rows failing condition ``key`` (with ``line`` and the
-        requested values) and how many rows fail it in all."""
-        fetched = self.con.execute(q.failing(self.table, key, names, self.limit)).fetchall()
+    def failing(
+        self, key: str, names: list[str], computed: dict[str, str] | None = None
+    ) -> tuple[list[dict], int]:
+        """The first ``limit`` rows failing condition ``key`` (with ``line``, the requested
+        values and the ``computed`` ones) and how many rows fail it in all."""
+        sql = q.failing(self.table, key, names, self.limit, computed)
+        fetched = self.con.execute(sql).fetchall()
+        names = [*names, *(computed or {})]
         total = len(fetched)
         if self.limit is not None and total >= self.limit:
             total = self.con.execute(q.failing_count(self.table, key)).fetchall()[0][0]

@@ -39,6 +39,9 @@ class Source:
     layout: Layout | None = None  # where each record starts, for a direct CSV scan
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
+    header_line: int = 1  # physical line of the header
+    trailing_blank: list[int] = field(default_factory=list)  # blank lines after the last record
+    controls: bool = True  # False when the file provably holds no control character
 
     @property
     def cr_check(self) -> bool:
@@ -151,8 +154,9 @@ def csv_source(
     if layout.new_line is None or not len(layout.starts):
         return None
     header_line = int(layout.starts[0])
+    trailing = layout.trailing_blank
     for line in layout.blank_lines:
-        if line > header_line:
+        if header_line < line and not (trailing and line >= trailing[0]):
             findings.append(report("blank-row", line=line))
     relation = csv_scan(path, len(labels), dialect, layout.new_line)
     return Source(
@@ -168,4 +172,7 @@ def csv_source(
         layout=layout,
         path=path,
         dialect=dialect,
+        header_line=header_line,
+        trailing_blank=trailing,
+        controls=layout.controls,
     )

@@ -126,8 +126,22 @@ def in_duplicates(table: str, alias: str, group: KeyGroup) -> tuple[str, str]:
     )
 
 
-def failing(table: str, key: str, names: list[str], limit: int | None) -> str:
-    cols = ", ".join(["__rec", "__line", *[ident("v:" + n) for n in names]])
+def value(name: str) -> str:
+    """The column of the failing-rows table holding a predicate's value ``name``."""
+    return ident("v:" + name)
+
+
+def failing(
+    table: str,
+    key: str,
+    names: list[str],
+    limit: int | None,
+    computed: dict[str, str] | None = None,
+) -> str:
+    """The first failing rows of ``key``: their values ``names``, then ``computed`` (SQL over
+    the values, e.g. the head of a long cell, evaluated on these rows only)."""
+    extra = [f"{expr} AS {ident(n)}" for n, expr in (computed or {}).items()]
+    cols = ", ".join(["__rec", "__line", *[value(n) for n in names], *extra])
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
     return f"SELECT {cols} FROM {ident(table)} WHERE {ident('p:' + key)} ORDER BY __rec{cap}"
 
