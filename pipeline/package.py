@@ -193,6 +193,15 @@ def _constraints(fdesc: dict) -> str:
     return "; ".join(parts)
 
 
+SPREADSHEET_WARNING = (
+    "**Attention si vous ouvrez le CSV dans un tableur** : des cellules commencent par `=`, `+`, "
+    "`-` ou `@` (voir les avertissements ci-dessus) et un tableur peut les exécuter "
+    "comme des formules. Importez plutôt le fichier comme données texte (colonnes au format "
+    "Texte), ou lisez-le avec pandas ou frictionless : les valeurs sont publiées telles que la "
+    "source les donne."
+)
+
+
 def readme(
     ds: Dataset,
     version: str,
@@ -280,6 +289,8 @@ def readme(
             where = md_code(w.file, None) if w.file else "—"
             field = md_text(w.field or "")
             lines.append(f"| {where} | {w.line or ''} | {field} | {md_text(w.message)} |")
+        if any(w.code == "formula-injection" for w in warnings):
+            lines += ["", SPREADSHEET_WARNING]
     else:
         lines.append("Aucun avertissement.")
     first = ds.resources[0].name

@@ -25,9 +25,20 @@ class Validation:
     datasets: list[Dataset]
 
 
+# Applied to every resource read from a raw file; declaring one under « checks » in
+# dataset.json sets its options (e.g. its severity) instead.
+DEFAULT_CHECKS = (
+    "formula-injection",
+    "control-character",
+    "cell-too-long",
+    "label-whitespace",
+    "trailing-blank-lines",
+)
+
+
 def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
     """The checks of a resource: its Table Schema, then those declared in dataset.json, then
-    its expectation suite."""
+    the default checks not declared, then its expectation suite."""
     table = ctx.table
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
@@ -48,6 +59,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
                 f"{exc.message}."
             ) from None
         checks.append(cls(ctx, spec))
+    declared = {spec.get("check") for spec in table.resource.checks}
+    checks += [REGISTRY[name](ctx) for name in DEFAULT_CHECKS if name not in declared]
     if table.resource.suite:
         checks.append(REGISTRY["expectations"](ctx, {"engine": engine}))
     return checks
