@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pipeline.checks.base import Check, register
 from pipeline.errors import ConfigError
 from pipeline.sql import ident
+from pipeline.sql import scan as q
 
 TARGET_FR = {
     "cog2023-communes": "les communes du COG 2023",
@@ -67,34 +68,29 @@ class Keys(Check):
     def run(self, result) -> Iterable:
         out = []
         for key, fields, code in self.sets:
-            names = [f"key:{key}:{j}" for j in range(len(fields))] + [f"raw:{f}" for f in fields]
-            rows, total = result.failing(key, names)
-            first: dict[tuple, int] = {}
-            groups = 0
-            for row in rows:
-                k = tuple(row[f"key:{key}:{j}"] for j in range(len(fields)))
-                if k not in first:
-                    first[k] = row["line"]
-                    groups += 1
-                    continue
-                value = " / ".join(str(row[f"raw:{f}"]) for f in fields)
-                out.append(
-                    self.ctx.finding(
-                        code,
-                        line=row["line"],
-                        fld=fields[0] if len(fields) == 1 else None,
-                        value=value,
-                        message_code="unique-error" if code == "unique-error" else code,
-                        fields=", ".join(fields),
-                        first_line=first[k],
-                    )
+            parts = [f"key:{key}:{j}" for j in range(len(fields))]
+            sql = q.later_duplicates(
+                result.table, key, [f"raw:{f}" for f in fields], parts, result.limit
+            )
+            made = [
+                self.ctx.finding(
+                    code,
+                    line=result.line(rec, line),
+                    fld=fields[0] if len(fields) == 1 else None,
+                    value=" / ".join(str(v) for v in values),
+                    message_code="unique-error" if code == "unique-error" else code,
+                    fields=", ".join(fields),
+                    first_line=result.line(first_rec, first_line),
                 )
-            if total > len(rows) and out:
+                for rec, line, *values, first_rec, first_line in result.con.execute(sql).fetchall()
+            ]
+            out += made
+            if made and result.limit is not None and len(made) >= result.limit:
+                failing = result.con.execute(q.failing_count(result.table, key)).fetchall()[0][0]
                 dup_groups = result.con.execute(
                     f"SELECT count(*) FROM {ident(self.tables[key])}"
                 ).fetchall()[0][0]
-                shown = sum(1 for f in out if f.code == code)
-                self.ctx.left_out.append((out[-1], total - dup_groups - shown))
+                self.ctx.left_out.append((made[-1], failing - dup_groups - len(made)))
         if self.pk and all(p in self.ctx.table.fields for p in self.pk):
             names = [f"raw:{p}" for p in self.pk]
             out += self.ctx.rows(

@@ -146,6 +146,23 @@ def failing(
     return f"SELECT {cols} FROM {ident(table)} WHERE {ident('p:' + key)} ORDER BY __rec{cap}"
 
 
+def later_duplicates(
+    table: str, key: str, names: list[str], parts: list[str], limit: int | None
+) -> str:
+    """The first ``limit`` rows failing duplicate-key condition ``key`` that are not the
+    first of their key value (the values ``parts``), with that first row's ``__rec`` and
+    ``__line``, in file order: the report shows ``limit`` duplicates, not first rows."""
+    window = f"PARTITION BY {', '.join(value(p) for p in parts)} ORDER BY __rec"
+    cols = ", ".join(["__rec", "__line", *[value(n) for n in names]])
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    return (
+        f"SELECT {cols}, __first_rec, __first_line FROM (SELECT *, "
+        f"row_number() OVER ({window}) AS __n, first_value(__rec) OVER ({window}) AS __first_rec, "
+        f"first_value(__line) OVER ({window}) AS __first_line "
+        f"FROM {ident(table)} WHERE {ident('p:' + key)}) WHERE __n > 1 ORDER BY __rec{cap}"
+    )
+
+
 def failing_count(table: str, key: str) -> str:
     return f"SELECT count(*) FROM {ident(table)} WHERE {ident('p:' + key)}"
 
