@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.catalog import Dataset
 from pipeline.diff import read_folder
 from pipeline.errors import InvalidData
-from pipeline.findings import Report
+from pipeline.findings import DEFAULT_LIMIT, Report
 from pipeline.package import (
     csv_bytes,
     datapackage,
@@ -79,7 +79,9 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     version, changelog = version_and_changelog(repo, ds, current, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
-    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows).encode("utf-8")
+    total = v.report.counts(ds.name)["warning"]
+    text = readme(ds, version, descriptor, warnings, extra, rows, total)
+    files["README.md"] = text.encode("utf-8")
     files["CHANGELOG.md"] = changelog.encode("utf-8")
     return files
 
@@ -152,18 +154,25 @@ def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str
 
 
 def render_all(
-    repo: Repo, names: list[str] | None = None
+    repo: Repo, names: list[str] | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> tuple[Validation, dict[str, dict[str, bytes]]]:
     """Validate, then render every named package in memory (nothing written)."""
-    v = validate(repo, names)
+    v = validate(repo, names, limit=limit)
     if not v.report.valid:
         raise InvalidData(v.report)
     return v, {ds.name: render_package(v, ds) for ds in v.datasets if ds.kind == "package"}
 
 
-def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
-    """Validate, then write (or, with ``check``, compare) every named package."""
-    v = validate(repo, names)
+def build(
+    repo: Repo,
+    names: list[str] | None = None,
+    *,
+    check: bool = False,
+    limit: int | None = DEFAULT_LIMIT,
+) -> BuildResult:
+    """Validate, then write (or, with ``check``, compare) every named package. ``limit``
+    bounds the findings kept per check and file (None: all)."""
+    v = validate(repo, names, limit=limit)
     result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)

@@ -27,8 +27,8 @@ class InvalidData(DataError):
 
     def __init__(self, report: Report):
         super().__init__(
-            f"{len(report.errors)} erreur(s) bloquante(s) : rien n'a été construit ni publié. "
-            "Corrigez-les puis relancez (détail avec « pipeline validate »)."
+            f"{report.counts()['error']} erreur(s) bloquante(s) : rien n'a été construit ni "
+            "publié. Corrigez-les puis relancez (détail avec « pipeline validate »)."
         )
         self.report = report
 

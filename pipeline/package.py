@@ -209,7 +209,10 @@ def readme(
     warnings: list[Finding],
     extra_sections: list[str] | None = None,
     rows: dict[str, int] | None = None,
+    warning_total: int | None = None,
 ) -> str:
+    """The package README. ``warnings`` are those the report kept; ``warning_total`` counts
+    those it left out too."""
     meta = ds.meta
     local = {r.name for r in ds.resources}
     lines = [
@@ -280,9 +283,11 @@ def readme(
         lines += [section.rstrip(), ""]
     lines += ["## Avertissements de validation", ""]
     if warnings:
+        total = max(warning_total or 0, len(warnings))
+        listed = f" ; les {len(warnings)} premiers sont listés" if total > len(warnings) else ""
         lines.append(
-            f"La validation a relevé {len(warnings)} avertissement(s), publiés tels quels : les "
-            "données ne sont jamais corrigées pour faire passer un contrôle."
+            f"La validation a relevé {total} avertissement(s), publiés tels quels : les "
+            f"données ne sont jamais corrigées pour faire passer un contrôle{listed}."
         )
         lines += ["", "| fichier | ligne | champ | message |", "|---|---|---|---|"]
         for w in warnings:

@@ -130,7 +130,7 @@ def validate(
     if not names:
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
-    report = Report(limit=limit if limit is not None else 2**62)
+    report = Report(limit=limit)
     for ds in datasets:
         summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
         for res in ds.resources:
