@@ -75,6 +75,8 @@ def test_one_unreadable_file_among_many(broken, variant, own):
     items = data["findings"]
     va = [f for f in items if f["dataset"] == "villages-d-avenir"]
     assert [(f["code"], f["line"], f["file"]) for f in va] == [(*own, VA)]
+    if variant == "tab":
+        assert "semble être « tabulation » et non « , »" in va[0]["message"]
     dependents = [f for f in items if f["code"] == "dependency-invalid"]
     assert [(f["dataset"], f["check"], f["field"]) for f in dependents] == DEPENDENTS
     for f in dependents:

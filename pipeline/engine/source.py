@@ -22,6 +22,7 @@ from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
 
 HEAD_BYTES = 1 << 20
+DELIMITER_NAMES = {"\t": "tabulation"}  # shown by name in messages, not as white space
 MAX_FAST_COLUMNS = 2000  # wider headers (a file whose records sit on one line) read exactly
 
 
@@ -106,7 +107,8 @@ def match_header(
     if len(header) == 1 and len(expected) > 1:
         for other in (";", ",", "\t", "|"):
             if other != delimiter and header[0].count(other) >= 1:
-                raise Fatal([report("delimiter-error", line=1, found=other, declared=delimiter)])
+                found, declared = (DELIMITER_NAMES.get(d, d) for d in (other, delimiter))
+                raise Fatal([report("delimiter-error", line=1, found=found, declared=declared)])
     counts = Counter(header)
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
