@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+import pipeline.tables
 from tests.conftest import MINI_SCHEMA, ROOT, run
 
 NB = "\u00a0"  # fmt_int's thousands separator
@@ -192,3 +193,18 @@ def test_the_package_readme_gives_the_exact_number_of_warnings(mini):
         "jamais corrigées pour faire passer un contrôle ; les 1000 premiers sont listés."
     ) in readme
     assert readme.count("| `data/raw/mini.csv` |") == 1000
+
+
+@pytest.mark.parametrize("reader", ["fast", "exact"])
+def test_duplicates_name_the_first_line_of_their_key(mini, monkeypatch, reader):
+    if reader == "exact":
+        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
+    lines = ["id,insee_com,lib_com,montant,taux,date"]
+    lines += [f"{i},01036,Valromey-sur-Séran,,50," for i in (1, 2, 1, 2, 1)]
+    root = mini("\n".join(lines) + "\n")
+    code, data = report(root, "--max-findings", "2")
+    assert code == 1
+    assert [f["line"] for f in data["findings"]] == [4, 5]
+    assert "(déjà vue ligne 2)" in data["findings"][0]["message"]
+    assert "(déjà vue ligne 3)" in data["findings"][1]["message"]
+    assert (data["errors"], data["truncated"]) == (3, 1)
