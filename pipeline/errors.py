@@ -50,13 +50,17 @@ class DependencyInvalid(DataError):
     reference a check joins) cannot be read: its own findings say why. Validation turns it
     into one ``dependency-invalid`` finding for what depends on it, and goes on."""
 
-    def __init__(self, resource: str, dataset: str):
-        self.resource, self.dataset = resource, dataset
+    def __init__(self, resource: str, dataset: str, edition: str | None = None):
+        self.resource, self.dataset, self.edition = resource, dataset, edition
         super().__init__(f"non calculable : {self.label} est invalide")
 
     @property
     def label(self) -> str:
-        """The invalid resource, with its dataset when the names differ."""
-        if self.resource == self.dataset:
-            return self.resource
-        return f"{self.resource} (jeu {self.dataset})"
+        """The invalid resource, with its dataset when the names differ and the edition a
+        report reads when it is not the current one."""
+        from pipeline.numbers_fr import edition_fr
+
+        details = [] if self.resource == self.dataset else [f"jeu {self.dataset}"]
+        if self.edition:
+            details.append(edition_fr(self.edition))
+        return self.resource + (f" ({', '.join(details)})" if details else "")

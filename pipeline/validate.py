@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema
-
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
@@ -40,6 +38,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
     """The checks of a resource: its Table Schema, then those declared in dataset.json, then
     the default checks not declared, then its expectation suite."""
     table = ctx.table
+    if table.resource.edition:  # an earlier edition, kept for a report: read, not re-judged
+        return [REGISTRY[n](ctx) for n in ("table-schema", "keys")]
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
         cls = REGISTRY.get(spec.get("check"))
@@ -51,6 +51,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
                 f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
                 f"Contrôles disponibles : {', '.join(available)}."
             )
+        import jsonschema
+
         try:
             jsonschema.validate(spec, cls.options_schema)
         except jsonschema.ValidationError as exc:
@@ -78,11 +80,11 @@ def planned_checks(
     it joins) is left out of the plan and gives one ``dependency-invalid`` finding."""
     kept, blocked = [], []
     for check in checks:
-        before = (list(plan.predicates), list(plan.groups), dict(plan.aggregates))
+        before = plan.checkpoint()
         try:
             check.plan(plan)
         except DependencyInvalid as exc:
-            plan.predicates, plan.groups, plan.aggregates = before
+            plan.rollback(before)
             blocked.append(_blocked(ctx, check, exc))
         else:
             kept.append(check)
@@ -98,10 +100,10 @@ def check_resource(
         if not table.ok:
             return table, list(table.findings), []
         ctx = TableContext(ws, table, ws.limit)
-        plan = ScanPlan()
+        plan = ScanPlan(numbered=table.source.scan_relation is None)
         checks, blocked = planned_checks(ctx, declared_checks(ctx, engine), plan)
         try:
-            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
+            result = run_scan(ws.con, table.source, table.scan_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
@@ -114,6 +116,19 @@ def check_resource(
                 findings.append(_blocked(ctx, check, exc))
         return table, findings, ctx.left_out
     raise AssertionError("the exact reader never takes the fast path")
+
+
+def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[LoadedTable]:
+    """The earlier editions read so far (those a report names, and those its derivations
+    read), not yet checked in this run: each is read with its schema then (a file that no
+    longer reads is an error)."""
+    known = {r.name for d in view.catalog.datasets.values() for r in d.resources}
+    for name in ds.inputs:
+        if name in known:
+            view.table(name)
+    out = [t for t in view.loaded() if t.resource.edition and t.key not in done]
+    done.update(t.key for t in out)
+    return out
 
 
 def validate(
@@ -131,21 +146,31 @@ def validate(
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
     report = Report(limit=limit)
+    editions: set[str] = set()
     for ds in datasets:
+        view = ws.view(ds)
         summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
         for res in ds.resources:
-            table, findings, left_out = check_resource(ws, res.name, engine)
+            table, findings, left_out = check_resource(view, res.name, engine)
             report.extend(findings)
             for sample, count in left_out:
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
         if ds.meta.get("figures"):
-            from pipeline.figures import check_figures
+            from pipeline.checks.figures import evaluate
 
-            checks, findings = check_figures(ws, ds)
-            report.figures.extend(checks)
+            try:
+                outcomes, findings = evaluate(view, ds)
+            except DependencyInvalid:
+                outcomes, findings = [], []  # the figures' own table: its findings say why
+            report.figures.extend(outcomes)
             report.extend(findings)
+        for edition in earlier_editions(view, ds, editions):
+            _, findings, left_out = check_resource(edition.ws, edition.resource.name, engine)
+            report.extend(findings)
+            for sample, count in left_out:
+                report.left_out(sample, count)
         report.datasets.append(summary)
     report.notes.extend(ws.notes)
     return Validation(report, ws, catalog, datasets)

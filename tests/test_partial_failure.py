@@ -13,11 +13,15 @@ import pytest
 
 from tests.conftest import ROOT, copy_repo, run
 
+# The reports of 2023 read the January 2024 edition of Villages d'avenir (« inputs »); the
+# package publishes the September 2024 list.
 VA = "data/raw/anct_villages_avenir_communes_20240112.csv"
+VA_CURRENT = "data/raw/anct_villages_avenir_communes_20240905.csv"
+INVALID = "non calculable : villages-d-avenir (édition du 12 janvier 2024) est invalide"
 GOLDEN = json.loads((ROOT / "tests/golden/validate.json").read_text(encoding="utf-8"))
 KEYS = ("dataset", "severity", "code", "file", "line", "field", "value", "check", "message")
-# What is computed from villages-d-avenir: the coverage tables, and the figures read from them
-# or from the villages themselves.
+# What is computed from that edition: the coverage tables, and the figures read from them or
+# from the villages themselves.
 DEPENDENTS = [
     ("chiffres-cles-2023", "couverture-communes", "valeur"),
     ("chiffres-cles-2023", "couverture-habitants", "valeur"),
@@ -25,7 +29,7 @@ DEPENDENTS = [
     ("couverture-communale-2023", "couverture-communale-2023", None),
     ("couverture-communale-2023", "couverture-communale-2023-synthese", None),
 ]
-AFFECTED = {"villages-d-avenir", "couverture-communale-2023"}
+AFFECTED = {"couverture-communale-2023"}
 BLOCKED_FIGURES = {check for _, check, fld in DEPENDENTS if fld}
 
 
@@ -38,7 +42,8 @@ def rewrite(path: Path, delimiter: str, encoding: str, newline: str = "\n") -> N
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    """Three repositories whose villages-d-avenir export is saved as a spreadsheet would."""
+    """Three repositories whose January 2024 villages-d-avenir export is saved as a
+    spreadsheet would."""
     roots = {}
     for name, delimiter, encoding in (
         ("cp1252", ",", "cp1252"),
@@ -51,12 +56,15 @@ def broken(tmp_path_factory):
     return roots
 
 
-def unaffected(items: list[dict]) -> list[dict]:
-    """Findings of the datasets and figures nothing unreadable feeds, as in the golden run."""
+def unaffected(items: list[dict], affected=AFFECTED, figures=BLOCKED_FIGURES) -> list[dict]:
+    """Findings of the datasets, files and figures nothing unreadable feeds, as in the golden
+    run."""
     return [
         {k: f[k] for k in KEYS}
         for f in items
-        if f["dataset"] not in AFFECTED and f["check"] not in BLOCKED_FIGURES
+        if f["dataset"] not in affected
+        and f["check"] not in figures
+        and f["file"] not in (VA, VA_CURRENT)
     ]
 
 
@@ -73,28 +81,47 @@ def test_one_unreadable_file_among_many(broken, variant, own):
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     items = data["findings"]
-    va = [f for f in items if f["dataset"] == "villages-d-avenir"]
-    assert [(f["code"], f["line"], f["file"]) for f in va] == [(*own, VA)]
+    va = [f for f in items if f["file"] == VA]
+    assert [(f["dataset"], f["code"], f["line"]) for f in va] == [("villages-d-avenir", *own)]
     if variant == "tab":
         assert "semble être « tabulation » et non « , »" in va[0]["message"]
     dependents = [f for f in items if f["code"] == "dependency-invalid"]
     assert [(f["dataset"], f["check"], f["field"]) for f in dependents] == DEPENDENTS
     for f in dependents:
         assert f["severity"] == "error"
-        assert "non calculable : villages-d-avenir est invalide" in f["message"]
+        assert INVALID in f["message"]
     # every other dataset, and every other figure, as on the committed data
     assert unaffected(items) == unaffected(GOLDEN["findings"])
     rows = {d["name"]: d["rows"] for d in data["datasets"]}
     for d in GOLDEN["datasets"]:
         if d["name"] not in AFFECTED:
             assert rows[d["name"]] == d["rows"], d["name"]
-    assert rows["villages-d-avenir"] == {}
+    assert rows["villages-d-avenir"] == {"villages-d-avenir": 2498}  # the current list
     assert data["errors"] == 1 + len(DEPENDENTS)
     figures = {f["figure_id"]: f for f in data["figures"]}
     for fid in BLOCKED_FIGURES:
         assert figures[fid]["verdict"] == "non vérifiable"
         assert figures[fid]["recomputed"] is None
     assert figures["ti-laureats-temps-2"]["verdict"] == "concorde"
+
+
+def test_an_unreadable_current_list_leaves_the_reports_on_their_edition(tmp_path):
+    """The reports read the January edition: a broken September list is its own error only."""
+    root = copy_repo(tmp_path / "repo", published=False)
+    rewrite(root / VA_CURRENT, ";", "utf-8")
+    result = run(root, "validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
+        ("villages-d-avenir", "delimiter-error", VA_CURRENT, 1)
+    ]
+    assert unaffected(data["findings"], {"villages-d-avenir"}, set()) == unaffected(
+        GOLDEN["findings"], {"villages-d-avenir"}, set()
+    )
+    assert {d["name"]: d["rows"] for d in data["datasets"]}["villages-d-avenir"] == {}
+    golden = {f["figure_id"]: f["verdict"] for f in GOLDEN["figures"]}
+    assert {f["figure_id"]: f["verdict"] for f in data["figures"]} == golden
 
 
 @pytest.mark.parametrize("fmt", ["text", "github", "markdown", "html"])
@@ -106,7 +133,7 @@ def test_every_format_gives_the_whole_report(broken, fmt, tmp_path):
     assert result.exit_code == 1, result.output
     out = (tmp_path / "rapport.html").read_text() if fmt == "html" else result.output
     assert "semble encodé en cp1252" in out
-    assert out.count("non calculable : villages-d-avenir est invalide") >= len(DEPENDENTS)
+    assert out.count(INVALID) >= len(DEPENDENTS)
     assert "petites-villes-de-demain" in out and "Erreur :" not in out
 
 
@@ -114,9 +141,16 @@ def test_a_dataset_computed_from_an_unreadable_one_alone(broken):
     result = run(broken["semicolon"], "validate", "--format", "json", "couverture-communale-2023")
     assert result.exit_code == 1, result.output
     items = json.loads(result.stdout)["findings"]
-    assert [(f["code"], f["check"]) for f in items] == [
-        ("dependency-invalid", "couverture-communale-2023"),
-        ("dependency-invalid", "couverture-communale-2023-synthese"),
+    # the edition the report reads is checked with it: its own finding names the cause
+    assert [(f["dataset"], f["code"], f["check"], f["file"]) for f in items] == [
+        ("couverture-communale-2023", "dependency-invalid", "couverture-communale-2023", None),
+        (
+            "couverture-communale-2023",
+            "dependency-invalid",
+            "couverture-communale-2023-synthese",
+            None,
+        ),
+        ("villages-d-avenir", "delimiter-error", None, VA),
     ]
 
 

@@ -10,14 +10,17 @@ from collections.abc import Iterable
 from pipeline.checks.base import Check, register
 from pipeline.errors import ConfigError
 from pipeline.sql import ident
-from pipeline.sql import scan as q
 
 TARGET_FR = {
-    "cog2023-communes": "les communes du COG 2023",
-    "cog2023-epci": "les EPCI du COG 2023",
-    "cog2023-departements": "les départements du COG 2023",
-    "cog2023-regions": "les régions du COG 2023",
-    "cog2023-epci-membres": "les EPCI et EPT du COG 2023",
+    f"cog{year}-{kind}": f"{label} du COG {year}"
+    for year in (2023, 2024)
+    for kind, label in (
+        ("communes", "les communes"),
+        ("epci", "les EPCI"),
+        ("departements", "les départements"),
+        ("regions", "les régions"),
+        ("epci-membres", "les EPCI et EPT"),
+    )
 }
 
 
@@ -44,7 +47,6 @@ class Keys(Check):
         schema = table.resource.schema
         pk = _as_list(schema.get("primaryKey"))
         self.sets: list[tuple[str, list[str], str]] = []
-        self.tables: dict[str, str] = {}
         for i, fdesc in enumerate(schema["fields"]):
             name = fdesc["name"]
             if fdesc.get("constraints", {}).get("unique") and [name] != pk and name in table.fields:
@@ -59,38 +61,28 @@ class Keys(Check):
                 self.sets.append((f"ukey_{i}", fields, "unique-error"))
         for key, fields, _ in self.sets:
             exprs = [key_expr(table, f) for f in fields]
-            join, cond, self.tables[key] = plan.duplicates(key, exprs)
-            values = {f"raw:{f}": table.fields[f].raw for f in fields}
-            values.update({f"key:{key}:{j}": e for j, e in enumerate(exprs)})
-            plan.predicate(key, cond, values, (join,))
+            plan.duplicates(key, exprs, {f"raw:{f}": table.fields[f].raw for f in fields})
         self.pk = pk
 
     def run(self, result) -> Iterable:
         out = []
         for key, fields, code in self.sets:
-            parts = [f"key:{key}:{j}" for j in range(len(fields))]
-            sql = q.later_duplicates(
-                result.table, key, [f"raw:{f}" for f in fields], parts, result.limit
-            )
+            rows, total = result.later_duplicates(key, [f"raw:{f}" for f in fields])
             made = [
                 self.ctx.finding(
                     code,
-                    line=result.line(rec, line),
+                    line=row["line"],
                     fld=fields[0] if len(fields) == 1 else None,
-                    value=" / ".join(str(v) for v in values),
+                    value=" / ".join(str(row[f"raw:{f}"]) for f in fields),
                     message_code="unique-error" if code == "unique-error" else code,
                     fields=", ".join(fields),
-                    first_line=result.line(first_rec, first_line),
+                    first_line=row["first_line"],
                 )
-                for rec, line, *values, first_rec, first_line in result.con.execute(sql).fetchall()
+                for row in rows
             ]
+            if made and total > len(made):
+                self.ctx.left_out.append((made[-1], total - len(made)))
             out += made
-            if made and result.limit is not None and len(made) >= result.limit:
-                failing = result.con.execute(q.failing_count(result.table, key)).fetchall()[0][0]
-                dup_groups = result.con.execute(
-                    f"SELECT count(*) FROM {ident(self.tables[key])}"
-                ).fetchall()[0][0]
-                self.ctx.left_out.append((made[-1], failing - dup_groups - len(made)))
         if self.pk and all(p in self.ctx.table.fields for p in self.pk):
             names = [f"raw:{p}" for p in self.pk]
             out += self.ctx.rows(
