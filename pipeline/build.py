@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.catalog import Dataset
 from pipeline.diff import read_folder
 from pipeline.errors import InvalidData
-from pipeline.findings import Report
+from pipeline.findings import DEFAULT_LIMIT, Report
 from pipeline.formats import (
     PackageFormats,
     picture_files,
@@ -119,9 +119,13 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
     lead = picture_lead(reuse.picture)
-    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows, lead).encode(
-        "utf-8"
+    total = len(warnings) + sum(  # the warnings the report left out, counted in the README
+        t.left_out
+        for t in v.report.truncations
+        if t.dataset == ds.name and t.severity == "warning" and t.code not in TRANSITIONAL
     )
+    text = readme(ds, version, descriptor, warnings, extra, rows, lead, total)
+    files["README.md"] = text.encode("utf-8")
     files["CHANGELOG.md"] = changelog.encode("utf-8")
     return files
 
@@ -194,18 +198,25 @@ def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str
 
 
 def render_all(
-    repo: Repo, names: list[str] | None = None
+    repo: Repo, names: list[str] | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> tuple[Validation, dict[str, dict[str, bytes]]]:
     """Validate, then render every named package in memory (nothing written)."""
-    v = validate(repo, names)
+    v = validate(repo, names, limit=limit)
     if not v.report.valid:
         raise InvalidData(v.report)
     return v, {ds.name: render_package(v, ds) for ds in v.datasets if ds.kind == "package"}
 
 
-def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
-    """Validate, then write (or, with ``check``, compare) every named package."""
-    v = validate(repo, names)
+def build(
+    repo: Repo,
+    names: list[str] | None = None,
+    *,
+    check: bool = False,
+    limit: int | None = DEFAULT_LIMIT,
+) -> BuildResult:
+    """Validate, then write (or, with ``check``, compare) every named package. ``limit``
+    bounds the findings kept per check and file (None: all)."""
+    v = validate(repo, names, limit=limit)
     result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)

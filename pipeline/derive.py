@@ -37,14 +37,9 @@ class Derivation:
         raise NotImplementedError
 
     def text(self, resource: str) -> pd.DataFrame:
-        """The published text of another resource, as this dataset reads it."""
-        table = self.ws.table(resource)
-        if table.text is None:
-            raise ConfigError(
-                f"La ressource « {resource} » est illisible : impossible d'en dériver "
-                f"« {self.res.name} »."
-            )
-        return table.text
+        """The published text of another resource, as this dataset reads it; raises
+        :class:`~pipeline.errors.DependencyInvalid` when it cannot be read."""
+        return self.ws.text_of(resource)
 
 
 def options(kind: str, required: list[str], **properties: dict) -> dict:

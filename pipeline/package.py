@@ -194,6 +194,15 @@ def _constraints(fdesc: dict) -> str:
     return "; ".join(parts)
 
 
+SPREADSHEET_WARNING = (
+    "**Attention si vous ouvrez le CSV dans un tableur** : des cellules commencent par `=`, `+`, "
+    "`-` ou `@` (voir les avertissements ci-dessus) et un tableur peut les exécuter "
+    "comme des formules. Importez plutôt le fichier comme données texte (colonnes au format "
+    "Texte), ou lisez-le avec pandas ou frictionless : les valeurs sont publiées telles que la "
+    "source les donne."
+)
+
+
 def readme(
     ds: Dataset,
     version: str,
@@ -202,7 +211,10 @@ def readme(
     extra_sections: list[str] | None = None,
     rows: dict[str, int] | None = None,
     lead: list[str] | None = None,
+    warning_total: int | None = None,
 ) -> str:
+    """The package README. ``lead``: lines shown first (the picture); ``warnings`` are those
+    the report kept; ``warning_total`` counts those it left out too."""
     meta = ds.meta
     local = {r.name for r in ds.resources}
     lines = [
@@ -273,15 +285,19 @@ def readme(
         lines += [section.rstrip(), ""]
     lines += ["## Avertissements de validation", ""]
     if warnings:
+        total = max(warning_total or 0, len(warnings))
+        listed = f" ; les {len(warnings)} premiers sont listés" if total > len(warnings) else ""
         lines.append(
-            f"La validation a relevé {len(warnings)} avertissement(s), publiés tels quels : les "
-            "données ne sont jamais corrigées pour faire passer un contrôle."
+            f"La validation a relevé {total} avertissement(s), publiés tels quels : les "
+            f"données ne sont jamais corrigées pour faire passer un contrôle{listed}."
         )
         lines += ["", "| fichier | ligne | champ | message |", "|---|---|---|---|"]
         for w in warnings:
             where = md_code(w.file, None) if w.file else "—"
             field = md_text(w.field or "")
             lines.append(f"| {where} | {w.line or ''} | {field} | {md_text(w.message)} |")
+        if any(w.code == "formula-injection" for w in warnings):
+            lines += ["", SPREADSHEET_WARNING]
     else:
         lines.append("Aucun avertissement.")
     first = ds.resources[0].name

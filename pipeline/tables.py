@@ -18,9 +18,11 @@ from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
 from pipeline.engine.db import connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
+from pipeline.engine.lines import has_controls
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
+from pipeline.messages import message
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
@@ -97,6 +99,7 @@ class LoadedTable:
     fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
     rows: int = 0
     key: str = ""  # the table's name in the workspace: resource, @edition, #report
+    blocked_by: DependencyInvalid | None = None  # a derived table whose input is unreadable
     _text: pd.DataFrame | None = None
     _typed: pd.DataFrame | None = None
 
@@ -107,6 +110,12 @@ class LoadedTable:
     @property
     def file(self) -> str | None:
         return self.source.file if self.source else None
+
+    def invalid(self) -> DependencyInvalid:
+        """What a table computed from this unreadable one reports."""
+        return self.blocked_by or DependencyInvalid(
+            self.resource.name, self.dataset.name, self.resource.edition
+        )
 
     @property
     def columns(self) -> dict[str, int]:
@@ -249,10 +258,7 @@ class Workspace:
                 raise
             self.reload_exact(table)
             if table.source is None:
-                raise ConfigError(
-                    f"La table « {table.resource.name} » est illisible : corrigez-la avant "
-                    "de valider."
-                ) from None
+                raise table.invalid() from None
             return build(table)
 
     def _open(self, dataset: Dataset, res: ResourceDecl, report: Reporter, exact: bool) -> Source:
@@ -303,16 +309,22 @@ class Workspace:
             if source is not None:
                 return source
         records = csv_records(readable, "utf-8-sig", dialect)
-        return load_records(
+        source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
+        source.controls = has_controls(readable)
+        return source
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
         import pyarrow as pa
 
         from pipeline.derive import derive
 
-        frame = derive(self, dataset, res)
+        try:
+            frame = derive(self, dataset, res)
+        except DependencyInvalid as exc:
+            finding = dependency_finding(dataset.name, exc, res.name, f"Ressource « {res.name} »")
+            return LoadedTable(self, dataset, res, None, [finding], blocked_by=exc)
         table_name = self.name("derived")
         names = list(frame.columns)
         arrow = pa.Table.from_arrays(
@@ -372,6 +384,16 @@ class Workspace:
 
     # --- derived tables in the engine ---------------------------------------------------
 
+    def text_of(self, resource: str) -> pd.DataFrame:
+        """The published text of a resource another one is computed from; raises
+        :class:`DependencyInvalid` when it cannot be read."""
+        table = self.table(resource)
+        if table.source is None:
+            raise table.invalid()
+        text = table.text
+        assert text is not None
+        return text
+
     def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
 
@@ -392,10 +414,7 @@ class Workspace:
         key = ("text", table.key, columns)
         if key not in self._materialised:
             if table.source is None:
-                raise ConfigError(
-                    f"La table de référence « {resource} » est illisible : corrigez-la avant "
-                    "de valider."
-                )
+                raise table.invalid()
             names = list(columns) if columns else table.resource.field_names
             unknown = [n for n in names if n not in table.resource.field_names]
             if unknown:
@@ -422,6 +441,27 @@ class Workspace:
             )
             self._materialised[cache] = name
         return self._materialised[cache]
+
+
+def dependency_finding(
+    dataset: str,
+    exc: DependencyInvalid,
+    check: str | None,
+    what: str,
+    fld: str | None = None,
+    file: str | None = None,
+) -> Finding:
+    """The one finding of something (``what``: a resource, a figure, a check) that cannot be
+    computed because a resource it needs is unreadable."""
+    return Finding(
+        dataset=dataset,
+        severity="error",
+        code="dependency-invalid",
+        check=check,
+        message=message("dependency-invalid", what=what, dependency=exc.label),
+        file=file,
+        field=fld,
+    )
 
 
 def typed_reference(ws: Workspace, resource: str, column: str) -> str:

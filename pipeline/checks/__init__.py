@@ -11,8 +11,10 @@ from pipeline.checks import (  # noqa: F401
     expectations,
     figures,
     geography,
+    hostile,
     identifiers,
     keys,
+    layout,
 )
 from pipeline.checks.base import REGISTRY, Check, TableContext, register
 from pipeline.checks.figures import FIGURES

@@ -18,7 +18,7 @@ from typing import ClassVar
 from pipeline import precision as prec
 from pipeline.catalog import Dataset
 from pipeline.checks.base import Check, TableContext
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import FigureCheck, Finding
 from pipeline.numbers_fr import NNBSP, edition_fr, fmt_int, fmt_number
 from pipeline.options import check_options
@@ -128,13 +128,17 @@ class Figure(Check):
         o, row = self.options, self.row or {}
         published = float(row["valeur"]) if row.get("valeur", "") != "" else None
         missing = missing_resources(self.ws, self)
+        blocked = None
         if missing:
             recomputed = None
             method = f"{self.describe_absent()} (données détaillées absentes de ce dépôt : "
             method += ", ".join(missing) + ")"
         else:
-            recomputed = self.value()
-            method = self.describe()
+            try:
+                recomputed = self.value()
+                method = self.describe()
+            except DependencyInvalid as exc:  # a detail resource is unreadable
+                recomputed, method, blocked = None, exc.message, exc
         precision = prec.parse(o.get("precision"))
         gap = None if published is None or recomputed is None else round(recomputed - published, 2)
         verdict = precision.verdict(published, recomputed)
@@ -151,6 +155,17 @@ class Figure(Check):
             severity=o.get("severity", "warning"),
             precision=precision.text,
         )
+        if blocked is not None:
+            return [
+                self.ctx.finding(
+                    "dependency-invalid",
+                    fld="valeur",
+                    check=o["id"],
+                    file=False,
+                    what=f"Chiffre clé « {self.outcome.label} »",
+                    dependency=blocked.label,
+                )
+            ]
         if verdict == "concorde":
             return []
         code = "figure-gap" if verdict == "écart" else "figure-unverifiable"
@@ -328,15 +343,18 @@ def missing_resources(ws, figure: Figure) -> list[str]:
 
 
 def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
-    """Every figure of a report, as the report's view reads the data: (verdicts, findings)."""
+    """Every figure of a report, as the report's view reads the data: (verdicts, findings).
+    A figure whose detail data are unreadable is « non vérifiable », with one
+    ``dependency-invalid`` finding; raises :class:`DependencyInvalid` when the figures
+    resource itself is."""
     ws = ws.view(dataset)
     where = f"{dataset.folder / 'dataset.json'} : « figures »"
     spec = dataset.meta.get("figures_source", {})
     resource = spec.get("resource", dataset.resources[0].name)
     key = spec.get("id", "id")
     table = ws.table(resource)
-    if table.source is None:
-        raise ConfigError(f"La ressource « {resource} » est illisible : chiffres invérifiables.")
+    if table.source is None:  # its own findings say why; what is computed from it, one each
+        raise table.invalid()
     rows = {
         r[0]: dict(zip(("libelle", "valeur", "unite"), r[1:], strict=True))
         for r in ws.con.execute(

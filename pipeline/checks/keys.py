@@ -61,40 +61,28 @@ class Keys(Check):
                 self.sets.append((f"ukey_{i}", fields, "unique-error"))
         for key, fields, _ in self.sets:
             exprs = [key_expr(table, f) for f in fields]
-            values = {f"raw:{f}": table.fields[f].raw for f in fields}
-            values.update({f"key:{key}:{j}": e for j, e in enumerate(exprs)})
-            plan.duplicates(key, exprs, values)
+            plan.duplicates(key, exprs, {f"raw:{f}": table.fields[f].raw for f in fields})
         self.pk = pk
 
     def run(self, result) -> Iterable:
         out = []
         for key, fields, code in self.sets:
-            names = [f"key:{key}:{j}" for j in range(len(fields))] + [f"raw:{f}" for f in fields]
-            rows, total = result.failing(key, names)
-            first: dict[tuple, int] = {}
-            groups = 0
-            for row in rows:
-                k = tuple(row[f"key:{key}:{j}"] for j in range(len(fields)))
-                if k not in first:
-                    first[k] = row["line"]
-                    groups += 1
-                    continue
-                value = " / ".join(str(row[f"raw:{f}"]) for f in fields)
-                out.append(
-                    self.ctx.finding(
-                        code,
-                        line=row["line"],
-                        fld=fields[0] if len(fields) == 1 else None,
-                        value=value,
-                        message_code="unique-error" if code == "unique-error" else code,
-                        fields=", ".join(fields),
-                        first_line=first[k],
-                    )
+            rows, total = result.later_duplicates(key, [f"raw:{f}" for f in fields])
+            made = [
+                self.ctx.finding(
+                    code,
+                    line=row["line"],
+                    fld=fields[0] if len(fields) == 1 else None,
+                    value=" / ".join(str(row[f"raw:{f}"]) for f in fields),
+                    message_code="unique-error" if code == "unique-error" else code,
+                    fields=", ".join(fields),
+                    first_line=row["first_line"],
                 )
-            if total > len(rows) and out:
-                held, _ = result.group_sizes[result.plan.group_of[key].key]
-                shown = sum(1 for f in out if f.code == code)
-                self.ctx.left_out.append((out[-1], total - held - shown))
+                for row in rows
+            ]
+            if made and total > len(made):
+                self.ctx.left_out.append((made[-1], total - len(made)))
+            out += made
         if self.pk and all(p in self.ctx.table.fields for p in self.pk):
             names = [f"raw:{p}" for p in self.pk]
             out += self.ctx.rows(

@@ -24,12 +24,48 @@ class Layout:
     lines: int = 0  # lines in the file
     new_line: str | None = "\\n"  # DuckDB's new_line option; None: only the exact reader
     cr_check: bool = False  # the scan must verify that no record ends with a CR
+    controls: bool = False  # the file holds a control character (see :func:`has_controls`)
 
     @property
     def trailing_blank(self) -> list[int]:
         """Blank lines after the last record."""
         last = int(self.starts[-1]) if len(self.starts) else 0
         return [line for line in self.blank_lines if line > last]
+
+
+LINE_SEPARATORS = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+2028, U+2029 in UTF-8
+
+
+def _controls(arr: np.ndarray, chunk: bytes, line_ends: int, head: bytes) -> bool:
+    """Whether a chunk of UTF-8 may hold a C0 control other than tab, LF and CR, DEL, U+2028
+    or U+2029 (``line_ends``: its LF and CR bytes; ``head``: the previous chunk's last two
+    bytes then this one's first two, for a separator cut in two). A few vector comparisons,
+    so that when a file holds none (nearly always) the per-cell checks are left out; a rare
+    false alarm (the bytes 80 A8 of another character) only keeps them in."""
+    below = int(np.count_nonzero(arr < 32))
+    if below > line_ends and below - line_ends - chunk.count(b"\t"):
+        return True
+    if np.count_nonzero(arr == 127):
+        return True
+    n = len(chunk)
+    for offset in (0, 1):  # the bytes 80 A8 or 80 A9, read as little-endian pairs
+        pairs = np.frombuffer(chunk, "<u2", count=(n - offset) // 2, offset=offset)
+        if np.count_nonzero((pairs | 0x0100) == 0xA980):
+            return True
+    return any(sep in head for sep in LINE_SEPARATORS)
+
+
+def has_controls(path: Path) -> bool:
+    """Whether a UTF-8 file holds a control character cells may not contain (one pass)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            ends = chunk.count(b"\n") + chunk.count(b"\r")
+            if _controls(arr, chunk, ends, tail + chunk[:2]):
+                return True
+            tail = chunk[-2:]
+    return False
 
 
 def scan_layout(path: Path, quote: str = '"') -> Layout:
@@ -43,14 +79,20 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
     previous_byte = -1
     cr = crlf = 0
     first_end = b""
+    controls = False
+    tail = b""
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
             lf = np.flatnonzero(arr == LF)
-            cr += chunk.count(b"\r")
+            crs = chunk.count(b"\r")
+            cr += crs
             crlf += chunk.count(b"\r\n") + int(previous_byte == CR and arr[0] == LF)
             if not first_end and len(lf):
                 first_end = chunk[max(0, int(lf[0]) - 1) : int(lf[0]) + 1]
+            if not controls:
+                controls = _controls(arr, chunk, len(lf) + crs, tail + chunk[:2])
+                tail = chunk[-2:]
             quotes = np.flatnonzero(arr == quote_byte) if quote_byte >= 0 else lf[:0]
             if len(quotes):
                 outside = (quotes_before + np.searchsorted(quotes, lf)) % 2 == 0
@@ -80,7 +122,7 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
         all_starts = all_starts[:-1]  # the file ends with a record end: nothing after it
     flags = np.zeros(len(all_starts), dtype=bool)
     flags[: min(len(empty), len(all_starts))] = empty[: len(all_starts)]
-    layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]])
+    layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]], controls=controls)
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
     if cr == 0:
         layout.new_line = "\\n"

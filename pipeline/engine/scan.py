@@ -13,6 +13,7 @@ when they differ, or DuckDB cannot read the file as a plain CSV, the exact reade
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass, field
 
@@ -71,28 +72,52 @@ class ScanResult:
         )
         return {rec: int(stored[rec]) for rec in recs}
 
-    def _where(self, key: str) -> tuple[str, str, list[str]]:
-        """(FROM, condition, value columns) of a condition or duplicate group ``key``."""
+    def _where(self, key: str) -> tuple[str, str]:
+        """(FROM, condition) of a condition or duplicate group ``key``."""
         if key in self.plan.bits:
-            return f"{ident(self.table)} AS c", q.bit_test(self.plan.bits[key]), []
+            return f"{ident(self.table)} AS c", q.bit_test(self.plan.bits[key])
         group = self.plan.group_of[key]
         dups = self.plan.dups_table(group.key)
-        return q.group_members(self.table, dups, group), "TRUE", []
+        return q.group_members(self.table, dups, group), "TRUE"
 
-    def failing(self, key: str, names: list[str]) -> tuple[list[dict], int]:
-        """The first ``limit`` rows failing condition ``key`` (with ``line`` and the
-        requested values) and how many rows fail it in all. For a duplicate group, every
-        row holding a duplicated value, in file order."""
+    def failing(
+        self, key: str, names: list[str], computed: dict[str, str] | None = None
+    ) -> tuple[list[dict], int]:
+        """The first ``limit`` rows failing condition ``key`` (with ``line``, the requested
+        values and the ``computed`` ones: SQL over the values, see :func:`q.value`) and how
+        many rows fail it in all. For a duplicate group, every row holding a duplicated
+        value, in file order."""
         if key in self.plan.bits:
             total = self.fail_counts[key]
         else:
             total = self.group_sizes[self.plan.group_of[key].key][1]
-        if total == 0:
+        if total == 0:  # counted with the pass: no query for a clean condition
             return [], 0
-        from_sql, condition, _ = self._where(key)
-        columns = [self.plan.column(key, n) for n in names]
-        query = q.failing(from_sql, self.rec, condition, columns, self.limit)
+        from_sql, condition = self._where(key)
+        columns = {n: self.plan.column(key, n) for n in names}
+        query = q.failing(from_sql, self.rec, condition, columns, self.limit, computed)
         fetched = self.con.execute(query).fetchall()
+        return self._rows(fetched, [*names, *(computed or {})]), total
+
+    def later_duplicates(self, key: str, names: list[str]) -> tuple[list[dict], int]:
+        """The first ``limit`` rows of duplicate group ``key`` that repeat an earlier row's
+        key value (with ``line``, ``first_line``, the line of that earlier row, and the
+        requested values), and how many such rows there are in all."""
+        group = self.plan.group_of[key]
+        held, members = self.group_sizes[group.key]
+        if members == 0:
+            return [], 0
+        columns = {n: self.plan.column(key, n) for n in names}
+        query = q.later_duplicates(
+            self.table, self.plan.dups_table(group.key), group, self.rec, columns, self.limit
+        )
+        fetched = self.con.execute(query).fetchall()
+        rows = self._rows([row[:-2] for row in fetched], names)
+        for row, (first_rec, first_line) in zip(rows, (r[-2:] for r in fetched), strict=True):
+            row["first_line"] = self.line(first_rec, first_line)
+        return rows, members - held
+
+    def _rows(self, fetched: list[tuple], names: list[str]) -> list[dict]:
         out = []
         for rec, line, *values in fetched:
             row = {  # an empty raw cell is NULL in the engine, '' in messages
@@ -102,7 +127,7 @@ class ScanResult:
             row["__rec"] = rec
             row["line"] = self.line(rec, line)
             out.append(row)
-        return out, total
+        return out
 
 
 class ScanPlan:
@@ -122,6 +147,13 @@ class ScanPlan:
     @property
     def table(self) -> str:
         return f"compact_{self.id}"
+
+    def checkpoint(self) -> dict:
+        """The plan's state, to :meth:`rollback` the part of a check that cannot run."""
+        return {name: copy.copy(value) for name, value in vars(self).items()}
+
+    def rollback(self, state: dict) -> None:
+        vars(self).update(state)
 
     def dups_table(self, group_key: str) -> str:
         return f"dups_{self.id}_{group_key}"

@@ -22,6 +22,7 @@ from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
 
 HEAD_BYTES = 1 << 20
+DELIMITER_NAMES = {"\t": "tabulation"}  # shown by name in messages, not as white space
 MAX_FAST_COLUMNS = 2000  # wider headers (a file whose records sit on one line) read exactly
 
 
@@ -40,6 +41,9 @@ class Source:
     scan_relation: str | None = None  # the data records only, unnumbered (direct CSV scan)
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
+    header_line: int = 1  # physical line of the header
+    trailing_blank: list[int] = field(default_factory=list)  # blank lines after the last record
+    controls: bool = True  # False when the file provably holds no control character
 
     @property
     def cr_check(self) -> bool:
@@ -104,7 +108,8 @@ def match_header(
     if len(header) == 1 and len(expected) > 1:
         for other in (";", ",", "\t", "|"):
             if other != delimiter and header[0].count(other) >= 1:
-                raise Fatal([report("delimiter-error", line=1, found=other, declared=delimiter)])
+                found, declared = (DELIMITER_NAMES.get(d, d) for d in (other, delimiter))
+                raise Fatal([report("delimiter-error", line=1, found=found, declared=declared)])
     counts = Counter(header)
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
@@ -152,8 +157,9 @@ def csv_source(
     if layout.new_line is None or not len(layout.starts):
         return None
     header_line = int(layout.starts[0])
+    trailing = layout.trailing_blank
     for line in layout.blank_lines:
-        if line > header_line:
+        if header_line < line and not (trailing and line >= trailing[0]):
             findings.append(report("blank-row", line=line))
     relation = csv_scan(path, len(labels), dialect, layout.new_line)
     unnumbered = csv_scan(path, len(labels), dialect, layout.new_line, numbered=False)
@@ -171,4 +177,7 @@ def csv_source(
         scan_relation=unnumbered,
         path=path,
         dialect=dialect,
+        header_line=header_line,
+        trailing_blank=trailing,
+        controls=layout.controls,
     )

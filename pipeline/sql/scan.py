@@ -129,11 +129,44 @@ def duplicates(dups: str, table: str, group: KeyGroup) -> str:
     )
 
 
-def failing(from_sql: str, rec: str, condition: str, names: list[str], limit: int | None) -> str:
-    """The failing compact rows (alias ``c``) in file order, with the requested columns."""
-    cols = ", ".join([f"{rec} AS __rec", "c.__line", *[f"c.{ident(n)}" for n in names]])
+def value(name: str) -> str:
+    """A requested value ``name`` of a failing row, in the ``computed`` SQL of
+    :func:`failing` (SQL over the values, evaluated on the rows fetched only)."""
+    return ident(name)
+
+
+def _selected(rec: str, columns: dict[str, str]) -> list[str]:
+    return [
+        f"{rec} AS __rec",
+        "c.__line",
+        *[f"c.{ident(c)} AS {ident(n)}" for n, c in columns.items()],
+    ]
+
+
+def _computed(query: str, computed: dict[str, str] | None) -> str:
+    if not computed:
+        return query
+    extra = ", ".join(f"{expr} AS {ident(n)}" for n, expr in computed.items())
+    return f"SELECT *, {extra} FROM ({query}) ORDER BY __rec"
+
+
+def failing(
+    from_sql: str,
+    rec: str,
+    condition: str,
+    columns: dict[str, str],
+    limit: int | None,
+    computed: dict[str, str] | None = None,
+) -> str:
+    """The failing compact rows (alias ``c``) in file order, with the requested values
+    (name -> compact column), then ``computed`` ones (name -> SQL over the values, see
+    :func:`value`, evaluated on the rows kept only: the head of a long cell...)."""
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    return f"SELECT {cols} FROM {from_sql} WHERE {condition} ORDER BY 1{cap}"
+    query = (
+        f"SELECT {', '.join(_selected(rec, columns))} FROM {from_sql} WHERE {condition} "
+        f"ORDER BY 1{cap}"
+    )
+    return _computed(query, computed)
 
 
 def failing_count(from_sql: str, condition: str) -> str:
@@ -147,6 +180,27 @@ def group_members(table: str, dups: str, group: KeyGroup) -> str:
         for i in range(len(group.exprs))
     )
     return f"{ident(table)} AS c SEMI JOIN {ident(dups)} AS g ON {on}"
+
+
+def later_duplicates(
+    table: str, dups: str, group: KeyGroup, rec: str, columns: dict[str, str], limit: int | None
+) -> str:
+    """The first ``limit`` members of a duplicate group that are not the first row of their
+    key value, in file order, with the requested values and that first row's ``__rec`` and
+    ``__line`` (``__first_rec``, ``__first_line``): a report of N duplicates shows N later
+    rows, each naming the line it repeats, whatever the limit."""
+    keys = ", ".join(f"c.{ident(f'k:{group.key}:{i}')}" for i in range(len(group.exprs)))
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    items = [
+        *_selected(rec, columns),
+        f"first_value({rec}) OVER w AS __first_rec",
+        "first_value(c.__line) OVER w AS __first_line",
+    ]
+    return (
+        f"SELECT {', '.join(items)} FROM {group_members(table, dups, group)} "
+        f"WINDOW w AS (PARTITION BY {keys} ORDER BY {rec}) "
+        f"QUALIFY row_number() OVER w > 1 ORDER BY 1{cap}"
+    )
 
 
 def select(rows_sql: str, columns: dict[str, str], join_clauses=()) -> str:
