@@ -305,7 +305,7 @@ class Workspace:
         if not encoding.is_utf8(declared):
             readable = encoding.transcode(path, declared, self.scratch / f"{self.name('utf8')}.csv")
         if not exact:
-            source = csv_source(dataset.name, rel, readable, res, dialect, report)
+            source = csv_source(dataset.name, rel, readable, res, dialect, report, self.scratch)
             if source is not None:
                 return source
         records = csv_records(readable, "utf-8-sig", dialect)

@@ -24,6 +24,7 @@ class Layout:
     lines: int = 0  # lines in the file
     new_line: str | None = "\\n"  # DuckDB's new_line option; None: only the exact reader
     cr_check: bool = False  # the scan must verify that no record ends with a CR
+    cr_ends: np.ndarray | None = None  # byte offsets of the CRs ending records (CRLF files)
     controls: bool = False  # the file holds a control character (see :func:`has_controls`)
 
     @property
@@ -81,6 +82,7 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
     first_end = b""
     controls = False
     tail = b""
+    cr_ends: list[np.ndarray] = []
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -106,6 +108,8 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
                 ends - 1 >= offset, arr[np.maximum(ends - 1 - offset, 0)], previous_byte
             )
             empty = (size == 0) | ((size == 1) & (before_end == CR))
+            if crs:
+                cr_ends.append(ends[before_end == CR] - 1)
             starts.append(index + lf_before + 2)  # the record after each end
             blank.append(empty)
             if len(ends):
@@ -124,12 +128,31 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
     flags[: min(len(empty), len(all_starts))] = empty[: len(all_starts)]
     layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]], controls=controls)
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
+    ending = np.concatenate(cr_ends) if cr_ends else np.zeros(0, dtype=np.int64)
     if cr == 0:
         layout.new_line = "\\n"
-    elif cr == crlf == lf_before:
-        layout.new_line = "\\r\\n"
-    elif first_end.endswith(b"\r\n") or crlf == 0:
+    elif cr > crlf:  # lone CRs: old Mac line ends, or CRs in cells; only the exact reader
         layout.new_line = None
     else:
-        layout.new_line, layout.cr_check = "\\n", True
+        # Every CR is part of a CRLF. DuckDB 2.0's strict reader returns no row for CRLF
+        # records: the CRs that end records are dropped in a copy read with LF records
+        # (CRLFs inside quoted cells are kept, and line feeds, hence lines, do not move).
+        layout.new_line = "\\n"
+        layout.cr_ends = ending if len(ending) else None
     return layout
+
+
+def drop_bytes(path: Path, positions: np.ndarray, dest: Path) -> Path:
+    """Copy ``path`` to ``dest`` without the bytes at ``positions`` (sorted offsets),
+    streaming."""
+    offset = 0
+    with path.open("rb") as src, dest.open("wb") as out:
+        while chunk := src.read(CHUNK):
+            lo, hi = np.searchsorted(positions, [offset, offset + len(chunk)])
+            if hi > lo:
+                arr = np.frombuffer(chunk, dtype=np.uint8)
+                out.write(np.delete(arr, positions[lo:hi] - offset).tobytes())
+            else:
+                out.write(chunk)
+            offset += len(chunk)
+    return dest

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
-from pipeline.engine.lines import Layout, scan_layout
+from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
@@ -144,7 +144,13 @@ def first_record(path: Path, dialect: dict) -> list[str] | None:
 
 
 def csv_source(
-    dataset: str, rel: str, path: Path, res: ResourceDecl, dialect: dict, report: Reporter
+    dataset: str,
+    rel: str,
+    path: Path,
+    res: ResourceDecl,
+    dialect: dict,
+    report: Reporter,
+    scratch: Path | None = None,
 ) -> Source | None:
     """A direct DuckDB scan of a UTF-8 CSV file, or None when only the exact reader fits."""
     labels = first_record(path, dialect)
@@ -161,6 +167,10 @@ def csv_source(
     for line in layout.blank_lines:
         if header_line < line and not (trailing and line >= trailing[0]):
             findings.append(report("blank-row", line=line))
+    if layout.cr_ends is not None:
+        if scratch is None:
+            return None
+        path = drop_bytes(path, layout.cr_ends, scratch / f"lf-{id(layout)}.csv")
     relation = csv_scan(path, len(labels), dialect, layout.new_line)
     unnumbered = csv_scan(path, len(labels), dialect, layout.new_line, numbered=False)
     return Source(
