@@ -272,7 +272,7 @@ def run_scan(
     result = ScanResult(con, plan, source, limit, int(count))
     result.aggregates = dict(zip(aggregates, values[: len(aggregates)], strict=True))
     result.fail_counts = {
-        p.key: int(n) for p, n in zip(plan.predicates, values[len(aggregates) :], strict=True)
+        p.key: int(n or 0) for p, n in zip(plan.predicates, values[len(aggregates) :], strict=True)
     }
     if source.fast and source.layout is not None:
         expected = len(source.layout.starts) - 1
