@@ -13,15 +13,24 @@ from pathlib import Path
 from pipeline.catalog import Dataset
 from pipeline.diff import read_folder
 from pipeline.errors import InvalidData
-from pipeline.findings import Report
+from pipeline.findings import DEFAULT_LIMIT, Report
+from pipeline.formats import (
+    PackageFormats,
+    picture_files,
+    picture_lead,
+    readme_section,
+    table_formats,
+)
 from pipeline.package import (
     csv_bytes,
     datapackage,
     json_bytes,
+    published_schema,
     readme,
     resource_entries,
     sorted_text,
 )
+from pipeline.picture import make_picture
 from pipeline.repo import Repo
 from pipeline.validate import Validation, validate
 
@@ -56,6 +65,7 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     rows: dict[str, int] = {}
     local = {r.name for r in ds.resources}
     entries: list[dict] = []
+    reuse = PackageFormats()
     for res in ds.resources:
         table = v.workspace.table(res.name)
         text, typed = sorted_text(table.text, res, table.typed)
@@ -63,8 +73,29 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         files[f"{res.name}.json"] = json_bytes(typed, res)
         rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = len(text)
         entries.extend(resource_entries(res, files, local))
-    warnings = [f for f in v.report.warnings if f.dataset == ds.name]
+        del typed
+        extra_formats = table_formats(res, text, published_schema(res, local))
+        reuse.tables[res.name] = extra_formats
+        files.update(extra_formats.files)
+        entries.extend(extra_formats.entries)
+        rows[f"{res.name}.parquet"] = len(text)
+        if extra_formats.geo is not None:
+            rows[f"{res.name}.geojson"] = extra_formats.geo.features
+    geo = {name: t.geo for name, t in reuse.tables.items() if t.geo is not None}
+    reuse.picture = make_picture(ds, lambda name: v.workspace.table(name).text, geo)
+    if reuse.picture is not None:
+        picture, picture_entries = picture_files(reuse.picture)
+        files.update(picture)
+        entries.extend(picture_entries)
+    from pipeline.checks.identifiers import TRANSITIONAL
+
+    # findings about the change from the published package vanish once it is rebuilt
+    warnings = [f for f in v.report.warnings if f.dataset == ds.name and f.code not in TRANSITIONAL]
     extra = []
+    if ds.inputs:
+        from pipeline.vintages import inputs_section
+
+        extra.append(inputs_section(v.catalog, ds))
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 
@@ -73,13 +104,28 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         from pipeline.coverage import programmes_readme_section
 
         extra.append(programmes_readme_section(ds))
+    extra.append(readme_section(ds, reuse))
     repo = v.workspace.repo
+    from dataclasses import replace
+
+    from pipeline.vintages import fill_description
+
+    # counts and dates in the description come from the data and the declaration
+    described = fill_description(ds, lambda name: v.workspace.table(name).text)
+    ds = replace(ds, meta={**ds.meta, "description": described})
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     current = read_folder(repo.published / ds.name)
     version, changelog = version_and_changelog(repo, ds, current, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
-    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows).encode("utf-8")
+    lead = picture_lead(reuse.picture)
+    total = len(warnings) + sum(  # the warnings the report left out, counted in the README
+        t.left_out
+        for t in v.report.truncations
+        if t.dataset == ds.name and t.severity == "warning" and t.code not in TRANSITIONAL
+    )
+    text = readme(ds, version, descriptor, warnings, extra, rows, lead, total)
+    files["README.md"] = text.encode("utf-8")
     files["CHANGELOG.md"] = changelog.encode("utf-8")
     return files
 
@@ -152,18 +198,25 @@ def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str
 
 
 def render_all(
-    repo: Repo, names: list[str] | None = None
+    repo: Repo, names: list[str] | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> tuple[Validation, dict[str, dict[str, bytes]]]:
     """Validate, then render every named package in memory (nothing written)."""
-    v = validate(repo, names)
+    v = validate(repo, names, limit=limit)
     if not v.report.valid:
         raise InvalidData(v.report)
     return v, {ds.name: render_package(v, ds) for ds in v.datasets if ds.kind == "package"}
 
 
-def build(repo: Repo, names: list[str] | None = None, *, check: bool = False) -> BuildResult:
-    """Validate, then write (or, with ``check``, compare) every named package."""
-    v = validate(repo, names)
+def build(
+    repo: Repo,
+    names: list[str] | None = None,
+    *,
+    check: bool = False,
+    limit: int | None = DEFAULT_LIMIT,
+) -> BuildResult:
+    """Validate, then write (or, with ``check``, compare) every named package. ``limit``
+    bounds the findings kept per check and file (None: all)."""
+    v = validate(repo, names, limit=limit)
     result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)

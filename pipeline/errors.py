@@ -27,8 +27,8 @@ class InvalidData(DataError):
 
     def __init__(self, report: Report):
         super().__init__(
-            f"{len(report.errors)} erreur(s) bloquante(s) : rien n'a été construit ni publié. "
-            "Corrigez-les puis relancez (détail avec « pipeline validate »)."
+            f"{report.counts()['error']} erreur(s) bloquante(s) : rien n'a été construit ni "
+            "publié. Corrigez-les puis relancez (détail avec « pipeline validate »)."
         )
         self.report = report
 
@@ -43,3 +43,24 @@ class RemoteError(PipelineError):
     """The remote platform failed or refused: retry later or fix the key."""
 
     exit_code = 3
+
+
+class DependencyInvalid(DataError):
+    """A resource needed to compute another one (a derived table, a headline figure, a
+    reference a check joins) cannot be read: its own findings say why. Validation turns it
+    into one ``dependency-invalid`` finding for what depends on it, and goes on."""
+
+    def __init__(self, resource: str, dataset: str, edition: str | None = None):
+        self.resource, self.dataset, self.edition = resource, dataset, edition
+        super().__init__(f"non calculable : {self.label} est invalide")
+
+    @property
+    def label(self) -> str:
+        """The invalid resource, with its dataset when the names differ and the edition a
+        report reads when it is not the current one."""
+        from pipeline.numbers_fr import edition_fr
+
+        details = [] if self.resource == self.dataset else [f"jeu {self.dataset}"]
+        if self.edition:
+            details.append(edition_fr(self.edition))
+        return self.resource + (f" ({', '.join(details)})" if details else "")

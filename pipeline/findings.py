@@ -83,6 +83,7 @@ class FigureCheck:
     unit: str = ""
     method: str = ""
     severity: Severity = "warning"
+    precision: str = "exact"  # the published figure's precision, in French
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -108,7 +109,7 @@ class Report:
     datasets: list[DatasetResult] = field(default_factory=list)
     figures: list[FigureCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # French remarks on how checks ran
-    limit: int = DEFAULT_LIMIT
+    limit: int | None = DEFAULT_LIMIT  # findings kept per check and file; None: all
     _counts: Counter = field(default_factory=Counter, repr=False)
     _left_out: Counter = field(default_factory=Counter, repr=False)
 
@@ -117,7 +118,7 @@ class Report:
         for f in findings:
             key = f.group
             self._counts[key] += 1
-            if self._counts[key] <= self.limit:
+            if self.limit is None or self._counts[key] <= self.limit:
                 self.findings.append(f)
             else:
                 self._left_out[key] += 1
@@ -185,6 +186,7 @@ class Report:
             "errors": totals["error"],
             "warnings": totals["warning"],
             "truncated": self.truncated,
+            "max_findings": self.limit,
             "datasets": [
                 {
                     "name": d.name,

@@ -15,6 +15,8 @@ MESSAGES: dict[str, str] = {
     "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
     "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
     "le dialecte dans dataset.json.",
+    "dependency-invalid": "{what} non calculable : {dependency} est invalide (son fichier brut "
+    "est illisible, voir ses constats). Corrigez d'abord ce fichier, puis relancez.",
     # header
     "missing-label": "Colonne « {field} » absente de l'en-tête. Ajoutez-la (le schéma l'exige) "
     "ou vérifiez son orthographe.",
@@ -29,6 +31,20 @@ MESSAGES: dict[str, str] = {
     "point-virgule en trop, ou une cellule mal entourée de guillemets ?",
     "missing-cell": "La ligne compte {found} cellules au lieu de {expected} : la colonne "
     "« {field} » manque. Complétez la ligne.",
+    "trailing-blank-lines": "{count} en fin de fichier ({where}) : ignorées, elles ne bloquent "
+    "rien. Supprimez-les pour un fichier propre.",
+    "label-whitespace": "L'intitulé de la colonne {column} est « {field} » entouré d'espaces "
+    "({spaces}) : il est lu comme « {field} ». Retirez ces espaces de l'en-tête.",
+    # hostile cells
+    "formula-injection": "« {value} » commence par « {sign} » : un tableur qui ouvre le CSV publié "
+    "peut l'exécuter comme une formule. Si ce n'est pas voulu, retirez ce signe du début de la "
+    "cellule ; sinon la valeur est publiée telle quelle, avec cet avertissement.",
+    "control-character": "La cellule de « {field} » contient un caractère de contrôle invisible, "
+    "{char}, en position {position} : « {value} ». Supprimez-le (il vient souvent d'un "
+    "copier-coller) : il brouille l'affichage et les programmes qui lisent le fichier.",
+    "cell-too-long": "La cellule de « {field} » compte {length} caractères : un tableur n'en garde "
+    "que {limit} et tronquerait la valeur. Vérifiez-la (texte collé par erreur ?) ou "
+    "raccourcissez-la.",
     # cells
     "type-error": "« {value} » n'est pas {type_fr} valide pour « {field} »{hint}. Corrigez la "
     "valeur.",
@@ -71,7 +87,7 @@ MESSAGES: dict[str, str] = {
     "expectation-table": "Règle « {expectation} » non respectée : {detail}.",
     # headline figures
     "figure-gap": "Chiffre clé « {label} » : publié {published}, recalculé {recomputed} à partir "
-    "de {method} (écart {gap}).",
+    "de {method} (écart {gap} ; précision du chiffre publié : {precision}).",
     "figure-unverifiable": "Chiffre clé « {label} » ({published}) : non vérifiable, aucune donnée "
     "détaillée publiée ne permet de le recalculer.",
 }
@@ -106,9 +122,23 @@ def message(code: str, **values: object) -> str:
         return template
 
 
+# Line breaks become spaces; other control characters their visible Unicode picture (␛ for
+# ESC, ␀ for NUL), so that a hostile cell quoted in a report can never drive a terminal.
+VISIBLE = str.maketrans(
+    {
+        **{c: chr(0x2400 + c) for c in range(32) if c not in (9, 10, 13)},
+        10: " ",
+        13: " ",
+        127: "\u2421",
+        0x2028: " ",
+        0x2029: " ",
+    }
+)
+
+
 def shorten(value: object, limit: int = 80) -> str:
     text = "" if value is None else str(value)
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = text.translate(VISIBLE)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -118,5 +148,11 @@ MESSAGES.update(
         "introuvable dans {target}. Vérifiez le SIREN ou sa nature.",
         "grouping-unknown-kind": "Nature de groupement « {kind} » sans table de référence "
         "déclarée pour « {value} ». Déclarez-la dans dataset.json.",
+        "commune-not-current": "Le code {value} ({field}) n'est, dans {target}, qu'{kind} à "
+        "{parent} ({parent_name}). Vérifiez le code, ou le millésime du COG que le jeu déclare "
+        "suivre (« cog »).",
+        "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
+        "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
+        "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",
     }
 )

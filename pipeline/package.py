@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from pipeline import vintages
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.findings import Finding
 from pipeline.markdown import md_code, md_text
@@ -166,7 +167,7 @@ def resource_entries(res: ResourceDecl, files: dict[str, bytes], local: set[str]
 
 def datapackage(ds: Dataset, version: str, resources: list[dict]) -> dict:
     meta = ds.meta
-    temporal = meta.get("temporal", {})
+    temporal = vintages.temporal(ds)
     spatial = meta.get("spatial", {})
     return {
         "profile": "data-package",
@@ -215,6 +216,15 @@ def _constraints(fdesc: dict) -> str:
     return "; ".join(parts)
 
 
+SPREADSHEET_WARNING = (
+    "**Attention si vous ouvrez le CSV dans un tableur** : des cellules commencent par `=`, `+`, "
+    "`-` ou `@` (voir les avertissements ci-dessus) et un tableur peut les exécuter "
+    "comme des formules. Importez plutôt le fichier comme données texte (colonnes au format "
+    "Texte), ou lisez-le avec pandas ou frictionless : les valeurs sont publiées telles que la "
+    "source les donne."
+)
+
+
 def readme(
     ds: Dataset,
     version: str,
@@ -222,25 +232,32 @@ def readme(
     warnings: list[Finding],
     extra_sections: list[str] | None = None,
     rows: dict[str, int] | None = None,
+    lead: list[str] | None = None,
+    warning_total: int | None = None,
 ) -> str:
+    """The package README. ``lead``: lines shown first (the picture); ``warnings`` are those
+    the report kept; ``warning_total`` counts those it left out too."""
     meta = ds.meta
     local = {r.name for r in ds.resources}
     lines = [
         f"# {meta['title']}",
         "",
+        *(lead or []),
         meta["description"],
         "",
         f"- Version du paquet : **{version}**",
         f"- Licence : {', '.join(lic.get('title', lic['name']) for lic in meta['licenses'])}",
         f"- Producteur : {', '.join(c['title'] for c in meta.get('contributors', []))}",
     ]
-    temporal = meta.get("temporal", {})
+    temporal = vintages.temporal(ds)
     if temporal:
         lines.append(
             f"- Couverture temporelle : {temporal.get('start') or '?'} → {temporal.get('end') or 'en cours'}"
         )
     if meta.get("frequency"):
         lines.append(f"- Fréquence de mise à jour : {meta['frequency']}")
+    if ds.cog:
+        lines.append(f"- Géographie : Code officiel géographique (COG) {ds.cog}")
     lines += ["", "## Fichiers", ""]
     lines += ["| fichier | format | lignes | octets | sha256 |", "|---|---|---|---|---|"]
     for entry in descriptor["resources"]:
@@ -284,24 +301,25 @@ def readme(
     for src in meta.get("sources", []):
         path = src.get("path")
         lines.append(f"- {src['title']}" + (f" : <{path}>" if path else ""))
-    raw = ds.raw_files
-    if raw:
-        lines += ["", "Fichiers bruts (copiés sans modification dans `data/raw/`) :", ""]
-        lines += [f"- `{p}`" for p in raw]
+    lines += vintages.provenance_lines(ds)
     lines.append("")
     for section in extra_sections or []:
         lines += [section.rstrip(), ""]
     lines += ["## Avertissements de validation", ""]
     if warnings:
+        total = max(warning_total or 0, len(warnings))
+        listed = f" ; les {len(warnings)} premiers sont listés" if total > len(warnings) else ""
         lines.append(
-            f"La validation a relevé {len(warnings)} avertissement(s), publiés tels quels : les "
-            "données ne sont jamais corrigées pour faire passer un contrôle."
+            f"La validation a relevé {total} avertissement(s), publiés tels quels : les "
+            f"données ne sont jamais corrigées pour faire passer un contrôle{listed}."
         )
         lines += ["", "| fichier | ligne | champ | message |", "|---|---|---|---|"]
         for w in warnings:
             where = md_code(w.file, None) if w.file else "—"
             field = md_text(w.field or "")
             lines.append(f"| {where} | {w.line or ''} | {field} | {md_text(w.message)} |")
+        if any(w.code == "formula-injection" for w in warnings):
+            lines += ["", SPREADSHEET_WARNING]
     else:
         lines.append("Aucun avertissement.")
     first = ds.resources[0].name

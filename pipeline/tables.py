@@ -5,37 +5,88 @@ building packages."""
 
 from __future__ import annotations
 
+import copy
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
 from pipeline.engine.db import connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
+from pipeline.engine.lines import has_controls
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
+from pipeline.messages import message
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
+from pipeline.vintages import resolve_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LINE = "__line__"
-STR = pd.StringDtype("pyarrow", na_value=float("nan"))
 
 
-def computed_sql(spec: dict, source_raw: str) -> str:
+def _template(replace: str) -> list[str | int] | None:
+    """A ``re.sub`` replacement as literal parts and group numbers, or None when it uses
+    more than ``\\N``, ``\\g<N>`` and ``\\\\``."""
+    parts: list[str | int] = []
+    for token in re.split(r"(\\g<\d+>|\\\d{1,2}|\\.)", replace):
+        if not token:
+            continue
+        if token.startswith("\\g<"):
+            parts.append(int(token[3:-1]))
+        elif re.fullmatch(r"\\\d{1,2}", token):
+            parts.append(int(token[1:]))
+        elif token == "\\\\":
+            parts.append("\\")
+        elif token.startswith("\\"):
+            return None
+        else:
+            parts.append(token)
+    return parts
+
+
+def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, str]]:
     """A field extracted from another raw column, e.g. an ISO date from "Espace labellisé
-    01/02/2020": ``{"name", "from", "pattern", "replace"}``."""
+    01/02/2020": ``{"name", "from", "pattern", "replace"}`` (the first match of ``pattern``
+    rewritten by ``replace``; '' when nothing matches). Returns the raw expression and the
+    columns it needs computed first (the match, extracted once per row)."""
     pattern = spec["pattern"]
-    return (
-        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
-        f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
-        f"{literal(spec['replace'])}) ELSE '' END"
+    groups = re.compile(pattern).groups
+    parts = _template(spec["replace"])
+    if parts is None or any(isinstance(p, int) and p > groups for p in parts) or not groups:
+        return (
+            f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
+            f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
+            f"{literal(spec['replace'])}) END"
+        ), {}
+    names = [f"g{i}" for i in range(1, groups + 1)]
+    match = f"{key}.match"
+    extract = (
+        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) THEN regexp_extract("
+        f"{source_raw}, {literal(pattern)}, [{', '.join(literal(n) for n in names)}]) END"
     )
+    ref = f'r."{match}"'
+    pieces = [f"{ref}.g{p}" if isinstance(p, int) else literal(p) for p in parts]
+    raw = f"CASE WHEN {ref} IS NOT NULL THEN nullif({' || '.join(pieces) or literal('')}, '') END"
+    return raw, {match: extract}
+
+
+def _nullable(values):
+    """A column of text as Arrow strings, '' made NULL (an empty raw cell is NULL)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.astype(str).to_numpy(dtype=object), pa.string())
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 @dataclass
@@ -47,6 +98,8 @@ class LoadedTable:
     findings: list[Finding] = field(default_factory=list)
     fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
     rows: int = 0
+    key: str = ""  # the table's name in the workspace: resource, @edition, #report
+    blocked_by: DependencyInvalid | None = None  # a derived table whose input is unreadable
     _text: pd.DataFrame | None = None
     _typed: pd.DataFrame | None = None
 
@@ -57,6 +110,12 @@ class LoadedTable:
     @property
     def file(self) -> str | None:
         return self.source.file if self.source else None
+
+    def invalid(self) -> DependencyInvalid:
+        """What a table computed from this unreadable one reports."""
+        return self.blocked_by or DependencyInvalid(
+            self.resource.name, self.dataset.name, self.resource.edition
+        )
 
     @property
     def columns(self) -> dict[str, int]:
@@ -69,16 +128,27 @@ class LoadedTable:
 
     @property
     def rows_sql(self) -> str:
-        """The data rows with every field computed once, as the FROM item ``(…) AS r``."""
+        """The data rows with every field computed once, as the FROM item ``(…) AS r``,
+        numbered (``__rec``) in file order."""
+        return self.layered(numbered=True)
+
+    @property
+    def scan_sql(self) -> str:
+        """The data rows for the validation pass: unnumbered (so read with every thread)
+        when the CSV is scanned directly, in file order."""
+        return self.layered(numbered=self.source is None or self.source.scan_relation is None)
+
+    def layered(self, numbered: bool) -> str:
         assert self.source is not None
-        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}, {}]
         for f in self.fields.values():
             for i, layer in enumerate(f.layers):
                 layers[i].update(layer)
-        extra = {"__line": "d.__line"} if self.source.has_lines else {}
+        extra = {}
         if self.source.cr_check:
-            extra["__last"] = f'd."c{self.source.width - 1}"'
-        return q.rows(self.relation, layers, extra)
+            extra["__last"] = f'r."c{self.source.width - 1}"'
+        relation = self.relation if numbered else self.source.scan_relation
+        return q.rows(relation, layers, extra, numbered=numbered)
 
     def text_sql(self, name: str) -> str:
         """The published text of a field ('' when the field is absent from the file)."""
@@ -96,7 +166,8 @@ class LoadedTable:
 
     @property
     def typed(self) -> pd.DataFrame | None:
-        """Typed values (integers, floats, booleans; dates as ISO text), plus the line."""
+        """Typed values (floats, booleans; dates and integers as their published text, so
+        that integers of any size keep every digit in the JSON copy)."""
         if self.source is None:
             return None
         if self._typed is None:
@@ -105,10 +176,8 @@ class LoadedTable:
                 f = self.fields.get(name)
                 if f is None:
                     columns[name] = "NULL"
-                elif f.sql_type in ("DATE", "TIMESTAMP"):
+                elif f.sql_type in ("DATE", "TIMESTAMP", "HUGEINT"):
                     columns[name] = f"nullif({f.text}, '')"
-                elif f.sql_type == "HUGEINT":
-                    columns[name] = f"TRY_CAST({f.typed} AS BIGINT)"
                 else:
                     columns[name] = f.typed
             self._typed = self.ws.frame(self, columns)
@@ -116,7 +185,8 @@ class LoadedTable:
 
 
 class Workspace:
-    """The tables of one run, in one DuckDB connection."""
+    """The tables of one run, in one DuckDB connection. A report sees them through its own
+    :meth:`view`, where the editions it names under ``inputs`` replace the current ones."""
 
     def __init__(self, catalog: Catalog, limit: int | None = DEFAULT_LIMIT):
         self.catalog = catalog
@@ -125,18 +195,35 @@ class Workspace:
         self.con, self.scratch = connect()
         self._tables: dict[str, LoadedTable] = {}
         self._materialised: dict[tuple, str] = {}
-        self._counter = 0
+        self._counter = itertools.count(1)
         self.notes: list[str] = []
+        self.owner: Dataset | None = None  # the report this view is of (None: the live data)
 
     def name(self, prefix: str) -> str:
-        self._counter += 1
-        return f"{prefix}_{self._counter}"
+        return f"{prefix}_{next(self._counter)}"
+
+    def view(self, dataset: Dataset) -> Workspace:
+        """The tables as ``dataset`` reads them: a report (a dataset with ``inputs``) reads
+        the editions it names; any other dataset, the current ones. Views share the
+        connection and every loaded table."""
+        if not dataset.inputs or (self.owner is not None and self.owner.name == dataset.name):
+            return self
+        view = copy.copy(self)
+        view.owner = dataset
+        return view
+
+    def loaded(self) -> list[LoadedTable]:
+        """Every table loaded so far in this run, by any view."""
+        return list(self._tables.values())
 
     def table(self, resource_name: str) -> LoadedTable:
-        if resource_name not in self._tables:
-            dataset, res = self.catalog.find_resource(resource_name)
-            self._tables[resource_name] = self._load(dataset, res)
-        return self._tables[resource_name]
+        dataset, res = self.catalog.find_resource(resource_name)
+        key, view, decl = resolve_table(self, dataset, res)
+        if key not in self._tables:
+            table = view._load(dataset, decl)
+            table.key = key
+            self._tables[key] = table
+        return self._tables[key]
 
     # --- loading ----------------------------------------------------------------------
 
@@ -155,7 +242,7 @@ class Workspace:
     def reload_exact(self, table: LoadedTable) -> LoadedTable:
         """Read the table's file again with the exact reader (after the fast path failed);
         the table is updated in place."""
-        fresh = self._load(table.dataset, table.resource, exact=True)
+        fresh = table.ws._load(table.dataset, table.resource, exact=True)
         table.source, table.findings, table.fields = fresh.source, fresh.findings, fresh.fields
         table._text = table._typed = None
         return table
@@ -170,10 +257,7 @@ class Workspace:
                 raise
             self.reload_exact(table)
             if table.source is None:
-                raise ConfigError(
-                    f"La table « {table.resource.name} » est illisible : corrigez-la avant "
-                    "de valider."
-                ) from None
+                raise table.invalid() from None
             return build(table)
 
     def _open(self, dataset: Dataset, res: ResourceDecl, report: Reporter, exact: bool) -> Source:
@@ -220,25 +304,33 @@ class Workspace:
         if not encoding.is_utf8(declared):
             readable = encoding.transcode(path, declared, self.scratch / f"{self.name('utf8')}.csv")
         if not exact:
-            source = csv_source(dataset.name, rel, readable, res, dialect, report)
+            source = csv_source(dataset.name, rel, readable, res, dialect, report, self.scratch)
             if source is not None:
                 return source
         records = csv_records(readable, "utf-8-sig", dialect)
-        return load_records(
+        source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
+        source.controls = has_controls(readable)
+        return source
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
+        import pyarrow as pa
+
         from pipeline.derive import derive
 
-        frame = derive(self, dataset, res)
+        try:
+            frame = derive(self, dataset, res)
+        except DependencyInvalid as exc:
+            finding = dependency_finding(dataset.name, exc, res.name, f"Ressource « {res.name} »")
+            return LoadedTable(self, dataset, res, None, [finding], blocked_by=exc)
         table_name = self.name("derived")
         names = list(frame.columns)
         arrow = pa.Table.from_arrays(
             [
                 pa.array(range(1, len(frame) + 1), pa.int64()),
                 pa.array(range(2, len(frame) + 2), pa.int64()),
-                *[pa.array(frame[n].astype(str).tolist(), pa.string()) for n in names],
+                *[_nullable(frame[n]) for n in names],
             ],
             names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
         )
@@ -273,38 +365,55 @@ class Workspace:
         compiled = {}
         for i, fdesc in enumerate(res.schema["fields"]):
             name = fdesc["name"]
+            pre: dict[str, str] = {}
             if name in source.columns:
                 raw = source.column(name)
             elif name in computed and computed[name]["from"] in source.columns:
-                raw = computed_sql(computed[name], source.column(computed[name]["from"]))
+                raw, pre = computed_sql(
+                    computed[name], source.column(computed[name]["from"]), f"f{i}"
+                )
             elif name in computed:
-                raw = "''"
+                raw = "NULL::VARCHAR"
             else:
                 continue
             compiled[name] = sqlf.compile_field(fdesc, raw, missing, dialect, key=f"f{i}")
+            if pre:
+                compiled[name].layers = (pre, *compiled[name].layers[1:])
         return compiled
 
     # --- derived tables in the engine ---------------------------------------------------
 
+    def text_of(self, resource: str) -> pd.DataFrame:
+        """The published text of a resource another one is computed from; raises
+        :class:`DependencyInvalid` when it cannot be read."""
+        table = self.table(resource)
+        if table.source is None:
+            raise table.invalid()
+        text = table.text
+        assert text is not None
+        return text
+
     def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
 
+        import pandas as pd  # only for the frames of derived tables and builds
+        import pyarrow as pa
+
+        strings = pd.StringDtype("pyarrow", na_value=float("nan"))
+
         def build(table: LoadedTable) -> pd.DataFrame:
             arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
-            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): STR}.get)
+            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): strings}.get)
 
         return self._query(table, build)
 
     def materialised(self, resource: str, columns: tuple[str, ...] | None = None) -> str:
         """A DuckDB table of a resource's published text (all fields, or ``columns``)."""
-        key = ("text", resource, columns)
+        table = self.table(resource)
+        key = ("text", table.key, columns)
         if key not in self._materialised:
-            table = self.table(resource)
             if table.source is None:
-                raise ConfigError(
-                    f"La table de référence « {resource} » est illisible : corrigez-la avant "
-                    "de valider."
-                )
+                raise table.invalid()
             names = list(columns) if columns else table.resource.field_names
             unknown = [n for n in names if n not in table.resource.field_names]
             if unknown:
@@ -321,7 +430,7 @@ class Workspace:
 
     def lookup(self, resource: str, key: str) -> str:
         """The first row of ``resource`` for each value of ``key`` (like drop_duplicates)."""
-        cache = ("lookup", resource, key)
+        cache = ("lookup", self.table(resource).key, key)
         if cache not in self._materialised:
             source = self.materialised(resource)
             name = self.name("lookup")
@@ -331,6 +440,27 @@ class Workspace:
             )
             self._materialised[cache] = name
         return self._materialised[cache]
+
+
+def dependency_finding(
+    dataset: str,
+    exc: DependencyInvalid,
+    check: str | None,
+    what: str,
+    fld: str | None = None,
+    file: str | None = None,
+) -> Finding:
+    """The one finding of something (``what``: a resource, a figure, a check) that cannot be
+    computed because a resource it needs is unreadable."""
+    return Finding(
+        dataset=dataset,
+        severity="error",
+        code="dependency-invalid",
+        check=check,
+        message=message("dependency-invalid", what=what, dependency=exc.label),
+        file=file,
+        field=fld,
+    )
 
 
 def typed_reference(ws: Workspace, resource: str, column: str) -> str:
@@ -344,3 +474,34 @@ def typed_reference(ws: Workspace, resource: str, column: str) -> str:
 
 def resolve(ws: Workspace, path: Path) -> str:
     return ws.repo.rel(path)
+
+
+def order_by(ws: Workspace, table: LoadedTable) -> list[str]:
+    """The published order of a table, as SQL over its rows: the primary key (else the
+    first field), numbers compared as numbers, identifiers made only of digits (up to 15) as
+    numbers too ("2" before "10"), ties in file order."""
+    res = table.resource
+    keys: list[str] = []
+    for name in res.primary_key or res.field_names[:1]:
+        f = table.fields.get(name)
+        if f is None:
+            continue
+        if f.type in ("integer", "number", "year"):
+            keys.append(f"CAST({f.typed} AS DOUBLE) NULLS LAST")
+            continue
+        digits = ws.con.execute(
+            f"SELECT coalesce(bool_and(regexp_full_match({f.text}, '[0-9]{{1,15}}')), FALSE) "
+            f"FROM {table.rows_sql}"
+        ).fetchall()[0][0]
+        keys.append(f"CAST({f.text} AS BIGINT)" if digits else f.text)
+    return [*keys, "r.__rec"]
+
+
+def published_batches(ws: Workspace, table: LoadedTable, size: int = 65_536):
+    """The table as published (every field's normalised text, '' when empty), in published
+    order, as pyarrow RecordBatches of at most ``size`` rows: DuckDB sorts (spilling to disk
+    when needed), so memory does not grow with the table."""
+    columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names)
+    query = f"SELECT {columns} FROM {table.rows_sql} ORDER BY {', '.join(order_by(ws, table))}"
+    reader = ws.con.sql(query).to_arrow_reader(size)
+    yield from reader

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema
-
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.repo import Repo
-from pipeline.tables import LoadedTable, Workspace
+from pipeline.tables import LoadedTable, Workspace, dependency_finding
 
 
 @dataclass
@@ -25,10 +23,23 @@ class Validation:
     datasets: list[Dataset]
 
 
+# Applied to every resource read from a raw file; declaring one under « checks » in
+# dataset.json sets its options (e.g. its severity) instead.
+DEFAULT_CHECKS = (
+    "formula-injection",
+    "control-character",
+    "cell-too-long",
+    "label-whitespace",
+    "trailing-blank-lines",
+)
+
+
 def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
     """The checks of a resource: its Table Schema, then those declared in dataset.json, then
-    its expectation suite."""
+    the default checks not declared, then its expectation suite."""
     table = ctx.table
+    if table.resource.edition:  # an earlier edition, kept for a report: read, not re-judged
+        return [REGISTRY[n](ctx) for n in ("table-schema", "keys")]
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
         cls = REGISTRY.get(spec.get("check"))
@@ -40,6 +51,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
                 f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
                 f"Contrôles disponibles : {', '.join(available)}."
             )
+        import jsonschema
+
         try:
             jsonschema.validate(spec, cls.options_schema)
         except jsonschema.ValidationError as exc:
@@ -48,9 +61,34 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
                 f"{exc.message}."
             ) from None
         checks.append(cls(ctx, spec))
+    declared = {spec.get("check") for spec in table.resource.checks}
+    checks += [REGISTRY[name](ctx) for name in DEFAULT_CHECKS if name not in declared]
     if table.resource.suite:
         checks.append(REGISTRY["expectations"](ctx, {"engine": engine}))
     return checks
+
+
+def _blocked(ctx: TableContext, check: Check, exc: DependencyInvalid) -> Finding:
+    what = f"Contrôle « {check.name} »"
+    return dependency_finding(ctx.dataset, exc, check.name, what, file=ctx.file)
+
+
+def planned_checks(
+    ctx: TableContext, checks: list[Check], plan: ScanPlan
+) -> tuple[list[Check], list[Finding]]:
+    """Add each check to the plan. A check that needs an unreadable resource (a reference
+    it joins) is left out of the plan and gives one ``dependency-invalid`` finding."""
+    kept, blocked = [], []
+    for check in checks:
+        before = plan.checkpoint()
+        try:
+            check.plan(plan)
+        except DependencyInvalid as exc:
+            plan.rollback(before)
+            blocked.append(_blocked(ctx, check, exc))
+        else:
+            kept.append(check)
+    return kept, blocked
 
 
 def check_resource(
@@ -62,21 +100,35 @@ def check_resource(
         if not table.ok:
             return table, list(table.findings), []
         ctx = TableContext(ws, table, ws.limit)
-        checks = declared_checks(ctx, engine)
-        plan = ScanPlan()
-        for check in checks:
-            check.plan(plan)
+        plan = ScanPlan(numbered=table.source.scan_relation is None)
+        checks, blocked = planned_checks(ctx, declared_checks(ctx, engine), plan)
         try:
-            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
+            result = run_scan(ws.con, table.source, table.scan_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
         table.rows = result.rows
-        findings = list(table.findings)
+        findings = list(table.findings) + blocked
         for check in checks:
-            findings.extend(check.run(result))
+            try:
+                findings.extend(check.run(result))
+            except DependencyInvalid as exc:
+                findings.append(_blocked(ctx, check, exc))
         return table, findings, ctx.left_out
     raise AssertionError("the exact reader never takes the fast path")
+
+
+def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[LoadedTable]:
+    """The earlier editions read so far (those a report names, and those its derivations
+    read), not yet checked in this run: each is read with its schema then (a file that no
+    longer reads is an error)."""
+    known = {r.name for d in view.catalog.datasets.values() for r in d.resources}
+    for name in ds.inputs:
+        if name in known:
+            view.table(name)
+    out = [t for t in view.loaded() if t.resource.edition and t.key not in done]
+    done.update(t.key for t in out)
+    return out
 
 
 def validate(
@@ -93,22 +145,32 @@ def validate(
     if not names:
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
-    report = Report(limit=limit if limit is not None else 2**62)
+    report = Report(limit=limit)
+    editions: set[str] = set()
     for ds in datasets:
+        view = ws.view(ds)
         summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
         for res in ds.resources:
-            table, findings, left_out = check_resource(ws, res.name, engine)
+            table, findings, left_out = check_resource(view, res.name, engine)
             report.extend(findings)
             for sample, count in left_out:
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
         if ds.meta.get("figures"):
-            from pipeline.figures import check_figures
+            from pipeline.checks.figures import evaluate
 
-            checks, findings = check_figures(ws, ds)
-            report.figures.extend(checks)
+            try:
+                outcomes, findings = evaluate(view, ds)
+            except DependencyInvalid:
+                outcomes, findings = [], []  # the figures' own table: its findings say why
+            report.figures.extend(outcomes)
             report.extend(findings)
+        for edition in earlier_editions(view, ds, editions):
+            _, findings, left_out = check_resource(edition.ws, edition.resource.name, engine)
+            report.extend(findings)
+            for sample, count in left_out:
+                report.left_out(sample, count)
         report.datasets.append(summary)
     report.notes.extend(ws.notes)
     return Validation(report, ws, catalog, datasets)

@@ -164,3 +164,19 @@ def test_bad_input_leaves_published_untouched(mini):
         assert result.exit_code == 1
         assert "Traceback" not in result.output
         assert tree_bytes(root / "data/published") == before
+
+
+def test_crlf_file_reads_directly_with_the_same_findings_as_lf(mini):
+    """A spreadsheet export ends records with CRLF (and may hold CRLF in quoted cells): it is
+    read by DuckDB directly, with the lines and findings of the same file in LF."""
+    from pipeline.repo import Repo
+    from pipeline.validate import validate
+
+    text = MINI_OK.replace("Ajaccio", '"Ajac\r\ncio"').replace(",0,\n", ",oops,\n")
+    root = mini(text.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"], f["field"]) for f in items] == [("type-error", 5, "taux")]
+    run_ = validate(Repo(root), ["mini"])
+    assert run_.workspace.table("mini").source.fast
+    assert "Ajac\r\ncio" in run_.workspace.table("mini").text["lib_com"].tolist()

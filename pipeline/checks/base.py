@@ -81,9 +81,16 @@ class TableContext:
             value=None if value is None else shorten(value, 200),
         )
 
-    def rows(self, result: ScanResult, key: str, names: list[str], make) -> list[Finding]:
+    def rows(
+        self,
+        result: ScanResult,
+        key: str,
+        names: list[str],
+        make,
+        computed: dict[str, str] | None = None,
+    ) -> list[Finding]:
         """Findings for the first failing rows of condition ``key``; the others counted."""
-        rows, total = result.failing(key, names)
+        rows, total = result.failing(key, names, computed)
         out = [make(row) for row in rows]
         if out and total > len(out):
             self.left_out.append((out[-1], total - len(out)))

@@ -13,11 +13,15 @@ from pipeline.sql import ident
 from pipeline.sql.numbers import integer_order
 
 TARGET_FR = {
-    "cog2023-communes": "les communes du COG 2023",
-    "cog2023-epci": "les EPCI du COG 2023",
-    "cog2023-departements": "les départements du COG 2023",
-    "cog2023-regions": "les régions du COG 2023",
-    "cog2023-epci-membres": "les EPCI et EPT du COG 2023",
+    f"cog{year}-{kind}": f"{label} du COG {year}"
+    for year in (2023, 2024)
+    for kind, label in (
+        ("communes", "les communes"),
+        ("epci", "les EPCI"),
+        ("departements", "les départements"),
+        ("regions", "les régions"),
+        ("epci-membres", "les EPCI et EPT"),
+    )
 }
 
 
@@ -69,9 +73,11 @@ def _pair_keys(table, fields: list[str], target, ref_fields: list[str]):
 def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> str:
     """A table of the distinct keys of ``target`` (rows whose key cells are all empty or
     unreadable left out, as frictionless's lookup does), made once per run."""
-    cache = ("fk-keys", target, tuple(ref_fields), tuple(exprs))
+    table = ws.table(target)
+    cache = ("fk-keys", table.key, tuple(ref_fields), tuple(exprs))
     if cache not in ws._materialised:
-        table = ws.table(target)
+        if table.source is None:
+            raise table.invalid()  # the checks joining it are blocked (partial failure)
         name = ws.name("fkref")
         cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
         empty = " AND ".join(f"k{i} IS NULL" for i in range(len(exprs)))
@@ -98,7 +104,6 @@ class Keys(Check):
         schema = table.resource.schema
         pk = _as_list(schema.get("primaryKey"))
         self.sets: list[tuple[str, list[str], str]] = []
-        self.tables: dict[str, str] = {}
         for i, fdesc in enumerate(schema["fields"]):
             name = fdesc["name"]
             if fdesc.get("constraints", {}).get("unique") and name in table.fields:
@@ -114,43 +119,28 @@ class Keys(Check):
                 self.sets.append((f"ukey_{i}", fields, "unique-error"))
         for key, fields, _ in self.sets:
             exprs = [key_expr(table, f) for f in fields]
-            join, cond, self.tables[key] = plan.duplicates(key, exprs)
-            values = {f"raw:{f}": table.fields[f].raw for f in fields}
-            values.update({f"key:{key}:{j}": e for j, e in enumerate(exprs)})
-            plan.predicate(key, cond, values, (join,))
+            plan.duplicates(key, exprs, {f"raw:{f}": table.fields[f].raw for f in fields})
         self.pk = pk
 
     def run(self, result) -> Iterable:
         out = []
         for key, fields, code in self.sets:
-            names = [f"key:{key}:{j}" for j in range(len(fields))] + [f"raw:{f}" for f in fields]
-            rows, total = result.failing(key, names)
-            first: dict[tuple, int] = {}
-            groups = 0
-            for row in rows:
-                k = tuple(row[f"key:{key}:{j}"] for j in range(len(fields)))
-                if k not in first:
-                    first[k] = row["line"]
-                    groups += 1
-                    continue
-                value = " / ".join(str(row[f"raw:{f}"]) for f in fields)
-                out.append(
-                    self.ctx.finding(
-                        code,
-                        line=row["line"],
-                        fld=fields[0] if len(fields) == 1 else None,
-                        value=value,
-                        message_code="unique-error" if code == "unique-error" else code,
-                        fields=", ".join(fields),
-                        first_line=first[k],
-                    )
+            rows, total = result.later_duplicates(key, [f"raw:{f}" for f in fields])
+            made = [
+                self.ctx.finding(
+                    code,
+                    line=row["line"],
+                    fld=fields[0] if len(fields) == 1 else None,
+                    value=" / ".join(str(row[f"raw:{f}"]) for f in fields),
+                    message_code="unique-error" if code == "unique-error" else code,
+                    fields=", ".join(fields),
+                    first_line=row["first_line"],
                 )
-            if total > len(rows) and out:
-                dup_groups = result.con.execute(
-                    f"SELECT count(*) FROM {ident(self.tables[key])}"
-                ).fetchall()[0][0]
-                shown = sum(1 for f in out if f.code == code)
-                self.ctx.left_out.append((out[-1], total - dup_groups - shown))
+                for row in rows
+            ]
+            if made and total > len(made):
+                self.ctx.left_out.append((made[-1], total - len(made)))
+            out += made
         if self.pk and all(p in self.ctx.table.fields for p in self.pk):
             names = [f"raw:{p}" for p in self.pk]
             out += self.ctx.rows(
@@ -193,10 +183,7 @@ class ForeignKeys(Check):
                 continue
             target_table = self.ctx.ws.table(target)
             if target_table.source is None:
-                raise ConfigError(
-                    f"La table de référence « {target} » est illisible : corrigez-la avant de "
-                    "valider."
-                )
+                raise target_table.invalid()  # the checks joining it are blocked
             unknown = [r for r in ref_fields if r not in target_table.resource.field_names]
             if unknown:
                 raise ConfigError(

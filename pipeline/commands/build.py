@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.commands._common import repo_from
+from pipeline.commands._common import limit_of, max_findings_option, repo_from
 from pipeline.commands._output import emit, format_option
 
 
@@ -16,12 +16,16 @@ from pipeline.commands._output import emit, format_option
     help="Build in memory and exit 1, naming each stale file, when data/published/ differs.",
 )
 @format_option("build")
+@max_findings_option
 @click.pass_context
-def command(ctx: click.Context, datasets: tuple[str, ...], check: bool, fmt: str) -> None:
+def command(
+    ctx: click.Context, datasets: tuple[str, ...], check: bool, fmt: str, max_findings: int
+) -> None:
     """Validate, then write the data packages into data/published/."""
     from pipeline.build import build
 
-    result = build(repo_from(ctx), list(datasets) or None, check=check)
+    limit = limit_of(max_findings)
+    result = build(repo_from(ctx), list(datasets) or None, check=check, limit=limit)
     emit("build", result, fmt, with_text=True)
     if result.stale:
         ctx.exit(1)

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import click
 
-from pipeline.commands._common import repo_from
+from pipeline.commands._common import limit_of, max_findings_option, repo_from
 from pipeline.commands._output import emit, format_option
 
 
 @click.command(name="diff")
 @click.argument("datasets", nargs=-1)
 @format_option("diff")
+@max_findings_option
 @click.pass_context
-def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str) -> None:
-    """Compare what build would produce with the committed data/published/, row by row on the
-    primary key, and show the version each package would take."""
+def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str, max_findings: int) -> None:
+    """Compare what build would produce with the committed data/published/, row by row on
+    what identifies a row (diffKey, else the primary key), and show the version each package
+    would take."""
     from pipeline.build import render_all
     from pipeline.diff import diff_package, read_folder
+    from pipeline.versioning import diff_keys
 
     repo = repo_from(ctx)
-    _, packages = render_all(repo, list(datasets) or None)
+    v, packages = render_all(repo, list(datasets) or None, limit_of(max_findings))
     diffs = [
-        diff_package(read_folder(repo.published / name), files) for name, files in packages.items()
+        diff_package(
+            read_folder(repo.published / name), files, keys=diff_keys(v.catalog.datasets[name])
+        )
+        for name, files in packages.items()
     ]
     emit("diff", diffs, fmt)

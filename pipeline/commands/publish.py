@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.commands._common import repo_from, show_progress
+from pipeline.commands._common import limit_of, max_findings_option, repo_from, show_progress
 from pipeline.commands._output import emit, format_option
 
 
@@ -20,6 +20,7 @@ from pipeline.commands._output import emit, format_option
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop (no write).")
 @format_option("publish", "unpublished")
 @click.option("--no-progress", is_flag=True, help="Never show the upload progress bar.")
+@max_findings_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -28,6 +29,7 @@ def command(
     dry_run: bool,
     fmt: str,
     no_progress: bool,
+    max_findings: int,
 ) -> None:
     """Validate, build, then publish DATASETS (default: all) to data.gouv.fr.
 
@@ -41,8 +43,8 @@ def command(
         from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
-        organization = repo.config.datagouv.organization
-    built = build(repo, list(datasets) or None)
+        config = repo.config.datagouv  # before building: a bad pipeline.json exits 2
+    built = build(repo, list(datasets) or None, limit=limit_of(max_findings))
     if client is None:
         emit("unpublished", built, fmt, with_text=True)
         return
@@ -52,7 +54,14 @@ def command(
 
     bars = ProgressBars() if show_progress(no_progress) and not dry_run else None
     try:
-        result = sync(client, organization, built.packages, dry_run=dry_run, progress=bars)
+        result = sync(
+            client,
+            config.organization,
+            built.packages,
+            dry_run=dry_run,
+            progress=bars,
+            files_url=config.files_url,
+        )
     finally:
         if bars:
             bars.stop()

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline.commands._common import repo_from
+from pipeline.commands._common import limit_of, max_findings_option, repo_from
 from pipeline.commands._output import emit, format_option
 
 
@@ -26,9 +26,15 @@ from pipeline.commands._output import emit, format_option
     show_default=True,
     help="Run the expectation suites natively (fast) or in Great Expectations itself (gx).",
 )
+@max_findings_option
 @click.pass_context
 def command(
-    ctx: click.Context, datasets: tuple[str, ...], fmt: str, output: str | None, engine: str
+    ctx: click.Context,
+    datasets: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    engine: str,
+    max_findings: int,
 ) -> None:
     """Validate raw files against their schemas, rules and the reference geography.
 
@@ -37,7 +43,7 @@ def command(
     from pipeline.validate import validate
 
     repo = repo_from(ctx)
-    result = validate(repo, list(datasets) or None, engine)
+    result = validate(repo, list(datasets) or None, engine, limit_of(max_findings))
     emit("report", result.report, fmt, output)
     sys.stdout.flush()
     ctx.exit(0 if result.report.valid else 1)

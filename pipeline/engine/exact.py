@@ -10,8 +10,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pyarrow as pa
-
 from pipeline.catalog import ResourceDecl
 from pipeline.engine.source import Fatal, Reporter, Source, match_header
 from pipeline.sql import ident
@@ -44,10 +42,14 @@ class TableWriter:
             self.flush()
 
     def flush(self) -> None:
+        import pyarrow as pa
+
         if not self.recs:
             return
         arrays = [pa.array(self.recs, pa.int64()), pa.array(self.lines, pa.int64())]
-        arrays += [pa.array(column, pa.string()) for column in self.cells]
+        arrays += [
+            pa.array([v if v != "" else None for v in column], pa.string()) for column in self.cells
+        ]
         names = ["__rec", "__line", *[f"c{i}" for i in self.kept]]
         batch = pa.Table.from_arrays(arrays, names=names)
         self.con.register("__batch", batch)
@@ -109,18 +111,25 @@ def load_records(
     dataset: str,
     rel: str,
 ) -> Source:
-    """Stream records into ``table``: header matched, ragged rows and blank rows reported."""
+    """Stream records into ``table``: header matched, ragged rows and blank rows reported.
+    Empty lines after the last record are only listed (``Source.trailing_blank``), as the
+    layout pass of a CSV read directly lists them."""
     iterator = iter(records)
-    for _line, header in iterator:
-        if header:
-            break
-    else:
+    first = next(((line, record) for line, record in iterator if record), None)
+    if first is None:
         raise Fatal([report("source-error", detail=f"{rel} est vide")])
+    header_line, header = first
     columns, findings = match_header(header, res, report, dialect.get("delimiter", ","))
     width = len(header)
     writer = TableWriter(con, table, sorted(set(columns.values())))
     rec = 0
+    empty: list[int] = []  # empty lines since the last record: blank rows unless trailing
     for line, record in iterator:
+        if not record:
+            empty.append(line)
+            continue
+        findings.extend(report("blank-row", line=n) for n in empty)
+        empty = []
         if not any(cell != "" for cell in record):
             findings.append(report("blank-row", line=line))
             continue
@@ -143,4 +152,15 @@ def load_records(
         rec += 1
         writer.add(rec, line, record)
     writer.flush()
-    return Source(dataset, rel, ident(table), width, header, columns, findings, dialect=dialect)
+    return Source(
+        dataset,
+        rel,
+        ident(table),
+        width,
+        header,
+        columns,
+        findings,
+        dialect=dialect,
+        header_line=header_line,
+        trailing_blank=empty,
+    )

@@ -24,12 +24,49 @@ class Layout:
     lines: int = 0  # lines in the file
     new_line: str | None = "\\n"  # DuckDB's new_line option; None: only the exact reader
     cr_check: bool = False  # the scan must verify that no record ends with a CR
+    cr_ends: np.ndarray | None = None  # byte offsets of the CRs ending records (CRLF files)
+    controls: bool = False  # the file holds a control character (see :func:`has_controls`)
 
     @property
     def trailing_blank(self) -> list[int]:
         """Blank lines after the last record."""
         last = int(self.starts[-1]) if len(self.starts) else 0
         return [line for line in self.blank_lines if line > last]
+
+
+LINE_SEPARATORS = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+2028, U+2029 in UTF-8
+
+
+def _controls(arr: np.ndarray, chunk: bytes, line_ends: int, head: bytes) -> bool:
+    """Whether a chunk of UTF-8 may hold a C0 control other than tab, LF and CR, DEL, U+2028
+    or U+2029 (``line_ends``: its LF and CR bytes; ``head``: the previous chunk's last two
+    bytes then this one's first two, for a separator cut in two). A few vector comparisons,
+    so that when a file holds none (nearly always) the per-cell checks are left out; a rare
+    false alarm (the bytes 80 A8 of another character) only keeps them in."""
+    below = int(np.count_nonzero(arr < 32))
+    if below > line_ends and below - line_ends - chunk.count(b"\t"):
+        return True
+    if np.count_nonzero(arr == 127):
+        return True
+    n = len(chunk)
+    for offset in (0, 1):  # the bytes 80 A8 or 80 A9, read as little-endian pairs
+        pairs = np.frombuffer(chunk, "<u2", count=(n - offset) // 2, offset=offset)
+        if np.count_nonzero((pairs | 0x0100) == 0xA980):
+            return True
+    return any(sep in head for sep in LINE_SEPARATORS)
+
+
+def has_controls(path: Path) -> bool:
+    """Whether a UTF-8 file holds a control character cells may not contain (one pass)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            ends = chunk.count(b"\n") + chunk.count(b"\r")
+            if _controls(arr, chunk, ends, tail + chunk[:2]):
+                return True
+            tail = chunk[-2:]
+    return False
 
 
 def scan_layout(path: Path, quote: str = '"') -> Layout:
@@ -43,14 +80,21 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
     previous_byte = -1
     cr = crlf = 0
     first_end = b""
+    controls = False
+    tail = b""
+    cr_ends: list[np.ndarray] = []
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
             lf = np.flatnonzero(arr == LF)
-            cr += chunk.count(b"\r")
+            crs = chunk.count(b"\r")
+            cr += crs
             crlf += chunk.count(b"\r\n") + int(previous_byte == CR and arr[0] == LF)
             if not first_end and len(lf):
                 first_end = chunk[max(0, int(lf[0]) - 1) : int(lf[0]) + 1]
+            if not controls:
+                controls = _controls(arr, chunk, len(lf) + crs, tail + chunk[:2])
+                tail = chunk[-2:]
             quotes = np.flatnonzero(arr == quote_byte) if quote_byte >= 0 else lf[:0]
             if len(quotes):
                 outside = (quotes_before + np.searchsorted(quotes, lf)) % 2 == 0
@@ -64,6 +108,8 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
                 ends - 1 >= offset, arr[np.maximum(ends - 1 - offset, 0)], previous_byte
             )
             empty = (size == 0) | ((size == 1) & (before_end == CR))
+            if crs:
+                cr_ends.append(ends[before_end == CR] - 1)
             starts.append(index + lf_before + 2)  # the record after each end
             blank.append(empty)
             if len(ends):
@@ -80,14 +126,33 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
         all_starts = all_starts[:-1]  # the file ends with a record end: nothing after it
     flags = np.zeros(len(all_starts), dtype=bool)
     flags[: min(len(empty), len(all_starts))] = empty[: len(all_starts)]
-    layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]])
+    layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]], controls=controls)
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
+    ending = np.concatenate(cr_ends) if cr_ends else np.zeros(0, dtype=np.int64)
     if cr == 0:
         layout.new_line = "\\n"
-    elif cr == crlf == lf_before:
-        layout.new_line = "\\r\\n"
-    elif first_end.endswith(b"\r\n") or crlf == 0:
+    elif cr > crlf:  # lone CRs: old Mac line ends, or CRs in cells; only the exact reader
         layout.new_line = None
     else:
-        layout.new_line, layout.cr_check = "\\n", True
+        # Every CR is part of a CRLF. DuckDB 2.0's strict reader returns no row for CRLF
+        # records: the CRs that end records are dropped in a copy read with LF records
+        # (CRLFs inside quoted cells are kept, and line feeds, hence lines, do not move).
+        layout.new_line = "\\n"
+        layout.cr_ends = ending if len(ending) else None
     return layout
+
+
+def drop_bytes(path: Path, positions: np.ndarray, dest: Path) -> Path:
+    """Copy ``path`` to ``dest`` without the bytes at ``positions`` (sorted offsets),
+    streaming."""
+    offset = 0
+    with path.open("rb") as src, dest.open("wb") as out:
+        while chunk := src.read(CHUNK):
+            lo, hi = np.searchsorted(positions, [offset, offset + len(chunk)])
+            if hi > lo:
+                arr = np.frombuffer(chunk, dtype=np.uint8)
+                out.write(np.delete(arr, positions[lo:hi] - offset).tobytes())
+            else:
+                out.write(chunk)
+            offset += len(chunk)
+    return dest

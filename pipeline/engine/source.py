@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
-from pipeline.engine.lines import Layout, scan_layout
+from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
 
 HEAD_BYTES = 1 << 20
+DELIMITER_NAMES = {"\t": "tabulation"}  # shown by name in messages, not as white space
 MAX_FAST_COLUMNS = 2000  # wider headers (a file whose records sit on one line) read exactly
 
 
@@ -37,8 +38,12 @@ class Source:
     has_lines: bool = True  # the relation carries __line; otherwise the scan computes lines
     fast: bool = False  # a direct DuckDB scan of the file, verified after the scan
     layout: Layout | None = None  # where each record starts, for a direct CSV scan
+    scan_relation: str | None = None  # the data records only, unnumbered (direct CSV scan)
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
+    header_line: int = 1  # physical line of the header
+    trailing_blank: list[int] = field(default_factory=list)  # blank lines after the last record
+    controls: bool = True  # False when the file provably holds no control character
 
     @property
     def cr_check(self) -> bool:
@@ -50,8 +55,8 @@ class Source:
         return int(self.layout.starts[rec])
 
     def column(self, name: str) -> str:
-        """SQL for the raw cell of a field ('' when empty)."""
-        return f"coalesce(d.{ident('c' + str(self.columns[name]))}, '')"
+        """SQL for the raw cell of a field (NULL when empty)."""
+        return f"r.{ident('c' + str(self.columns[name]))}"
 
 
 class Fatal(Exception):
@@ -103,7 +108,8 @@ def match_header(
     if len(header) == 1 and len(expected) > 1:
         for other in (";", ",", "\t", "|"):
             if other != delimiter and header[0].count(other) >= 1:
-                raise Fatal([report("delimiter-error", line=1, found=other, declared=delimiter)])
+                found, declared = (DELIMITER_NAMES.get(d, d) for d in (other, delimiter))
+                raise Fatal([report("delimiter-error", line=1, found=found, declared=declared)])
     counts = Counter(header)
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
@@ -138,7 +144,13 @@ def first_record(path: Path, dialect: dict) -> list[str] | None:
 
 
 def csv_source(
-    dataset: str, rel: str, path: Path, res: ResourceDecl, dialect: dict, report: Reporter
+    dataset: str,
+    rel: str,
+    path: Path,
+    res: ResourceDecl,
+    dialect: dict,
+    report: Reporter,
+    scratch: Path | None = None,
 ) -> Source | None:
     """A direct DuckDB scan of a UTF-8 CSV file, or None when only the exact reader fits."""
     labels = first_record(path, dialect)
@@ -151,10 +163,16 @@ def csv_source(
     if layout.new_line is None or not len(layout.starts):
         return None
     header_line = int(layout.starts[0])
+    trailing = layout.trailing_blank
     for line in layout.blank_lines:
-        if line > header_line:
+        if header_line < line and not (trailing and line >= trailing[0]):
             findings.append(report("blank-row", line=line))
+    if layout.cr_ends is not None:
+        if scratch is None:
+            return None
+        path = drop_bytes(path, layout.cr_ends, scratch / f"lf-{id(layout)}.csv")
     relation = csv_scan(path, len(labels), dialect, layout.new_line)
+    unnumbered = csv_scan(path, len(labels), dialect, layout.new_line, numbered=False)
     return Source(
         dataset,
         rel,
@@ -166,6 +184,10 @@ def csv_source(
         has_lines=False,
         fast=True,
         layout=layout,
+        scan_relation=unnumbered,
         path=path,
         dialect=dialect,
+        header_line=header_line,
+        trailing_blank=trailing,
+        controls=layout.controls,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipeline.findings import Finding, Report
+from pipeline.findings import Finding, Report, Truncation
+from pipeline.numbers_fr import fmt_int, plural
 
 ARTIFACT_NAME = "rapport-validation"
 
@@ -36,3 +37,40 @@ def join_lines(numbers: Iterable[int], limit: int = 20) -> str:
     shown = ", ".join(str(n) for n in distinct[:limit])
     rest = len(distinct) - limit
     return f"{shown} et {rest} autres" if rest > 0 else shown
+
+
+def truncation_where(t: Truncation) -> str:
+    """'mini · data/raw/mini.csv · primary-key-error, champ id'."""
+    parts = [t.dataset, *([t.file] if t.file else []), t.code]
+    text = " · ".join(parts)
+    if t.check and t.check != t.code:
+        text += f" ({t.check})"
+    return text + (f", champ {t.field}" if t.field else "")
+
+
+def truncation_count(t: Truncation) -> str:
+    """'1 000 affichés sur 4 999 (3 999 laissés de côté)'."""
+    return (
+        f"{fmt_int(t.shown)} affichés sur {fmt_int(t.total)} "
+        f"({fmt_int(t.left_out)} laissés de côté)"
+    )
+
+
+def left_out_remark(report: Report) -> str:
+    """The one sentence every renderer gives when findings were left out ('' otherwise)."""
+    if not report.truncated:
+        return ""
+    return (
+        f"{plural(report.truncated, 'constat laissé', 'constats laissés')} de côté : le rapport "
+        f"garde au plus {fmt_int(report.limit or 0)} constats par contrôle et par fichier "
+        "(les totaux sont exacts). Pour les voir tous : --max-findings 0 ; pour en voir "
+        "N : --max-findings N."
+    )
+
+
+def left_out_by(report: Report, key) -> dict[tuple, int]:
+    """Findings left out, added up by ``key(truncation)``."""
+    out: dict[tuple, int] = {}
+    for t in report.truncations:
+        out[key(t)] = out.get(key(t), 0) + t.left_out
+    return out

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pipeline.findings import Finding, Report
 from pipeline.markdown import truncate
 from pipeline.numbers_fr import fmt_int
-from pipeline.render._shared import ARTIFACT_NAME, join_lines, location
+from pipeline.render._shared import (
+    ARTIFACT_NAME,
+    join_lines,
+    left_out_by,
+    left_out_remark,
+    location,
+    truncation_count,
+    truncation_where,
+)
 
 MAX_PER_SEVERITY = 10  # GitHub's per-step cap for each of ::error and ::warning
 VALUE_LIMIT = 120
@@ -56,10 +64,15 @@ class _Group:
     """The findings of one check: same dataset, severity, file, code and field."""
 
     findings: list[Finding]
+    left_out: int = 0  # findings of this check the report left out (counted, not kept)
 
     @property
     def first(self) -> Finding:
         return self.findings[0]
+
+    @property
+    def total(self) -> int:
+        return len(self.findings) + self.left_out
 
     def title(self) -> str:
         f = self.first
@@ -68,9 +81,9 @@ class _Group:
 
     def message(self) -> str:
         f = self.first
-        if len(self.findings) == 1:
+        if self.total == 1:
             return _with_value(f)
-        n = len(self.findings)
+        n = self.total
         lines = [x.line for x in self.findings if x.line is not None]
         if f.field:
             head = f"{fmt_int(n)} cellules de la colonne `{f.field}` sont concernées"
@@ -82,7 +95,8 @@ class _Group:
             head += f", première à la ligne {f.line}"
         text = f"{head} : {_with_value(f)}"
         if lines:
-            text = f"{_sentence(text)} Lignes : {join_lines(lines)}."
+            listed = f" (les {fmt_int(len(self.findings))} premières)" if self.left_out else ""
+            text = f"{_sentence(text)} Lignes{listed} : {join_lines(lines)}."
         return text
 
     def annotation(self) -> str:
@@ -104,16 +118,19 @@ def _with_value(f: Finding) -> str:
     return f"{_sentence(f.message)} Valeur : « {truncate(f.value, VALUE_LIMIT)} »."
 
 
-def group_findings(findings: Iterable[Finding]) -> list[_Group]:
+def group_findings(
+    findings: Iterable[Finding], left_out: dict[tuple, int] | None = None
+) -> list[_Group]:
     """Group repeats of one check, in the order of each group's first finding; groups tied
-    to a file come first, since only those show inline in the pull request's diff."""
+    to a file come first, since only those show inline in the pull request's diff.
+    ``left_out``: findings the report left out, by (dataset, severity, file, code, field)."""
     groups: dict[tuple, _Group] = {}
     for f in findings:
         key = (f.dataset, f.severity, f.file, f.code, f.field)
         if key in groups:
             groups[key].findings.append(f)
         else:
-            groups[key] = _Group([f])
+            groups[key] = _Group([f], (left_out or {}).get(key, 0))
     return sorted(groups.values(), key=lambda g: g.first.file is None)
 
 
@@ -121,10 +138,10 @@ def _annotations(kind: str, groups: list[_Group], hint: str) -> list[str]:
     if len(groups) <= MAX_PER_SEVERITY:
         return [g.annotation() for g in groups]
     shown, rest = groups[: MAX_PER_SEVERITY - 1], groups[MAX_PER_SEVERITY - 1 :]
-    count = sum(len(g.findings) for g in rest)
+    count = sum(g.total for g in rest)
     codes = [
         "/".join(x for x in (g.first.dataset, g.first.code, g.first.field) if x)
-        + f" ({fmt_int(len(g.findings))})"
+        + f" ({fmt_int(g.total)})"
         for g in rest
     ]
     listed = ", ".join(codes[:SUMMARY_CODES_LIMIT])
@@ -167,10 +184,22 @@ def render_github(report: Report, report_hint: str | None = None, *, full_list: 
         else f"Voir le journal et le rapport complet (artefact « {ARTIFACT_NAME} »)."
     )
     findings = report.sorted_findings()
-    lines = _annotations("error", group_findings(report.errors), hint)
-    lines += _annotations("warning", group_findings(report.warnings), hint)
+    left_out = left_out_by(report, lambda t: (t.dataset, t.severity, t.file, t.code, t.field))
+    lines = _annotations("error", group_findings(report.errors, left_out), hint)
+    lines += _annotations("warning", group_findings(report.warnings, left_out), hint)
     if full_list and findings:
-        lines.append(f"::group::Liste complète des constats ({fmt_int(len(findings))})")
+        if report.truncated:
+            total = len(findings) + report.truncated
+            title = f"Liste des constats ({fmt_int(len(findings))} sur {fmt_int(total)})"
+        else:
+            title = f"Liste complète des constats ({fmt_int(len(findings))})"
+        lines.append(f"::group::{title}")
         lines += [plain_line(f) for f in findings]
+        lines += [
+            _no_newlines(f"… {truncation_where(t)} : {truncation_count(t)}")
+            for t in report.truncations
+        ]
+        if report.truncated:
+            lines.append(left_out_remark(report))
         lines.append("::endgroup::")
     return "\n".join(lines) + "\n" if lines else ""

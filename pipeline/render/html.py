@@ -13,7 +13,7 @@ from itertools import groupby
 
 from pipeline.findings import FigureCheck, Finding, Report
 from pipeline.numbers_fr import fmt_int, fmt_number, plural
-from pipeline.render._shared import dataset_names
+from pipeline.render._shared import dataset_names, left_out_by, left_out_remark
 
 DEFAULT_TITLE = "Rapport de validation des données"
 
@@ -137,8 +137,35 @@ def _finding_row(f: Finding) -> str:
     )
 
 
+def _left_out(report: Report) -> list[str]:
+    """What the report left out: each check's shown and exact totals, and the remark."""
+    if not report.truncated:
+        return []
+    rows = [
+        f"<tr><td><code>{escape(t.dataset)}</code></td><td>{_value(t.file)}</td>"
+        f'<td><code class="code">{escape(t.code)}</code></td><td>{_opt(t.field)}</td>'
+        f'<td class="num">{fmt_int(t.shown)}</td><td class="num">{fmt_int(t.total)}</td>'
+        f'<td class="num">{fmt_int(t.left_out)}</td></tr>'
+        for t in report.truncations
+    ]
+    return [
+        '<section id="laisses">',
+        "<h2>Constats laissés de côté</h2>",
+        f"<p>{escape(left_out_remark(report))}</p>",
+        "<table>",
+        "<thead><tr><th>Jeu de données</th><th>Fichier</th><th>Code</th><th>Champ</th>"
+        "<th>Affichés</th><th>Total</th><th>Laissés de côté</th></tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</section>",
+    ]
+
+
 def _findings(report: Report) -> list[str]:
     by_name = {d.name: d for d in report.datasets}
+    left_out = left_out_by(report, lambda t: (t.dataset, t.file))
     out = ['<section id="constats">', "<h2>Constats</h2>"]
     if not report.findings:
         out.append("<p>Aucune erreur ni aucun avertissement.</p>")
@@ -158,8 +185,12 @@ def _findings(report: Report) -> list[str]:
         for file, group in groupby(by_file, key=lambda f: f.file):
             items = list(group)
             heading = escape(file) if file else "Contrôles d'ensemble (sans fichier)"
+            count = plural(len(items), "constat", "constats")
+            if left_out.get((name, file)):
+                total = len(items) + left_out[(name, file)]
+                count = f"{fmt_int(len(items))} constats affichés sur {fmt_int(total)}"
             out += [
-                f"<h4>{heading} — {plural(len(items), 'constat', 'constats')}</h4>",
+                f"<h4>{heading} — {count}</h4>",
                 "<table>",
                 "<thead><tr><th>Gravité</th><th>Ligne</th><th>Colonne</th><th>Champ</th>"
                 "<th>Code</th><th>Message</th><th>Valeur en cause</th></tr></thead>",
@@ -175,7 +206,8 @@ def _findings(report: Report) -> list[str]:
 
 def render_html(report: Report, title: str = DEFAULT_TITLE) -> str:
     """The whole page, as one string of HTML5 (UTF-8)."""
-    errors, warnings = len(report.errors), len(report.warnings)
+    totals = report.counts()
+    errors, warnings = totals["error"], totals["warning"]
     lines = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -198,6 +230,7 @@ def render_html(report: Report, title: str = DEFAULT_TITLE) -> str:
         "</header>",
         "<main>",
         *_summary(report),
+        *_left_out(report),
         *_figures(report),
         *_findings(report),
         "</main>",

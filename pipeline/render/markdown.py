@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipeline.findings import FigureCheck, Finding, Report
 from pipeline.markdown import md_code, md_text
 from pipeline.numbers_fr import fmt_int, fmt_number, plural
-from pipeline.render._shared import ARTIFACT_NAME, dataset_names
+from pipeline.render._shared import ARTIFACT_NAME, dataset_names, left_out_remark
 
 VALUE_LIMIT = 80
 MESSAGE_LIMIT = 300
@@ -84,6 +84,26 @@ def _figures(report: Report) -> list[str]:
     ]
 
 
+def _left_out(report: Report) -> list[str]:
+    """What the report left out (it keeps at most N findings per check and file)."""
+    if not report.truncated:
+        return []
+    lines = [
+        "",
+        "### Constats laissés de côté",
+        "",
+        "| Jeu de données | Fichier | Code | Champ | Affichés | Total | Laissés de côté |",
+        "|---|---|---|---|--:|--:|--:|",
+    ]
+    for t in report.truncations:
+        lines.append(
+            f"| {md_code(t.dataset)} | {md_code(t.file, 200)} | {md_code(t.code)} "
+            f"| {md_code(t.field)} | {fmt_int(t.shown)} | {fmt_int(t.total)} "
+            f"| {fmt_int(t.left_out)} |"
+        )
+    return [*lines, "", f"> {md_text(left_out_remark(report), 1000)}"]
+
+
 def _pointer(report_url: str | None) -> list[str]:
     if report_url:
         text = f"Le rapport complet (JSON et HTML) : [{md_text(report_url, MESSAGE_LIMIT)}]({report_url})."
@@ -110,23 +130,27 @@ def render_markdown(
     most ``max_rows`` each), the headline-figure verdicts, and where the full report is.
     The result, encoded in UTF-8, is never longer than ``max_bytes``."""
     errors, warnings = report.errors, report.warnings
+    totals = report.counts()
     head = [
         f"## Validation des données : {status_label(report.valid)}",
         "",
         f"{plural(len(dataset_names(report)), 'jeu de données', 'jeux de données')}, "
-        f"{plural(len(errors), 'erreur', 'erreurs')}, "
-        f"{plural(len(warnings), 'avertissement', 'avertissements')}.",
+        f"{plural(totals['error'], 'erreur', 'erreurs')}, "
+        f"{plural(totals['warning'], 'avertissement', 'avertissements')}.",
         "",
         *_status_table(report),
     ]
-    tail = _figures(report) + _pointer(report_url)
+    tail = _left_out(report) + _figures(report) + _pointer(report_url)
     cut_note_size = 400  # room kept for the notes written below
     budget = max_bytes - _size(head) - _size(tail) - cut_note_size
     body: list[str] = []
-    for title, findings in (("Erreurs", errors), ("Avertissements", warnings)):
+    for title, findings, total in (
+        ("Erreurs", errors, totals["error"]),
+        ("Avertissements", warnings, totals["warning"]),
+    ):
         if not findings:
             continue
-        section = ["", f"### {title} ({fmt_int(len(findings))})", "", *FINDINGS_HEADER]
+        section = ["", f"### {title} ({fmt_int(total)})", "", *FINDINGS_HEADER]
         budget -= _size(section)
         shown = 0
         for f in findings[:max_rows]:

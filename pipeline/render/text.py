@@ -6,6 +6,7 @@ from itertools import groupby
 
 from pipeline.findings import Report
 from pipeline.numbers_fr import NNBSP, fmt_number
+from pipeline.render._shared import left_out_remark, truncation_count, truncation_where
 
 LABEL = {"error": "ERREUR", "warning": "AVERTISSEMENT"}
 
@@ -16,11 +17,12 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
         counts = report.counts(ds.name)
         status = "VALIDE" if report.dataset_valid(ds.name) else "INVALIDE"
         rows = fmt_number(ds.total_rows, NNBSP)
+        errors, warns = (fmt_number(counts[k], NNBSP) for k in ("error", "warning"))
         lines.append(
-            f"{status:9} {ds.name} — {rows} lignes, {counts['error']} erreur(s), "
-            f"{counts['warning']} avertissement(s)"
+            f"{status:9} {ds.name} — {rows} lignes, {errors} erreur(s), {warns} avertissement(s)"
         )
     shown = [f for f in report.sorted_findings() if warnings or f.severity == "error"]
+    truncations = [t for t in report.truncations if warnings or t.severity == "error"]
     for (dataset, file), group in groupby(shown, key=lambda f: (f.dataset, f.file or "")):
         lines.append("")
         lines.append(f"── {dataset}" + (f" · {file}" if file else ""))
@@ -32,6 +34,9 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
                 where.append(f"champ {f.field}")
             place = (", ".join(where) + " : ") if where else ""
             lines.append(f"  {LABEL[f.severity]} [{f.code}] {place}{f.message}")
+        for t in truncations:
+            if (t.dataset, t.file or "") == (dataset, file):
+                lines.append(f"  … {truncation_where(t)} : {truncation_count(t)}")
     if report.figures:
         lines.append("")
         lines.append("── Chiffres clés : publiés et recalculés")
@@ -44,7 +49,9 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
                 f"recalculé {recomputed}, écart {gap} — {c.label}"
             )
     lines.append("")
-    errors, warns = len(report.errors), len(report.warnings)
+    if truncations:
+        lines.append(left_out_remark(report))
+    errors, warns = (fmt_number(report.counts()[k], NNBSP) for k in ("error", "warning"))
     verdict = (
         "Données valides" if report.valid else "Données invalides : corrigez les erreurs ci-dessus"
     )

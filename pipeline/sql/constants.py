@@ -115,7 +115,7 @@ def _evaluate(fdesc: dict, dialect: dict, texts: list[str]) -> list[Constant]:
     from pipeline.sql.fields import compile_field  # fields uses the constants it reads
     from pipeline.sql.scan import rows
 
-    f = compile_field(fdesc, "coalesce(d.c0, '')", [], dialect, key="b")
+    f = compile_field(fdesc, "r.c0", [], dialect, key="b")
     layers: list[dict[str, str]] = [{} for _ in f.layers]
     for i, layer in enumerate(f.layers):
         layers[i].update(layer)

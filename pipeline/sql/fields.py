@@ -1,4 +1,4 @@
-"""Table Schema fields compiled to SQL expressions over a raw cell (text, '' when empty).
+"""Table Schema fields compiled to SQL expressions over a raw cell (text, NULL when empty).
 
 For every field: is the cell a missing value; can it be read as the field's type; its typed
 value; the text published in the normalised CSV; the value as compared by keys and ``enum``
@@ -61,11 +61,12 @@ class FieldSQL:
 
 
 def _missing(raw: str, values: list[str]) -> str:
-    if not values:
-        return "FALSE"
-    if values == [""]:
-        return f"({raw} = '')"
-    return f"list_contains({string_list(values)}, {raw})"
+    """A raw cell is NULL when empty (DuckDB's reader, and the exact reader alike)."""
+    others = [v for v in values if v != ""]
+    empty = f"({raw} IS NULL)" if "" in values else "FALSE"
+    if not others:
+        return empty
+    return f"({empty} OR list_contains({string_list(others)}, {raw}))"
 
 
 def _col(alias: str, name: str) -> str:
@@ -83,12 +84,14 @@ def compile_field(
     literals such as bounds, and joined values)."""
     ftype = fdesc.get("type", "string")
     values = fdesc.get("missingValues", missing_values)
+    if "" not in values:
+        raw = f"coalesce({raw}, '')"  # an empty cell that is not missing is read as ''
     if key is None:
         missing = _missing(raw, values)
         parts = BUILDERS[ftype](fdesc, raw, dialect)
         prepared = f"({parts.prepared})"
         extra = f"({_sub(parts.extra or 'NULL', prepared=prepared)})"
-        ok = f"(NOT ({missing}) AND {_sub(parts.ok, prepared=prepared, extra=extra)})"
+        ok = f"(NOT ({missing}) AND coalesce({_sub(parts.ok, prepared=prepared, extra=extra)}, FALSE))"
         typed = f"({_sub(parts.typed, prepared=prepared, extra=extra)})"
         text = f"({_sub(parts.text, prepared=prepared, typed=typed, extra=extra)})"
         exact = _sub(parts.key, prepared=prepared, typed=typed, text=text, extra=extra)
@@ -99,7 +102,7 @@ def compile_field(
             parts.format,
             raw,
             missing,
-            f"(NOT ({missing}) AND NOT {ok})",
+            "FALSE" if parts.ok == "TRUE" else f"(NOT ({missing}) AND NOT {ok})",
             f"CASE WHEN {ok} THEN {typed} END",
             f"CASE WHEN {ok} THEN {text} ELSE '' END",
             parts.sql_type,
@@ -136,12 +139,12 @@ def compile_field(
             parts.format,
             raw_ref,
             missing_ref,
-            f"(NOT {missing_ref} AND NOT {ok_ref})",
+            "FALSE" if parts.ok == "TRUE" else f"(NOT {missing_ref} AND NOT {ok_ref})",
             typed_ref,
             _col("r", f"{key}.text"),
             parts.sql_type,
             hint=parts.hint,
-            layers=(a, b, b2, c, e),
+            layers=({}, a, b, b2, c, e),  # the first: computed fields' pre-layer
             key=_col("r", f"{key}.key"),
             order=_sub(parts.order, typed=typed_ref, text=text_ref, **refs),
         )

@@ -55,9 +55,10 @@ FIELD_KEYS = {
     "rdfType",
     "x-source",
 }
-TYPE_KEYS = {
-    "number": {"decimalChar", "groupChar", "bareNumber"},
-    "integer": {"bareNumber"},
+TYPE_KEYS = {  # x-parquet-decimal: the Parquet type of the published column (parquet.py)
+    "number": {"decimalChar", "groupChar", "bareNumber", "x-parquet-decimal"},
+    "integer": {"bareNumber", "x-parquet-decimal"},
+    "year": {"x-parquet-decimal"},
     "boolean": {"trueValues", "falseValues"},
     "list": {"delimiter", "itemType"},
 }

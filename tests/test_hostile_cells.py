@@ -1,0 +1,206 @@
+"""Hostile cells and harmless blank lines (issue 10, point 4), each on both readers: DuckDB
+scanning the file directly (the fast path) and the exact reader (Python csv), which must
+agree on codes, lines and fields."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import pipeline.tables
+from pipeline.repo import Repo
+from pipeline.validate import validate
+from tests.conftest import MINI_OK, findings, run
+
+HEADER = "id,insee_com,lib_com,montant,taux,date\n"
+
+
+@pytest.fixture(params=["fast", "exact"])
+def reader(request, monkeypatch):
+    """Run each test on both readers: ``exact`` makes the direct scan decline every file."""
+    if request.param == "exact":
+        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
+    return request.param
+
+
+def source_of(root):
+    return validate(Repo(root), ["mini"]).workspace.table("mini").source
+
+
+def rows(*names: str) -> str:
+    """The three rows of MINI_OK with the commune names replaced."""
+    lines = MINI_OK.splitlines()[1:]
+    out = []
+    for line, name in zip(lines, names, strict=True):
+        cells = line.split(",")
+        cells[2] = name
+        out.append(",".join(cells))
+    return HEADER + "\n".join(out) + "\n"
+
+
+def test_formula_injection_is_a_warning_and_published_as_is(mini, reader):
+    text = rows('"=HYPERLINK(""http://x"",""clic"")"', "+33 1 23 45 67 89", "@SOMME(A1)")
+    text = text.replace(",0,\n", ",0,\n4,01036,-Brion,-12.5,5,\n5,01036,-,+3,5,\n")
+    root = mini(text)
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [
+        (f["code"], f["severity"], f["line"], f["column"], f["field"], f["value"]) for f in items
+    ] == [
+        ("formula-injection", "warning", 2, 3, "lib_com", '=HYPERLINK("http://x","clic")'),
+        ("formula-injection", "warning", 3, 3, "lib_com", "+33 1 23 45 67 89"),
+        ("formula-injection", "warning", 4, 3, "lib_com", "@SOMME(A1)"),
+        ("formula-injection", "warning", 5, 3, "lib_com", "-Brion"),
+    ]
+    assert "commence par « = »" in items[0]["message"]
+    assert "tableur" in items[0]["message"]
+    # numbers (-12.5, +3) and a lone sign are not formulas
+    assert run(root, "build", "mini").exit_code == 0
+    published = (root / "data/published/mini/mini.csv").read_text(encoding="utf-8")
+    assert '1,01036,"=HYPERLINK(""http://x"",""clic"")",19.5,50,2023-12-31\n' in published
+    assert "2,2A004,+33 1 23 45 67 89," in published and "4,01036,-Brion,-12.5," in published
+    readme = (root / "data/published/mini/README.md").read_text(encoding="utf-8")
+    assert "Attention si vous ouvrez le CSV dans un tableur" in readme
+
+
+def test_formula_injection_only_in_text_fields_and_not_in_missing_values(mini, reader):
+    text = rows("Brion", "Ajaccio", "Brion").replace("19.5", "=1+2")
+    root = mini(text)
+    code, items = findings(root, "mini")
+    assert code == 1
+    # a number field: the cell is a type error, not a formula warning
+    assert [(f["code"], f["line"], f["field"]) for f in items] == [("type-error", 2, "montant")]
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\x1b", "U+001B (ESC)"),
+        ("\x07", "U+0007 (BEL)"),
+        ("\x0b", "U+000B (VT)"),
+        ("\x00", "U+0000 (NUL)"),
+        ("\x7f", "U+007F (DEL)"),
+        ("\u2028", "U+2028 (séparateur de ligne)"),
+        ("\u2029", "U+2029 (séparateur de paragraphe)"),
+    ],
+)
+def test_control_character_is_an_error_on_its_line_and_field(mini, reader, char, name):
+    root = mini(rows("Valromey", f"Aja{char}ccio", "Brion\tcentre"))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["severity"], f["line"], f["column"], f["field"]) for f in items] == [
+        ("control-character", "error", 3, 3, "lib_com")
+    ]
+    assert f"{name}, en position 4" in items[0]["message"]
+    assert char not in items[0]["value"] and char not in items[0]["message"]
+    assert source_of(root).controls is True
+
+
+def test_control_character_in_a_quoted_multiline_cell(mini, reader):
+    root = mini(rows("Valromey", '"Aja\ncc\x1bio"', "Brion"))
+    code, items = findings(root, "mini")
+    assert [(f["code"], f["line"], f["field"]) for f in items] == [
+        ("control-character", 3, "lib_com")
+    ]
+    assert "U+001B (ESC), en position 7" in items[0]["message"]
+
+
+def test_a_clean_file_needs_no_control_character_scan(mini, reader):
+    source = source_of(mini(MINI_OK))
+    assert source.controls is False
+    assert source.fast is (reader == "fast")
+
+
+def test_control_characters_never_reach_the_terminal(mini, reader):
+    root = mini(MINI_OK.replace("19.5", "1\x1b[31m9"))
+    result = run(root, "validate", "mini")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr
+    assert "1␛[31m9" in result.stderr
+
+
+def test_cell_too_long_is_a_warning(mini, reader):
+    root = mini(rows("A" * 32767, "B" * 40000, "Brion"))
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [(f["code"], f["severity"], f["line"], f["field"]) for f in items] == [
+        ("cell-too-long", "warning", 3, "lib_com")
+    ]
+    assert "40\u00a0000 caractères" in items[0]["message"]
+    assert "32\u00a0767" in items[0]["message"]
+    assert items[0]["value"] == "B" * 199 + "…"
+
+
+def test_options_of_a_default_check_are_declared_in_dataset_json(mini):
+    root = mini(rows("Valromey-sur-Séran", "=Ajaccio", "Brion"))
+    meta_path = root / "schemas/mini/dataset.json"
+    meta = json.loads(meta_path.read_text())
+    meta["resources"][0]["checks"] = [
+        {"check": "cell-too-long", "max_length": 10},
+        {"check": "formula-injection", "severity": "error"},
+    ]
+    meta_path.write_text(json.dumps(meta))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["severity"], f["line"]) for f in items] == [
+        ("formula-injection", "error", 3),
+        ("cell-too-long", "warning", 2),
+    ]
+    assert "un tableur n'en garde que 10" in items[1]["message"]
+    meta["resources"][0]["checks"] = [{"check": "cell-too-long", "max_length": "long"}]
+    meta_path.write_text(json.dumps(meta))
+    result = run(root, "validate", "mini")
+    assert result.exit_code == 2
+    assert "contrôle « cell-too-long »" in result.stderr
+
+
+def test_label_with_spaces_is_a_warning_and_the_file_is_accepted(mini, reader):
+    root = mini(MINI_OK.replace("lib_com,", " lib_com  ,").replace(",date", ",date "))
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [(f["code"], f["line"], f["column"], f["field"], f["value"]) for f in items] == [
+        ("label-whitespace", 1, 3, "lib_com", " lib_com  "),
+        ("label-whitespace", 1, 6, "date", "date "),
+    ]
+    assert "1 espace au début et 2 à la fin" in items[0]["message"]
+    assert "1 espace à la fin" in items[1]["message"]
+    assert run(root, "build", "mini").exit_code == 0
+    published = (root / "data/published/mini/mini.csv").read_text(encoding="utf-8")
+    assert published.startswith("id,insee_com,lib_com,montant,taux,date\n")
+
+
+@pytest.mark.parametrize("end", ["\n\n\n", "\n\n\n\n"])
+def test_trailing_blank_lines_are_one_warning_and_do_not_block(mini, reader, end):
+    root = mini(MINI_OK + end[1:])
+    code, items = findings(root, "mini")
+    assert code == 0
+    blank = len(end) - 1
+    where = "lignes 5 à 6" if blank == 2 else "lignes 5 à 7"
+    assert [(f["code"], f["severity"], f["line"]) for f in items] == [
+        ("trailing-blank-lines", "warning", 5)
+    ]
+    assert items[0]["message"].startswith(f"{blank} lignes vides en fin de fichier ({where})")
+    source = source_of(root)
+    assert source.trailing_blank == list(range(5, 5 + blank))
+    assert source.fast is (reader == "fast")  # no fallback to the exact reader
+    assert run(root, "build", "mini").exit_code == 0
+
+
+def test_one_trailing_blank_line_with_crlf(mini, reader):
+    root = mini(MINI_OK.replace("\n", "\r\n") + "\r\n")
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [(f["code"], f["line"]) for f in items] == [("trailing-blank-lines", 5)]
+    assert "1 ligne vide en fin de fichier (ligne 5)" in items[0]["message"]
+
+
+def test_blank_rows_inside_the_file_stay_errors(mini, reader):
+    root = mini(MINI_OK.replace("\n2,", "\n\n\n2,") + "\n")
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["severity"], f["line"]) for f in items] == [
+        ("blank-row", "error", 3),
+        ("blank-row", "error", 4),
+        ("trailing-blank-lines", "warning", 7),
+    ]

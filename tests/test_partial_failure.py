@@ -1,0 +1,182 @@
+"""One unreadable raw file among many (issue 10, point 3): its own findings, one
+``dependency-invalid`` finding for each resource, figure or check computed from it, every
+other dataset validated as usual, exit 1 with the whole report in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, copy_repo, run
+
+# The reports of 2023 read the January 2024 edition of Villages d'avenir (« inputs »); the
+# package publishes the September 2024 list.
+VA = "data/raw/anct_villages_avenir_communes_20240112.csv"
+VA_CURRENT = "data/raw/anct_villages_avenir_communes_20240905.csv"
+INVALID = "non calculable : villages-d-avenir (édition du 12 janvier 2024) est invalide"
+GOLDEN = json.loads((ROOT / "tests/golden/validate.json").read_text(encoding="utf-8"))
+KEYS = ("dataset", "severity", "code", "file", "line", "field", "value", "check", "message")
+# What is computed from that edition: the coverage tables, and the figures read from them or
+# from the villages themselves.
+DEPENDENTS = [
+    ("chiffres-cles-2023", "couverture-communes", "valeur"),
+    ("chiffres-cles-2023", "couverture-habitants", "valeur"),
+    ("chiffres-cles-2023", "va-communes-labellisees", "valeur"),
+    ("couverture-communale-2023", "couverture-communale-2023", None),
+    ("couverture-communale-2023", "couverture-communale-2023-synthese", None),
+]
+AFFECTED = {"couverture-communale-2023"}
+BLOCKED_FIGURES = {check for _, check, fld in DEPENDENTS if fld}
+
+
+def rewrite(path: Path, delimiter: str, encoding: str, newline: str = "\n") -> None:
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    """Three repositories whose January 2024 villages-d-avenir export is saved as a
+    spreadsheet would."""
+    roots = {}
+    for name, delimiter, encoding in (
+        ("cp1252", ",", "cp1252"),
+        ("semicolon", ";", "utf-8"),
+        ("tab", "\t", "cp1252"),
+    ):
+        root = copy_repo(tmp_path_factory.mktemp(name) / "repo", published=False)
+        rewrite(root / VA, delimiter, encoding, "\r\n")
+        roots[name] = root
+    return roots
+
+
+def unaffected(items: list[dict], affected=AFFECTED, figures=BLOCKED_FIGURES) -> list[dict]:
+    """Findings of the datasets, files and figures nothing unreadable feeds, as in the golden
+    run."""
+    return [
+        {k: f[k] for k in KEYS}
+        for f in items
+        if f["dataset"] not in affected
+        and f["check"] not in figures
+        and f["file"] not in (VA, VA_CURRENT)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variant", "own"),
+    [
+        ("cp1252", ("encoding-error", 2)),
+        ("semicolon", ("delimiter-error", 1)),
+        ("tab", ("delimiter-error", 1)),
+    ],
+)
+def test_one_unreadable_file_among_many(broken, variant, own):
+    result = run(broken[variant], "validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    items = data["findings"]
+    va = [f for f in items if f["file"] == VA]
+    assert [(f["dataset"], f["code"], f["line"]) for f in va] == [("villages-d-avenir", *own)]
+    if variant == "tab":
+        assert "semble être « tabulation » et non « , »" in va[0]["message"]
+    dependents = [f for f in items if f["code"] == "dependency-invalid"]
+    assert [(f["dataset"], f["check"], f["field"]) for f in dependents] == DEPENDENTS
+    for f in dependents:
+        assert f["severity"] == "error"
+        assert INVALID in f["message"]
+    # every other dataset, and every other figure, as on the committed data
+    assert unaffected(items) == unaffected(GOLDEN["findings"])
+    rows = {d["name"]: d["rows"] for d in data["datasets"]}
+    for d in GOLDEN["datasets"]:
+        if d["name"] not in AFFECTED:
+            assert rows[d["name"]] == d["rows"], d["name"]
+    assert rows["villages-d-avenir"] == {"villages-d-avenir": 2498}  # the current list
+    assert data["errors"] == 1 + len(DEPENDENTS)
+    figures = {f["figure_id"]: f for f in data["figures"]}
+    for fid in BLOCKED_FIGURES:
+        assert figures[fid]["verdict"] == "non vérifiable"
+        assert figures[fid]["recomputed"] is None
+    assert figures["ti-laureats-temps-2"]["verdict"] == "concorde"
+
+
+def test_an_unreadable_current_list_leaves_the_reports_on_their_edition(tmp_path):
+    """The reports read the January edition: a broken September list is its own error only."""
+    root = copy_repo(tmp_path / "repo", published=False)
+    rewrite(root / VA_CURRENT, ";", "utf-8")
+    result = run(root, "validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
+        ("villages-d-avenir", "delimiter-error", VA_CURRENT, 1)
+    ]
+    assert unaffected(data["findings"], {"villages-d-avenir"}, set()) == unaffected(
+        GOLDEN["findings"], {"villages-d-avenir"}, set()
+    )
+    assert {d["name"]: d["rows"] for d in data["datasets"]}["villages-d-avenir"] == {}
+    golden = {f["figure_id"]: f["verdict"] for f in GOLDEN["figures"]}
+    assert {f["figure_id"]: f["verdict"] for f in data["figures"]} == golden
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown", "html"])
+def test_every_format_gives_the_whole_report(broken, fmt, tmp_path):
+    args = ["validate", "--format", fmt]
+    if fmt == "html":
+        args += ["--output", str(tmp_path / "rapport.html")]
+    result = run(broken["cp1252"], *args)
+    assert result.exit_code == 1, result.output
+    out = (tmp_path / "rapport.html").read_text() if fmt == "html" else result.output
+    assert "semble encodé en cp1252" in out
+    assert out.count(INVALID) >= len(DEPENDENTS)
+    assert "petites-villes-de-demain" in out and "Erreur :" not in out
+
+
+def test_a_dataset_computed_from_an_unreadable_one_alone(broken):
+    result = run(broken["semicolon"], "validate", "--format", "json", "couverture-communale-2023")
+    assert result.exit_code == 1, result.output
+    items = json.loads(result.stdout)["findings"]
+    # the edition the report reads is checked with it: its own finding names the cause
+    assert [(f["dataset"], f["code"], f["check"], f["file"]) for f in items] == [
+        ("couverture-communale-2023", "dependency-invalid", "couverture-communale-2023", None),
+        (
+            "couverture-communale-2023",
+            "dependency-invalid",
+            "couverture-communale-2023-synthese",
+            None,
+        ),
+        ("villages-d-avenir", "delimiter-error", None, VA),
+    ]
+
+
+def test_build_refuses_with_exit_1(broken):
+    root = broken["tab"]
+    result = run(root, "build")
+    assert result.exit_code == 1, result.output
+    assert "[delimiter-error]" in result.stderr
+    assert "6 erreur(s) bloquante(s)" in result.stderr
+    assert not any((root / "data/published").iterdir())
+
+
+def test_an_unreadable_reference_blocks_the_checks_joining_it(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False)
+    (root / "data/reference/cog2023_departements.csv").write_bytes(b"")
+    result = run(root, "validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert [(f["dataset"], f["code"], f["check"], f["file"]) for f in errors] == [
+        ("couverture-communale-2023", "dependency-invalid", "foreign-keys", None),
+        (
+            "france-services",
+            "dependency-invalid",
+            "foreign-keys",
+            "data/raw/anct_france_services_20240801.csv",
+        ),
+        ("reference", "source-error", None, "data/reference/cog2023_departements.csv"),
+    ]
+    assert "cog2023-departements (jeu reference) est invalide" in errors[0]["message"]
