@@ -1,14 +1,15 @@
 """Dataset declarations: each dataset is a folder ``schemas/<name>/`` holding ``dataset.json``
 (metadata, resources and how their raw files are read), one Table Schema per resource and,
-optionally, one Great Expectations suite per resource. No Python change to add one."""
+optionally, one Great Expectations suite per resource. No Python change to add one. Every
+declaration is checked when the catalogue is loaded (:mod:`pipeline.declarations`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.declarations.repository import DatasetDoc, check_repository
 from pipeline.errors import ConfigError
 from pipeline.repo import Repo
 
@@ -91,89 +92,38 @@ class Dataset:
         return [r.source.path for r in self.resources if r.source]
 
 
-REQUIRED_META = ("name", "title", "description", "licenses", "resources")
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Fichier de configuration introuvable : {path}") from exc
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path} n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"
-        ) from exc
-
-
-def _resource(folder: Path, ds_name: str, decl: dict[str, Any]) -> ResourceDecl:
-    rname = decl.get("name")
-    if not rname:
-        raise ConfigError(f"{folder / 'dataset.json'} : une ressource n'a pas de « name ».")
-    schema_path = folder / decl.get("schema", f"{rname}.schema.json")
-    schema = _load_json(schema_path)
-    if not isinstance(schema, dict) or not schema.get("fields"):
-        raise ConfigError(f"{schema_path} : le schéma doit déclarer « fields ».")
-    for fdesc in schema["fields"]:
-        if "name" not in fdesc:
-            raise ConfigError(f"{schema_path} : un champ n'a pas de « name ».")
-    suite = suite_path = None
-    if decl.get("expectations"):
-        suite_path = folder / decl["expectations"]
-        suite = _load_json(suite_path)
-    source = None
-    if decl.get("source"):
-        src = decl["source"]
-        dialect = {**DEFAULT_DIALECT, **src.get("dialect", {})}
-        header_row = src.get("headerRow", 1)
-        if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-            raise ConfigError(
-                f"{folder / 'dataset.json'} : ressource « {rname} » : « headerRow » doit être "
-                f"un numéro de ligne (1, 2…), pas {header_row!r}."
-            )
-        if header_row != 1 and src.get("format", "csv") != "xlsx":
-            raise ConfigError(
-                f"{folder / 'dataset.json'} : ressource « {rname} » : « headerRow » ne vaut que "
-                "pour un fichier XLSX ; l'en-tête d'un CSV est sa ligne 1."
-            )
-        source = Source(
-            path=src["path"],
-            format=src.get("format", "csv"),
-            dialect=dialect,
-            sheet=src.get("sheet"),
-            header_row=header_row,
-        )
-    elif not decl.get("derive"):
-        raise ConfigError(
-            f"{folder / 'dataset.json'} : la ressource « {rname} » n'a ni « source » ni « derive »."
-        )
-    return ResourceDecl(
-        name=rname,
-        title=decl.get("title", rname),
-        description=decl.get("description", ""),
-        schema=schema,
-        schema_path=schema_path,
-        source=source,
-        derive=decl.get("derive"),
-        suite=suite,
-        suite_path=suite_path,
-        computed=decl.get("computed", []),
-        enrich=decl.get("enrich", []),
-        checks=decl.get("checks", []),
+def _source(decl: dict[str, Any]) -> Source | None:
+    src = decl.get("source")
+    if not src:
+        return None
+    return Source(
+        path=src["path"],
+        format=src.get("format", "csv"),
+        dialect={**DEFAULT_DIALECT, **src.get("dialect", {})},
+        sheet=src.get("sheet"),
+        header_row=src.get("headerRow", 1),
     )
 
 
-def load_dataset(folder: Path) -> Dataset:
-    meta = _load_json(folder / "dataset.json")
-    missing = [k for k in REQUIRED_META if k not in meta]
-    if missing:
-        raise ConfigError(f"{folder / 'dataset.json'} : clés manquantes : {', '.join(missing)}.")
-    if meta["name"] != folder.name:
-        raise ConfigError(
-            f"{folder / 'dataset.json'} : « name » vaut {meta['name']!r} mais le dossier "
-            f"s'appelle {folder.name!r}."
+def _dataset(doc: DatasetDoc) -> Dataset:
+    resources = [
+        ResourceDecl(
+            name=res.decl["name"],
+            title=res.decl.get("title", res.decl["name"]),
+            description=res.decl.get("description", ""),
+            schema=res.schema,
+            schema_path=res.schema_path,  # type: ignore[arg-type]
+            source=_source(res.decl),
+            derive=res.decl.get("derive"),
+            suite=res.suite,
+            suite_path=res.suite_path,
+            computed=res.decl.get("computed", []),
+            enrich=res.decl.get("enrich", []),
+            checks=res.decl.get("checks", []),
         )
-    resources = [_resource(folder, meta["name"], r) for r in meta["resources"]]
-    return Dataset(name=meta["name"], folder=folder, meta=meta, resources=resources)
+        for res in doc.resources
+    ]
+    return Dataset(name=doc.meta["name"], folder=doc.folder, meta=doc.meta, resources=resources)
 
 
 @dataclass
@@ -210,10 +160,7 @@ class Catalog:
 
 
 def load_catalog(repo: Repo) -> Catalog:
-    if not repo.schemas.is_dir():
-        raise ConfigError(f"Dossier {repo.schemas} absent.")
-    datasets = {}
-    for folder in sorted(p for p in repo.schemas.iterdir() if (p / "dataset.json").is_file()):
-        ds = load_dataset(folder)
-        datasets[ds.name] = ds
-    return Catalog(repo=repo, datasets=datasets)
+    """Every dataset of the repository, after every declaration was checked (a
+    :class:`~pipeline.declarations.problems.DeclarationError` lists all the mistakes)."""
+    docs = check_repository(repo.root)
+    return Catalog(repo=repo, datasets={doc.meta["name"]: _dataset(doc) for doc in docs})

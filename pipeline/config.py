@@ -6,7 +6,6 @@ organisation the packages are published to:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,17 +23,15 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read ``pipeline.json``; a missing or malformed file is a configuration error that
-    names it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        slug = data["datagouv"]["organization"]
-    except FileNotFoundError:
-        raise ConfigError(f"{path} absent : il doit indiquer datagouv.organization.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
-        raise ConfigError(
-            f'{path} invalide : attendu {{"datagouv": {{"organization": "<slug>"}}}}.'
-        ) from None
-    if not isinstance(slug, str) or not slug.strip():
-        raise ConfigError(f"{path} : datagouv.organization doit être le slug de l'organisation.")
-    return Config(datagouv=DatagouvConfig(organization=slug.strip()))
+    """Read ``pipeline.json``; a missing file is a configuration error that names it, a
+    malformed one a :class:`~pipeline.declarations.problems.DeclarationError` naming each
+    mistake (checked against ``pipeline/schemas/pipeline.schema.json``)."""
+    from pipeline.declarations.problems import Problems
+    from pipeline.declarations.repository import check_config_file
+
+    if not path.is_file():
+        raise ConfigError(f"{path} absent : il doit indiquer datagouv.organization.")
+    problems = Problems(path.parent)
+    data = check_config_file(path.parent, problems)
+    problems.raise_if_any()
+    return Config(datagouv=DatagouvConfig(organization=data["datagouv"]["organization"]))

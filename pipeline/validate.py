@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema
-
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
-from pipeline.errors import ConfigError
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.repo import Repo
 from pipeline.tables import LoadedTable, Workspace
@@ -26,28 +23,13 @@ class Validation:
 
 
 def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
-    """The checks of a resource: its Table Schema, then those declared in dataset.json, then
-    its expectation suite."""
+    """The checks of a resource: its Table Schema, then those declared in dataset.json (their
+    options were checked with the declarations, :mod:`pipeline.declarations`), then its
+    expectation suite."""
     table = ctx.table
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
-        cls = REGISTRY.get(spec.get("check"))
-        if cls is None or cls.name in ("table-schema", "keys", "foreign-keys", "expectations"):
-            available = sorted(
-                set(REGISTRY) - {"table-schema", "keys", "foreign-keys", "expectations"}
-            )
-            raise ConfigError(
-                f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
-                f"Contrôles disponibles : {', '.join(available)}."
-            )
-        try:
-            jsonschema.validate(spec, cls.options_schema)
-        except jsonschema.ValidationError as exc:
-            raise ConfigError(
-                f"{table.dataset.folder / 'dataset.json'} : contrôle « {cls.name} » : "
-                f"{exc.message}."
-            ) from None
-        checks.append(cls(ctx, spec))
+        checks.append(REGISTRY[spec["check"]](ctx, spec))
     if table.resource.suite:
         checks.append(REGISTRY["expectations"](ctx, {"engine": engine}))
     return checks

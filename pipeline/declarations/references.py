@@ -1,0 +1,133 @@
+"""Names that must exist: walk a declaration alongside its JSON Schema and check every value
+annotated ``x-field``, ``x-resource`` or ``x-dataset`` (see
+:mod:`pipeline.declarations.options`) against the repository's catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from jsonschema import Draft7Validator
+
+from pipeline.declarations.jsonfile import JsonPath
+from pipeline.declarations.schema_errors import choices, suggestion
+
+
+@dataclass
+class Index:
+    """What the repository declares: each resource's fields (None when its schema could not be
+    read: its own problems are reported, names in it are not checked) and the datasets."""
+
+    fields: dict[str, list[str] | None] = field(default_factory=dict)
+    datasets: set[str] = field(default_factory=set)
+
+    def unknown_resource(self, name: str) -> str:
+        return (
+            f"ressource « {name} » inconnue{suggestion(name, self.fields)} ; ressources "
+            f"déclarées : {choices(sorted(self.fields))}"
+        ).replace("? ;", "?")
+
+    def unknown_field(self, name: str, resource: str) -> str:
+        known = self.fields.get(resource) or []
+        return (
+            f"champ « {name} » inconnu de la ressource « {resource} »"
+            f"{suggestion(name, known)} ; champs : {choices(known)}"
+        ).replace("? ;", "?")
+
+
+Report = Callable[[JsonPath, str], None]
+
+
+class Walker:
+    def __init__(self, root_schema: dict, index: Index, report: Report):
+        self.root = root_schema
+        self.index = index
+        self.report = report
+
+    def resolve(self, schema: object) -> object:
+        while isinstance(schema, dict) and "$ref" in schema:
+            node: object = self.root
+            for step in schema["$ref"].lstrip("#/").split("/"):
+                node = node[step]  # type: ignore[index]
+            schema = node
+        return schema
+
+    def walk(
+        self,
+        value: object,
+        schema: object,
+        path: JsonPath = (),
+        records: tuple[dict, ...] = (),
+        self_resource: str | None = None,
+    ) -> None:
+        """``records``: the enclosing declarations (objects with named properties), nearest
+        last; ``self_resource``: the resource whose declaration this is."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return
+        if schema.get("x-self") and isinstance(value, dict) and isinstance(value.get("name"), str):
+            self_resource = value["name"]
+        self.check(value, schema, path, records, self_resource)
+        for sub in schema.get("allOf", []):
+            self.walk(value, sub, path, records, self_resource)
+        if "if" in schema:
+            branch = (
+                "then" if Draft7Validator(self.resolve(schema["if"])).is_valid(value) else "else"
+            )
+            if branch in schema:
+                self.walk(value, schema[branch], path, records, self_resource)
+        if isinstance(value, dict):
+            props = schema.get("properties") or {}
+            extra = schema.get("additionalProperties")
+            names = schema.get("propertyNames")
+            inner = (*records, value) if props else records
+            for key, item in value.items():
+                if isinstance(names, dict):
+                    self.check(key, names, (*path, key), inner, self_resource)
+                sub = props.get(key, extra if isinstance(extra, dict) else None)
+                if sub is not None:
+                    self.walk(item, sub, (*path, key), inner, self_resource)
+            for key, sub in props.items():
+                sub = self.resolve(sub)
+                if key not in value and isinstance(sub, dict) and "x-default" in sub:
+                    self.check(sub["x-default"], sub, (*path, key), inner, self_resource, True)
+        elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+            for i, item in enumerate(value):
+                self.walk(item, schema["items"], (*path, i), records, self_resource)
+
+    def check(
+        self,
+        value: object,
+        schema: dict,
+        path: JsonPath,
+        records: tuple[dict, ...],
+        self_resource: str | None,
+        default: bool = False,
+    ) -> None:
+        if not isinstance(value, str):
+            return
+        note = (
+            f" (valeur par défaut quand « {path[-1]} » est absent : déclarez-le)" if default else ""
+        )
+        if schema.get("x-resource") and value not in self.index.fields:
+            self.report(path, self.index.unknown_resource(value))
+        if schema.get("x-dataset") and value not in self.index.datasets:
+            hint = suggestion(value, self.index.datasets)
+            self.report(
+                path,
+                f"jeu de données « {value} » inconnu{hint} ; jeux : "
+                f"{choices(sorted(self.index.datasets))}".replace("? ;", "?"),
+            )
+        spec = schema.get("x-field")
+        if spec is None:
+            return
+        if spec == "self":
+            resource = self_resource
+        else:
+            resource = next(
+                (r[spec["of"]] for r in reversed(records) if spec["of"] in r), spec.get("default")
+            )
+        if not isinstance(resource, str) or self.index.fields.get(resource) is None:
+            return  # unknown resource (reported where it is named) or unreadable schema
+        if value not in self.index.fields[resource]:  # type: ignore[operator]
+            self.report(path, self.index.unknown_field(value, resource) + note)

@@ -1,0 +1,333 @@
+"""The whole repository's declarations, checked together before any data is read:
+``pipeline.json`` (when present), then every ``schemas/<dataset>/`` folder, its
+``dataset.json``, the Table Schemas and suites it names, and the names that cross from one to
+another. Every problem is collected; :func:`check_repository` raises them all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.declarations import composed
+from pipeline.declarations.jsonfile import JsonPath, JsonText, read_json
+from pipeline.declarations.problems import Problems
+from pipeline.declarations.references import Index, Walker
+from pipeline.declarations.schema_errors import schema_problems
+from pipeline.declarations.sources import check_source, inside
+from pipeline.declarations.suites import check_suite
+from pipeline.declarations.table_schema import check_foreign_keys, check_schema
+from pipeline.declarations.values import Engine
+from pipeline.errors import ConfigError
+
+
+@dataclass
+class ResourceDoc:
+    """One resource of a dataset.json, with the files it names, as read."""
+
+    decl: dict[str, Any]
+    index: int  # its place in dataset.json's "resources"
+    schema: Any = None
+    schema_path: Path | None = None
+    suite: Any = None
+    suite_path: Path | None = None
+    fields: list[str] | None = None  # None until its schema is known to be sound
+
+
+@dataclass
+class DatasetDoc:
+    folder: Path
+    meta: dict[str, Any]
+    resources: list[ResourceDoc] = field(default_factory=list)
+
+
+def read_file(problems: Problems, file: Path) -> JsonText:
+    """A declaration file read and parsed; what kept it from being read is reported."""
+    text = read_json(file.read_bytes())
+    problems.remember(file, text)
+    if text.error:
+        line, message = text.error
+        problems.add(file, "", message, line=line)
+    else:
+        for path in text.located.duplicates:
+            problems.add(
+                file,
+                path,
+                f"clé « {path[-1]} » écrite deux fois dans le même objet : seule la dernière "
+                "compterait ; gardez-en une seule",
+            )
+    return text
+
+
+def check_config_file(root: Path, problems: Problems) -> Any:
+    """``pipeline.json`` against its schema; its value, or None when unreadable."""
+    file = root / "pipeline.json"
+    text = read_file(problems, file)
+    if not text.ok:
+        return None
+    for path, message in schema_problems(text.value, composed.pipeline_schema()):
+        problems.add(file, path, message)
+    return text.value
+
+
+def check_repository(root: Path) -> list[DatasetDoc]:
+    """Every dataset of ``root``'s ``schemas/``, read and checked; raises a
+    :class:`~pipeline.declarations.problems.DeclarationError` holding every problem."""
+    schemas = root / "schemas"
+    if not schemas.is_dir():
+        raise ConfigError(f"Dossier {schemas} absent.")
+    problems = Problems(root)
+    engine = Engine()
+    try:
+        if (root / "pipeline.json").is_file():
+            check_config_file(root, problems)
+        checker = _Checker(root, problems, engine)
+        docs = [doc for folder in _folders(schemas, problems) if (doc := checker.dataset(folder))]
+        checker.across(docs)
+    finally:
+        engine.close()
+    problems.raise_if_any()
+    return docs
+
+
+def _folders(schemas: Path, problems: Problems) -> list[Path]:
+    folders = []
+    for folder in sorted(schemas.iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        if not (folder / "dataset.json").is_file():
+            listed = sorted(p.name for p in folder.iterdir())[:5]
+            content = f" (il contient : {', '.join(listed)})" if listed else " (il est vide)"
+            problems.add(
+                folder,
+                "",
+                f"dossier de jeu sans dataset.json{content} : déclarez le jeu (pipeline add "
+                "data/raw/FICHIER, ou copie d'un dossier existant) ou supprimez le dossier",
+            )
+            continue
+        folders.append(folder)
+    return folders
+
+
+class _Checker:
+    def __init__(self, root: Path, problems: Problems, engine: Engine):
+        self.root = root
+        self.problems = problems
+        self.engine = engine
+
+    def reporter(self, file: Path, prefix: JsonPath = ()):
+        return lambda path, message: self.problems.add(file, (*prefix, *path), message)
+
+    def dataset(self, folder: Path) -> DatasetDoc | None:
+        file = folder / "dataset.json"
+        text = read_file(self.problems, file)
+        if not text.ok:
+            return None
+        meta = text.value
+        shape = schema_problems(meta, composed.dataset_schema())
+        for path, message in shape:
+            self.problems.add(file, path, message)
+        if not isinstance(meta, dict):
+            return None
+        if isinstance(meta.get("name"), str) and meta["name"] != folder.name:
+            self.problems.add(
+                file,
+                ("name",),
+                f"« name » vaut « {meta['name']} » mais le dossier s'appelle « {folder.name} » : "
+                f'écrivez "name": "{folder.name}" (ou renommez le dossier)',
+            )
+        doc = DatasetDoc(folder, meta)
+        resources = meta.get("resources")
+        if not isinstance(resources, list):
+            return doc
+        bad = {p[:2] for p, _ in shape}
+        for i, decl in enumerate(resources):
+            if isinstance(decl, dict) and isinstance(decl.get("name"), str):
+                doc.resources.append(self.resource(doc, i, decl, ("resources", i) in bad))
+        return doc
+
+    def resource(self, doc: DatasetDoc, i: int, decl: dict, broken: bool) -> ResourceDoc:
+        file = doc.folder / "dataset.json"
+        res = ResourceDoc(decl, i)
+        here: JsonPath = ("resources", i)
+        report = self.reporter(file)
+        name = decl.get("schema", f"{decl['name']}.schema.json")
+        res.schema_path = inside(self.root, doc.folder, name, (*here, "schema"), report)
+        dialect = {}
+        source = decl.get("source")
+        if isinstance(source, dict) and not broken:
+            check_source(self.root, source, (*here, "source"), self.engine, report)
+            dialect = source.get("dialect") or {}
+        if res.schema_path is not None:
+            text = read_file(self.problems, res.schema_path)
+            if text.ok:
+                res.schema = text.value
+                res.fields = check_schema(
+                    text.value, dialect, self.engine, self.reporter(res.schema_path)
+                )
+        if "expectations" in decl:
+            res.suite_path = inside(
+                self.root, doc.folder, decl["expectations"], (*here, "expectations"), report
+            )
+            if res.suite_path is not None:
+                text = read_file(self.problems, res.suite_path)
+                res.suite = text.value if text.ok else None
+        if not broken:
+            for j, spec in enumerate(decl.get("computed") or []):
+                self.computed(res, spec, (*here, "computed", j), report)
+        return res
+
+    def computed(self, res: ResourceDoc, spec: dict, path: JsonPath, report) -> None:
+        problem = self.engine.regex_problem(spec["pattern"], python=False)
+        if problem:
+            report((*path, "pattern"), problem)
+        else:
+            problem = self.engine.rewrite_problem(spec["pattern"], spec["replace"])
+            if problem:
+                report((*path, "replace"), problem)
+        names = {c.get("name") for c in res.decl.get("computed") or [] if isinstance(c, dict)}
+        if spec["from"] in names:
+            report(
+                (*path, "from"),
+                f"« {spec['from']} » est lui-même calculé : « from » nomme une colonne du "
+                "fichier brut",
+            )
+
+    def across(self, docs: list[DatasetDoc]) -> None:
+        """Names that cross files: resources, fields, datasets, foreign keys, suites."""
+        index = Index(datasets={d.folder.name for d in docs})
+        self.by_name: dict[str, ResourceDoc] = {}
+        self.owner: dict[str, str] = {}
+        first: dict[str, str] = {}
+        for doc in docs:
+            for res in doc.resources:
+                name = res.decl["name"]
+                if name in first:
+                    self.problems.add(
+                        doc.folder / "dataset.json",
+                        ("resources", res.index, "name"),
+                        f"ressource « {name} » déjà déclarée dans {first[name]} : chaque "
+                        "ressource du dépôt porte un nom unique",
+                    )
+                    continue
+                first[name] = self.problems.rel(doc.folder / "dataset.json")
+                index.fields[name] = res.fields
+                self.by_name[name] = res
+                self.owner[name] = doc.folder.name
+        schema = composed.dataset_schema()
+        for doc in docs:
+            file = doc.folder / "dataset.json"
+            Walker(schema, index, self.reporter(file)).walk(doc.meta, schema)
+            self.dataset_links(doc, index)
+            for res in doc.resources:
+                if isinstance(res.schema, dict) and res.fields is not None:
+                    report = self.reporter(res.schema_path)  # type: ignore[arg-type]
+                    check_foreign_keys(res.schema, res.decl["name"], index, report)
+                self.enrichments(doc, res)
+                if res.suite is not None and res.fields is not None:
+                    check_suite(
+                        res.suite,
+                        self.columns(res, index),
+                        self.engine,
+                        self.reporter(res.suite_path),  # type: ignore[arg-type]
+                        self.problems.rel(res.suite_path),  # type: ignore[arg-type]
+                    )
+
+    def columns(self, res: ResourceDoc, index: Index) -> dict[str, str]:
+        """Every column a suite can name, with its type: fields, then enrichment columns."""
+        types = {f["name"]: f.get("type", "string") for f in res.schema["fields"]}
+        for spec in res.decl.get("enrich") or []:
+            if not isinstance(spec, dict) or not isinstance(spec.get("columns"), dict):
+                continue
+            ref = self.by_name.get(spec.get("reference"))  # type: ignore[arg-type]
+            ref_types = {}
+            if ref is not None and ref.fields is not None:
+                ref_types = {f["name"]: f.get("type", "string") for f in ref.schema["fields"]}
+            for src, dest in spec["columns"].items():
+                types[dest] = ref_types.get(src, "string")
+        return types
+
+    def enrichments(self, doc: DatasetDoc, res: ResourceDoc) -> None:
+        if res.fields is None:
+            return
+        taken = set(res.fields)
+        for j, spec in enumerate(res.decl.get("enrich") or []):
+            if not isinstance(spec, dict) or not isinstance(spec.get("columns"), dict):
+                continue
+            for src, dest in spec["columns"].items():
+                if dest in taken:
+                    self.problems.add(
+                        doc.folder / "dataset.json",
+                        ("resources", res.index, "enrich", j, "columns", src),
+                        f"la colonne « {dest} » existe déjà dans la ressource : choisissez un "
+                        "autre nom (par exemple « cog_" + str(src) + " »)",
+                    )
+                taken.add(dest)
+
+    def dataset_links(self, doc: DatasetDoc, index: Index) -> None:
+        """Links inside one dataset.json: figures and programmes with their derived tables."""
+        meta, file = doc.meta, doc.folder / "dataset.json"
+        own = {r.decl["name"]: r for r in doc.resources}
+        kinds = {_kind(r): r.index for r in doc.resources if _kind(r)}
+        if "figures" in kinds and not meta.get("figures"):
+            self.problems.add(
+                file,
+                ("resources", kinds["figures"], "derive"),
+                "la dérivation « figures » recalcule les chiffres déclarés sous « figures » : "
+                "déclarez-les (clé « figures » du jeu)",
+            )
+        if {"coverage", "coverage-summary"} & set(kinds) and not meta.get("programmes"):
+            self.problems.add(
+                file,
+                ("programmes",),
+                "la couverture communale compte les programmes déclarés sous « programmes » : "
+                "déclarez-en au moins un",
+            )
+        source = meta.get("figures_source")
+        if isinstance(source, dict) and "resource" in source and source["resource"] not in own:
+            self.problems.add(
+                file,
+                ("figures_source", "resource"),
+                f"ressource « {source['resource']} » absente de ce jeu ; ressources du jeu : "
+                f"{', '.join(own)}",
+            )
+        programmes = meta.get("programmes")
+        if not isinstance(programmes, list):
+            return
+        coverage = own.get(next((n for n, r in own.items() if _kind(r) == "coverage"), ""))
+        seen: set[str] = set()
+        for j, prog in enumerate(programmes):
+            if not isinstance(prog, dict) or not isinstance(prog.get("column"), str):
+                continue
+            here: JsonPath = ("programmes", j)
+            column = prog["column"]
+            if column in seen:
+                self.problems.add(
+                    file, (*here, "column"), f"colonne « {column} » déjà prise par un programme"
+                )
+            seen.add(column)
+            if (
+                coverage is not None
+                and coverage.fields is not None
+                and column not in coverage.fields
+            ):
+                self.problems.add(
+                    file,
+                    (*here, "column"),
+                    f"la table « {coverage.decl['name']} » n'a pas de champ « {column} » : "
+                    "ajoutez-le à son Table Schema (type boolean)",
+                )
+            dataset, resource = prog.get("dataset"), prog.get("resource")
+            owner = self.owner.get(resource)  # type: ignore[arg-type]
+            if dataset in index.datasets and owner is not None and owner != dataset:
+                self.problems.add(
+                    file,
+                    (*here, "dataset"),
+                    f"la ressource « {resource} » appartient au jeu « {owner} » : écrivez "
+                    f'"dataset": "{owner}"',
+                )
+
+
+def _kind(res: ResourceDoc) -> object:
+    derive = res.decl.get("derive")
+    return derive.get("kind") if isinstance(derive, dict) else None

@@ -1,0 +1,281 @@
+"""A resource's Table Schema, checked when it is loaded: its shape (JSON Schema below), what
+the engine supports (:func:`pipeline.sql.fields.support_problems`), frictionless's own reading
+of each field (examples are read with the field's type and format), and the values the engine
+would misread: regexes, date formats, bounds and enum members. Keys (``primaryKey``,
+``uniqueKeys``, ``foreignKeys``) must name fields that exist, here and in the referenced
+resource."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pipeline.declarations.jsonfile import JsonPath, parse_path
+from pipeline.declarations.references import Index
+from pipeline.declarations.schema_errors import schema_problems, suggestion
+from pipeline.declarations.values import Engine
+from pipeline.sql import fields as sqlf
+
+Report = Callable[[JsonPath, str], None]
+
+NAMES = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+    ]
+}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+ONE_CHAR = {"type": "string", "minLength": 1, "maxLength": 1}
+COUNT = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "un nombre entier positif ou nul, par exemple 5",
+}
+SHAPE = {
+    "type": "object",
+    "required": ["fields"],
+    "properties": {
+        "fields": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "type": {"type": "string"},
+                    "format": {"type": "string"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "constraints": {
+                        "type": "object",
+                        "properties": {
+                            "required": {"type": "boolean"},
+                            "unique": {"type": "boolean"},
+                            "pattern": {"type": "string", "minLength": 1},
+                            "enum": {
+                                "type": "array",
+                                "minItems": 1,
+                                "description": 'une liste des valeurs permises, par exemple ["Principal", "Antenne"]',
+                            },
+                            "minLength": COUNT,
+                            "maxLength": COUNT,
+                            "minimum": {"type": ["string", "number", "integer"]},
+                            "maximum": {"type": ["string", "number", "integer"]},
+                        },
+                    },
+                    "missingValues": STRINGS,
+                    "trueValues": STRINGS,
+                    "falseValues": STRINGS,
+                    "decimalChar": ONE_CHAR,
+                    "groupChar": {"type": "string", "maxLength": 1},
+                },
+            },
+        },
+        "missingValues": STRINGS,
+        "primaryKey": NAMES,
+        "uniqueKeys": {"type": "array", "items": NAMES},
+        "foreignKeys": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fields", "reference"],
+                "additionalProperties": False,
+                "properties": {
+                    "fields": NAMES,
+                    "reference": {
+                        "type": "object",
+                        "required": ["fields"],
+                        "additionalProperties": False,
+                        "properties": {"resource": {"type": "string"}, "fields": NAMES},
+                    },
+                    "severity": {"enum": ["error", "warning"]},
+                    "hint": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+# Table Schema keys, and those of schema.data.gouv.fr's conventions; anything else is a typo.
+TOP_KEYS = {
+    "$schema", "name", "title", "description", "version", "homepage", "path", "created",
+    "lastModified", "updated", "countryCode", "contributors", "licenses", "sources", "keywords",
+    "resources", "image", "missingValues", "primaryKey", "foreignKeys", "uniqueKeys", "fields",
+}  # fmt: skip
+EXAMPLE_NOTE = re.compile(r'example value "(.*)" for field "(.*)" is not valid')
+CONSTRAINTS = (
+    "required",
+    "unique",
+    "pattern",
+    "enum",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+)
+AT_PROPERTY = re.compile(r"^(.*) at property '([^']*)'$")
+
+
+def as_list(value: object) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+
+
+def check_schema(schema: object, dialect: dict, engine: Engine, report: Report) -> list[str] | None:
+    """Problems of one Table Schema on its own. Returns its field names when they can be
+    trusted by the declarations that refer to them, else None."""
+    shape = schema_problems(schema, SHAPE)
+    for path, message in shape:
+        report(path, message)
+    if not isinstance(schema, dict) or not _named_fields(schema):
+        return None
+    for key in schema:
+        if key not in TOP_KEYS:
+            hint = suggestion(key, TOP_KEYS)
+            report((key,), f"clé « {key} » inconnue d'un Table Schema{hint}")
+    seen: dict[str, int] = {}
+    for i, fdesc in enumerate(schema["fields"]):
+        name = fdesc["name"]
+        if name in seen:
+            report(
+                ("fields", i, "name"),
+                f"le champ « {name} » est déjà déclaré (fields[{seen[name]}]) : chaque champ "
+                "porte un nom unique, renommez ou retirez l'un des deux",
+            )
+        seen.setdefault(name, i)
+    if shape:  # the checks below expect a well-formed schema
+        return list(seen)
+    engine_paths = set()
+    for text, message in sqlf.support_problems(schema):
+        path = parse_path(text)
+        engine_paths.add(path[:2])
+        hint = ""
+        if path[-2:-1] == ("constraints",) and isinstance(path[-1], str):
+            hint = suggestion(path[-1], CONSTRAINTS)
+        report(path, message.rstrip(".") + hint)
+    for i, fdesc in enumerate(schema["fields"]):
+        if ("fields", i) in engine_paths:
+            continue
+        found: list[JsonPath] = []
+
+        def counted(path: JsonPath, message: str, found: list = found) -> None:
+            found.append(path)
+            report(path, message)
+
+        _field(fdesc, ("fields", i), dialect, engine, counted)
+        if not found:
+            _frictionless(fdesc, ("fields", i), report)
+    _keys(schema, set(seen), report)
+    return list(seen)
+
+
+def _named_fields(schema: dict) -> bool:
+    fields = schema.get("fields")
+    return isinstance(fields, list) and all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    )
+
+
+def _field(fdesc: dict, path: JsonPath, dialect: dict, engine: Engine, report: Report) -> None:
+    ftype = fdesc.get("type", "string")
+    if ftype in ("date", "datetime"):
+        fmt = fdesc.get("format") or dialect.get("dateFormat") or "default"
+        problem = engine.date_format_problem(fmt, ftype)
+        if problem:
+            where = (*path, "format") if "format" in fdesc else path
+            report(
+                where,
+                problem
+                + (
+                    ""
+                    if "format" in fdesc
+                    else " (format hérité du dialecte : déclarez « format » dans le champ)"
+                ),
+            )
+            return
+    cons = fdesc.get("constraints") or {}
+    if "pattern" in cons:
+        problem = engine.regex_problem(cons["pattern"])
+        if problem:
+            report((*path, "constraints", "pattern"), problem)
+    low, high = cons.get("minLength"), cons.get("maxLength")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        report((*path, "constraints", "minLength"), f"minLength ({low}) dépasse maxLength ({high})")
+    for key in ("minimum", "maximum"):
+        if key in cons:
+            problem = engine.unreadable(fdesc, cons[key], dialect)
+            if problem:
+                report((*path, "constraints", key), f"borne {problem}")
+    for j, member in enumerate(cons.get("enum") or []):
+        problem = engine.unreadable(fdesc, member, dialect)
+        if problem:
+            report((*path, "constraints", "enum", j), f"valeur permise {problem}")
+    low, high = cons.get("minimum"), cons.get("maximum")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        report((*path, "constraints", "minimum"), f"minimum ({low}) dépasse maximum ({high})")
+
+
+def _frictionless(fdesc: dict, path: JsonPath, report: Report) -> None:
+    """frictionless's reading of the field (it reads the ``example`` with the field's type and
+    format, as a reuser's frictionless will)."""
+    from frictionless import Field
+
+    try:
+        result = Field.validate_descriptor(fdesc)
+    except Exception as exc:  # frictionless raises many types on odd descriptors
+        report(path, f"champ refusé par frictionless : {exc}")
+        return
+    for error in result.errors:
+        note = error.note
+        example = EXAMPLE_NOTE.match(note)
+        if example:
+            report(
+                (*path, "example"),
+                f"l'exemple « {example.group(1)} » ne se lit pas comme une valeur du champ (type "
+                f"{fdesc.get('type', 'string')}, format {fdesc.get('format', 'default')}) : "
+                "écrivez-le comme dans le fichier brut",
+            )
+            continue
+        at = AT_PROPERTY.match(note)
+        if at:
+            report((*path, *at.group(2).split("/")), f"refusé par frictionless : {at.group(1)}")
+        else:
+            report(path, f"champ refusé par frictionless : {note}")
+
+
+def _keys(schema: dict, names: set[str], report: Report) -> None:
+    def unknown(path: JsonPath, value: object) -> None:
+        for j, name in enumerate(as_list(value)):
+            if name not in names:
+                where = path if isinstance(value, str) else (*path, j)
+                report(where, f"champ « {name} » absent de « fields »{suggestion(name, names)}")
+
+    if "primaryKey" in schema:
+        unknown(("primaryKey",), schema["primaryKey"])
+    for i, key in enumerate(schema.get("uniqueKeys") or []):
+        unknown(("uniqueKeys", i), key)
+    for i, fk in enumerate(schema.get("foreignKeys") or []):
+        unknown(("foreignKeys", i, "fields"), fk["fields"])
+        theirs = fk["reference"]["fields"]
+        if len(as_list(fk["fields"])) != len(as_list(theirs)):
+            report(
+                ("foreignKeys", i, "reference", "fields"),
+                f"autant de champs que dans « fields » ({len(as_list(fk['fields']))}) attendus",
+            )
+
+
+def check_foreign_keys(schema: dict, resource: str, index: Index, report: Report) -> None:
+    """Each foreign key's resource exists and has the referenced fields."""
+    for i, fk in enumerate(schema.get("foreignKeys") or []):
+        target = fk["reference"].get("resource") or resource
+        path: JsonPath = ("foreignKeys", i, "reference")
+        if target not in index.fields:
+            report((*path, "resource"), index.unknown_resource(target))
+            continue
+        known = index.fields[target]
+        if known is None:
+            continue
+        value = fk["reference"]["fields"]
+        for j, name in enumerate(as_list(value)):
+            if name not in known:
+                where = (*path, "fields") if isinstance(value, str) else (*path, "fields", j)
+                report(where, index.unknown_field(name, target))

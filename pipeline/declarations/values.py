@@ -1,0 +1,111 @@
+"""Values of declarations tried where they will be used: regexes in Python's ``re`` and in
+DuckDB's RE2, date formats read back by DuckDB's ``strptime``, and constraint bounds read by
+the engine's own reader of the field (:func:`pipeline.sql.fields.compile_field`), so that a
+declaration the engine would misread is refused at load rather than blamed on the data."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import datetime
+
+import duckdb
+
+from pipeline.sql import fields as sqlf
+from pipeline.sql import literal
+
+SAMPLE = datetime(2023, 11, 25, 13, 47, 52)
+TYPE_FR = {
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "year": "une année (4 chiffres)",
+    "boolean": "un booléen",
+    "date": "une date",
+    "datetime": "une date et heure",
+}
+
+
+class Engine:
+    """A DuckDB connection of its own (no extension is ever loaded)."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect(
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def regex_problem(self, pattern: str, python: bool = True) -> str | None:
+        """Why ``pattern`` does not compile in RE2 (DuckDB) or, with ``python``, in ``re``
+        (frictionless and Great Expectations); None when it compiles in both."""
+        if python:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    re.compile(pattern)
+            except re.error as exc:
+                return f"expression régulière invalide ({exc})"
+        try:
+            self.con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+        except duckdb.Error as exc:
+            detail = str(exc).split(":", 1)[-1].strip()
+            return f"expression régulière refusée par le moteur RE2 ({detail})"
+        return None
+
+    def rewrite_problem(self, pattern: str, replace: str) -> str | None:
+        """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two
+        groups), as :func:`pipeline.tables.computed_sql` uses them."""
+        try:
+            self.con.execute(
+                "SELECT regexp_replace('', ?, ?)", ["^.*?" + pattern + ".*$", replace]
+            ).fetchall()
+        except duckdb.Error as exc:
+            detail = str(exc).split(":", 1)[-1].strip()
+            return f"remplacement « {replace} » impossible ({detail})"
+        return None
+
+    def date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
+        """Why ``fmt`` cannot read dates back: unknown directive, or the day, month or year
+        lost (``%M``, minutes, written for ``%m``)."""
+        if fmt in ("default", "any"):
+            return None
+        example = "« %d/%m/%Y » ou « %Y-%m-%d »"
+        if fmt.startswith("fmt:"):
+            return f"écrivez le format sans le préfixe « fmt: », par exemple « {fmt[4:]} »"
+        if "%" not in fmt:
+            return f"format de date sans aucune directive : écrivez par exemple {example}"
+        try:
+            text = SAMPLE.strftime(fmt)
+            parsed = self.con.execute("SELECT try_strptime(?, ?)", [text, fmt]).fetchall()[0][0]
+        except (ValueError, duckdb.Error) as exc:
+            detail = str(exc).split(":", 1)[-1].strip()
+            return f"format de date « {fmt} » illisible ({detail}) : écrivez par exemple {example}"
+        if parsed is None or parsed.date() != SAMPLE.date():
+            return (
+                f"le format « {fmt} » ne relit pas la date 25/11/2023 (écrite « {text} ») : il lui "
+                "manque le jour (%d), le mois (%m) ou l'année (%Y) ; %M désigne les minutes et "
+                f"%y l'année sur deux chiffres. Écrivez par exemple {example}"
+            )
+        return None
+
+    def unreadable(self, fdesc: dict, value: object, dialect: dict) -> str | None:
+        """Why ``value`` (a constraint bound or enum member) cannot be read as a value of the
+        field, the way the engine reads it; None when it can."""
+        ftype = fdesc.get("type", "string")
+        if ftype in ("string", "any") or ftype not in sqlf.BUILDERS:
+            return None
+        plain = {k: v for k, v in fdesc.items() if k != "constraints"}
+        compiled = sqlf.compile_field(plain, literal(str(value)), [], dialect)
+        try:
+            ok = self.con.execute(f"SELECT ({compiled.typed}) IS NOT NULL").fetchall()[0][0]
+        except duckdb.Error:
+            ok = False
+        if ok:
+            return None
+        wanted = TYPE_FR.get(ftype, f"une valeur de type {ftype}")
+        hint = compiled.hint
+        if ftype in ("date", "datetime"):
+            fmt = compiled.format
+            hint = f" au format « {fmt} », par exemple « {SAMPLE.strftime(fmt)} »"
+        return f"« {value} » ne se lit pas comme {wanted}{hint}"
