@@ -11,6 +11,11 @@ from pipeline.errors import ConfigError
 from pipeline.sql import ident, literal
 
 SEVERITY = {"type": "string", "enum": ["error", "warning"]}
+# Names checked at load (see pipeline.declarations.options): a field of the checked resource,
+# a resource, a field of the reference resource.
+FIELD = {"type": "string", "x-field": "self"}
+RESOURCE = {"type": "string", "x-resource": True}
+COMMUNES = "cog2023-communes"
 
 
 def norm_name(expr: str) -> str:
@@ -49,11 +54,17 @@ class CommuneName(_Reference):
         "required": ["code", "name"],
         "properties": {
             "check": {"const": "commune-name"},
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "reference": {"type": "string"},
-            "reference_code": {"type": "string"},
-            "reference_name": {"type": "string"},
+            "code": FIELD,
+            "name": FIELD,
+            "reference": RESOURCE,
+            "reference_code": {
+                "type": "string",
+                "x-field": {"of": "reference", "default": COMMUNES},
+            },
+            "reference_name": {
+                "type": "string",
+                "x-field": {"of": "reference", "default": COMMUNES},
+            },
             "severity": SEVERITY,
         },
         "additionalProperties": False,
@@ -67,7 +78,7 @@ class CommuneName(_Reference):
         alias = ident(f"cn_{plan.id}_{len(plan.predicates)}")
         ref_name = o.get("reference_name", "nom")
         join = self.lookup(
-            o.get("reference", "cog2023-communes"),
+            o.get("reference", COMMUNES),
             o.get("reference_code", "code_insee"),
             alias,
             code,
@@ -112,10 +123,10 @@ class CommuneGeography(_Reference):
         "anyOf": [{"required": ["departement"]}, {"required": ["region"]}],
         "properties": {
             "check": {"const": "commune-geography"},
-            "code": {"type": "string"},
-            "departement": {"type": "string"},
-            "region": {"type": "string"},
-            "reference": {"type": "string"},
+            "code": FIELD,
+            "departement": FIELD,
+            "region": FIELD,
+            "reference": RESOURCE,
             "severity": SEVERITY,
         },
         "additionalProperties": False,
@@ -125,7 +136,7 @@ class CommuneGeography(_Reference):
         o = self.options
         _, code = self.field_sql(o["code"])
         alias = ident(f"cg_{plan.id}_{len(plan.predicates)}")
-        join = self.lookup(o.get("reference", "cog2023-communes"), "code_insee", alias, code)
+        join = self.lookup(o.get("reference", COMMUNES), "code_insee", alias, code)
         self.levels = []
         for level in ("departement", "region"):
             fld = o.get(level)
@@ -175,14 +186,17 @@ class GroupingInReference(_Reference):
         "required": ["field", "type", "references"],
         "properties": {
             "check": {"const": "grouping-in-reference"},
-            "field": {"type": "string"},
-            "type": {"type": "string"},
+            "field": FIELD,
+            "type": FIELD,
             "references": {
                 "type": "object",
                 "additionalProperties": {
                     "type": "object",
                     "required": ["resource", "field"],
-                    "properties": {"resource": {"type": "string"}, "field": {"type": "string"}},
+                    "properties": {
+                        "resource": RESOURCE,
+                        "field": {"type": "string", "x-field": {"of": "resource"}},
+                    },
                     "additionalProperties": False,
                 },
             },

@@ -7,7 +7,6 @@ are added here, so the schema that checks a declaration and the one published in
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from functools import cache
@@ -56,7 +55,8 @@ def declared_checks() -> dict[str, dict]:
 
 
 @cache
-def _dataset_schema() -> dict:
+def dataset_schema() -> dict:
+    """The whole schema of dataset.json (shared: never change it)."""
     schema = _read("dataset.schema.json")
     defs = schema["definitions"]
     defs["check"] = by_key(
@@ -76,11 +76,7 @@ def _dataset_schema() -> dict:
     return schema
 
 
-def dataset_schema() -> dict:
-    """The whole schema of dataset.json (a copy: callers may not change the cached one)."""
-    return copy.deepcopy(_dataset_schema())
-
-
+@cache
 def pipeline_schema() -> dict:
     return _read("pipeline.schema.json")
 

@@ -156,6 +156,7 @@ class JsonText:
     value: object = None
     text: str = ""
     error: tuple[int | None, str] | None = None
+    repeated_keys: bool = False  # some object writes a key twice (see Located.duplicates)
     _located: Located | None = None
 
     @property
@@ -190,7 +191,10 @@ def read_json(data: bytes) -> JsonText:
             )
         )
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        repeated: list[bool] = []
+        value = json.loads(
+            text, parse_constant=_no_constant, object_pairs_hook=lambda p: _object(p, repeated)
+        )
     except json.JSONDecodeError as exc:
         if not text.strip():
             return JsonText(
@@ -204,9 +208,18 @@ def read_json(data: bytes) -> JsonText:
                 f"le fichier n'est pas un JSON valide (colonne {exc.colno}) : {msg}",
             ),
         )
-    except ValueError as exc:
-        return JsonText(text=text, error=(None, f"le fichier n'est pas un JSON valide : {exc}"))
-    return JsonText(value=value, text=text)
+    except ValueError as exc:  # NaN or Infinity, which JSON does not have
+        found = re.search(r"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        return JsonText(text=text, error=(line, f"le fichier n'est pas un JSON valide : {exc}"))
+    return JsonText(value=value, text=text, repeated_keys=bool(repeated))
+
+
+def _object(pairs: list[tuple[str, object]], repeated: list[bool]) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        repeated.append(True)
+    return found
 
 
 def _no_constant(name: str) -> object:

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jsonschema import Draft7Validator
-
 from pipeline.declarations.jsonfile import JsonPath
-from pipeline.declarations.schema_errors import choices, suggestion
+from pipeline.declarations.schema_errors import listing, suggestion, validator
 
 
 @dataclass
@@ -22,17 +20,13 @@ class Index:
     datasets: set[str] = field(default_factory=set)
 
     def unknown_resource(self, name: str) -> str:
-        return (
-            f"ressource « {name} » inconnue{suggestion(name, self.fields)} ; ressources "
-            f"déclarées : {choices(sorted(self.fields))}"
-        ).replace("? ;", "?")
+        hint = listing(suggestion(name, self.fields), "ressources déclarées", sorted(self.fields))
+        return f"ressource « {name} » inconnue{hint}"
 
     def unknown_field(self, name: str, resource: str) -> str:
         known = self.fields.get(resource) or []
-        return (
-            f"champ « {name} » inconnu de la ressource « {resource} »"
-            f"{suggestion(name, known)} ; champs : {choices(known)}"
-        ).replace("? ;", "?")
+        hint = listing(suggestion(name, known), "champs", known)
+        return f"champ « {name} » inconnu de la ressource « {resource} »{hint}"
 
 
 Report = Callable[[JsonPath, str], None]
@@ -71,9 +65,7 @@ class Walker:
         for sub in schema.get("allOf", []):
             self.walk(value, sub, path, records, self_resource)
         if "if" in schema:
-            branch = (
-                "then" if Draft7Validator(self.resolve(schema["if"])).is_valid(value) else "else"
-            )
+            branch = "then" if validator(self.resolve(schema["if"])).is_valid(value) else "else"
             if branch in schema:
                 self.walk(value, schema[branch], path, records, self_resource)
         if isinstance(value, dict):
@@ -112,12 +104,9 @@ class Walker:
         if schema.get("x-resource") and value not in self.index.fields:
             self.report(path, self.index.unknown_resource(value))
         if schema.get("x-dataset") and value not in self.index.datasets:
-            hint = suggestion(value, self.index.datasets)
-            self.report(
-                path,
-                f"jeu de données « {value} » inconnu{hint} ; jeux : "
-                f"{choices(sorted(self.index.datasets))}".replace("? ;", "?"),
-            )
+            datasets = sorted(self.index.datasets)
+            hint = listing(suggestion(value, datasets), "jeux", datasets)
+            self.report(path, f"jeu de données « {value} » inconnu{hint}")
         spec = schema.get("x-field")
         if spec is None:
             return

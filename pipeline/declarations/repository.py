@@ -49,7 +49,7 @@ def read_file(problems: Problems, file: Path) -> JsonText:
         line, message = text.error
         problems.add(file, "", message, line=line)
     else:
-        for path in text.located.duplicates:
+        for path in text.located.duplicates if text.repeated_keys else []:
             problems.add(
                 file,
                 path,

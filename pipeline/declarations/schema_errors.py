@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -24,7 +25,7 @@ TYPE_FR = {
     "boolean": "true ou false",
     "null": "null",
 }
-LIST_LIMIT = 15
+LIST_LIMIT = 45
 
 
 def kind_of(value: object) -> str:
@@ -56,15 +57,26 @@ def choices(values: Iterable[object]) -> str:
 
 
 def suggestion(value: object, known: Iterable[object]) -> str:
-    """' : vouliez-vous écrire « x » ?' for a close known value, else ''."""
+    """' ; vouliez-vous écrire « x » ?' for a close known value, else ''."""
     if not isinstance(value, str):
         return ""
     names = [k for k in known if isinstance(k, str)]
     close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
     if not close:
         lowered = {n.lower(): n for n in names}
-        close = [lowered[value.lower()]] if value.lower() in lowered else []
+        starting = [n for n in names if n.lower().startswith(value.lower())]
+        if value.lower() in lowered:
+            close = [lowered[value.lower()]]
+        elif len(starting) == 1:
+            close = starting
     return f" ; vouliez-vous écrire « {close[0]} » ?" if close else ""
+
+
+def listing(hint: str, label: str, values: Iterable[object]) -> str:
+    """The suggestion, then what is known: ' ; vouliez-vous écrire « a » ? Champs : a, b' or
+    ' ; champs : a, b'."""
+    known = choices(values)
+    return f"{hint} {label[0].upper()}{label[1:]} : {known}" if hint else f" ; {label} : {known}"
 
 
 def _described(text: str, schema: dict) -> str:
@@ -83,6 +95,10 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
     kind = error.validator
+    negated = error.validator_value
+    if kind == "not" and isinstance(negated, dict) and "x-message" in negated:
+        yield path, negated["x-message"]
+        return
     if (
         isinstance(schema, dict)
         and "x-message" in schema
@@ -97,9 +113,10 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
     if kind == "additionalProperties":
         known = sorted(schema.get("properties") or {})
         for key in sorted(set(value) - set(known)):
-            hint = suggestion(key, known)
-            listed = f" Clés permises : {choices(known)}." if known else ""
-            yield (*path, key), f"clé « {key} » inconnue{hint}.{listed}".replace("?.", "?")
+            yield (
+                (*path, key),
+                f"clé « {key} » inconnue" + listing(suggestion(key, known), "clés permises", known),
+            )
         return
     if kind == "required":
         for key in error.validator_value:
@@ -180,12 +197,38 @@ def _simple(error: ValidationError) -> str:
     return error.message
 
 
+_VALIDATORS: dict[int, tuple[dict, Draft7Validator]] = {}
+
+
+def validator(schema: dict) -> Draft7Validator:
+    """One validator per schema object (the schemas are module constants or cached)."""
+    known = _VALIDATORS.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = (schema, Draft7Validator(schema, format_checker=FormatChecker(formats=("date",))))
+        _VALIDATORS[id(schema)] = known
+    return known[1]
+
+
 def schema_problems(instance: object, schema: dict) -> list[tuple[JsonPath, str]]:
     """Every problem of ``instance`` against ``schema`` (draft 7), in document order."""
-    validator = Draft7Validator(schema, format_checker=FormatChecker(formats=("date",)))
+    validator(schema)  # keeps ``schema`` alive, so that its id stays its own
+    try:
+        text = json.dumps(instance, sort_keys=True)
+    except (TypeError, ValueError):
+        return _problems(instance, schema)
+    return list(_memo(id(schema), text))
+
+
+@lru_cache(maxsize=4096)
+def _memo(schema_id: int, text: str) -> tuple[tuple[JsonPath, str], ...]:
+    """The problems of one JSON text, kept: a process (tests, a long CLI run) checks the same
+    unchanged declarations again and again."""
+    return tuple(_problems(json.loads(text), _VALIDATORS[schema_id][0]))
+
+
+def _problems(instance: object, schema: dict) -> list[tuple[JsonPath, str]]:
+    errors = validator(schema).iter_errors(instance)
     out: list[tuple[JsonPath, str]] = []
-    for error in sorted(
-        validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         out.extend(messages(error))
     return out

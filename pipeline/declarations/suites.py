@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.declarations.jsonfile import JsonPath
-from pipeline.declarations.schema_errors import choices, schema_problems, suggestion
+from pipeline.declarations.schema_errors import listing, schema_problems, suggestion
 from pipeline.declarations.values import Engine
 from pipeline.errors import ConfigError
 from pipeline.sql import expectations as gxsql
@@ -183,23 +183,14 @@ def _entry(
             return
     else:
         known = sorted(set(gx_types()) | set(KWARGS))
-        hint = suggestion(etype, known)
-        report(
-            (*path, "type"),
-            f"type d'attente « {etype} » inconnu{hint} ; types compilés par le pipeline : "
-            f"{choices(sorted(KWARGS))}".replace("? ;", "?"),
-        )
+        hint = listing(suggestion(etype, known), "types compilés par le pipeline", sorted(KWARGS))
+        report((*path, "type"), f"type d'attente « {etype} » inconnu{hint}")
         return
     for key in ("column", "column_A", "column_B"):
         name = kw.get(key)
         if isinstance(name, str) and name not in columns:
-            hint = suggestion(name, columns)
-            report(
-                (*path, "kwargs", key),
-                f"colonne « {name} » inconnue{hint} ; colonnes : {choices(columns)}".replace(
-                    "? ;", "?"
-                ),
-            )
+            hint = listing(suggestion(name, columns), "colonnes", columns)
+            report((*path, "kwargs", key), f"colonne « {name} » inconnue{hint}")
             return
     if etype in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
         problem = engine.regex_problem(kw["regex"])
@@ -253,12 +244,10 @@ def _message(
                 if table_level
                 else "les champs de la ressource"
             )
-            hint = suggestion(name, allowed)
-            report(
-                path,
-                f"le message cite « {{{name}}} », qui n'est pas une valeur connue{hint} ; "
-                f"valeurs possibles ({kind}) : {choices(sorted(allowed))}".replace("? ;", "?"),
+            hint = listing(
+                suggestion(name, allowed), f"valeurs possibles ({kind})", sorted(allowed)
             )
+            report(path, f"le message cite « {{{name}}} », qui n'est pas une valeur connue{hint}")
             return
     try:
         template.format(**allowed)

@@ -7,12 +7,14 @@ resource."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from functools import cache
 
 from pipeline.declarations.jsonfile import JsonPath, parse_path
 from pipeline.declarations.references import Index
-from pipeline.declarations.schema_errors import schema_problems, suggestion
+from pipeline.declarations.schema_errors import listing, schema_problems, suggestion
 from pipeline.declarations.values import Engine
 from pipeline.sql import fields as sqlf
 
@@ -217,15 +219,7 @@ def _field(fdesc: dict, path: JsonPath, dialect: dict, engine: Engine, report: R
 def _frictionless(fdesc: dict, path: JsonPath, report: Report) -> None:
     """frictionless's reading of the field (it reads the ``example`` with the field's type and
     format, as a reuser's frictionless will)."""
-    from frictionless import Field
-
-    try:
-        result = Field.validate_descriptor(fdesc)
-    except Exception as exc:  # frictionless raises many types on odd descriptors
-        report(path, f"champ refusé par frictionless : {exc}")
-        return
-    for error in result.errors:
-        note = error.note
+    for note in _frictionless_notes(json.dumps(fdesc, sort_keys=True)):
         example = EXAMPLE_NOTE.match(note)
         if example:
             report(
@@ -242,12 +236,25 @@ def _frictionless(fdesc: dict, path: JsonPath, report: Report) -> None:
             report(path, f"champ refusé par frictionless : {note}")
 
 
+@cache
+def _frictionless_notes(descriptor: str) -> tuple[str, ...]:
+    """frictionless's notes on one field descriptor (kept: runs check the same fields)."""
+    from frictionless import Field
+
+    try:
+        result = Field.validate_descriptor(json.loads(descriptor))
+    except Exception as exc:  # frictionless raises many types on odd descriptors
+        return (str(exc),)
+    return tuple(error.note for error in result.errors)
+
+
 def _keys(schema: dict, names: set[str], report: Report) -> None:
     def unknown(path: JsonPath, value: object) -> None:
         for j, name in enumerate(as_list(value)):
             if name not in names:
                 where = path if isinstance(value, str) else (*path, j)
-                report(where, f"champ « {name} » absent de « fields »{suggestion(name, names)}")
+                hint = listing(suggestion(name, names), "champs", sorted(names))
+                report(where, f"champ « {name} » absent de « fields »{hint}")
 
     if "primaryKey" in schema:
         unknown(("primaryKey",), schema["primaryKey"])

@@ -5,9 +5,12 @@ declaration the engine would misread is refused at load rather than blamed on th
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
+from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 import duckdb
 
@@ -26,19 +29,33 @@ TYPE_FR = {
 
 
 class Engine:
-    """A DuckDB connection of its own (no extension is ever loaded)."""
+    """Answers computed in a DuckDB connection of its own (no extension is ever loaded),
+    opened on first need. The answers depend on their inputs only, so they are kept for the
+    life of the process: a run checks the same patterns and formats again and again."""
+
+    _answers: ClassVar[dict[tuple, str | None]] = {}
 
     def __init__(self) -> None:
-        self.con = duckdb.connect(
-            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect(
+                config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+            )
+        return self._con
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
 
-    def regex_problem(self, pattern: str, python: bool = True) -> str | None:
-        """Why ``pattern`` does not compile in RE2 (DuckDB) or, with ``python``, in ``re``
-        (frictionless and Great Expectations); None when it compiles in both."""
+    def _cached(self, key: tuple, compute: Callable[[], str | None]) -> str | None:
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
+
+    def _regex_problem(self, pattern: str, python: bool = True) -> str | None:
         if python:
             try:
                 with warnings.catch_warnings():
@@ -53,9 +70,7 @@ class Engine:
             return f"expression régulière refusée par le moteur RE2 ({detail})"
         return None
 
-    def rewrite_problem(self, pattern: str, replace: str) -> str | None:
-        """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two
-        groups), as :func:`pipeline.tables.computed_sql` uses them."""
+    def _rewrite_problem(self, pattern: str, replace: str) -> str | None:
         try:
             self.con.execute(
                 "SELECT regexp_replace('', ?, ?)", ["^.*?" + pattern + ".*$", replace]
@@ -65,9 +80,7 @@ class Engine:
             return f"remplacement « {replace} » impossible ({detail})"
         return None
 
-    def date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
-        """Why ``fmt`` cannot read dates back: unknown directive, or the day, month or year
-        lost (``%M``, minutes, written for ``%m``)."""
+    def _date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
         if fmt in ("default", "any"):
             return None
         example = "« %d/%m/%Y » ou « %Y-%m-%d »"
@@ -89,9 +102,7 @@ class Engine:
             )
         return None
 
-    def unreadable(self, fdesc: dict, value: object, dialect: dict) -> str | None:
-        """Why ``value`` (a constraint bound or enum member) cannot be read as a value of the
-        field, the way the engine reads it; None when it can."""
+    def _unreadable(self, fdesc: dict, value: object, dialect: dict) -> str | None:
         ftype = fdesc.get("type", "string")
         if ftype in ("string", "any") or ftype not in sqlf.BUILDERS:
             return None
@@ -109,3 +120,26 @@ class Engine:
             fmt = compiled.format
             hint = f" au format « {fmt} », par exemple « {SAMPLE.strftime(fmt)} »"
         return f"« {value} » ne se lit pas comme {wanted}{hint}"
+
+    def regex_problem(self, pattern: str, python: bool = True) -> str | None:
+        """Why ``pattern`` does not compile in RE2 (DuckDB) or, with ``python``, in ``re``
+        (frictionless and Great Expectations); None when it compiles in both."""
+        return self._cached(("re", pattern, python), lambda: self._regex_problem(pattern, python))
+
+    def rewrite_problem(self, pattern: str, replace: str) -> str | None:
+        """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two
+        groups), as :func:`pipeline.tables.computed_sql` uses them."""
+        key = ("rewrite", pattern, replace)
+        return self._cached(key, lambda: self._rewrite_problem(pattern, replace))
+
+    def date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
+        """Why ``fmt`` cannot read dates back: unknown directive, or the day, month or year
+        lost (``%M``, minutes, written for ``%m``)."""
+        return self._cached(("date", fmt, kind), lambda: self._date_format_problem(fmt, kind))
+
+    def unreadable(self, fdesc: dict, value: object, dialect: dict) -> str | None:
+        """Why ``value`` (a constraint bound or enum member) cannot be read as a value of the
+        field, the way the engine reads it; None when it can."""
+        plain = {k: v for k, v in fdesc.items() if k not in ("constraints", "example")}
+        key = ("value", *(json.dumps(x, sort_keys=True) for x in (plain, value, dialect)))
+        return self._cached(key, lambda: self._unreadable(plain, value, dialect))
