@@ -18,6 +18,13 @@ class Index:
 
     fields: dict[str, list[str] | None] = field(default_factory=dict)
     datasets: set[str] = field(default_factory=set)
+    # False when some dataset.json could not tell its resources (unreadable, or a resource
+    # without a name): a name missing from ``fields`` may then be one of those, and is not
+    # reported, so that one broken file does not make every reference to it an error too.
+    complete: bool = True
+
+    def knows(self, resource: str) -> bool:
+        return resource in self.fields or not self.complete
 
     def unknown_resource(self, name: str) -> str:
         hint = listing(suggestion(name, self.fields), "ressources déclarées", sorted(self.fields))
@@ -101,7 +108,7 @@ class Walker:
         note = (
             f" (valeur par défaut quand « {path[-1]} » est absent : déclarez-le)" if default else ""
         )
-        if schema.get("x-resource") and value not in self.index.fields:
+        if schema.get("x-resource") and not self.index.knows(value):
             self.report(path, self.index.unknown_resource(value))
         if schema.get("x-dataset") and value not in self.index.datasets:
             datasets = sorted(self.index.datasets)

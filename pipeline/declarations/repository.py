@@ -82,8 +82,9 @@ def check_repository(root: Path) -> list[DatasetDoc]:
         if (root / "pipeline.json").is_file():
             check_config_file(root, problems)
         checker = _Checker(root, problems, engine)
-        docs = [doc for folder in _folders(schemas, problems) if (doc := checker.dataset(folder))]
-        checker.across(docs)
+        folders = _folders(schemas, problems)
+        docs = [doc for folder in folders if (doc := checker.dataset(folder))]
+        checker.across(docs, {folder.name for folder in folders})
     finally:
         engine.close()
     problems.raise_if_any()
@@ -114,6 +115,7 @@ class _Checker:
         self.root = root
         self.problems = problems
         self.engine = engine
+        self.complete = True  # every dataset.json told its resources
 
     def reporter(self, file: Path, prefix: JsonPath = ()):
         return lambda path, message: self.problems.add(file, (*prefix, *path), message)
@@ -122,12 +124,14 @@ class _Checker:
         file = folder / "dataset.json"
         text = read_file(self.problems, file)
         if not text.ok:
+            self.complete = False
             return None
         meta = text.value
         shape = schema_problems(meta, composed.dataset_schema())
         for path, message in shape:
             self.problems.add(file, path, message)
         if not isinstance(meta, dict):
+            self.complete = False
             return None
         if isinstance(meta.get("name"), str) and meta["name"] != folder.name:
             self.problems.add(
@@ -139,11 +143,14 @@ class _Checker:
         doc = DatasetDoc(folder, meta)
         resources = meta.get("resources")
         if not isinstance(resources, list):
+            self.complete = False
             return doc
         bad = {p[:2] for p, _ in shape}
         for i, decl in enumerate(resources):
             if isinstance(decl, dict) and isinstance(decl.get("name"), str):
                 doc.resources.append(self.resource(doc, i, decl, ("resources", i) in bad))
+            else:
+                self.complete = False
         return doc
 
     def resource(self, doc: DatasetDoc, i: int, decl: dict, broken: bool) -> ResourceDoc:
@@ -157,7 +164,9 @@ class _Checker:
         source = decl.get("source")
         if isinstance(source, dict) and not broken:
             check_source(self.root, source, (*here, "source"), self.engine, report)
-            dialect = source.get("dialect") or {}
+            dialect = dict(source.get("dialect") or {})
+            if self.engine.date_format_problem(dialect.get("dateFormat", "default")):
+                del dialect["dateFormat"]  # reported with the dialect, not again per field
         if res.schema_path is not None:
             text = read_file(self.problems, res.schema_path)
             if text.ok:
@@ -193,9 +202,10 @@ class _Checker:
                 "fichier brut",
             )
 
-    def across(self, docs: list[DatasetDoc]) -> None:
+    def across(self, docs: list[DatasetDoc], datasets: set[str]) -> None:
         """Names that cross files: resources, fields, datasets, foreign keys, suites."""
-        index = Index(datasets={d.folder.name for d in docs})
+        index = Index(datasets=datasets, complete=self.complete)
+        self.repeated: set[str] = set()
         self.by_name: dict[str, ResourceDoc] = {}
         self.owner: dict[str, str] = {}
         first: dict[str, str] = {}
@@ -203,6 +213,7 @@ class _Checker:
             for res in doc.resources:
                 name = res.decl["name"]
                 if name in first:
+                    self.repeated.add(name)
                     self.problems.add(
                         doc.folder / "dataset.json",
                         ("resources", res.index, "name"),
@@ -319,6 +330,8 @@ class _Checker:
                 )
             dataset, resource = prog.get("dataset"), prog.get("resource")
             owner = self.owner.get(resource)  # type: ignore[arg-type]
+            if resource in self.repeated:
+                continue
             if dataset in index.datasets and owner is not None and owner != dataset:
                 self.problems.add(
                     file,

@@ -137,11 +137,8 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
         return
     if kind == "enum":
         allowed = error.validator_value
-        hint = suggestion(value, allowed)
-        yield (
-            path,
-            f"valeur « {shown(value)} » non permise{hint} ; valeurs permises : {choices(allowed)}",
-        )
+        hint = listing(suggestion(value, allowed), "valeurs permises", allowed)
+        yield path, f"valeur « {shown(value)} » non permise{hint}"
         return
     if kind == "const":
         yield path, f"doit valoir « {shown(error.validator_value)} », pas « {shown(value)} »"

@@ -22,12 +22,15 @@ def inside(root: Path, base: Path, rel: object, path: JsonPath, report: Report) 
     otherwise the problem is reported and None returned."""
     if not isinstance(rel, str) or not rel:
         return None
-    what = "dossier du jeu" if base != root else "racine du dépôt"
+    in_folder = base != root
+    relative = "au dossier du jeu" if in_folder else "à la racine du dépôt"
+    home = "dans le dossier du jeu" if in_folder else "dans data/raw/"
     if Path(rel).is_absolute() or rel.startswith(("~", "file:")) or ":" in rel[:3]:
+        example = "un nom de fichier du dossier du jeu" if in_folder else "« data/raw/export.csv »"
         report(
             path,
-            f"chemin absolu « {rel} » refusé : écrivez un chemin relatif à la {what} "
-            "(par exemple « data/raw/export.csv »), vers un fichier du dépôt",
+            f"chemin absolu « {rel} » refusé : écrivez un chemin relatif {relative} (par exemple "
+            f"{example}), vers un fichier du dépôt",
         )
         return None
     full = base / rel
@@ -37,11 +40,12 @@ def inside(root: Path, base: Path, rel: object, path: JsonPath, report: Report) 
         report(
             path,
             f"« {rel} » sort du dépôt (par {how}) : le pipeline ne lit que des fichiers du dépôt ; "
-            "copiez le fichier dans data/raw/ et déclarez ce chemin",
+            f"copiez le fichier {home} et déclarez ce chemin",
         )
         return None
     if not resolved.exists():
-        report(path, f"fichier « {rel} » introuvable (depuis la {what}){_close(full)}")
+        where = "le dossier du jeu" if in_folder else "la racine du dépôt"
+        report(path, f"fichier « {rel} » introuvable (depuis {where}){_close(full)}")
         return None
     if not resolved.is_file():
         report(path, f"« {rel} » n'est pas un fichier : indiquez le chemin d'un fichier")

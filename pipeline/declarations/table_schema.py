@@ -179,20 +179,11 @@ def _named_fields(schema: dict) -> bool:
 
 def _field(fdesc: dict, path: JsonPath, dialect: dict, engine: Engine, report: Report) -> None:
     ftype = fdesc.get("type", "string")
-    if ftype in ("date", "datetime"):
-        fmt = fdesc.get("format") or dialect.get("dateFormat") or "default"
-        problem = engine.date_format_problem(fmt, ftype)
+    if ftype in ("date", "datetime") and isinstance(fdesc.get("format"), str):
+        # (a format inherited from the dialect is checked with the dialect)
+        problem = engine.date_format_problem(fdesc["format"], ftype)
         if problem:
-            where = (*path, "format") if "format" in fdesc else path
-            report(
-                where,
-                problem
-                + (
-                    ""
-                    if "format" in fdesc
-                    else " (format hérité du dialecte : déclarez « format » dans le champ)"
-                ),
-            )
+            report((*path, "format"), problem)
             return
     cons = fdesc.get("constraints") or {}
     if "pattern" in cons:
@@ -275,10 +266,10 @@ def check_foreign_keys(schema: dict, resource: str, index: Index, report: Report
     for i, fk in enumerate(schema.get("foreignKeys") or []):
         target = fk["reference"].get("resource") or resource
         path: JsonPath = ("foreignKeys", i, "reference")
-        if target not in index.fields:
+        if not index.knows(target):
             report((*path, "resource"), index.unknown_resource(target))
             continue
-        known = index.fields[target]
+        known = index.fields.get(target)
         if known is None:
             continue
         value = fk["reference"]["fields"]

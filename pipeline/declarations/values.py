@@ -28,6 +28,35 @@ TYPE_FR = {
 }
 
 
+REGEX_FR = {
+    "missing ), unterminated subpattern": "parenthèse fermante manquante",
+    "unbalanced parenthesis": "parenthèse fermante en trop",
+    "unterminated character set": "crochet fermant « ] » manquant",
+    "nothing to repeat": "quantificateur (*, +, ?, {n}) sans rien à répéter",
+    "multiple repeat": "deux quantificateurs à la suite",
+    "min repeat greater than max repeat": "{min,max} avec min plus grand que max",
+}
+
+
+def _regex_fr(msg: str) -> str:
+    if msg.startswith("bad escape"):
+        return f"séquence d'échappement inconnue {msg.split()[-1]}"
+    return REGEX_FR.get(msg, msg)
+
+
+def _re2_fr(detail: str) -> str:
+    if detail.startswith("invalid perl operator"):
+        return (
+            f"construction {detail.split(':', 1)[-1].strip()} non prise en charge ; réécrivez le "
+            "motif sans anticipation (?=…), (?!…), rétrospection (?<=…) ni référence arrière \\1"
+        )
+    if detail.startswith("missing )"):
+        return "parenthèse fermante manquante"
+    if detail.startswith("missing ]"):
+        return "crochet fermant « ] » manquant"
+    return detail
+
+
 class Engine:
     """Answers computed in a DuckDB connection of its own (no extension is ever loaded),
     opened on first need. The answers depend on their inputs only, so they are kept for the
@@ -62,12 +91,12 @@ class Engine:
                     warnings.simplefilter("ignore")
                     re.compile(pattern)
             except re.error as exc:
-                return f"expression régulière invalide ({exc})"
+                return f"expression régulière invalide : {_regex_fr(exc.msg)} (position {exc.pos})"
         try:
             self.con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
         except duckdb.Error as exc:
             detail = str(exc).split(":", 1)[-1].strip()
-            return f"expression régulière refusée par le moteur RE2 ({detail})"
+            return f"expression régulière refusée par le moteur RE2 : {_re2_fr(detail)}"
         return None
 
     def _rewrite_problem(self, pattern: str, replace: str) -> str | None:
@@ -76,8 +105,13 @@ class Engine:
                 "SELECT regexp_replace('', ?, ?)", ["^.*?" + pattern + ".*$", replace]
             ).fetchall()
         except duckdb.Error as exc:
-            detail = str(exc).split(":", 1)[-1].strip()
-            return f"remplacement « {replace} » impossible ({detail})"
+            found = re.search(r"requests (\d+) matches, but the regexp only has (\d+)", str(exc))
+            if found:
+                return (
+                    f"le remplacement « {replace} » cite le groupe \\{found.group(1)} mais le "
+                    f"motif n'a que {found.group(2)} groupe(s) entre parenthèses"
+                )
+            return f"remplacement « {replace} » impossible ({str(exc).split(':', 1)[-1].strip()})"
         return None
 
     def _date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
@@ -92,8 +126,9 @@ class Engine:
             text = SAMPLE.strftime(fmt)
             parsed = self.con.execute("SELECT try_strptime(?, ?)", [text, fmt]).fetchall()[0][0]
         except (ValueError, duckdb.Error) as exc:
-            detail = str(exc).split(":", 1)[-1].strip()
-            return f"format de date « {fmt} » illisible ({detail}) : écrivez par exemple {example}"
+            found = re.search(r"Unrecognized format for strftime/strptime: (%.?)", str(exc))
+            what = f"directive « {found.group(1)} » inconnue" if found else "directive incomplète"
+            return f"format de date « {fmt} » illisible ({what}) : écrivez par exemple {example}"
         if parsed is None or parsed.date() != SAMPLE.date():
             return (
                 f"le format « {fmt} » ne relit pas la date 25/11/2023 (écrite « {text} ») : il lui "
