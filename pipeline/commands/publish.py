@@ -39,8 +39,10 @@ def command(
     client = None
     if target:
         from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
+        from pipeline.declarations.repository import check_repository
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
+        check_repository(repo.root)  # every mistake in declarations, pipeline.json included
         organization = repo.config.datagouv.organization
     built = build(repo, list(datasets) or None)
     if client is None:

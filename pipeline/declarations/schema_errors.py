@@ -137,8 +137,16 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
         return
     if kind == "enum":
         allowed = error.validator_value
-        hint = listing(suggestion(value, allowed), "valeurs permises", allowed)
-        yield path, f"valeur « {shown(value)} » non permise{hint}"
+        hint = suggestion(value, allowed)
+        text = f"valeur « {shown(value)} » non permise{hint}"
+        if schema.get("description"):  # what the value is first: the list can be long
+            text += "" if hint else "."
+            desc = schema["description"]
+            end = "" if desc.endswith(("…", ".")) else "."
+            text += f" Attendu : {desc}{end} Valeurs permises : {choices(allowed)}"
+        else:
+            text += listing(hint, "valeurs permises", allowed)
+        yield path, text
         return
     if kind == "const":
         yield path, f"doit valoir « {shown(error.validator_value)} », pas « {shown(value)} »"
