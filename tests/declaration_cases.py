@@ -97,6 +97,13 @@ def _xlsx_as_csv(root: Path) -> None:
     edit(VA_DS, lambda d: res(d)["source"].update(path="data/raw/export.xlsx"))(root)
 
 
+def _folder_symlink_out(root: Path) -> None:
+    outside = root.parent / "ailleurs"
+    outside.mkdir(exist_ok=True)
+    (outside / "dataset.json").write_text("{}", encoding="utf-8")
+    os.symlink(outside, root / "schemas/lien")
+
+
 def _duplicate_resource(root: Path) -> None:
     edit(FS_DS, lambda d: res(d).update(name="villages-d-avenir"))(root)
 
@@ -232,4 +239,21 @@ CASES = [
     Case("licence-unknown", edit(VA_DS, lambda d: d["licenses"][0].update(name="etalab-2")), VA_DS, "licenses[0].name", "etalab-2.0"),
     Case("licences-empty", edit(VA_DS, lambda d: d.update(licenses=[])), VA_DS, "licenses", "vide"),
     Case("resource-name-taken", _duplicate_resource, VA_DS, "resources[0].name", "déjà déclarée"),
+    # --- more shapes ------------------------------------------------------------------
+    Case("source-backslashes", edit(VA_DS, lambda d: res(d)["source"].update(path="data\\raw\\anct_villages_avenir_communes_20240112.csv")), VA_DS, "resources[0].source.path", "/"),
+    Case("dataset-folder-symlink-out", _folder_symlink_out, "schemas/lien", "", "lien symbolique"),
+    Case("resource-name-uppercase", edit(VA_DS, lambda d: res(d).update(name="Villages-d-avenir")), VA_DS, "resources[0].name", "minuscules"),
+    Case("where-operator-typo", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][0].update(op="=")), CC_DS, "figures[10].where[0].op", "=="),
+    Case("tolerance-negative", edit(CC_DS, lambda d: figure(d, "ti-laureats-temps-2").update(tolerance={"absolute": -1})), CC_DS, "figures[0].tolerance.absolute", "0"),
+    Case("figures-source-unknown", edit(CC_DS, lambda d: d.update(figures_source={"resource": "chiffres", "id": "id"})), CC_DS, "figures_source.resource", "chiffres-cles-2023"),
+    Case("derive-figures-without-figures", edit(CC_DS, _drop("figures")), CC_DS, "resources[1].derive", "figures"),
+    Case("programme-column-twice", edit(COV_DS, lambda d: d["programmes"][1].update(column="pvd")), COV_DS, "programmes[1].column", "pvd"),
+    Case("programme-column-not-in-table", edit(COV_DS, lambda d: d["programmes"][1].update(column="acv2")), COV_DS, "programmes[1].column", "Table Schema"),
+    Case("mostly-above-one", edit(VA_SUITE, lambda d: d["expectations"][0]["kwargs"].update(mostly=95)), VA_SUITE, "expectations[0].kwargs.mostly", "1"),
+    Case("value-set-string", edit(FS_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "type_fs", "value_set": "Principal"}})), FS_SUITE, "expectations[4].kwargs.value_set", "liste"),
+    Case("foreign-key-field-count", edit(VA_SCHEMA, lambda d: d["foreignKeys"][0]["reference"].update(fields=["code_insee", "nom"])), VA_SCHEMA, "foreignKeys[0].reference.fields", "autant"),
+    Case("check-severity-capitalised", edit(VA_DS, lambda d: res(d)["checks"][0].update(severity="Warning")), VA_DS, "resources[0].checks[0].severity", "warning"),
+    Case("header-row-zero", edit(VA_DS, lambda d: res(d)["source"].update(headerRow=0)), VA_DS, "resources[0].source.headerRow", "1"),
+    Case("missing-values-string", edit(VA_SCHEMA, lambda d: d.update(missingValues="")), VA_SCHEMA, "missingValues", "liste"),
+    Case("date-between-number-bound", edit(VA_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "date_signature", "min_value": 2023}})), VA_SUITE, "expectations[3].kwargs.min_value", "date"),
 ]  # fmt: skip

@@ -248,3 +248,37 @@ def test_a_dataset_json_may_name_its_schema_and_leave_out_homepage(mini) -> None
     assert "$schema" not in descriptor
     report = Package.validate_descriptor(descriptor, basepath=str(folder))
     assert report.valid, [e.note for e in report.errors]
+
+
+def test_types_run_by_gx_are_checked_by_gx_itself() -> None:
+    """A type the SQL compiler does not know runs in GX: GX checks its arguments at load; a
+    type GX does not know either is refused with the closest known type."""
+    from pipeline.declarations.suites import KWARGS, check_suite
+    from pipeline.declarations.values import Engine
+
+    suite = {
+        "expectations": [
+            {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "pop", "minimum": 1}},
+            {
+                "type": "expect_column_mean_to_be_between",
+                "kwargs": {"column": "pop", "min_value": 1},
+                "meta": {"message": "Moyenne {observed} (au moins {min_value}) pour {lib}."},
+            },
+            {"type": "expect_column_mean_to_be_betwen", "kwargs": {"column": "pop"}},
+        ]
+    }
+    found: list = []
+    columns = {"pop": "integer", "lib": "string"}
+    check_suite(suite, columns, Engine(), lambda path, text: found.append((path, text)), "s.json")
+    assert found == [
+        (
+            ("expectations", 0, "kwargs", "minimum"),
+            "refusé par Great Expectations : argument inconnu",
+        ),
+        (
+            ("expectations", 2, "type"),
+            "type d'attente « expect_column_mean_to_be_betwen » inconnu ; vouliez-vous écrire "
+            "« expect_column_mean_to_be_between » ? Types compilés par le pipeline : "
+            + ", ".join(sorted(KWARGS)),
+        ),
+    ]

@@ -47,6 +47,7 @@ class Corpus:
             if path.name not in self.raw:
                 path.unlink()
         (self.root.parent / "outside.csv").unlink(missing_ok=True)
+        shutil.rmtree(self.root.parent / "ailleurs", ignore_errors=True)
         return self.root
 
     def published_stats(self) -> dict[str, tuple[int, int, int]]:

@@ -96,7 +96,16 @@ def _folders(schemas: Path, problems: Problems) -> list[Path]:
     for folder in sorted(schemas.iterdir()):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
-        if not (folder / "dataset.json").is_file():
+        declaration = folder / "dataset.json"
+        if declaration.exists() and not declaration.resolve().is_relative_to(schemas.resolve()):
+            problems.add(
+                folder,
+                "",
+                "ce dossier (ou son dataset.json) est un lien symbolique qui sort de schemas/ : "
+                "le pipeline ne lit que les déclarations du dépôt ; copiez-les dans le dossier",
+            )
+            continue
+        if not declaration.is_file():
             listed = sorted(p.name for p in folder.iterdir())[:5]
             content = f" (il contient : {', '.join(listed)})" if listed else " (il est vide)"
             problems.add(

@@ -158,9 +158,17 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
             yield path, _described(f"ajoutez l'une des clés : {', '.join(keys)}", schema)
             return
         if error.context:
-            yield from messages(best_match(error.context))
+            yield from messages(best_match(_right_type(error.context)))
             return
     yield path, _described(_simple(error), schema)
+
+
+def _right_type(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors of the branches (anyOf, oneOf) whose type the value has, when there are
+    some: a value of the right type but a wrong detail is best told that detail."""
+    wrong = {e.schema_path[0] for e in errors if e.validator == "type" and not e.relative_path}
+    kept = [e for e in errors if e.schema_path and e.schema_path[0] not in wrong]
+    return kept or errors
 
 
 def _simple(error: ValidationError) -> str:

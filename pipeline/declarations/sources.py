@@ -33,6 +33,12 @@ def inside(root: Path, base: Path, rel: object, path: JsonPath, report: Report) 
             f"{example}), vers un fichier du dépôt",
         )
         return None
+    if "\\" in rel:
+        report(
+            path,
+            f"« {rel} » : séparez les dossiers par « / », pas « \\ » (par exemple « data/raw/export.csv »)",
+        )
+        return None
     full = base / rel
     resolved = full.resolve()
     if not resolved.is_relative_to(root.resolve()):

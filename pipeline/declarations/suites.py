@@ -178,8 +178,10 @@ def _entry(
         if problems:
             return
     elif etype in gx_types():
-        if _gx_problem(entry, where):
-            report((*path, "kwargs"), _gx_problem(entry, where))  # type: ignore[arg-type]
+        problems = _gx_problems(entry, where)
+        for sub, message in problems:
+            report((*path, *sub), message)
+        if problems:
             return
     else:
         known = sorted(set(gx_types()) | set(KWARGS))
@@ -255,7 +257,8 @@ def _message(
         report(path, f"message mal formé ({exc}) : écrivez les valeurs sous la forme {{champ}}")
 
 
-def _gx_problem(entry: dict, where: str) -> str | None:
+def _gx_problems(entry: dict, where: str) -> list[tuple[JsonPath, str]]:
+    """GX's own check of an expectation it runs: (path under the entry, message)."""
     from pipeline.checks.gx_engine import load_suite
 
     try:
@@ -263,6 +266,20 @@ def _gx_problem(entry: dict, where: str) -> str | None:
             [{k: v for k, v in entry.items() if k in ("type", "kwargs", "meta")}], where, where
         )
     except ConfigError as exc:
-        detail = exc.message.split(" : ", 1)[-1]
-        return f"arguments refusés par Great Expectations : {detail[:400]}"
-    return None
+        cause = exc.__cause__
+        errors = getattr(cause, "errors", None)
+        if callable(errors):
+            out: list[tuple[JsonPath, str]] = []
+            for error in errors():
+                loc = tuple(str(x) for x in error.get("loc", ()))
+                text = (
+                    "argument inconnu"
+                    if error.get("type") == "value_error.extra"
+                    else error.get("msg")
+                )
+                out.append((("kwargs", *loc), f"refusé par Great Expectations : {text}"))
+            if out:
+                return out
+        detail = " ".join(str(cause or exc.message).split())
+        return [(("kwargs",), f"arguments refusés par Great Expectations : {detail[:400]}")]
+    return []
