@@ -5,6 +5,7 @@ nothing written to data/published/."""
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -136,3 +137,62 @@ def test_no_case_reaches_exit_70_and_json_gives_findings_with_lines(corpus: Corp
     assert {c: code for c, code in codes.items() if code != 2} == {}
     assert corpus.published_unchanged()
     assert corpus.published_identical()
+
+
+def _paths(value: object, prefix: tuple = ()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, (*prefix, i))
+
+
+def test_any_value_of_any_type_anywhere_is_a_declaration_error_never_a_crash(tmp_path) -> None:
+    """A sample of 300 mutations: one value of a dataset.json, Table Schema, suite or
+    pipeline.json replaced by a value of another type. Each gives a DeclarationError (or
+    passes, when the value is allowed), never another exception (exit 70)."""
+    from pipeline.declarations.problems import DeclarationError
+    from pipeline.declarations.repository import check_repository
+
+    root = copy_repo(tmp_path / "repo", published=False, datasets=DATASETS)
+    values = [None, 7, -1, 1.5, True, "", "x", [], ["x"], {}, {"x": 1}]
+    targets = [
+        (rel, path)
+        for rel in FILES
+        for path in _paths(json.loads((root / rel).read_text(encoding="utf-8")))
+    ]
+    rng = random.Random(9)
+    for rel, path in rng.sample(targets, 300):
+        file = root / rel
+        original = file.read_text(encoding="utf-8")
+        data = json.loads(original)
+        new = rng.choice(values)
+        if path:
+            node = data
+            for step in path[:-1]:
+                node = node[step]
+            node[path[-1]] = new
+        else:
+            data = new
+        file.write_text(json.dumps(data), encoding="utf-8")
+        try:
+            check_repository(root)
+        except DeclarationError as exc:
+            assert exc.problems, (rel, path, new)
+        finally:
+            file.write_text(original, encoding="utf-8")
+
+
+DATASETS = ("villages-d-avenir", "france-services", "territoires-d-industrie")
+FILES = [
+    "pipeline.json",
+    "schemas/villages-d-avenir/dataset.json",
+    "schemas/villages-d-avenir/villages-d-avenir.schema.json",
+    "schemas/villages-d-avenir/villages-d-avenir.expectations.json",
+    "schemas/france-services/dataset.json",
+    "schemas/france-services/france-services.expectations.json",
+    "schemas/territoires-d-industrie/dataset.json",
+    "schemas/territoires-d-industrie/territoires-d-industrie.schema.json",
+]

@@ -32,6 +32,7 @@ class ResourceDoc:
     suite: Any = None
     suite_path: Path | None = None
     fields: list[str] | None = None  # None until its schema is known to be sound
+    broken: bool = False  # its declaration in dataset.json does not follow the schema
 
 
 @dataclass
@@ -39,6 +40,10 @@ class DatasetDoc:
     folder: Path
     meta: dict[str, Any]
     resources: list[ResourceDoc] = field(default_factory=list)
+    bad: set[str | int] = field(default_factory=set)  # top-level keys not following the schema
+
+    def sound(self, key: str) -> bool:
+        return key in self.meta and key not in self.bad
 
 
 def read_file(problems: Problems, file: Path) -> JsonText:
@@ -149,7 +154,9 @@ class _Checker:
                 f"« name » vaut « {meta['name']} » mais le dossier s'appelle « {folder.name} » : "
                 f'écrivez "name": "{folder.name}" (ou renommez le dossier)',
             )
-        doc = DatasetDoc(folder, meta)
+        doc = DatasetDoc(folder, meta, bad={p[0] for p, _ in shape if p})
+        if any(not p for p, _ in shape):
+            doc.bad.update(meta)
         resources = meta.get("resources")
         if not isinstance(resources, list):
             self.complete = False
@@ -164,7 +171,7 @@ class _Checker:
 
     def resource(self, doc: DatasetDoc, i: int, decl: dict, broken: bool) -> ResourceDoc:
         file = doc.folder / "dataset.json"
-        res = ResourceDoc(decl, i)
+        res = ResourceDoc(decl, i, broken=broken)
         here: JsonPath = ("resources", i)
         report = self.reporter(file)
         name = decl.get("schema", f"{decl['name']}.schema.json")
@@ -243,6 +250,8 @@ class _Checker:
                 if isinstance(res.schema, dict) and res.fields is not None:
                     report = self.reporter(res.schema_path)  # type: ignore[arg-type]
                     check_foreign_keys(res.schema, res.decl["name"], index, report)
+                if res.broken:
+                    continue
                 self.enrichments(doc, res)
                 if res.suite is not None and res.fields is not None:
                     check_suite(
@@ -259,7 +268,7 @@ class _Checker:
         for spec in res.decl.get("enrich") or []:
             if not isinstance(spec, dict) or not isinstance(spec.get("columns"), dict):
                 continue
-            ref = self.by_name.get(spec.get("reference"))  # type: ignore[arg-type]
+            ref = self.by_name.get(spec["reference"])
             ref_types = {}
             if ref is not None and ref.fields is not None:
                 ref_types = {f["name"]: f.get("type", "string") for f in ref.schema["fields"]}
@@ -288,22 +297,23 @@ class _Checker:
         """Links inside one dataset.json: figures and programmes with their derived tables."""
         meta, file = doc.meta, doc.folder / "dataset.json"
         own = {r.decl["name"]: r for r in doc.resources}
-        kinds = {_kind(r): r.index for r in doc.resources if _kind(r)}
-        if "figures" in kinds and not meta.get("figures"):
+        kinds = {_kind(r): r.index for r in doc.resources if not r.broken and _kind(r)}
+        if "figures" in kinds and not meta.get("figures") and "figures" not in doc.bad:
             self.problems.add(
                 file,
                 ("resources", kinds["figures"], "derive"),
                 "la dérivation « figures » recalcule les chiffres déclarés sous « figures » : "
                 "déclarez-les (clé « figures » du jeu)",
             )
-        if {"coverage", "coverage-summary"} & set(kinds) and not meta.get("programmes"):
+        coverage_kinds = {"coverage", "coverage-summary"} & set(kinds)
+        if coverage_kinds and not meta.get("programmes") and "programmes" not in doc.bad:
             self.problems.add(
                 file,
                 ("programmes",),
                 "la couverture communale compte les programmes déclarés sous « programmes » : "
                 "déclarez-en au moins un",
             )
-        source = meta.get("figures_source")
+        source = meta.get("figures_source") if doc.sound("figures_source") else None
         if isinstance(source, dict) and "resource" in source and source["resource"] not in own:
             self.problems.add(
                 file,
@@ -311,14 +321,12 @@ class _Checker:
                 f"ressource « {source['resource']} » absente de ce jeu ; ressources du jeu : "
                 f"{', '.join(own)}",
             )
-        programmes = meta.get("programmes")
-        if not isinstance(programmes, list):
+        if not doc.sound("programmes"):
             return
+        programmes = meta["programmes"]
         coverage = own.get(next((n for n, r in own.items() if _kind(r) == "coverage"), ""))
         seen: set[str] = set()
         for j, prog in enumerate(programmes):
-            if not isinstance(prog, dict) or not isinstance(prog.get("column"), str):
-                continue
             here: JsonPath = ("programmes", j)
             column = prog["column"]
             if column in seen:

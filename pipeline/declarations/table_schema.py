@@ -263,7 +263,10 @@ def _keys(schema: dict, names: set[str], report: Report) -> None:
 
 def check_foreign_keys(schema: dict, resource: str, index: Index, report: Report) -> None:
     """Each foreign key's resource exists and has the referenced fields."""
-    for i, fk in enumerate(schema.get("foreignKeys") or []):
+    fks = schema.get("foreignKeys")
+    for i, fk in enumerate(fks if isinstance(fks, list) else []):
+        if schema_problems(fk, SHAPE["properties"]["foreignKeys"]["items"]):
+            continue  # reported with the schema's shape
         target = fk["reference"].get("resource") or resource
         path: JsonPath = ("foreignKeys", i, "reference")
         if not index.knows(target):
