@@ -237,6 +237,7 @@ CASES = [
     Case("placeholder-field-in-table-message", edit(VA_SUITE, lambda d: d["expectations"][2]["meta"].update(message="{lib_com} : {observed} lignes")), VA_SUITE, "expectations[2].meta.message", "observed"),
     Case("placeholder-lone-brace", edit(VA_SUITE, lambda d: d["expectations"][1]["meta"].update(message="La commune {insee_com est en double.")), VA_SUITE, "expectations[1].meta.message", "accolade"),
     Case("licence-unknown", edit(VA_DS, lambda d: d["licenses"][0].update(name="etalab-2")), VA_DS, "licenses[0].name", "etalab-2.0"),
+    Case("contributor-email", edit(VA_DS, lambda d: d["contributors"][0].update(email="donnees at anct")), VA_DS, "contributors[0].email", "donnees@anct.gouv.fr"),
     Case("licences-empty", edit(VA_DS, lambda d: d.update(licenses=[])), VA_DS, "licenses", "vide"),
     Case("resource-name-taken", _duplicate_resource, VA_DS, "resources[0].name", "déjà déclarée"),
     # --- more shapes ------------------------------------------------------------------

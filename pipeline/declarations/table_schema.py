@@ -15,7 +15,7 @@ from functools import cache
 from pipeline.declarations.jsonfile import JsonPath, parse_path
 from pipeline.declarations.references import Index
 from pipeline.declarations.schema_errors import listing, schema_problems, suggestion
-from pipeline.declarations.values import Engine
+from pipeline.declarations.values import SAMPLE, Engine
 from pipeline.sql import fields as sqlf
 
 Report = Callable[[JsonPath, str], None]
@@ -213,18 +213,29 @@ def _frictionless(fdesc: dict, path: JsonPath, report: Report) -> None:
     for note in _frictionless_notes(json.dumps(fdesc, sort_keys=True)):
         example = EXAMPLE_NOTE.match(note)
         if example:
-            report(
-                (*path, "example"),
-                f"l'exemple « {example.group(1)} » ne se lit pas comme une valeur du champ (type "
-                f"{fdesc.get('type', 'string')}, format {fdesc.get('format', 'default')}) : "
-                "écrivez-le comme dans le fichier brut",
-            )
+            report((*path, "example"), _example_message(fdesc, example.group(1)))
             continue
         at = AT_PROPERTY.match(note)
         if at:
             report((*path, *at.group(2).split("/")), f"refusé par frictionless : {at.group(1)}")
         else:
             report(path, f"champ refusé par frictionless : {note}")
+
+
+def _example_message(fdesc: dict, value: str) -> str:
+    ftype, fmt = fdesc.get("type", "string"), fdesc.get("format", "default")
+    text = f"l'exemple « {value} » ne se lit pas comme une valeur du champ (type {ftype}"
+    if ftype in ("integer", "number", "year"):
+        return (
+            f"{text}) : écrivez-le comme un nombre JSON, sans guillemets ni séparateur des "
+            "milliers, par exemple 1234.5 (frictionless, chez les réutilisateurs, ne lit pas "
+            "les exemples avec decimalChar ou groupChar)"
+        )
+    if ftype in ("date", "datetime"):
+        fmt = "%Y-%m-%d" if fmt in ("default", "any") else fmt
+        sample = SAMPLE.strftime(fmt) if ftype == "date" else SAMPLE.isoformat()
+        return f"{text}, format « {fmt} ») : écrivez-le dans ce format, par exemple « {sample} »"
+    return f"{text}, format {fmt}) : écrivez-le comme dans le fichier brut"
 
 
 @cache
