@@ -24,9 +24,10 @@ class Problem:
 
     @property
     def dataset(self) -> str:
-        """The dataset folder the file belongs to ('' for pipeline.json)."""
+        """The dataset folder the file belongs to; for a file of the repository itself
+        (pipeline.json), its name."""
         parts = self.file.split("/")
-        return parts[1] if len(parts) > 1 and parts[0] == "schemas" else ""
+        return parts[1] if len(parts) > 1 and parts[0] == "schemas" else self.file
 
     @property
     def sort_key(self) -> tuple:
