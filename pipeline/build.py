@@ -14,14 +14,23 @@ from pipeline.catalog import Dataset
 from pipeline.diff import read_folder
 from pipeline.errors import InvalidData
 from pipeline.findings import Report
+from pipeline.formats import (
+    PackageFormats,
+    picture_files,
+    picture_lead,
+    readme_section,
+    table_formats,
+)
 from pipeline.package import (
     csv_bytes,
     datapackage,
     json_bytes,
+    published_schema,
     readme,
     resource_entries,
     sorted_text,
 )
+from pipeline.picture import make_picture
 from pipeline.repo import Repo
 from pipeline.validate import Validation, validate
 
@@ -56,6 +65,7 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     rows: dict[str, int] = {}
     local = {r.name for r in ds.resources}
     entries: list[dict] = []
+    reuse = PackageFormats()
     for res in ds.resources:
         table = v.workspace.table(res.name)
         text, typed = sorted_text(table.text, res, table.typed)
@@ -63,6 +73,20 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         files[f"{res.name}.json"] = json_bytes(typed, res)
         rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = len(text)
         entries.extend(resource_entries(res, files, local))
+        del typed
+        extra_formats = table_formats(res, text, published_schema(res, local))
+        reuse.tables[res.name] = extra_formats
+        files.update(extra_formats.files)
+        entries.extend(extra_formats.entries)
+        rows[f"{res.name}.parquet"] = len(text)
+        if extra_formats.geo is not None:
+            rows[f"{res.name}.geojson"] = extra_formats.geo.features
+    geo = {name: t.geo for name, t in reuse.tables.items() if t.geo is not None}
+    reuse.picture = make_picture(ds, lambda name: v.workspace.table(name).text, geo)
+    if reuse.picture is not None:
+        picture, picture_entries = picture_files(reuse.picture)
+        files.update(picture)
+        entries.extend(picture_entries)
     warnings = [f for f in v.report.warnings if f.dataset == ds.name]
     extra = []
     if ds.meta.get("figures"):
@@ -73,13 +97,17 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         from pipeline.coverage import programmes_readme_section
 
         extra.append(programmes_readme_section(ds))
+    extra.append(readme_section(ds, reuse))
     repo = v.workspace.repo
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     current = read_folder(repo.published / ds.name)
     version, changelog = version_and_changelog(repo, ds, current, files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = _json(descriptor)
-    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows).encode("utf-8")
+    lead = picture_lead(reuse.picture)
+    files["README.md"] = readme(ds, version, descriptor, warnings, extra, rows, lead).encode(
+        "utf-8"
+    )
     files["CHANGELOG.md"] = changelog.encode("utf-8")
     return files
 

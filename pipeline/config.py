@@ -1,7 +1,8 @@
-"""The repository's settings: ``pipeline.json`` at its root. For now, the data.gouv.fr
-organisation the packages are published to:
+"""The repository's settings: ``pipeline.json`` at its root. The data.gouv.fr organisation the
+packages are published to and, optionally, the address where the repository serves
+``data/published/`` (to link the files data.gouv.fr refuses, such as Parquet):
 
-    {"datagouv": {"organization": "<slug>"}}
+    {"datagouv": {"organization": "<slug>", "files_url": "https://…/data/published/"}}
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pipeline.errors import ConfigError
 @dataclass(frozen=True)
 class DatagouvConfig:
     organization: str  # the organisation's slug
+    # where the repository serves data/published/ (e.g.
+    # https://<forge>/<org>/<repo>/raw/main/data/published/), ending with "/"; None: no link
+    files_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,4 +38,7 @@ def load_config(path: Path) -> Config:
     problems = Problems(path.parent)
     data = check_config_file(path.parent, problems)
     problems.raise_if_any()
-    return Config(datagouv=DatagouvConfig(organization=data["datagouv"]["organization"]))
+    url = data["datagouv"].get("files_url")
+    if url is not None and not url.endswith("/"):
+        url += "/"
+    return Config(datagouv=DatagouvConfig(data["datagouv"]["organization"], files_url=url))

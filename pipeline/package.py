@@ -204,12 +204,14 @@ def readme(
     warnings: list[Finding],
     extra_sections: list[str] | None = None,
     rows: dict[str, int] | None = None,
+    lead: list[str] | None = None,
 ) -> str:
     meta = ds.meta
     local = {r.name for r in ds.resources}
     lines = [
         f"# {meta['title']}",
         "",
+        *(lead or []),
         meta["description"],
         "",
         f"- Version du paquet : **{version}**",

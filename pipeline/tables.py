@@ -5,12 +5,12 @@ building packages."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
@@ -23,19 +23,56 @@ from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 LINE = "__line__"
-STR = pd.StringDtype("pyarrow", na_value=float("nan"))
 
 
-def computed_sql(spec: dict, source_raw: str) -> str:
+def _template(replace: str) -> list[str | int] | None:
+    """A ``re.sub`` replacement as literal parts and group numbers, or None when it uses
+    more than ``\\N``, ``\\g<N>`` and ``\\\\``."""
+    parts: list[str | int] = []
+    for token in re.split(r"(\\g<\d+>|\\\d{1,2}|\\.)", replace):
+        if not token:
+            continue
+        if token.startswith("\\g<"):
+            parts.append(int(token[3:-1]))
+        elif re.fullmatch(r"\\\d{1,2}", token):
+            parts.append(int(token[1:]))
+        elif token == "\\\\":
+            parts.append("\\")
+        elif token.startswith("\\"):
+            return None
+        else:
+            parts.append(token)
+    return parts
+
+
+def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, str]]:
     """A field extracted from another raw column, e.g. an ISO date from "Espace labellisé
-    01/02/2020": ``{"name", "from", "pattern", "replace"}``."""
+    01/02/2020": ``{"name", "from", "pattern", "replace"}`` (the first match of ``pattern``
+    rewritten by ``replace``; '' when nothing matches). Returns the raw expression and the
+    columns it needs computed first (the match, extracted once per row)."""
     pattern = spec["pattern"]
-    return (
-        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
-        f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
-        f"{literal(spec['replace'])}) ELSE '' END"
+    groups = re.compile(pattern).groups
+    parts = _template(spec["replace"])
+    if parts is None or any(isinstance(p, int) and p > groups for p in parts) or not groups:
+        return (
+            f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
+            f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
+            f"{literal(spec['replace'])}) END"
+        ), {}
+    names = [f"g{i}" for i in range(1, groups + 1)]
+    match = f"{key}.match"
+    extract = (
+        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) THEN regexp_extract("
+        f"{source_raw}, {literal(pattern)}, [{', '.join(literal(n) for n in names)}]) END"
     )
+    ref = f'r."{match}"'
+    pieces = [f"{ref}.g{p}" if isinstance(p, int) else literal(p) for p in parts]
+    raw = f"CASE WHEN {ref} IS NOT NULL THEN nullif({' || '.join(pieces) or literal('')}, '') END"
+    return raw, {match: extract}
 
 
 @dataclass
@@ -69,16 +106,27 @@ class LoadedTable:
 
     @property
     def rows_sql(self) -> str:
-        """The data rows with every field computed once, as the FROM item ``(…) AS r``."""
+        """The data rows with every field computed once, as the FROM item ``(…) AS r``,
+        numbered (``__rec``) in file order."""
+        return self.layered(numbered=True)
+
+    @property
+    def scan_sql(self) -> str:
+        """The data rows for the validation pass: unnumbered (so read with every thread)
+        when the CSV is scanned directly, in file order."""
+        return self.layered(numbered=self.source is None or self.source.scan_relation is None)
+
+    def layered(self, numbered: bool) -> str:
         assert self.source is not None
-        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}, {}]
         for f in self.fields.values():
             for i, layer in enumerate(f.layers):
                 layers[i].update(layer)
-        extra = {"__line": "d.__line"} if self.source.has_lines else {}
+        extra = {}
         if self.source.cr_check:
-            extra["__last"] = f'd."c{self.source.width - 1}"'
-        return q.rows(self.relation, layers, extra)
+            extra["__last"] = f'r."c{self.source.width - 1}"'
+        relation = self.relation if numbered else self.source.scan_relation
+        return q.rows(relation, layers, extra, numbered=numbered)
 
     def text_sql(self, name: str) -> str:
         """The published text of a field ('' when the field is absent from the file)."""
@@ -229,6 +277,8 @@ class Workspace:
         )
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
+        import pyarrow as pa
+
         from pipeline.derive import derive
 
         frame = derive(self, dataset, res)
@@ -238,7 +288,10 @@ class Workspace:
             [
                 pa.array(range(1, len(frame) + 1), pa.int64()),
                 pa.array(range(2, len(frame) + 2), pa.int64()),
-                *[pa.array(frame[n].astype(str).tolist(), pa.string()) for n in names],
+                *[
+                    pa.array([v if v != "" else None for v in frame[n].astype(str)], pa.string())
+                    for n in names
+                ],
             ],
             names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
         )
@@ -273,15 +326,20 @@ class Workspace:
         compiled = {}
         for i, fdesc in enumerate(res.schema["fields"]):
             name = fdesc["name"]
+            pre: dict[str, str] = {}
             if name in source.columns:
                 raw = source.column(name)
             elif name in computed and computed[name]["from"] in source.columns:
-                raw = computed_sql(computed[name], source.column(computed[name]["from"]))
+                raw, pre = computed_sql(
+                    computed[name], source.column(computed[name]["from"]), f"f{i}"
+                )
             elif name in computed:
-                raw = "''"
+                raw = "NULL::VARCHAR"
             else:
                 continue
             compiled[name] = sqlf.compile_field(fdesc, raw, missing, dialect, key=f"f{i}")
+            if pre:
+                compiled[name].layers = (pre, *compiled[name].layers[1:])
         return compiled
 
     # --- derived tables in the engine ---------------------------------------------------
@@ -289,9 +347,14 @@ class Workspace:
     def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
 
+        import pandas as pd  # only for the frames of derived tables and builds
+        import pyarrow as pa
+
+        strings = pd.StringDtype("pyarrow", na_value=float("nan"))
+
         def build(table: LoadedTable) -> pd.DataFrame:
             arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
-            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): STR}.get)
+            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): strings}.get)
 
         return self._query(table, build)
 
@@ -344,3 +407,34 @@ def typed_reference(ws: Workspace, resource: str, column: str) -> str:
 
 def resolve(ws: Workspace, path: Path) -> str:
     return ws.repo.rel(path)
+
+
+def order_by(ws: Workspace, table: LoadedTable) -> list[str]:
+    """The published order of a table, as SQL over its rows: the primary key (else the
+    first field), numbers compared as numbers, identifiers made only of digits (up to 15) as
+    numbers too ("2" before "10"), ties in file order."""
+    res = table.resource
+    keys: list[str] = []
+    for name in res.primary_key or res.field_names[:1]:
+        f = table.fields.get(name)
+        if f is None:
+            continue
+        if f.type in ("integer", "number", "year"):
+            keys.append(f"CAST({f.typed} AS DOUBLE) NULLS LAST")
+            continue
+        digits = ws.con.execute(
+            f"SELECT coalesce(bool_and(regexp_full_match({f.text}, '[0-9]{{1,15}}')), FALSE) "
+            f"FROM {table.rows_sql}"
+        ).fetchall()[0][0]
+        keys.append(f"CAST({f.text} AS BIGINT)" if digits else f.text)
+    return [*keys, "r.__rec"]
+
+
+def published_batches(ws: Workspace, table: LoadedTable, size: int = 65_536):
+    """The table as published (every field's normalised text, '' when empty), in published
+    order, as pyarrow RecordBatches of at most ``size`` rows: DuckDB sorts (spilling to disk
+    when needed), so memory does not grow with the table."""
+    columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names)
+    query = f"SELECT {columns} FROM {table.rows_sql} ORDER BY {', '.join(order_by(ws, table))}"
+    reader = ws.con.sql(query).to_arrow_reader(size)
+    yield from reader

@@ -45,11 +45,11 @@ def check_resource(
             return table, list(table.findings), []
         ctx = TableContext(ws, table, ws.limit)
         checks = declared_checks(ctx, engine)
-        plan = ScanPlan()
+        plan = ScanPlan(numbered=table.source.scan_relation is None)
         for check in checks:
             check.plan(plan)
         try:
-            result = run_scan(ws.con, table.source, table.rows_sql, plan, ws.limit)
+            result = run_scan(ws.con, table.source, table.scan_sql, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue

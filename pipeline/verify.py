@@ -1,5 +1,7 @@
 """Check a published (or local) data package: each file's size and sha256 against
-datapackage.json, then the data against the package's Table Schemas with frictionless.
+datapackage.json, then the data against the package's Table Schemas with frictionless (the
+Parquet files too: column types and embedded schema, then every row; GeoJSON files for their
+structure; pictures by size and hash only).
 
 Remote files are downloaded to a temporary folder first and validated there with relative
 paths and an absolute ``basepath`` (frictionless refuses absolute or ``../`` paths in
@@ -155,7 +157,7 @@ def _check_resource(
                 "n'est pas celui qui a été validé et publié.",
             )
         )
-    check.errors.extend(_validate(resource, local))
+    check.errors.extend(_check_content(resource, local))
     return check
 
 
@@ -189,22 +191,84 @@ def _split_hash(value: str | None) -> tuple[str, str | None]:
     return ("md5" if len(value) == 32 else "sha256"), value.lower()
 
 
-def _validate(resource: dict, path: Path) -> list[dict]:
-    """Frictionless validation of one downloaded or local file against its inline schema."""
+def _check_content(resource: dict, path: Path) -> list[dict]:
+    """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
+    schema too (types, embedded schema, then every row); GeoJSON for its structure; other
+    files (pictures) by their bytes and hash only."""
+    fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
+    if fmt == "parquet":
+        return _validate_parquet(resource, path)
+    if fmt == "geojson":
+        return [_error("geojson-error", f"{resource.get('name')} : {p}") for p in _geojson(path)]
+    if fmt in ("csv", "json") or resource.get("type") == "table":
+        return _validate(resource, path)
+    return []
+
+
+def _validate_parquet(resource: dict, path: Path) -> list[dict]:
+    from pipeline.parquet import check_parquet
+
+    name = resource.get("name")
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
+    problems, table = check_parquet(path, schema)
+    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
+    if table is None or problems:
+        return errors
+    rows = [list(row.values()) for row in table.to_pylist()]
+    return _validate(resource, path, data=[table.column_names, *rows])
+
+
+def _geojson(path: Path) -> list[str]:
+    """RFC 7946 structure: a FeatureCollection of features whose geometries are points with
+    a longitude and a latitude within range."""
+    try:
+        collection = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [f"GeoJSON illisible ({exc})"]
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        return ["pas une FeatureCollection"]
+    problems = []
+    for index, feature in enumerate(collection.get("features") or [], start=1):
+        geometry = (feature or {}).get("geometry") or {}
+        point = geometry.get("coordinates")
+        ok = (
+            feature.get("type") == "Feature"
+            and geometry.get("type") == "Point"
+            and isinstance(point, list)
+            and len(point) == 2
+            and all(isinstance(v, int | float) for v in point)
+            and -180 <= point[0] <= 180
+            and -90 <= point[1] <= 90
+        )
+        if not ok:
+            problems.append(f"point {index} : géométrie invalide ({geometry!r:.80})")
+            if len(problems) >= 100:
+                break
+    return problems
+
+
+def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
+    """Frictionless validation of one downloaded or local file (or of its rows, ``data``,
+    header first) against its inline schema."""
     from frictionless import Schema
     from frictionless.resources import TableResource
 
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
-    fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
-    table = TableResource(
-        path=path.name,
-        basepath=str(path.parent),
-        schema=Schema.from_descriptor(schema),
-        format=fmt,
-        encoding=resource.get("encoding") or "utf-8",
-    )
+    if data is not None:
+        table = TableResource(data=data, schema=Schema.from_descriptor(schema))
+    else:
+        fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
+        table = TableResource(
+            path=path.name,
+            basepath=str(path.parent),
+            schema=Schema.from_descriptor(schema),
+            format=fmt,
+            encoding=resource.get("encoding") or "utf-8",
+        )
     report = table.validate(limit_errors=100)
     found = []
     for task in report.tasks:

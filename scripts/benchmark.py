@@ -7,9 +7,14 @@
    france-services`` and, in the same run, ``frictionless validate`` on the same file with the
    equivalent Table Schema (computed field and foreign keys removed).
 3. The row-level findings (row, field) must equal frictionless's; exit 1 otherwise.
-4. A Markdown table, printed and written to ``reports/benchmark.md``.
+4. ``pipeline build france-services`` on ``--rows`` valid synthetic rows (CSV, JSON, Parquet,
+   GeoJSON, map): wall time, peak RSS and file sizes (target: < 1 GB peak); then the new
+   formats' writers alone on as many rows of published text, written to files (time and
+   memory above the text itself).
+5. A Markdown table, printed and written to ``reports/benchmark.md``.
 
-Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--quick]``.
+Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--quick]
+[--build-only]``.
 """
 
 from __future__ import annotations
@@ -112,7 +117,7 @@ def generate(path: Path, rows: int, source: Path, bad: int = 50) -> list[tuple]:
     index = rng.integers(0, len(base), size=rows)
     frame = base.iloc[index].reset_index(drop=True)
     frame["id_fs"] = np.arange(1, rows + 1).astype(str)
-    injected = injections(frame, rng, min(bad, max(rows // 20, 1)))
+    injected = injections(frame, rng, min(bad, max(rows // 20, 1))) if bad else []
     for row, column, value in injected:
         frame.iat[row, frame.columns.get_loc(column)] = value
     frame.to_csv(path, index=False)
@@ -132,7 +137,7 @@ def record_lines(path: Path) -> np.ndarray:
     return np.array(starts)
 
 
-def make_repo(tmp: Path, rows: int) -> tuple[Path, Path, list[tuple]]:
+def make_repo(tmp: Path, rows: int, bad: int = 50) -> tuple[Path, Path, list[tuple]]:
     repo = tmp / "repo"
     (repo / "data" / "raw").mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", repo / "schemas")
@@ -140,7 +145,7 @@ def make_repo(tmp: Path, rows: int) -> tuple[Path, Path, list[tuple]]:
     if (ROOT / "pipeline.json").exists():
         shutil.copy(ROOT / "pipeline.json", repo / "pipeline.json")
     target = repo / RAW
-    injected = generate(target, rows, ROOT / RAW)
+    injected = generate(target, rows, ROOT / RAW, bad)
     meta = json.loads((ROOT / "schemas" / DATASET / "dataset.json").read_text())
     res = meta["resources"][0]
     computed = {c["name"] for c in res.get("computed", [])}
@@ -184,6 +189,108 @@ def theirs(report: dict) -> tuple[set, list]:
     return keyed, other
 
 
+# --- build ----------------------------------------------------------------------------------
+
+
+def measure_build(rows: int) -> dict:
+    """``pipeline build france-services`` on ``rows`` valid synthetic rows: CSV, JSON,
+    Parquet, GeoJSON and the map, written to data/published/."""
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
+        repo, _, _ = make_repo(Path(tmp_name), rows, bad=0)
+        (repo / "data" / "published").mkdir(parents=True)
+        # the suite expects a real-sized list (2 000 to 10 000 rows): widen it for the copy
+        suite_path = repo / "schemas" / DATASET / f"{DATASET}.expectations.json"
+        suite = json.loads(suite_path.read_text(encoding="utf-8"))
+        for expectation in suite["expectations"]:
+            if expectation["type"] == "expect_table_row_count_to_be_between":
+                expectation["kwargs"]["max_value"] = max(rows, 10_000)
+        suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+        env = {**os.environ, "PIPELINE_ROOT": str(repo)}
+        result = run([tool("pipeline"), "build", DATASET], repo, env)
+        folder = repo / "data" / "published" / DATASET
+        files = {p.name: p.stat().st_size for p in folder.iterdir()} if folder.is_dir() else {}
+    return {**result, "label": f"pipeline build {DATASET}", "rows": rows, "files": files}
+
+
+WRITERS = """
+import io, json, sys, time
+import numpy as np, pandas as pd
+rows, write = int(sys.argv[1]), sys.argv[2] == "write"
+base = pd.read_csv("data/published/france-services/france-services.csv", dtype="str",
+                   keep_default_na=False)
+text = base.iloc[np.arange(rows) % len(base)].reset_index(drop=True)
+text["id_fs"] = np.arange(1, rows + 1).astype(str)
+if write:
+    from pipeline.catalog import load_catalog
+    from pipeline.geojson import coordinate_fields, write_geojson
+    from pipeline.parquet import write_parquet
+    from pipeline.picture import make_picture
+    from pipeline.repo import Repo
+    descriptor = json.load(open("data/published/france-services/datapackage.json"))
+    schema = descriptor["resources"][0]["schema"]
+    ds = load_catalog(Repo(__import__("pathlib").Path(".").resolve())).datasets["france-services"]
+    res = ds.resources[0]
+    write_parquet(text, schema, sys.argv[3] + ".parquet")
+    with open(sys.argv[3] + ".geojson", "wb") as sink:
+        geo = write_geojson(text, schema, coordinate_fields(schema, res.checks, "s"), sink,
+                            res.primary_key)
+    make_picture(ds, None, {res.name: geo})
+"""
+
+
+def measure_writers(rows: int) -> tuple[dict, dict]:
+    """The reusers' formats alone (Parquet and GeoJSON written to files, the map) on ``rows``
+    rows of published text, against the same process that only holds the text."""
+    with tempfile.TemporaryDirectory(prefix="bench-writers-") as tmp:
+        out = str(Path(tmp) / "france-services")
+        py = str(BIN / "python")
+        base = run([py, "-c", WRITERS, str(rows), "read", out], ROOT)
+        full = run([py, "-c", WRITERS, str(rows), "write", out], ROOT)
+    if full["rc"]:
+        print(full["err"][-2000:])
+    return base, full
+
+
+def build_step(rows: int) -> dict:
+    t0 = time.perf_counter()
+    built = measure_build(rows)
+    sizes = ", ".join(
+        f"{name} {size / 1e6:.0f} Mo" for name, size in sorted(built["files"].items())
+    )
+    print(
+        f"\n4. Construction de {rows:,} lignes valides ({time.perf_counter() - t0:.0f} s avec la "
+        f"génération) : {built['wall']:.2f} s, {built['rss']:.0f} Mo, exit {built['rc']}\n"
+        f"   {sizes}"
+    )
+    if built["rc"]:
+        print(built["err"][-2000:])
+    return built
+
+
+def writers_step(rows: int) -> dict:
+    base, full = measure_writers(rows)
+    extra = full["rss"] - base["rss"]
+    print(
+        f"\n5. Parquet, GeoJSON et carte seuls, {rows:,} lignes de texte publié écrites dans des "
+        f"fichiers : {full['wall'] - base['wall']:.2f} s, +{extra:.0f} Mo au-dessus du texte "
+        f"({base['rss']:.0f} Mo), exit {full['rc']}"
+    )
+    return {
+        **full,
+        "label": "formats seuls : Parquet, GeoJSON, carte (au-delà du texte en mémoire)",
+        "wall": full["wall"] - base["wall"],
+        "rss": extra,
+        "rows": rows,
+    }
+
+
+def build_verdict(built: dict) -> str:
+    return (
+        f"- Construction (CSV, JSON, Parquet, GeoJSON, carte), mémoire max < 1 Go : "
+        f"{'oui' if built['rss'] < 1024 and built['rc'] == 0 else 'NON'} ({built['rss']:,.0f} Mo)"
+    )
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -207,8 +314,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic rows (1 000 000)")
     parser.add_argument("--quick", action="store_true", help="small run: 20 000 rows, 1 repeat")
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the whole repo")
+    parser.add_argument("--build-only", action="store_true", help="only the build measurement")
     args = parser.parse_args()
     rows = 20_000 if args.quick else args.rows
+    if args.build_only:
+        built, writers = build_step(rows), writers_step(rows)
+        print("\n" + table([built, writers]) + "\n" + build_verdict(built))
+        return 0 if built["rc"] == 0 and writers["rc"] == 0 else 1
     repeat = 1 if args.quick else args.repeat
     pipeline = [tool("pipeline"), "validate", "--format", "json"]
     env = {**os.environ, "PIPELINE_ROOT": str(ROOT)}
@@ -291,15 +403,22 @@ def main() -> int:
         for key, n in sorted(by_kind.items()):
             print(f"     {n:>7}  {key}")
 
-    # 4. table
+    # 4. build, and the new formats alone
+    built = build_step(rows)
+    writers = writers_step(rows)
+    results += [built, writers]
+
+    # 5. table
     md = table(results)
+    validation_rss = max(r["rss"] for r in results if r is not built and r is not writers)
     verdict = [
         f"- Dépôt entier < 5 s : {'oui' if whole['wall'] < 5 else 'NON'} ({whole['wall']:.2f} s)",
         f"- {rows:,} lignes, débit ≥ frictionless : "
         f"{'oui' if ours_run['wall'] <= theirs_run['wall'] else 'NON'} "
         f"({theirs_run['wall'] / ours_run['wall']:.1f}×)",
-        f"- Mémoire max < 2 Go : {'oui' if max(r['rss'] for r in results) < 2048 else 'NON'}",
+        f"- Mémoire max de la validation < 2 Go : {'oui' if validation_rss < 2048 else 'NON'}",
         f"- Constats identiques à frictionless : {'oui' if ok else 'NON'}",
+        build_verdict(built),
     ]
     text = (
         f"Machine : {os.cpu_count()} cœurs, Python {platform.python_version()}, "

@@ -256,5 +256,10 @@ CASES = [
     Case("check-severity-capitalised", edit(VA_DS, lambda d: res(d)["checks"][0].update(severity="Warning")), VA_DS, "resources[0].checks[0].severity", "warning"),
     Case("header-row-zero", edit(VA_DS, lambda d: res(d)["source"].update(headerRow=0)), VA_DS, "resources[0].source.headerRow", "1"),
     Case("missing-values-string", edit(VA_SCHEMA, lambda d: d.update(missingValues="")), VA_SCHEMA, "missingValues", "liste"),
+    Case("picture-unknown-kind", edit(VA_DS, lambda d: d["picture"].update(kind="carte")), VA_DS, "picture.kind", "map"),
+    Case("picture-resource-of-another-dataset", edit(VA_DS, lambda d: d["picture"]["series"][0].update(resource="france-services")), VA_DS, "picture.series[0].resource", "absente de ce jeu"),
+    Case("picture-distinct-unknown-field", edit(VA_DS, lambda d: d["picture"]["series"][0].update(distinct="insee")), VA_DS, "picture.series[0].distinct", "insee_com"),
+    Case("picture-without-title", edit(VA_DS, lambda d: d["picture"].pop("title")), VA_DS, "picture.title", "manquante"),
+    Case("files-url-not-http", edit("pipeline.json", lambda d: d["datagouv"].update(files_url="data/published")), "pipeline.json", "datagouv.files_url", "http"),
     Case("date-between-number-bound", edit(VA_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "date_signature", "min_value": 2023}})), VA_SUITE, "expectations[3].kwargs.min_value", "date"),
 ]  # fmt: skip

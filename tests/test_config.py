@@ -16,6 +16,20 @@ from tests.conftest import MINI_OK, ROOT, tree_bytes
 def test_the_repository_config_names_the_organisation() -> None:
     config = Repo(ROOT).config
     assert config.datagouv.organization == "agence-nationale-de-la-cohesion-des-territoires"
+    assert config.datagouv.files_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://forge.example/anct/pipeline/raw/main/data/published/", None),
+        ("http://127.0.0.1:8000/data/published", "http://127.0.0.1:8000/data/published/"),
+    ],
+)
+def test_files_url_is_read_and_ends_with_a_slash(tmp_path: Path, url: str, expected) -> None:
+    text = f'{{"datagouv": {{"organization": "anct", "files_url": "{url}"}}}}'
+    (tmp_path / "pipeline.json").write_text(text, encoding="utf-8")
+    assert Repo(tmp_path).config.datagouv.files_url == (expected or url)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +44,15 @@ def test_the_repository_config_names_the_organisation() -> None:
             '{"datagouv": {"organisation": "x"}}',
             "datagouv.organisation : clé « organisation » inconnue ; vouliez-vous écrire "
             "« organization » ?",
+        ),
+        (
+            '{"datagouv": {"organization": "anct", "files_url": "data/published"}}',
+            "datagouv.files_url : « data/published » n'a pas la forme attendue. Attendu : "
+            "l'adresse http(s)",
+        ),
+        (
+            '{"datagouv": {"organization": "anct", "files_url": 7}}',
+            "datagouv.files_url : doit être un texte",
         ),
     ],
 )

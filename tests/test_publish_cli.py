@@ -7,11 +7,16 @@ server is shared by the session, so every test gives its datasets their own name
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -71,9 +76,12 @@ def test_publish_without_target_builds_and_explains(repo):
     assert sorted(p.name for p in (repo / "data/published/cli-local").iterdir()) == [
         "CHANGELOG.md",
         "README.md",
+        "apercu.png",
+        "apercu.svg",
         "datapackage.json",
         "immobilier-commercial.csv",
         "immobilier-commercial.json",
+        "immobilier-commercial.parquet",
     ]
     assert "Paquet prêt : data/published/cli-local" in result.stderr
     assert "Rien n'a été envoyé" in result.stderr
@@ -130,7 +138,25 @@ def test_non_member_key_exits_3_with_membership_advice(repo, udata_server):
     assert key not in result.stderr
 
 
-def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_server):
+@pytest.fixture
+def files_url(repo):
+    """The repository's data/published/ served over HTTP, as a forge would serve it."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(repo / "data/published"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    config = json.loads((repo / "pipeline.json").read_text())
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    config["datagouv"]["files_url"] = url
+    (repo / "pipeline.json").write_text(json.dumps(config))
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_server, files_url):
     add_dataset(repo, "cli-one", PAO)
     key = udata_server["api_key"]
 
@@ -138,11 +164,20 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_se
     assert dry.exit_code == 0, dry.output
     plan = json.loads(dry.stdout)
     assert plan["dry_run"] is True
-    # create the dataset, then upload the schema, CSV, JSON and datapackage.json
-    assert plan["planned"] == {"uploads": 4, "writes": 9}
+    # create the dataset, then upload the schema, CSV, JSON, the picture (SVG, PNG) and
+    # datapackage.json; the Parquet file is left out: udata's default allow-list has no parquet
+    assert plan["planned"] == {"uploads": 6, "writes": 13}
     assert plan["done"] == {"uploads": 0, "writes": 0}
     assert [d["dataset"] for d in plan["datasets"]] == ["cli-one"]
     assert plan["datasets"][0]["action"] == "create_dataset"
+    assert plan["datasets"][0]["skipped"] == ["immobilier-commercial.parquet"]
+    assert "immobilier-commercial.parquet" not in [f["file"] for f in plan["datasets"][0]["files"]]
+    note = (
+        f"{fault_proxy.url} n'accepte pas les fichiers .parquet : 1 fichier(s) .parquet (1 jeu(x)) "
+        "non envoyé(s) ; la description de chaque jeu donne leur lien dans le dépôt du projet."
+    )
+    assert plan["notes"] == [note]
+    assert f"Note : {note}" in dry.stderr
     assert "créer le jeu de données" in dry.stderr
     assert fault_proxy.count("POST", "PUT", "DELETE") == 0
     assert published(repo) == ["cli-one"]  # built before planning
@@ -150,9 +185,34 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_se
     first = run(repo, "publish", "--to", fault_proxy.url, "--format", "json", key=key)
     assert first.exit_code == 0, first.output
     done = json.loads(first.stdout)
-    assert done["done"] == {"uploads": 4, "writes": 9}
+    assert done["done"] == {"uploads": 6, "writes": 13}
+    assert done["notes"] == [note]
     dataset_id = done["datasets"][0]["remote"]["id"]
     assert key not in first.output
+    api = f"{udata_server['base_url']}/api/1/datasets/{dataset_id}/"
+    dataset = requests.get(api, timeout=10).json()
+    resources = {r["title"]: r for r in dataset["resources"]}
+    assert {title: r["type"] for title, r in resources.items()} == {
+        "Schéma de la table Accompagnements opérationnels en immobilier commercial (Table Schema)": "documentation",
+        "Accompagnements opérationnels en immobilier commercial (CSV)": "main",
+        "Accompagnements opérationnels en immobilier commercial (JSON)": "main",
+        "Aperçu : Accompagnements d'immobilier commercial (PAO) par région (SVG)": "documentation",
+        "Aperçu : Accompagnements d'immobilier commercial (PAO) par région (PNG)": "documentation",
+        "Descripteur du paquet de données (datapackage.json)": "documentation",
+    }
+    png = resources["Aperçu : Accompagnements d'immobilier commercial (PAO) par région (PNG)"]
+    assert (png["format"], png["mime"]) == ("png", "image/png")
+    local_png = (repo / "data/published/cli-one/apercu.png").read_bytes()
+    assert png["checksum"]["value"] == hashlib.sha1(local_png).hexdigest()
+    # the description links to the Parquet file in the repository and shows no broken image
+    link = f"{files_url}cli-one/immobilier-commercial.parquet"
+    assert f"- [immobilier-commercial.parquet]({link})" in dataset["description"]
+    assert "](apercu.svg)" not in dataset["description"]
+    descriptor = resources["Descripteur du paquet de données (datapackage.json)"]
+    remote_package = requests.get(descriptor["latest"], timeout=10).json()
+    paths = {r["name"]: r["path"] for r in remote_package["resources"]}
+    assert paths["immobilier-commercial-parquet"] == link
+    assert paths["apercu-png"] == png["latest"]
 
     fault_proxy.reset_log()
     second = run(repo, "publish", "cli-one", "--to", fault_proxy.url, key=key)
@@ -164,8 +224,11 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_se
     ok = run(repo, "verify", dataset_id, "--from", udata_server["base_url"], "--format", "json")
     assert ok.exit_code == 0, ok.output
     report = json.loads(ok.stdout)
-    assert report["valid"] is True and len(report["files"]) == 2
-    assert all(f["location"].startswith(udata_server["base_url"]) for f in report["files"])
+    # every file checked, the Parquet one downloaded from the repository
+    files = {f["resource"]: f["location"] for f in report["files"]}
+    assert report["valid"] is True and len(files) == 5
+    assert files.pop("immobilier-commercial-parquet") == link
+    assert all(location.startswith(udata_server["base_url"]) for location in files.values())
     assert "CONFORME" in ok.stderr
     assert run(repo, "verify", str(repo / "data/published/cli-one")).exit_code == 0
 
@@ -195,7 +258,8 @@ def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_p
         ("cli-acv", "create_dataset"),
         ("cli-pao", "create_dataset"),
     ]
-    assert created["done"] == {"uploads": 8, "writes": 18}
+    # per dataset: schema, CSV, JSON, SVG, PNG, datapackage.json (Parquet refused by udata)
+    assert created["done"] == {"uploads": 12, "writes": 26}
     ids = {d["dataset"]: d["remote"]["id"] for d in created["datasets"]}
 
     # one cell of one raw file: the signature date of Abbeville's ACV convention
@@ -215,6 +279,8 @@ def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_p
         "immobilier-commercial.schema.json": "unchanged",
         "immobilier-commercial.csv": "unchanged",
         "immobilier-commercial.json": "unchanged",
+        "apercu.svg": "unchanged",
+        "apercu.png": "unchanged",
         "datapackage.json": "unchanged",
     }
     # the package version and README move on, so the description is rewritten
@@ -223,8 +289,11 @@ def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_p
         "action-coeur-de-ville.schema.json": "unchanged",
         "action-coeur-de-ville.csv": "replace",
         "action-coeur-de-ville.json": "replace",
+        "apercu.svg": "unchanged",  # a signature date moved: still as many communes per région
+        "apercu.png": "unchanged",
         "datapackage.json": "replace",
     }
+    assert acv["skipped"] == ["action-coeur-de-ville.parquet"]  # changed, but never sent
     # three files sent again, each followed by its resource metadata, plus the dataset PUT
     assert result["done"] == {"uploads": 3, "writes": 7}
     writes = [path for method, path, _ in fault_proxy.log if method in {"POST", "PUT", "DELETE"}]
@@ -261,3 +330,14 @@ def test_verify_rejects_a_tampered_local_file_with_schema_errors(repo):
     assert files["immobilier-commercial-json"]["errors"] == []
     line = [e for e in files["immobilier-commercial"]["errors"] if e["code"] == "constraint-error"]
     assert line[0]["line"] == 2 and line[0]["field"] == "insee_com"
+
+
+def test_bad_files_url_exits_2_before_building(repo, fault_proxy, udata_server):
+    add_dataset(repo, "cli-url", PAO)
+    config = json.loads((repo / "pipeline.json").read_text())
+    config["datagouv"]["files_url"] = "data/published"
+    (repo / "pipeline.json").write_text(json.dumps(config))
+    result = run(repo, "publish", "--to", fault_proxy.url, key=udata_server["api_key"])
+    assert result.exit_code == 2, result.output
+    assert "datagouv.files_url doit être l'adresse http(s)" in result.stderr
+    assert published(repo) == [] and fault_proxy.count() == 0

@@ -11,7 +11,8 @@ import requests
 
 from pipeline.datagouv.client import Client
 from pipeline.datagouv.local import FILE_KEY
-from pipeline.datagouv.sync import sync
+from pipeline.datagouv.sync import RefusedExtension, sync
+from pipeline.render import render
 from tests.udata.packages import DEFAULT_ROWS, make_package
 
 pytestmark = pytest.mark.udata
@@ -222,3 +223,94 @@ def test_odbl_licence_is_mapped_to_the_udata_id(udata_server, tmp_path):
         ]
         == "odc-odbl"
     )
+
+
+def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_server, tmp_path):
+    """udata's default allow-list has geojson, png and svg but no parquet."""
+    folder = make_package(tmp_path, "ds-formats", formats=True)
+    folders = [folder, make_package(tmp_path, "ds-formats-bis", formats=True)]
+    client = client_for(udata_server["base_url"], udata_server["api_key"])
+    assert "parquet" not in client.extensions() and "geojson" in client.extensions()
+
+    first = sync(client, udata_server["org_slug"], folders)
+    assert first.refused == [
+        RefusedExtension(
+            "parquet", files=2, datasets=["ds-formats", "ds-formats-bis"], linked=False
+        )
+    ]
+    note = (
+        f"{udata_server['base_url']} n'accepte pas les fichiers .parquet : 2 fichier(s) .parquet "
+        "(2 jeu(x)) non envoyé(s) ; la description de chaque jeu indique leur chemin dans le "
+        "dépôt (ajoutez datagouv.files_url à pipeline.json pour un lien)."
+    )
+    text = render("publish", first, "text")
+    assert text.count(f"Note : {note}\n") == 1
+    assert "    communes-aidees.parquet : non envoyé (extension refusée" in text
+    data = json.loads(render("publish", first, "json"))
+    assert data["notes"] == [note]
+    assert data["refused"] == [
+        {
+            "extension": "parquet",
+            "files": 2,
+            "datasets": ["ds-formats", "ds-formats-bis"],
+            "linked": False,
+        }
+    ]
+    plan = data["datasets"][0]
+    assert plan["skipped"] == ["communes-aidees.parquet"]
+    assert [f["file"] for f in plan["files"]] == [
+        "communes-aidees.schema.json",
+        "communes-aidees.csv",
+        "communes-aidees.json",
+        "communes-aidees.geojson",
+        "apercu.svg",
+        "apercu.png",
+        "datapackage.json",
+    ]
+    assert first.uploads == 2 * 7
+
+    ds_id = first.datasets["ds-formats"]["id"]
+    remote = by_file(remote_resources(udata_server, ds_id))
+    assert {name: (r["type"], r["format"]) for name, r in remote.items()} == {
+        "communes-aidees.schema.json": ("documentation", "json"),
+        "communes-aidees.csv": ("main", "csv"),
+        "communes-aidees.json": ("main", "json"),
+        "communes-aidees.geojson": ("main", "geojson"),
+        "apercu.svg": ("documentation", "svg"),
+        "apercu.png": ("documentation", "png"),
+        "datapackage.json": ("documentation", "json"),
+    }
+    for name in ("communes-aidees.geojson", "apercu.svg", "apercu.png"):
+        assert remote[name]["checksum"]["value"] == sha1(folder / name)
+    assert remote["communes-aidees.geojson"]["title"] == "Communes aidées (GeoJSON)"
+    assert remote["apercu.png"]["mime"] == "image/png"
+    geo = requests.get(remote["communes-aidees.geojson"]["latest"], timeout=10).json()
+    assert [f["geometry"]["coordinates"] for f in geo["features"]] == [
+        [4.926, 46.1534],
+        [8.7386, 41.9192],
+    ]
+    dataset = requests.get(f"{udata_server['base_url']}/api/1/datasets/{ds_id}/", timeout=10)
+    description = dataset.json()["description"]
+    assert description.endswith(
+        "## Fichiers disponibles hors de data.gouv.fr\n\n"
+        "data.gouv.fr n'accepte pas les fichiers .parquet : ils sont publiés dans le dépôt du "
+        "projet, avec les mêmes empreintes que dans datapackage.json.\n\n"
+        "- `data/published/ds-formats/communes-aidees.parquet`"
+    )
+    # the remote descriptor only lists what can be downloaded from it
+    descriptor = requests.get(remote["datapackage.json"]["latest"], timeout=10).json()
+    assert [r["format"] for r in descriptor["resources"]] == [
+        "csv",
+        "json",
+        "geojson",
+        "svg",
+        "png",
+    ]
+
+    again = sync(
+        client_for(udata_server["base_url"], udata_server["api_key"]),
+        udata_server["org_slug"],
+        folders,
+    )
+    assert (again.uploads, again.writes) == (0, 0)
+    assert [r.extension for r in again.refused] == ["parquet"]  # still said on every run

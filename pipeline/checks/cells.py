@@ -28,8 +28,9 @@ class Cells(Check):
         for i, (name, f) in enumerate(self.ctx.table.fields.items()):
             raw = {f"raw:{name}": f.raw}
             fdesc = self._fdesc(name)
-            plan.predicate(f"type_{i}", f.invalid, raw)
-            self.keys.append((f"type_{i}", name, "type", None))
+            if f.invalid != "FALSE":  # a string is always readable
+                plan.predicate(f"type_{i}", f.invalid, raw)
+                self.keys.append((f"type_{i}", name, "type", None))
             if fdesc.get("constraints", {}).get("required"):
                 plan.predicate(f"required_{i}", f.missing, raw)
                 self.keys.append((f"required_{i}", name, "required", None))

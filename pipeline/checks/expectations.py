@@ -102,23 +102,17 @@ class Expectations(Check):
             key = f"gx_{i}"
             if etype in gxsql.AGGREGATE_ARGS:
                 x = self.cols[column][0] if column else None
-                plan.aggregate(
-                    key,
-                    gxsql.aggregate(etype, x),
-                    self.joins,
-                    additive=etype == "expect_table_row_count_to_be_between",
-                )
+                func, expr = gxsql.aggregate(etype, x)
+                plan.aggregate(key, func, expr, self.joins)
                 self.entries.append((key, entry, "aggregate"))
                 continue
             x, sql_type = self.cols[column]
             values = self.values(entry)
-            plan.aggregate(f"{key}_present", f"count({x})", self.joins)
+            plan.aggregate(f"{key}_present", "count", x, self.joins)
             if etype == "expect_column_values_to_not_be_null":
                 fails = f"({x}) IS NULL"
             elif etype == "expect_column_values_to_be_unique":
-                join, cond, _ = plan.duplicates(f"gxu_{i}", [self.key(column)])
-                fails = f"({x}) IS NOT NULL AND {cond}"
-                plan.predicate(key, fails, values, (*self.joins, join))
+                plan.duplicates(key, [self.key(column)], values, self.joins)
                 self.entries.append((key, entry, "map"))
                 continue
             else:

@@ -43,7 +43,6 @@ class Keys(Check):
         schema = table.resource.schema
         pk = _as_list(schema.get("primaryKey"))
         self.sets: list[tuple[str, list[str], str]] = []
-        self.tables: dict[str, str] = {}
         for i, fdesc in enumerate(schema["fields"]):
             name = fdesc["name"]
             if fdesc.get("constraints", {}).get("unique") and [name] != pk and name in table.fields:
@@ -58,10 +57,9 @@ class Keys(Check):
                 self.sets.append((f"ukey_{i}", fields, "unique-error"))
         for key, fields, _ in self.sets:
             exprs = [key_expr(table, f) for f in fields]
-            join, cond, self.tables[key] = plan.duplicates(key, exprs)
             values = {f"raw:{f}": table.fields[f].raw for f in fields}
             values.update({f"key:{key}:{j}": e for j, e in enumerate(exprs)})
-            plan.predicate(key, cond, values, (join,))
+            plan.duplicates(key, exprs, values)
         self.pk = pk
 
     def run(self, result) -> Iterable:
@@ -90,11 +88,9 @@ class Keys(Check):
                     )
                 )
             if total > len(rows) and out:
-                dup_groups = result.con.execute(
-                    f"SELECT count(*) FROM {ident(self.tables[key])}"
-                ).fetchall()[0][0]
+                held, _ = result.group_sizes[result.plan.group_of[key].key]
                 shown = sum(1 for f in out if f.code == code)
-                self.ctx.left_out.append((out[-1], total - dup_groups - shown))
+                self.ctx.left_out.append((out[-1], total - held - shown))
         if self.pk and all(p in self.ctx.table.fields for p in self.pk):
             names = [f"raw:{p}" for p in self.pk]
             out += self.ctx.rows(

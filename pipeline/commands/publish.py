@@ -43,7 +43,7 @@ def command(
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
         check_repository(repo.root)  # every mistake in declarations, pipeline.json included
-        organization = repo.config.datagouv.organization
+        config = repo.config.datagouv  # before building: a bad pipeline.json exits 2
     built = build(repo, list(datasets) or None)
     if client is None:
         emit("unpublished", built, fmt, with_text=True)
@@ -54,7 +54,14 @@ def command(
 
     bars = ProgressBars() if show_progress(no_progress) and not dry_run else None
     try:
-        result = sync(client, organization, built.packages, dry_run=dry_run, progress=bars)
+        result = sync(
+            client,
+            config.organization,
+            built.packages,
+            dry_run=dry_run,
+            progress=bars,
+            files_url=config.files_url,
+        )
     finally:
         if bars:
             bars.stop()

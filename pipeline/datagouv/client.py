@@ -241,6 +241,10 @@ class Client:
     def licenses(self) -> list[dict]:
         return self.get("/api/1/datasets/licenses/")
 
+    def extensions(self) -> set[str]:
+        """File extensions the server accepts for uploads (lower case, no dot)."""
+        return {str(e).lower().lstrip(".") for e in self.get("/api/1/datasets/extensions/")}
+
     def create_dataset(self, payload: dict) -> dict:
         return self.post("/api/1/datasets/", payload)
 

@@ -18,13 +18,27 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pipeline.errors import DataError
+from pipeline.markdown import md_code, md_text
 
 DATASET_KEY = "pipeline:dataset"
 FILE_KEY = "pipeline:file"
 DESCRIPTOR = "datapackage.json"
-FORMAT_LABELS = {"csv": "CSV", "json": "JSON"}
+FORMAT_LABELS = {
+    "csv": "CSV",
+    "json": "JSON",
+    "parquet": "Parquet",
+    "geojson": "GeoJSON",
+    "png": "PNG",
+    "svg": "SVG",
+}
+DOCUMENTATION_FORMATS = {"png", "svg"}  # the package's picture: documentation, not data
+# A picture embedded in the README by a relative path: it would be a broken image in the
+# dataset description on data.gouv.fr (the image is one of the dataset's resources instead).
+# (the alt text is escaped by pipeline.markdown: "\]" does not end it)
+LOCAL_IMAGE = re.compile(r"^!\[(?:[^\]\\]|\\.)*\]\((?![a-z]+://)[^)]*\)\n\n?", re.MULTILINE)
 
 Kind = Literal["data", "schema", "descriptor"]
 
@@ -83,6 +97,18 @@ class LocalPackage:
     readme: str
     data_files: list[LocalFile] = field(default_factory=list)
     schema_files: list[LocalFile] = field(default_factory=list)
+    skipped: list[LocalFile] = field(default_factory=list)  # extensions the server refuses
+    files_url: str | None = None  # where data/published/ is served in the repository
+
+    def refuse(self, allowed: set[str]) -> list[LocalFile]:
+        """Leave out of the upload every file whose extension the server does not accept."""
+        refused = [f for f in self.data_files if extension(f.filename) not in allowed]
+        self.data_files = [f for f in self.data_files if f not in refused]
+        self.skipped = refused
+        return refused
+
+    def repository_link(self, filename: str) -> str | None:
+        return f"{self.files_url}{quote(f'{self.name}/{filename}')}" if self.files_url else None
 
     @property
     def title(self) -> str:
@@ -94,9 +120,11 @@ class LocalPackage:
         spatial = dg.get("spatial") or {}
         tags = dg.get("tags") or d.get("keywords") or []
         coverage = dg.get("temporal_coverage")
+        description = LOCAL_IMAGE.sub("", self.readme).strip()
         return {
             "title": self.title,
-            "description": self.readme.strip() or d.get("description", "").strip() or self.title,
+            "description": (description or d.get("description", "").strip() or self.title)
+            + self._skipped_section(),
             "license": self.license,
             "frequency": dg.get("frequency", "irregular"),
             "tags": sorted({tag_slug(t) for t in tags if tag_slug(t)}),
@@ -110,6 +138,30 @@ class LocalPackage:
             "private": False,
             "extras": {DATASET_KEY: self.name},
         }
+
+    def _skipped_section(self) -> str:
+        """Where to find the files data.gouv.fr does not take (appended to the description)."""
+        if not self.skipped:
+            return ""
+        kinds = md_text(
+            ", ".join(f".{k}" for k in sorted({extension(f.filename) for f in self.skipped}))
+        )
+        lines = [
+            "",
+            "",
+            "## Fichiers disponibles hors de data.gouv.fr",
+            "",
+            f"data.gouv.fr n'accepte pas les fichiers {kinds} : "
+            "ils sont publiés dans le dépôt du projet, avec les mêmes empreintes que dans "
+            "datapackage.json.",
+            "",
+        ]
+        for local in self.skipped:
+            link = self.repository_link(local.filename)
+            where = f"data/published/{self.name}/{local.filename}"
+            name = md_text(local.filename)
+            lines.append(f"- [{name}]({link})" if link else f"- {md_code(where, None)}")
+        return "\n".join(lines)
 
     @property
     def license(self) -> str:
@@ -128,8 +180,19 @@ class LocalPackage:
     def descriptor_file(self, latest_urls: dict[str, str]) -> LocalFile:
         """datapackage.json with each resource path replaced by its remote ``latest`` URL."""
         remote = json.loads(json.dumps(self.descriptor))
+        skipped = {f.filename for f in self.skipped}
+        kept = []
         for resource in remote.get("resources", []):
-            resource["path"] = latest_urls[resource["path"]]
+            path = resource["path"]
+            if path in skipped:
+                # not on data.gouv.fr: linked in the repository, or left out of the package
+                path = self.repository_link(path)
+                if path is None:
+                    continue
+            else:
+                path = latest_urls[path]
+            kept.append({**resource, "path": path})
+        remote["resources"] = kept
         return LocalFile(
             filename=DESCRIPTOR,
             kind="descriptor",
@@ -143,6 +206,10 @@ class LocalPackage:
             type="documentation",
             content=dump_json(remote),
         )
+
+
+def extension(filename: str) -> str:
+    return Path(filename).suffix.lower().lstrip(".")
 
 
 def load_package(folder: Path) -> LocalPackage:
@@ -190,12 +257,13 @@ def _data_file(package: LocalPackage, resource: dict) -> LocalFile:
         )
     fmt = (resource.get("format") or path.suffix.lstrip(".")).lower()
     label = FORMAT_LABELS.get(fmt, fmt.upper())
+    title = resource.get("title") or resource.get("name") or rel
     return LocalFile(
         filename=rel,
         kind="data",
-        title=f"{resource.get('title') or resource.get('name') or rel} ({label})",
+        title=title if title.endswith(f"({label})") else f"{title} ({label})",
         description=(resource.get("description") or "").strip(),
-        type="main",
+        type="documentation" if fmt in DOCUMENTATION_FORMATS else "main",
         path=path,
     )
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
-from pipeline.datagouv.local import FILE_KEY, LocalFile, LocalPackage, load_package
+from pipeline.datagouv.local import FILE_KEY, LocalFile, LocalPackage, extension, load_package
 from pipeline.datagouv.plan import (
     DatasetPlan,
     FileStep,
@@ -41,6 +41,19 @@ RECOVERABLE = (
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
 
+@dataclass(frozen=True)
+class RefusedExtension:
+    """Files left out of the plan because the server does not accept their extension."""
+
+    extension: str  # lower case, no dot
+    files: int
+    datasets: list[str]  # in package order, each once
+    linked: bool  # every such file has a link in the repository (datagouv.files_url)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class SyncResult:
     target: str
@@ -50,6 +63,7 @@ class SyncResult:
     uploads: int = 0  # files actually uploaded (a chunked upload counts once)
     writes: int = 0  # POST/PUT/DELETE requests actually sent
     datasets: dict[str, dict] = field(default_factory=dict)  # name -> {id, page, uri}
+    refused: list[RefusedExtension] = field(default_factory=list)
 
     @property
     def planned_uploads(self) -> int:
@@ -66,8 +80,14 @@ class SyncResult:
             "dry_run": self.dry_run,
             "planned": {"uploads": self.planned_uploads, "writes": self.planned_writes},
             "done": {"uploads": self.uploads, "writes": self.writes},
+            "refused": [r.to_dict() for r in self.refused],
             "datasets": [
-                {**plan.to_dict(), "remote": self.datasets.get(plan.name)} for plan in self.plans
+                {
+                    **plan.to_dict(),
+                    "skipped": [f.filename for f in plan.package.skipped],
+                    "remote": self.datasets.get(plan.name),
+                }
+                for plan in self.plans
             ],
         }
 
@@ -86,11 +106,13 @@ class Syncer:
         self.progress = progress
         self.recovery_waits = tuple(recovery_waits)
         self.org: dict = {}
+        self.refused: list[RefusedExtension] = []
 
     # -- planning --------------------------------------------------------------------------
 
     def plan(self, packages: list[LocalPackage]) -> list[DatasetPlan]:
         self.org = self.client.organization(self.organization)
+        self.refused = refuse_extensions(packages, self.client.extensions())
         remote = index_datasets(list(self.client.organization_datasets(self.org["id"])))
         plans = []
         for package in packages:
@@ -230,6 +252,7 @@ class Syncer:
         start_uploads, start_writes = self.client.stats["upload"], self.client.writes
         plans = self.plan(packages)
         result = SyncResult(self.client.base_url, self.organization, plans, dry_run)
+        result.refused = self.refused
         if not dry_run:
             with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as staging:
                 for plan in plans:
@@ -237,6 +260,23 @@ class Syncer:
         result.uploads = self.client.stats["upload"] - start_uploads
         result.writes = self.client.writes - start_writes
         return result
+
+
+def refuse_extensions(packages: list[LocalPackage], allowed: set[str]) -> list[RefusedExtension]:
+    """Leave out of every package the files the server refuses by extension."""
+    refused: dict[str, list[LocalPackage]] = {}
+    for package in packages:
+        for local in package.refuse(allowed):
+            refused.setdefault(extension(local.filename), []).append(package)
+    return [
+        RefusedExtension(
+            extension=ext,
+            files=len(owners),
+            datasets=list(dict.fromkeys(p.name for p in owners)),
+            linked=all(p.files_url for p in owners),
+        )
+        for ext, owners in sorted(refused.items())
+    ]
 
 
 def _replace(resources: list[dict], updated: dict) -> None:
@@ -255,10 +295,15 @@ def sync(
     dry_run: bool = False,
     progress: ProgressFactory | None = None,
     recovery_waits: Iterable[float] = (0.0, 2.0, 5.0),
+    files_url: str | None = None,
 ) -> SyncResult:
-    """Publish the built packages in ``folders`` under ``organization`` (a slug or id)."""
+    """Publish the built packages in ``folders`` under ``organization`` (a slug or id).
+    ``files_url``: where the repository serves data/published/, to link the files the server
+    refuses (e.g. Parquet) from the dataset descriptions."""
     if not folders:
         raise ConfigError("Aucun paquet à publier : lancez d'abord pipeline build.")
     packages = [load_package(folder) for folder in folders]
+    for package in packages:
+        package.files_url = files_url
     syncer = Syncer(client, organization, progress=progress, recovery_waits=recovery_waits)
     return syncer.run(packages, dry_run=dry_run)

@@ -71,6 +71,9 @@ def dataset_schema() -> dict:
     defs["enrich"] = options.ENRICH
     defs["figure"] = options.FIGURE
     defs["programme"] = options.PROGRAMME
+    defs["picture"] = by_key(
+        "kind", options.PICTURE, "ce que montre l'image du paquet, par exemple « regions »"
+    )
     name = schema["properties"]["licenses"]["items"]["properties"]["name"]
     name["enum"] = list(licences())
     return schema

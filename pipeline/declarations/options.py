@@ -1,6 +1,6 @@
 """Options schemas of the declarations of ``dataset.json`` that are not (yet) checks of the
 :mod:`pipeline.checks` registry: ``computed``, ``enrich``, each ``derive`` kind, the
-``figures`` and the ``programmes``. A check carries its own ``options_schema``; when one of
+``figures``, the ``programmes`` and each ``picture`` kind. A check carries its own ``options_schema``; when one of
 these declarations becomes a check, its schema moves into the class and leaves this module.
 
 Besides JSON Schema, three annotations name things that must exist (see
@@ -217,4 +217,54 @@ PROGRAMME = {
         "dataset": {"type": "string", "x-dataset": True},
         "where": where("resource"),
     },
+}
+
+
+def _picture(kind: str, properties: dict, required: tuple[str, ...]) -> dict:
+    """What the package's picture shows (:mod:`pipeline.picture`); its resources are
+    resources of the same dataset."""
+    return {
+        "type": "object",
+        "required": ["kind", "title", *required],
+        "additionalProperties": False,
+        "properties": {
+            "kind": {"const": kind},
+            "title": {"type": "string", "minLength": 1},
+            "unit": {"type": "string", "minLength": 1},
+            "source": {"type": "string", "minLength": 1},
+            "categories": {"type": "string", "minLength": 1},
+            "communes": RESOURCE,
+            "regions": RESOURCE,
+            **properties,
+        },
+    }
+
+
+PICTURE = {
+    "map": _picture("map", {"resource": RESOURCE}, ("resource",)),
+    "regions": _picture(
+        "regions",
+        {
+            "series": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["resource"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "resource": RESOURCE,
+                        "label": {"type": "string", "minLength": 1},
+                        "distinct": field_of("resource"),
+                        "commune": field_of("resource"),
+                    },
+                },
+            }
+        },
+        ("series",),
+    ),
+    "values": _picture(
+        "values", {"resource": RESOURCE, "field": field_of("resource")}, ("resource", "field")
+    ),
+    "figures": _picture("figures", {"resource": RESOURCE}, ("resource",)),
 }

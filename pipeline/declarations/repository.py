@@ -19,6 +19,7 @@ from pipeline.declarations.suites import check_suite
 from pipeline.declarations.table_schema import check_foreign_keys, check_schema
 from pipeline.declarations.values import Engine
 from pipeline.errors import ConfigError
+from pipeline.picture import FIGURE_FIELDS
 
 
 @dataclass
@@ -293,6 +294,29 @@ class _Checker:
                     )
                 taken.add(dest)
 
+    def picture(self, doc: DatasetDoc, own: dict[str, ResourceDoc]) -> None:
+        """The picture draws resources of its own dataset (figures: the verification table)."""
+        if not doc.sound("picture"):
+            return
+        file, spec = doc.folder / "dataset.json", doc.meta["picture"]
+        for path, name in _picture_resources(spec):
+            if name not in own:
+                self.problems.add(
+                    file,
+                    path,
+                    f"ressource « {name} » absente de ce jeu : l'image montre une ressource du "
+                    f"jeu ; ressources du jeu : {', '.join(own)}",
+                )
+            elif spec["kind"] == "figures" and own[name].fields is not None:
+                missing = [f for f in FIGURE_FIELDS if f not in own[name].fields]  # type: ignore[operator]
+                if missing:
+                    self.problems.add(
+                        file,
+                        path,
+                        f"l'image « figures » lit les champs {', '.join(FIGURE_FIELDS)} ; "
+                        f"« {name} » n'a pas {', '.join(missing)}",
+                    )
+
     def dataset_links(self, doc: DatasetDoc, index: Index) -> None:
         """Links inside one dataset.json: figures and programmes with their derived tables."""
         meta, file = doc.meta, doc.folder / "dataset.json"
@@ -321,6 +345,7 @@ class _Checker:
                 f"ressource « {source['resource']} » absente de ce jeu ; ressources du jeu : "
                 f"{', '.join(own)}",
             )
+        self.picture(doc, own)
         if not doc.sound("programmes"):
             return
         programmes = meta["programmes"]
@@ -356,6 +381,13 @@ class _Checker:
                     f"la ressource « {resource} » appartient au jeu « {owner} » : écrivez "
                     f'"dataset": "{owner}"',
                 )
+
+
+def _picture_resources(spec: dict) -> list[tuple[JsonPath, str]]:
+    named = [(("picture", "resource"), spec["resource"])] if "resource" in spec else []
+    for i, item in enumerate(spec.get("series", [])):
+        named.append((("picture", "series", i, "resource"), item["resource"]))
+    return named
 
 
 def _kind(res: ResourceDoc) -> object:

@@ -10,8 +10,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pyarrow as pa
-
 from pipeline.catalog import ResourceDecl
 from pipeline.engine.source import Fatal, Reporter, Source, match_header
 from pipeline.sql import ident
@@ -44,10 +42,14 @@ class TableWriter:
             self.flush()
 
     def flush(self) -> None:
+        import pyarrow as pa
+
         if not self.recs:
             return
         arrays = [pa.array(self.recs, pa.int64()), pa.array(self.lines, pa.int64())]
-        arrays += [pa.array(column, pa.string()) for column in self.cells]
+        arrays += [
+            pa.array([v if v != "" else None for v in column], pa.string()) for column in self.cells
+        ]
         names = ["__rec", "__line", *[f"c{i}" for i in self.kept]]
         batch = pa.Table.from_arrays(arrays, names=names)
         self.con.register("__batch", batch)

@@ -37,6 +37,7 @@ class Source:
     has_lines: bool = True  # the relation carries __line; otherwise the scan computes lines
     fast: bool = False  # a direct DuckDB scan of the file, verified after the scan
     layout: Layout | None = None  # where each record starts, for a direct CSV scan
+    scan_relation: str | None = None  # the data records only, unnumbered (direct CSV scan)
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
 
@@ -50,8 +51,8 @@ class Source:
         return int(self.layout.starts[rec])
 
     def column(self, name: str) -> str:
-        """SQL for the raw cell of a field ('' when empty)."""
-        return f"coalesce(d.{ident('c' + str(self.columns[name]))}, '')"
+        """SQL for the raw cell of a field (NULL when empty)."""
+        return f"r.{ident('c' + str(self.columns[name]))}"
 
 
 class Fatal(Exception):
@@ -155,6 +156,7 @@ def csv_source(
         if line > header_line:
             findings.append(report("blank-row", line=line))
     relation = csv_scan(path, len(labels), dialect, layout.new_line)
+    unnumbered = csv_scan(path, len(labels), dialect, layout.new_line, numbered=False)
     return Source(
         dataset,
         rel,
@@ -166,6 +168,7 @@ def csv_source(
         has_lines=False,
         fast=True,
         layout=layout,
+        scan_relation=unnumbered,
         path=path,
         dialect=dialect,
     )

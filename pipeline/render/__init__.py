@@ -54,7 +54,7 @@ FORMATS: dict[str, Format] = {
                 "report": json.render_json,
                 "build": json.render_object,
                 "diff": json.render_object,
-                "publish": json.render_object,
+                "publish": publish.render_sync_json,
                 "unpublished": publish.render_unpublished_json,
                 "verify": json.render_object,
             },

@@ -9,7 +9,7 @@ from pipeline.render.json import dump
 
 if TYPE_CHECKING:
     from pipeline.build import BuildResult
-    from pipeline.datagouv.sync import SyncResult
+    from pipeline.datagouv.sync import RefusedExtension, SyncResult
 
 LABELS = {
     "create_dataset": "créer le jeu de données",
@@ -20,6 +20,7 @@ LABELS = {
     "adopt": "rattacher la ressource déjà reçue (même sha1)",
     "unchanged": "inchangé",
 }
+SKIPPED = "non envoyé (extension refusée par le serveur, voir la note)"
 HOW_TO_PUBLISH = (
     "Rien n'a été envoyé. Pour publier sur data.gouv.fr :\n"
     "  export DATAGOUV_API_KEY=<votre clé d'API>   # Profil > Clés d'API sur data.gouv.fr\n"
@@ -28,10 +29,30 @@ HOW_TO_PUBLISH = (
 )
 
 
+def refused_note(target: str, refused: RefusedExtension) -> str:
+    """One note per extension the server refuses; the run goes on without those files."""
+    ext = refused.extension
+    where = (
+        "donne leur lien dans le dépôt du projet."
+        if refused.linked
+        else "indique leur chemin dans le dépôt (ajoutez datagouv.files_url à pipeline.json "
+        "pour un lien)."
+    )
+    return (
+        f"{target} n'accepte pas les fichiers .{ext} : {refused.files} fichier(s) .{ext} "
+        f"({len(refused.datasets)} jeu(x)) non envoyé(s) ; la description de chaque jeu {where}"
+    )
+
+
+def notes(result: SyncResult) -> list[str]:
+    return [refused_note(result.target, r) for r in result.refused]
+
+
 def render_sync_text(result: SyncResult) -> str:
-    """The plan per dataset, then the counts."""
+    """The notes, the plan per dataset, then the counts."""
     title = "Plan (simulation, rien n'est modifié)" if result.dry_run else "Publication"
     lines = [f"{title} vers {result.target}, organisation {result.organization} :"]
+    lines += [f"Note : {note}" for note in notes(result)]
     for plan in result.plans:
         changed = f" ({', '.join(plan.changed)})" if plan.changed else ""
         lines += ["", f"• {plan.name} : {LABELS[plan.action]}{changed}"]
@@ -39,6 +60,8 @@ def render_sync_text(result: SyncResult) -> str:
             detail = f" ({', '.join(step.changed)})" if step.changed else ""
             note = f" — {step.note}" if step.note else ""
             lines.append(f"    {step.file.filename} : {LABELS[step.action]}{detail}{note}")
+        for skipped in plan.package.skipped:
+            lines.append(f"    {skipped.filename} : {SKIPPED}")
         remote = result.datasets.get(plan.name)
         if remote and (remote.get("page") or remote.get("uri")):
             lines.append(f"    → {remote.get('page') or remote.get('uri')}")
@@ -53,6 +76,11 @@ def render_sync_text(result: SyncResult) -> str:
             f"Terminé : {result.uploads} envoi(s) de fichier, {result.writes} écriture(s)."
         )
     return "\n".join(lines) + "\n"
+
+
+def render_sync_json(result: SyncResult) -> str:
+    """The result's JSON form, with the notes the text shows."""
+    return dump({**result.to_dict(), "notes": notes(result)})
 
 
 def render_unpublished_text(result: BuildResult) -> str:

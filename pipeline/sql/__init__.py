@@ -30,14 +30,15 @@ def string_list(values) -> str:
     return "[" + ", ".join(literal(str(v)) for v in values) + "]::VARCHAR[]"
 
 
-def csv_scan(path: Path, width: int, dialect: dict, new_line: str) -> str:
-    """A ``read_csv`` call reading every cell as text, in file order, numbered from 0 (the
-    header) in ``__rec``."""
+def csv_scan(path: Path, width: int, dialect: dict, new_line: str, numbered: bool = True) -> str:
+    """A ``read_csv`` call reading every cell as text, in file order: numbered from 0 (the
+    header) in ``__rec``, or (``numbered=False``) the data records only, unnumbered, which
+    DuckDB can read with all its threads."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     quote = dialect.get("quoteChar", '"')
     options = ", ".join(
         [
-            "header = false",
+            f"header = {'false' if numbered else 'true'}",
             "auto_detect = false",
             "strict_mode = true",
             f"delim = {literal(dialect.get('delimiter', ','))}",
@@ -48,7 +49,7 @@ def csv_scan(path: Path, width: int, dialect: dict, new_line: str) -> str:
             "parallel = true",
         ]
     )
-    return (
-        f"(SELECT row_number() OVER () - 1 AS __rec, * "
-        f"FROM read_csv({literal(path.as_posix())}, {options}))"
-    )
+    scan = f"read_csv({literal(path.as_posix())}, {options})"
+    if not numbered:
+        return f"(SELECT * FROM {scan})"
+    return f"(SELECT row_number() OVER () - 1 AS __rec, * FROM {scan})"

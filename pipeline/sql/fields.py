@@ -146,11 +146,12 @@ def support_problems(schema: dict) -> list[tuple[str, str]]:
 
 
 def _missing(raw: str, values: list[str]) -> str:
-    if not values:
-        return "FALSE"
-    if values == [""]:
-        return f"({raw} = '')"
-    return f"list_contains({string_list(values)}, {raw})"
+    """A raw cell is NULL when empty (DuckDB's reader, and the exact reader alike)."""
+    others = [v for v in values if v != ""]
+    empty = f"({raw} IS NULL)" if "" in values else "FALSE"
+    if not others:
+        return empty
+    return f"({empty} OR list_contains({string_list(others)}, {raw}))"
 
 
 def _col(alias: str, name: str) -> str:
@@ -178,7 +179,7 @@ def compile_field(
             parts.format,
             raw,
             missing,
-            f"(NOT ({missing}) AND NOT ({parts.ok}))",
+            "FALSE" if parts.ok == "TRUE" else f"(NOT ({missing}) AND NOT ({parts.ok}))",
             f"CASE WHEN {good} THEN {parts.typed} END",
             f"CASE WHEN {good} THEN {parts.text} ELSE '' END",
             parts.sql_type,
@@ -206,12 +207,12 @@ def compile_field(
             parts.format,
             raw_ref,
             missing_ref,
-            f"(NOT {missing_ref} AND NOT {ok_ref})",
+            "FALSE" if parts.ok == "TRUE" else f"(NOT {missing_ref} AND NOT {ok_ref})",
             typed_ref,
             _col("r", f"{key}.text"),
             parts.sql_type,
             hint=parts.hint,
-            layers=(a, b, b2, c, e),
+            layers=({}, a, b, b2, c, e),
         )
     compiled.constraints, compiled.bounds = _constraints(fdesc, compiled, dialect)
     return compiled
@@ -393,5 +394,7 @@ def _constraints(
         if key in constraints:
             bound = _bound(fdesc, constraints[key], dialect)
             bounds.append((key, bound))
-            out.append(Constraint(key, f"coalesce({f.typed} {op} {bound}, FALSE)", constraints[key]))
+            out.append(
+                Constraint(key, f"coalesce({f.typed} {op} {bound}, FALSE)", constraints[key])
+            )
     return out, bounds

@@ -1,11 +1,13 @@
-"""The queries of one validation pass over a source:
+"""The queries of one validation pass over a source.
 
-* the *rows* of a source: its data records with every field computed in layers, so that
+* :func:`rows`: the data records of a source with every field computed in layers, so that
   each expression (a regex, a date parse) runs once per row whatever the checks using it;
-* the *row scan* evaluates every row-level condition of every check in one pass and keeps,
-  in a small table, only the rows that fail one of them;
-* the *aggregate scan* computes the row count and the table-level values of the checks;
-* one *group scan* per key finds the values held by more than one row.
+* :func:`compact`: the ONE pass over the records. It keeps, for every record, a compact row:
+  bit masks of the row-level conditions that failed, the key values of the duplicate checks,
+  the inputs of the table-level aggregates, and the values the failing conditions asked for
+  (NULL elsewhere). Everything else (duplicates, aggregates, failing rows) is read from that
+  small table;
+* the small queries over the compact table.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.sql import ident
+
+BITS = 62  # flags per BIGINT mask (sign bit left alone)
 
 
 @dataclass(frozen=True)
@@ -24,36 +28,44 @@ class Predicate:
     values: dict[str, str] = field(default_factory=dict)  # name -> SQL over the row
     joins: tuple[str, ...] = ()  # LEFT JOIN clauses the expressions use (alias r is the row)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", dict(self.values))
+
 
 @dataclass(frozen=True)
 class KeyGroup:
-    """Rows sharing a value of ``exprs`` (a unique field, a primary key...)."""
+    """Records sharing a value of ``exprs`` (a unique field, a primary key...); ``values``
+    are kept for every record, to describe the duplicates."""
 
     key: str
     exprs: tuple[str, ...]
+    values: tuple[tuple[str, str], ...] = ()
 
 
 def data(relation: str) -> str:
     return f"(SELECT * FROM {relation} WHERE __rec >= 1)"
 
 
-def _defs(layer: dict[str, str]) -> str:
-    return "".join(f", {expr} AS {ident(name)}" for name, expr in layer.items())
+def _defs(layer: dict[str, str]) -> list[str]:
+    return [f"{expr} AS {ident(name)}" for name, expr in layer.items()]
 
 
-def rows(relation: str, layers: list[dict[str, str]], extra: dict[str, str]) -> str:
-    """The data rows of a source with every field computed in successive layers, as the
-    FROM item ``(…) AS r``. ``extra`` columns come from the source row itself (alias ``d``),
-    e.g. ``__line``."""
-    first = layers[0] if layers else {}
-    select = f"SELECT d.__rec{_defs(extra)}{_defs(first)} FROM {data(relation)} AS d"
+def rows(relation: str, layers: list[dict[str, str]], extra: dict[str, str], numbered=True) -> str:
+    """The data records of a source with every field computed in successive layers, as the
+    FROM item ``(…) AS r`` (every layer names the previous one ``r``). ``numbered``: the
+    relation carries ``__rec`` (0 = header) and only data records are kept; otherwise the
+    relation holds the data records only, in file order. ``extra`` columns are computed
+    with the first layer."""
+    source = data(relation) if numbered else relation
+    select = f"SELECT {', '.join(['r.*', *_defs(extra), *_defs(layers[0] if layers else {})])}"
+    select += f" FROM {source} AS r"
     for layer in layers[1:]:
         if layer:
-            select = f"SELECT r.*{_defs(layer)} FROM ({select}) AS r"
+            select = f"SELECT {', '.join(['r.*', *_defs(layer)])} FROM ({select}) AS r"
     return f"({select}) AS r"
 
 
-def _joins(items) -> list[str]:
+def joins(items) -> list[str]:
     out: list[str] = []
     for join in items:
         if join not in out:
@@ -61,87 +73,88 @@ def _joins(items) -> list[str]:
     return out
 
 
-def row_scan(table: str, rows: str, predicates: list[Predicate], has_lines: bool) -> str:
-    """CREATE the table of failing rows: __rec, __line, one flag per predicate, values."""
-    joins = _joins(j for p in predicates for j in p.joins)
-    flags = [f"coalesce(({p.fails}), FALSE) AS {ident('p:' + p.key)}" for p in predicates]
-    shared: dict[str, str] = {}
-    for p in predicates:
-        for name, expr in p.values.items():
-            if shared.setdefault(name, expr) != expr:
-                raise ValueError(f"value {name} declared twice with different expressions")
-    values = [f"{expr} AS {ident('v:' + name)}" for name, expr in shared.items()]
-    line = "r.__line" if has_lines else "NULL::BIGINT"
-    select = ", ".join(["r.__rec", f"{line} AS __line", *flags, *values])
-    keep = " OR ".join(ident("p:" + p.key) for p in predicates) or "FALSE"
-    return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT * FROM ("
-        f"SELECT {select} FROM {rows} {' '.join(joins)}) WHERE {keep}"
-    )
+def mask_expr(flags: list[str]) -> str:
+    """One BIGINT whose bit i is set when condition i holds."""
+    parts = [
+        f"(CASE WHEN coalesce(({f}), FALSE) THEN {1 << i} ELSE 0 END)::BIGINT"
+        for i, f in enumerate(flags)
+    ]
+    return " | ".join(parts) if parts else "0::BIGINT"
 
 
-def aggregate_scan(rows: str, aggregates: dict[str, str], joins: list[str]) -> str:
-    items = ["count(*) AS __rows"]
-    items += [f"{expr} AS {ident(name)}" for name, expr in aggregates.items()]
-    return f"SELECT {', '.join(items)} FROM {rows} {' '.join(_joins(joins))}"
+def bit_test(index: int) -> str:
+    """Condition over a compact row: predicate ``index`` failed."""
+    return f"({ident('m' + str(index // BITS))} & {1 << (index % BITS)}) <> 0"
 
 
-def group_pass(
-    table: str, rows: str, group: KeyGroup, partial: dict[str, str], joins: list[str]
+def compact(
+    table: str,
+    rows_sql: str,
+    join_clauses: list[str],
+    masks: list[str],
+    dense: dict[str, str],
+    sparse: dict[str, tuple[str, str]],
+    position: list[str],
 ) -> str:
-    """CREATE the table of rows per key value, with additive aggregates per value."""
-    keys = ", ".join(f"{e} AS {ident('k' + str(i))}" for i, e in enumerate(group.exprs))
-    names = ", ".join(ident("k" + str(i)) for i in range(len(group.exprs)))
-    aggs = "".join(f", {expr} AS {ident(name)}" for name, expr in partial.items())
+    """CREATE the compact table: ``position`` columns (``__rec``, ``__line`` when the rows
+    carry them), masks ``m0, m1…``, ``dense`` columns for every record, and ``sparse`` values
+    ``name -> (expr, condition over the masks)`` kept only where the condition holds."""
+    inner = position + [f"({m}) AS {ident('m' + str(i))}" for i, m in enumerate(masks)]
+    inner += [f"{expr} AS {ident(name)}" for name, expr in dense.items()]
+    inner += [f"{expr} AS {ident('x:' + name)}" for name, (expr, _) in sparse.items()]
+    outer = [p.split(" AS ")[-1] for p in position]
+    outer += [ident("m" + str(i)) for i in range(len(masks))] + [ident(n) for n in dense]
+    outer += [
+        f"CASE WHEN {cond} THEN {ident('x:' + name)} END AS {ident('v:' + name)}"
+        for name, (_, cond) in sparse.items()
+    ]
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {keys}, count(*) AS n{aggs} "
-        f"FROM {rows} {' '.join(_joins(joins))} GROUP BY {names}"
+        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {', '.join(outer)} FROM ("
+        f"SELECT {', '.join(inner)} FROM {rows_sql} {' '.join(join_clauses)})"
     )
 
 
-def duplicates_of(table: str, grouped: str, group: KeyGroup) -> str:
-    """CREATE the table of key values held by more than one row (all-NULL keys excluded)."""
-    names = [ident("k" + str(i)) for i in range(len(group.exprs))]
+def summary(table: str, aggregates: dict[str, str]) -> str:
+    items = ["count(*)", *aggregates.values()]
+    return f"SELECT {', '.join(items)} FROM {ident(table)}"
+
+
+def duplicates(dups: str, table: str, group: KeyGroup) -> str:
+    """CREATE the table of key values held by several records (all-NULL keys excluded)."""
+    names = [ident(f"k:{group.key}:{i}") for i in range(len(group.exprs))]
     not_null = " AND ".join(f"{n} IS NULL" for n in names)
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {', '.join(names)}, n "
-        f"FROM {ident(grouped)} WHERE n > 1 AND NOT ({not_null})"
+        f"CREATE OR REPLACE TEMP TABLE {ident(dups)} AS SELECT {', '.join(names)}, count(*) AS n "
+        f"FROM {ident(table)} WHERE NOT ({not_null}) GROUP BY ALL HAVING count(*) > 1"
     )
 
 
-def totals(grouped: str, names: list[str]) -> str:
-    sums = "".join(f", sum({ident(n)})" for n in names)
-    return f"SELECT sum(n){sums} FROM {ident(grouped)}"
-
-
-def in_duplicates(table: str, alias: str, group: KeyGroup) -> tuple[str, str]:
-    """(LEFT JOIN clause, condition) flagging rows whose key is in the duplicates table."""
-    on = " AND ".join(
-        f"{ident(alias)}.{ident('k' + str(i))} IS NOT DISTINCT FROM ({e})"
-        for i, e in enumerate(group.exprs)
-    )
-    return (
-        f"LEFT JOIN {ident(table)} AS {ident(alias)} ON {on}",
-        f"{ident(alias)}.n IS NOT NULL",
-    )
-
-
-def failing(table: str, key: str, names: list[str], limit: int | None) -> str:
-    cols = ", ".join(["__rec", "__line", *[ident("v:" + n) for n in names]])
+def failing(from_sql: str, rec: str, condition: str, names: list[str], limit: int | None) -> str:
+    """The failing compact rows (alias ``c``) in file order, with the requested columns."""
+    cols = ", ".join([f"{rec} AS __rec", "c.__line", *[f"c.{ident(n)}" for n in names]])
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    return f"SELECT {cols} FROM {ident(table)} WHERE {ident('p:' + key)} ORDER BY __rec{cap}"
+    return f"SELECT {cols} FROM {from_sql} WHERE {condition} ORDER BY 1{cap}"
 
 
-def failing_count(table: str, key: str) -> str:
-    return f"SELECT count(*) FROM {ident(table)} WHERE {ident('p:' + key)}"
+def failing_count(from_sql: str, condition: str) -> str:
+    return f"SELECT count(*) FROM {from_sql} WHERE {condition}"
 
 
-def select(rows: str, columns: dict[str, str], joins=()) -> str:
+def group_members(table: str, dups: str, group: KeyGroup) -> str:
+    """FROM clause of the compact rows (alias ``c``) whose key is held by several rows."""
+    on = " AND ".join(
+        f"c.{ident(f'k:{group.key}:{i}')} IS NOT DISTINCT FROM g.{ident(f'k:{group.key}:{i}')}"
+        for i in range(len(group.exprs))
+    )
+    return f"{ident(table)} AS c SEMI JOIN {ident(dups)} AS g ON {on}"
+
+
+def select(rows_sql: str, columns: dict[str, str], join_clauses=()) -> str:
     """The given expressions over the data rows, in file order (with ``__rec``)."""
     items = ", ".join(["r.__rec", *[f"{expr} AS {ident(name)}" for name, expr in columns.items()]])
-    return f"SELECT {items} FROM {rows} {' '.join(_joins(joins))} ORDER BY r.__rec"
+    return f"SELECT {items} FROM {rows_sql} {' '.join(joins(join_clauses))} ORDER BY r.__rec"
 
 
-def materialise(table: str, rows: str, columns: dict[str, str]) -> str:
+def materialise(table: str, rows_sql: str, columns: dict[str, str]) -> str:
     """CREATE a table of the given expressions over the data rows, in file order."""
-    return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows, columns)}"
+    return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows_sql, columns)}"

@@ -38,14 +38,63 @@ def _csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+MEDIATYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "geojson": "application/geo+json",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+POINTS = {"01001": ("46.1534", "4.9260"), "2A004": ("41.9192", "8.7386")}
+
+
+def _reuse_formats(table: str, rows: list[dict]) -> dict[str, bytes]:
+    """The Parquet, GeoJSON and picture files, written by the build's own writers."""
+    import io
+
+    import pandas as pd
+
+    from pipeline import chart
+    from pipeline.geojson import Coordinates, write_geojson
+    from pipeline.parquet import parquet_bytes
+
+    text = pd.DataFrame(rows, dtype="str").fillna("")
+    points = text.assign(
+        latitude=[POINTS.get(c, ("", ""))[0] for c in text["code_commune"]],
+        longitude=[POINTS.get(c, ("", ""))[1] for c in text["code_commune"]],
+    )
+    fields = [*SCHEMA["fields"], {"name": "latitude", "type": "number"}]
+    fields.append({"name": "longitude", "type": "number"})
+    sink = io.BytesIO()
+    coords = Coordinates(latitude="latitude", longitude="longitude")
+    write_geojson(points, {"fields": fields}, coords, sink, ["code_commune"])
+    picture = chart.bars(
+        ["Ain", "Corse-du-Sud"],
+        [("communes", [1, 1])],
+        "Communes aidées",
+        "Nombre",
+        "Département",
+        "Source : test",
+    )
+    return {
+        f"{table}.parquet": parquet_bytes(text, SCHEMA),
+        f"{table}.geojson": sink.getvalue(),
+        "apercu.svg": picture.svg,
+        "apercu.png": picture.png,
+    }
+
+
 def make_package(
     root: Path,
     name: str,
     rows: list[dict] | None = None,
     title: str | None = None,
     tags: list[str] | None = None,
+    formats: bool = False,
 ) -> Path:
-    """Write ``root/<name>/`` with one table as CSV and JSON, datapackage.json and README.md."""
+    """Write ``root/<name>/`` with one table as CSV and JSON (and, with ``formats``, as
+    Parquet and GeoJSON, plus a picture), datapackage.json and README.md."""
     rows = DEFAULT_ROWS if rows is None else rows
     folder = root / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,22 +103,25 @@ def make_package(
         f"{table}.csv": _csv(rows),
         f"{table}.json": (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode(),
     }
+    if formats:
+        files.update(_reuse_formats(table, rows))
     resources = []
     for filename, content in files.items():
         (folder / filename).write_bytes(content)
         fmt = filename.rsplit(".", 1)[1]
+        picture = filename.startswith("apercu.")
         resources.append(
             {
-                "name": f"{table}-{fmt}",
-                "title": "Communes aidées",
+                "name": f"{Path(filename).stem}-{fmt}",
+                "title": "Aperçu" if picture else "Communes aidées",
                 "description": "Une ligne par commune aidée.",
                 "path": filename,
                 "format": fmt,
-                "mediatype": "text/csv" if fmt == "csv" else "application/json",
-                "encoding": "utf-8",
+                "mediatype": MEDIATYPES[fmt],
+                **({"encoding": "utf-8"} if fmt in ("csv", "json", "geojson") else {}),
                 "bytes": len(content),
                 "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
-                "schema": SCHEMA,
+                **({"schema": SCHEMA} if fmt in ("csv", "json", "parquet") else {}),
             }
         )
     descriptor = {

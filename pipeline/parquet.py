@@ -1,0 +1,199 @@
+"""Typed Parquet copy of a published table.
+
+Input: the normalised text of the table, exactly as written to the CSV (ISO dates, ``true`` /
+``false``, canonical numbers, empty string for missing), in primary-key order, as one frame or
+an iterable of frames; and the table's Table Schema. Columns are typed from the schema:
+
+========================  ===========================================================
+Table Schema              Parquet (Arrow)
+========================  ===========================================================
+integer, year             int64
+number                    float64, or decimal128(P, S) when the field declares
+                          ``"x-parquet-decimal": {"precision": P, "scale": S}``
+date                      date32
+datetime                  timestamp[us, UTC] (a value without offset is UTC, as in
+                          Table Schema)
+boolean                   bool
+string and every other    string (codes keep their leading zeros; time, yearmonth,
+type                      duration, geopoint, object, array, any are kept as text)
+========================  ===========================================================
+
+Bytes are deterministic: fixed writer options (zstd level 9, format 2.6, dictionary
+encoding, statistics), row groups of a fixed number of rows whatever the input batching (one
+row group below that size), no pandas metadata, and the published Table Schema as canonical
+JSON under the ``table_schema`` key of the file's key-value metadata. The footer's
+``created_by`` names the pyarrow version: another pyarrow gives other bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.errors import ConfigError, DataError
+from pipeline.frames import Frames, slices
+
+MEDIATYPE = "application/vnd.apache.parquet"
+SCHEMA_KEY = b"table_schema"
+DECIMAL_KEY = "x-parquet-decimal"
+ROW_GROUP_ROWS = 1 << 17  # 131 072 rows: every table of the repository is one row group
+WRITER_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": False,  # no Arrow IPC copy of the schema: the Parquet types say it all
+}
+TEXT_TYPES = ("time", "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any")
+_ZONE = r"(Z|[+-]\d{2}:?\d{2})$"
+
+
+def schema_json(schema: dict) -> str:
+    """The canonical JSON stored in the file (sorted keys, no spaces)."""
+    return json.dumps(schema, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def arrow_type(fdesc: dict, where: str = "schéma") -> pa.DataType:
+    ftype = fdesc.get("type", "string")
+    if ftype in ("integer", "year"):
+        return pa.int64()
+    if ftype == "number":
+        decimal = fdesc.get(DECIMAL_KEY)
+        if decimal is None:
+            return pa.float64()
+        precision = decimal.get("precision") if isinstance(decimal, dict) else None
+        scale = decimal.get("scale") if isinstance(decimal, dict) else None
+        if not (
+            isinstance(precision, int)
+            and isinstance(scale, int)
+            and 1 <= precision <= 38
+            and 0 <= scale <= precision
+        ):
+            raise ConfigError(
+                f"{where}, champ « {fdesc.get('name')} » : « {DECIMAL_KEY} » doit valoir "
+                '{"precision": P, "scale": S} avec 1 ≤ P ≤ 38 et 0 ≤ S ≤ P.'
+            )
+        return pa.decimal128(precision, scale)
+    if ftype == "date":
+        return pa.date32()
+    if ftype == "datetime":
+        return pa.timestamp("us", tz="UTC")
+    if ftype == "boolean":
+        return pa.bool_()
+    return pa.string()
+
+
+def arrow_schema(schema: dict, where: str = "schéma") -> pa.Schema:
+    return pa.schema([pa.field(f["name"], arrow_type(f, where)) for f in schema["fields"]])
+
+
+def _column(values: pd.Series, fdesc: dict, target: pa.DataType) -> pa.Array:
+    text = pa.Array.from_pandas(values.astype("str"), type=pa.large_string()).cast(pa.string())
+    missing = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    text = pc.if_else(missing, pa.scalar(None, pa.string()), text)
+    if pa.types.is_string(target):
+        return text
+    if pa.types.is_timestamp(target):
+        naive = pc.invert(pc.match_substring_regex(text, _ZONE))
+        text = pc.if_else(naive, pc.binary_join_element_wise(text, "Z", ""), text)
+    try:
+        return pc.cast(text, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise DataError(
+            f"Champ « {fdesc['name']} » : une valeur publiée ne se convertit pas en {target} "
+            f"pour le fichier Parquet ({exc})."
+        ) from None
+
+
+def to_arrow(text: pd.DataFrame, schema: dict, target: pa.Schema | None = None) -> pa.Table:
+    """One frame of published text as a typed Arrow table (no pandas metadata)."""
+    target = target or arrow_schema(schema)
+    arrays = [
+        _column(text[fdesc["name"]], fdesc, target.field(fdesc["name"]).type)
+        for fdesc in schema["fields"]
+    ]
+    return pa.Table.from_arrays(arrays, schema=target)
+
+
+def _row_groups(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
+    """Tables of exactly ``size`` rows (the last one shorter), whatever the input sizes, so
+    that the bytes do not depend on how the rows were batched."""
+    pending: list[pa.Table] = []
+    count = 0
+    for table in tables:
+        if not table.num_rows:
+            continue
+        pending.append(table)
+        count += table.num_rows
+        while count >= size:
+            merged = pa.concat_tables(pending)
+            yield merged.slice(0, size)
+            rest = merged.slice(size)
+            pending, count = ([rest] if rest.num_rows else []), rest.num_rows
+    if count:
+        yield pa.concat_tables(pending)
+
+
+def write_parquet(
+    frames: Frames,
+    schema: dict,
+    sink: str | Path | BinaryIO,
+    *,
+    where: str = "schéma",
+    row_group_rows: int = ROW_GROUP_ROWS,
+) -> int:
+    """Write the typed table to ``sink``; returns the number of rows."""
+    target = arrow_schema(schema, where)
+    rows = 0
+    with pq.ParquetWriter(sink, target, **WRITER_OPTIONS) as writer:
+        tables = (to_arrow(frame, schema, target) for frame in slices(frames))
+        for group in _row_groups(tables, row_group_rows):
+            writer.write_table(group, row_group_size=row_group_rows)
+            rows += group.num_rows
+        writer.add_key_value_metadata({SCHEMA_KEY.decode(): schema_json(schema)})
+    return rows
+
+
+def parquet_bytes(frames: Frames, schema: dict, *, where: str = "schéma") -> bytes:
+    sink = pa.BufferOutputStream()
+    write_parquet(frames, schema, sink, where=where)
+    return sink.getvalue().to_pybytes()
+
+
+def check_parquet(path: Path, schema: dict) -> tuple[list[str], pa.Table | None]:
+    """Problems with the file's structure against ``schema`` (columns, types, embedded
+    schema), and the table read back when it could be read."""
+    try:
+        parquet = pq.ParquetFile(path)
+        table = parquet.read()
+    except (pa.ArrowException, OSError) as exc:
+        return [f"fichier Parquet illisible ({exc})"], None
+    problems = []
+    try:
+        expected = arrow_schema(schema)
+    except ConfigError as exc:
+        return [str(exc)], table
+    got = [(f.name, str(f.type)) for f in table.schema]
+    want = [(f.name, str(f.type)) for f in expected]
+    if got != want:
+        problems.append(
+            "colonnes ou types différents du schéma : "
+            + ", ".join(f"{n} {t}" for n, t in got)
+            + " au lieu de "
+            + ", ".join(f"{n} {t}" for n, t in want)
+        )
+    stored = (parquet.metadata.metadata or {}).get(SCHEMA_KEY)
+    if stored is None:
+        problems.append("schéma absent des métadonnées du fichier (clé table_schema)")
+    elif json.loads(stored) != json.loads(schema_json(schema)):
+        problems.append("le schéma enregistré dans le fichier diffère de celui du descripteur")
+    return problems, table
