@@ -47,12 +47,11 @@ def test_files_url_is_read_and_ends_with_a_slash(tmp_path: Path, url: str, expec
         ),
         (
             '{"datagouv": {"organization": "anct", "files_url": "data/published"}}',
-            "datagouv.files_url : « data/published » n'a pas la forme attendue. Attendu : "
-            "l'adresse http(s)",
+            "datagouv.files_url : doit être l'adresse http(s) où le dépôt sert data/published/",
         ),
         (
             '{"datagouv": {"organization": "anct", "files_url": 7}}',
-            "datagouv.files_url : doit être un texte",
+            "datagouv.files_url : doit être l'adresse http(s)",
         ),
     ],
 )
