@@ -87,8 +87,15 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         picture, picture_entries = picture_files(reuse.picture)
         files.update(picture)
         entries.extend(picture_entries)
-    warnings = [f for f in v.report.warnings if f.dataset == ds.name]
+    from pipeline.checks.identifiers import TRANSITIONAL
+
+    # findings about the change from the published package vanish once it is rebuilt
+    warnings = [f for f in v.report.warnings if f.dataset == ds.name and f.code not in TRANSITIONAL]
     extra = []
+    if ds.inputs:
+        from pipeline.vintages import inputs_section
+
+        extra.append(inputs_section(v.catalog, ds))
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 
@@ -99,6 +106,13 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         extra.append(programmes_readme_section(ds))
     extra.append(readme_section(ds, reuse))
     repo = v.workspace.repo
+    from dataclasses import replace
+
+    from pipeline.vintages import fill_description
+
+    # counts and dates in the description come from the data and the declaration
+    described = fill_description(ds, lambda name: v.workspace.table(name).text)
+    ds = replace(ds, meta={**ds.meta, "description": described})
     files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
     current = read_folder(repo.published / ds.name)
     version, changelog = version_and_changelog(repo, ds, current, files)

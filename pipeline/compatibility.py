@@ -3,8 +3,9 @@ semantic version it calls for.
 
 - major: the schema changes incompatibly (field or resource removed, type or format
   changed, primary key changed, a required field added, a constraint relaxed or changed);
-- minor: rows added or removed, or a compatible schema change (optional field or resource
-  added, a constraint made stricter, fields reordered);
+- minor: rows added or removed, a producer's identifier given to another row (rows matched
+  on their ``diffKey``), or a compatible schema change (optional field or resource added, a
+  constraint made stricter, fields reordered);
 - patch: only values change;
 - none otherwise; ``initial`` for a first publication.
 """

@@ -1,6 +1,7 @@
 """Commune-level coverage by ANCT programmes. The programmes are declared in the dataset's
 ``dataset.json`` under ``programmes`` (never in code): each names a resource and the field
-holding an INSEE commune code, and optionally row conditions (``where``)."""
+holding an INSEE commune code, and optionally row conditions (``where``). The communes and
+régions are those of the dataset's COG vintage (``cog``) unless the derivation names them."""
 
 from __future__ import annotations
 
@@ -9,15 +10,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.catalog import Dataset, ResourceDecl
+from pipeline.catalog import Dataset
+from pipeline.derive import Derivation, options, register_derivation
 from pipeline.errors import ConfigError
-
-
-def _text(ws, resource: str) -> pd.DataFrame:
-    table = ws.table(resource)
-    if table.text is None:
-        raise ConfigError(f"La ressource « {resource} » est illisible : couverture incalculable.")
-    return table.text
+from pipeline.options import RESOURCE
+from pipeline.options import conditions as conditions_schema
 
 
 def isin(series: pd.Series, values) -> np.ndarray:
@@ -74,8 +71,34 @@ def _current_code(communes: pd.DataFrame) -> pd.Series:
     return pd.Series(target.to_numpy(), index=communes["code_insee"].to_numpy())
 
 
-def coverage_table(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.DataFrame:
-    communes = _text(ws, spec.get("communes", "cog2023-communes"))
+@register_derivation
+class Coverage(Derivation):
+    """One row per commune of the reference kept by ``where``: a boolean per programme, and
+    the number of programmes."""
+
+    kind = "coverage"
+    options_schema = options(
+        kind, [], communes=RESOURCE, where=conditions_schema("communes", cog="communes")
+    )
+
+    def frame(self) -> pd.DataFrame:
+        return coverage_table(self, self.dataset, self.options)
+
+
+@register_derivation
+class CoverageSummary(Derivation):
+    """Share of communes and inhabitants covered by at least one programme: France (metro and
+    DROM) then each région."""
+
+    kind = "coverage-summary"
+    options_schema = options(kind, ["coverage"], coverage=RESOURCE, regions=RESOURCE)
+
+    def frame(self) -> pd.DataFrame:
+        return coverage_summary(self, self.dataset, self.options, self.res.field_names)
+
+
+def coverage_table(d: Derivation, dataset: Dataset, spec: dict) -> pd.DataFrame:
+    communes = d.text(spec.get("communes", dataset.cog_resource("communes")))
     keep = where(communes, spec.get("where", []))
     base = communes[keep]
     to_current = _current_code(communes.drop_duplicates("code_insee"))
@@ -90,7 +113,7 @@ def coverage_table(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.Da
     )
     count = pd.Series(0, index=out.index)
     for prog in programmes(dataset):
-        frame = _text(ws, prog["resource"])
+        frame = d.text(prog["resource"])
         frame = frame[where(frame, prog.get("where", []))]
         codes = set(frame[prog.get("field", "insee_com")].map(to_current).dropna())
         covered = pd.Series(isin(out["code_insee"], codes), index=out.index)
@@ -120,11 +143,11 @@ def summarise(cov: pd.DataFrame, columns: list[str]) -> dict[str, str]:
     return row
 
 
-def coverage_summary(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.DataFrame:
-    """Share of communes and inhabitants covered by at least one programme: France (metro and
-    DROM) then each région."""
-    cov = _text(ws, spec["coverage"])
-    regions = _text(ws, spec.get("regions", "cog2023-regions")).set_index("code")["nom"]
+def coverage_summary(
+    d: Derivation, dataset: Dataset, spec: dict, field_names: list[str]
+) -> pd.DataFrame:
+    cov = d.text(spec["coverage"])
+    regions = d.text(spec.get("regions", dataset.cog_resource("regions"))).set_index("code")["nom"]
     columns = [p["column"] for p in programmes(dataset)]
     rows = [
         {
@@ -144,10 +167,10 @@ def coverage_summary(ws, dataset: Dataset, res: ResourceDecl, spec: dict) -> pd.
             }
         )
     frame = pd.DataFrame(rows)
-    for name in res.field_names:
+    for name in field_names:
         if name not in frame.columns:
             frame[name] = ""
-    return frame[res.field_names].astype(str)
+    return frame[field_names].astype(str)
 
 
 def programmes_readme_section(dataset: Dataset) -> str:
@@ -176,6 +199,3 @@ def programmes_readme_section(dataset: Dataset) -> str:
         lines += ["", "Ne sont pas comptés : " + " ; ".join(excluded) + "."]
     lines.append("")
     return "\n".join(lines)
-
-
-KINDS = {"coverage": coverage_table, "coverage-summary": coverage_summary}

@@ -2,9 +2,12 @@
 
 A package is given as its files in memory (file name -> bytes), as build renders it or as
 :func:`read_folder` reads the committed ``data/published/<dataset>/``; either side may be
-missing. Rows are matched on each resource's primary key and compared as the strings written
-in the normalised CSV (build writes one canonical form per value). What the change means for
-reusers (schema compatibility, next version) is :mod:`pipeline.compatibility`'s.
+missing. Rows are matched on what identifies them in the real world when the dataset declares
+it (``diffKey``: the commune's INSEE code for a list of communes), else on the primary key, and
+compared as the strings written in the normalised CSV (build writes one canonical form per
+value). A producer's identifier that names another row than before (a commune renumbered,
+its number given to another) is reported as such. What the change means for reusers (schema
+compatibility, next version) is :mod:`pipeline.compatibility`'s.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ DESCRIPTOR = "datapackage.json"
 
 
 @dataclass(frozen=True)
+class DiffKey:
+    """What identifies a row of a resource in the real world (``diffKey``), and the field
+    that names it in reports (``diffLabel``)."""
+
+    fields: list[str]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
 class FieldChange:
     field: str
     old: str
@@ -36,17 +48,28 @@ class RowChange:
     changes: list[FieldChange]
 
 
+@dataclass(frozen=True)
+class Reassignment:
+    """A producer's identifier that names another row than in the published package:
+    ``va-14-02`` : Blangy-le-Château (14076) → Beaumesnil (14058)."""
+
+    identifier: dict[str, str]  # primary-key field -> value
+    old: str
+    new: str
+
+
 @dataclass
 class ResourceDiff:
     name: str
     path: str
-    primary_key: list[str]
+    primary_key: list[str]  # the fields rows are matched on (diffKey, else the primary key)
     old_rows: int = 0
     new_rows: int = 0
     added: list[dict[str, str]] = field(default_factory=list)
     removed: list[dict[str, str]] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
     schema_changes: list[SchemaChange] = field(default_factory=list)
+    reassigned: list[Reassignment] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +100,10 @@ class PackageDiff:
         return sum(len(r.changed) for r in self.resources)
 
     @property
+    def reassigned(self) -> int:
+        return sum(len(r.reassigned) for r in self.resources)
+
+    @property
     def all_schema_changes(self) -> list[SchemaChange]:
         return self.schema_changes + [c for r in self.resources for c in r.schema_changes]
 
@@ -87,7 +114,7 @@ class PackageDiff:
         schema = self.all_schema_changes
         if any(not c.compatible for c in schema):
             return "major"
-        if schema or self.rows_added or self.rows_removed:
+        if schema or self.rows_added or self.rows_removed or self.reassigned:
             return "minor"
         if self.rows_changed:
             return "patch"
@@ -107,6 +134,7 @@ class PackageDiff:
             "rows_added": self.rows_added,
             "rows_removed": self.rows_removed,
             "rows_changed": self.rows_changed,
+            "reassigned": self.reassigned,
             "schema_changes": [asdict(c) for c in self.schema_changes],
             "resources": [asdict(r) for r in self.resources],
         }
@@ -117,14 +145,16 @@ def _plural(n: int, singular: str, plural: str) -> str:
 
 
 def counts_sentence(diff: PackageDiff) -> str:
-    """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées'."""
-    return ", ".join(
-        [
-            _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
-            _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
-            _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
-        ]
-    )
+    """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées' (and, when there are, 'N
+    identifiants réattribués')."""
+    parts = [
+        _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
+        _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
+        _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
+    ]
+    if diff.reassigned:
+        parts.append(_plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
+    return ", ".join(parts)
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
@@ -185,18 +215,52 @@ def _index(rows: list[dict[str, str]], key: list[str]) -> dict[tuple, dict[str, 
 # --- the diff -----------------------------------------------------------------------------
 
 
+def _fits(key: list[str], old_header: list[str], new_header: list[str]) -> bool:
+    return bool(key) and set(key) <= set(old_header or key) and set(key) <= set(new_header or key)
+
+
+def _naming(row: dict[str, str], key: DiffKey) -> str:
+    """How a reassignment names a row: 'Beaumesnil (14058)', or its key values."""
+    values = ", ".join(row.get(f, "") for f in key.fields)
+    return f"{row.get(key.label, '')} ({values})" if key.label else values
+
+
+def _reassigned(
+    ids: list[str], key: DiffKey, old_rows: list[dict[str, str]], new_rows: list[dict[str, str]]
+) -> list[Reassignment]:
+    """Identifiers present on both sides that name another row (by ``key``) than before."""
+    old_index = _index(old_rows, ids)
+    out = []
+    for k, row in _index(new_rows, ids).items():
+        before = old_index.get(k)
+        if before is not None and any(before.get(f) != row.get(f) for f in key.fields):
+            identifier = {f: row.get(f, "") for f in ids}
+            out.append(Reassignment(identifier, _naming(before, key), _naming(row, key)))
+    return out
+
+
 def _diff_resource(
-    name: str, old_res: dict | None, new_res: dict | None, old: Files, new: Files
+    name: str,
+    old_res: dict | None,
+    new_res: dict | None,
+    old: Files,
+    new: Files,
+    diff_key: DiffKey | None = None,
 ) -> ResourceDiff:
     ref = new_res or old_res or {}
     old_schema = (old_res or {}).get("schema") or {}
     new_schema = (new_res or {}).get("schema") or {}
     old_header, old_rows = _read_rows(old, old_res["path"]) if old_res else ([], [])
     new_header, new_rows = _read_rows(new, new_res["path"]) if new_res else ([], [])
-    key = primary_key(new_schema) or primary_key(old_schema)
-    if not key or not set(key) <= set(old_header or key) or not set(key) <= set(new_header or key):
+    ids = primary_key(new_schema) or primary_key(old_schema)
+    if not _fits(ids, old_header, new_header):
+        ids = []
+    key = diff_key.fields if diff_key and _fits(diff_key.fields, old_header, new_header) else ids
+    if not key:
         key = [f for f in new_header if f in old_header] or new_header or old_header
     diff = ResourceDiff(name, ref.get("path", ""), key, len(old_rows), len(new_rows))
+    if diff_key and key == diff_key.fields and ids and ids != key and old_res and new_res:
+        diff.reassigned = _reassigned(ids, diff_key, old_rows, new_rows)
     if old_res and new_res:
         diff.schema_changes = compare_schemas(old_schema, new_schema)
     old_index, new_index = _index(old_rows, key), _index(new_rows, key)
@@ -213,10 +277,16 @@ def _diff_resource(
     return diff
 
 
-def diff_package(old: Files | None, new: Files | None, name: str = "?") -> PackageDiff:
+def diff_package(
+    old: Files | None,
+    new: Files | None,
+    name: str = "?",
+    keys: Mapping[str, DiffKey] | None = None,
+) -> PackageDiff:
     """Row-by-row and schema differences between two packages given as their files. A
     missing package (None, or no ``datapackage.json``) is an empty one; ``name`` is used
-    only when neither side declares one."""
+    only when neither side declares one. ``keys`` gives, by resource, what identifies a row
+    in the real world when it is not the primary key."""
     old, new = old or {}, new or {}
     old_pkg, new_pkg = _descriptor(old, "publié"), _descriptor(new, "construit")
     old_res, new_res = _tabular_resources(old_pkg, old), _tabular_resources(new_pkg, new)
@@ -229,7 +299,8 @@ def diff_package(old: Files | None, new: Files | None, name: str = "?") -> Packa
     )
     for res_name in [*old_res, *(n for n in new_res if n not in old_res)]:
         before, after = old_res.get(res_name), new_res.get(res_name)
-        diff.resources.append(_diff_resource(res_name, before, after, old, new))
+        key = (keys or {}).get(res_name)
+        diff.resources.append(_diff_resource(res_name, before, after, old, new, key))
         if old_pkg is not None and before is None:
             diff.schema_changes.append(
                 SchemaChange("resource-added", True, f"Ressource `{res_name}` ajoutée.")

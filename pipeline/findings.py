@@ -83,6 +83,7 @@ class FigureCheck:
     unit: str = ""
     method: str = ""
     severity: Severity = "warning"
+    precision: str = "exact"  # the published figure's precision, in French
 
     def to_dict(self) -> dict:
         return asdict(self)

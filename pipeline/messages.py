@@ -68,7 +68,7 @@ MESSAGES: dict[str, str] = {
     "expectation-table": "Règle « {expectation} » non respectée : {detail}.",
     # headline figures
     "figure-gap": "Chiffre clé « {label} » : publié {published}, recalculé {recomputed} à partir "
-    "de {method} (écart {gap}).",
+    "de {method} (écart {gap} ; précision du chiffre publié : {precision}).",
     "figure-unverifiable": "Chiffre clé « {label} » ({published}) : non vérifiable, aucune donnée "
     "détaillée publiée ne permet de le recalculer.",
 }
@@ -106,5 +106,11 @@ MESSAGES.update(
         "introuvable dans {target}. Vérifiez le SIREN ou sa nature.",
         "grouping-unknown-kind": "Nature de groupement « {kind} » sans table de référence "
         "déclarée pour « {value} ». Déclarez-la dans dataset.json.",
+        "commune-not-current": "Le code {value} ({field}) n'est, dans {target}, qu'{kind} à "
+        "{parent} ({parent_name}). Vérifiez le code, ou le millésime du COG que le jeu déclare "
+        "suivre (« cog »).",
+        "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
+        "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
+        "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",
     }
 )

@@ -24,3 +24,43 @@ def fmt_number(x: float | None, sep: str = NBSP) -> str:
 def plural(n: int, singular: str, plural_form: str) -> str:
     """French agreement: 0 and 1 take the singular."""
     return f"{fmt_int(n)} {singular if abs(n) <= 1 else plural_form}"
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def date_fr(date: str) -> str:
+    """A date as French text: '2024-08-01' -> '1er août 2024', '2024-01' -> 'janvier 2024',
+    '2024' -> '2024'."""
+    parts = date.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    day = int(parts[2])
+    return f"{'1er' if day == 1 else day} {month} {parts[0]}"
+
+
+def edition_fr(date: str) -> str:
+    """'édition du 1er août 2024', 'édition d'avril 2024', 'édition de mars 2024',
+    'édition 2024'."""
+    text = date_fr(date)
+    if date.count("-") == 2:
+        return f"édition du {text}"
+    if date.count("-") == 1:
+        return f"édition d'{text}" if text[0] in "aeiou" else f"édition de {text}"
+    return f"édition {text}"

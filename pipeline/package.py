@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from pipeline import vintages
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.findings import Finding
 from pipeline.markdown import md_code, md_text
@@ -144,7 +145,7 @@ def resource_entries(res: ResourceDecl, files: dict[str, bytes], local: set[str]
 
 def datapackage(ds: Dataset, version: str, resources: list[dict]) -> dict:
     meta = ds.meta
-    temporal = meta.get("temporal", {})
+    temporal = vintages.temporal(ds)
     spatial = meta.get("spatial", {})
     # Optional in dataset.json: left out rather than null, which frictionless refuses.
     optional = {
@@ -218,13 +219,15 @@ def readme(
         f"- Licence : {', '.join(lic.get('title', lic['name']) for lic in meta['licenses'])}",
         f"- Producteur : {', '.join(c['title'] for c in meta.get('contributors', []))}",
     ]
-    temporal = meta.get("temporal", {})
+    temporal = vintages.temporal(ds)
     if temporal:
         lines.append(
             f"- Couverture temporelle : {temporal.get('start') or '?'} → {temporal.get('end') or 'en cours'}"
         )
     if meta.get("frequency"):
         lines.append(f"- Fréquence de mise à jour : {meta['frequency']}")
+    if ds.cog:
+        lines.append(f"- Géographie : Code officiel géographique (COG) {ds.cog}")
     lines += ["", "## Fichiers", ""]
     lines += ["| fichier | format | lignes | octets | sha256 |", "|---|---|---|---|---|"]
     for entry in descriptor["resources"]:
@@ -268,10 +271,7 @@ def readme(
     for src in meta.get("sources", []):
         path = src.get("path")
         lines.append(f"- {src['title']}" + (f" : <{path}>" if path else ""))
-    raw = ds.raw_files
-    if raw:
-        lines += ["", "Fichiers bruts (copiés sans modification dans `data/raw/`) :", ""]
-        lines += [f"- `{p}`" for p in raw]
+    lines += vintages.provenance_lines(ds)
     lines.append("")
     for section in extra_sections or []:
         lines += [section.rstrip(), ""]

@@ -5,6 +5,8 @@ building packages."""
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from pipeline.findings import DEFAULT_LIMIT, Finding
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
+from pipeline.vintages import resolve_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +87,7 @@ class LoadedTable:
     findings: list[Finding] = field(default_factory=list)
     fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
     rows: int = 0
+    key: str = ""  # the table's name in the workspace: resource, @edition, #report
     _text: pd.DataFrame | None = None
     _typed: pd.DataFrame | None = None
 
@@ -164,7 +168,8 @@ class LoadedTable:
 
 
 class Workspace:
-    """The tables of one run, in one DuckDB connection."""
+    """The tables of one run, in one DuckDB connection. A report sees them through its own
+    :meth:`view`, where the editions it names under ``inputs`` replace the current ones."""
 
     def __init__(self, catalog: Catalog, limit: int | None = DEFAULT_LIMIT):
         self.catalog = catalog
@@ -173,18 +178,35 @@ class Workspace:
         self.con, self.scratch = connect()
         self._tables: dict[str, LoadedTable] = {}
         self._materialised: dict[tuple, str] = {}
-        self._counter = 0
+        self._counter = itertools.count(1)
         self.notes: list[str] = []
+        self.owner: Dataset | None = None  # the report this view is of (None: the live data)
 
     def name(self, prefix: str) -> str:
-        self._counter += 1
-        return f"{prefix}_{self._counter}"
+        return f"{prefix}_{next(self._counter)}"
+
+    def view(self, dataset: Dataset) -> Workspace:
+        """The tables as ``dataset`` reads them: a report (a dataset with ``inputs``) reads
+        the editions it names; any other dataset, the current ones. Views share the
+        connection and every loaded table."""
+        if not dataset.inputs or (self.owner is not None and self.owner.name == dataset.name):
+            return self
+        view = copy.copy(self)
+        view.owner = dataset
+        return view
+
+    def loaded(self) -> list[LoadedTable]:
+        """Every table loaded so far in this run, by any view."""
+        return list(self._tables.values())
 
     def table(self, resource_name: str) -> LoadedTable:
-        if resource_name not in self._tables:
-            dataset, res = self.catalog.find_resource(resource_name)
-            self._tables[resource_name] = self._load(dataset, res)
-        return self._tables[resource_name]
+        dataset, res = self.catalog.find_resource(resource_name)
+        key, view, decl = resolve_table(self, dataset, res)
+        if key not in self._tables:
+            table = view._load(dataset, decl)
+            table.key = key
+            self._tables[key] = table
+        return self._tables[key]
 
     # --- loading ----------------------------------------------------------------------
 
@@ -203,7 +225,7 @@ class Workspace:
     def reload_exact(self, table: LoadedTable) -> LoadedTable:
         """Read the table's file again with the exact reader (after the fast path failed);
         the table is updated in place."""
-        fresh = self._load(table.dataset, table.resource, exact=True)
+        fresh = table.ws._load(table.dataset, table.resource, exact=True)
         table.source, table.findings, table.fields = fresh.source, fresh.findings, fresh.fields
         table._text = table._typed = None
         return table
@@ -360,9 +382,9 @@ class Workspace:
 
     def materialised(self, resource: str, columns: tuple[str, ...] | None = None) -> str:
         """A DuckDB table of a resource's published text (all fields, or ``columns``)."""
-        key = ("text", resource, columns)
+        table = self.table(resource)
+        key = ("text", table.key, columns)
         if key not in self._materialised:
-            table = self.table(resource)
             if table.source is None:
                 raise ConfigError(
                     f"La table de référence « {resource} » est illisible : corrigez-la avant "
@@ -384,7 +406,7 @@ class Workspace:
 
     def lookup(self, resource: str, key: str) -> str:
         """The first row of ``resource`` for each value of ``key`` (like drop_duplicates)."""
-        cache = ("lookup", resource, key)
+        cache = ("lookup", self.table(resource).key, key)
         if cache not in self._materialised:
             source = self.materialised(resource)
             name = self.name("lookup")

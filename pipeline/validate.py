@@ -27,6 +27,8 @@ def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
     options were checked with the declarations, :mod:`pipeline.declarations`), then its
     expectation suite."""
     table = ctx.table
+    if table.resource.edition:  # an earlier edition, kept for a report: read, not re-judged
+        return [REGISTRY[n](ctx) for n in ("table-schema", "keys")]
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
         checks.append(REGISTRY[spec["check"]](ctx, spec))
@@ -61,6 +63,19 @@ def check_resource(
     raise AssertionError("the exact reader never takes the fast path")
 
 
+def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[LoadedTable]:
+    """The earlier editions read so far (those a report names, and those its derivations
+    read), not yet checked in this run: each is read with its schema then (a file that no
+    longer reads is an error)."""
+    known = {r.name for d in view.catalog.datasets.values() for r in d.resources}
+    for name in ds.inputs:
+        if name in known:
+            view.table(name)
+    out = [t for t in view.loaded() if t.resource.edition and t.key not in done]
+    done.update(t.key for t in out)
+    return out
+
+
 def validate(
     repo: Repo,
     names: list[str] | tuple[str, ...] | None = None,
@@ -76,21 +91,28 @@ def validate(
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
     report = Report(limit=limit if limit is not None else 2**62)
+    editions: set[str] = set()
     for ds in datasets:
+        view = ws.view(ds)
         summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
         for res in ds.resources:
-            table, findings, left_out = check_resource(ws, res.name, engine)
+            table, findings, left_out = check_resource(view, res.name, engine)
             report.extend(findings)
             for sample, count in left_out:
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
         if ds.meta.get("figures"):
-            from pipeline.figures import check_figures
+            from pipeline.checks.figures import evaluate
 
-            checks, findings = check_figures(ws, ds)
-            report.figures.extend(checks)
+            outcomes, findings = evaluate(view, ds)
+            report.figures.extend(outcomes)
             report.extend(findings)
+        for edition in earlier_editions(view, ds, editions):
+            _, findings, left_out = check_resource(edition.ws, edition.resource.name, engine)
+            report.extend(findings)
+            for sample, count in left_out:
+                report.left_out(sample, count)
         report.datasets.append(summary)
     report.notes.extend(ws.notes)
     return Validation(report, ws, catalog, datasets)

@@ -10,17 +10,23 @@ from pathlib import Path
 
 from pipeline.catalog import Dataset
 from pipeline.compatibility import bump
-from pipeline.diff import PackageDiff, counts_sentence, diff_package
+from pipeline.diff import DiffKey, PackageDiff, counts_sentence, diff_package
 from pipeline.repo import Repo
 
 DATA_SUFFIXES = (".csv", ".json")
 HEADER = "# Journal des versions\n"
+REASSIGNED_LIMIT = 50  # reassigned identifiers listed in a CHANGELOG entry
 CHANGELOG_LABELS = {
     "none": "Aucun changement des données",
     "patch": "Correction de valeurs",
     "minor": "Évolution mineure",
     "major": "Évolution majeure",
 }
+
+
+def diff_keys(ds: Dataset) -> dict[str, DiffKey]:
+    """What identifies a row in the real world, by resource, where the dataset declares it."""
+    return {r.name: DiffKey(r.diff_key, r.diff_label) for r in ds.resources if r.diff_key}
 
 
 def data_files(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -48,9 +54,11 @@ def last_commit_date(root: Path, paths: list[str]) -> str | None:
 
 def raw_files_date(repo: Repo, ds: Dataset) -> str:
     """Date of the newest commit touching the dataset's raw files or schemas, else the date
-    declared in its metadata."""
+    of its newest edition (a raw file's declared ``date``), else its ``created`` date."""
     paths = ds.raw_files + [ds.folder.relative_to(repo.root).as_posix()]
-    return last_commit_date(repo.root, paths) or ds.meta.get("created") or "1970-01-01"
+    editions = [r.source.date for r in ds.resources if r.source and r.source.date]
+    newest = max((d for d in editions if d.count("-") == 2), default=None)
+    return last_commit_date(repo.root, paths) or newest or ds.meta.get("created") or "1970-01-01"
 
 
 def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[str]) -> str:
@@ -69,6 +77,18 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
     for change in diff.all_schema_changes:
         compat = "compatible" if change.compatible else "incompatible"
         lines.append(f"- Schéma ({compat}) : {change.message}")
+    for r in diff.resources:
+        if not r.reassigned:
+            continue
+        lines.append(
+            f"- Identifiants réattribués dans `{r.path}` (les lignes sont comparées sur "
+            f"{', '.join(f'`{k}`' for k in r.primary_key)}) :"
+        )
+        for item in r.reassigned[:REASSIGNED_LIMIT]:
+            ident = ", ".join(item.identifier.values())
+            lines.append(f"  - `{ident}` : {item.old} → {item.new}")
+        if len(r.reassigned) > REASSIGNED_LIMIT:
+            lines.append(f"  - … et {len(r.reassigned) - REASSIGNED_LIMIT} autres")
     if raw_files:
         lines.append("- Fichiers bruts : " + ", ".join(f"`{p}`" for p in raw_files) + ".")
     return "\n".join(lines) + "\n"
@@ -101,7 +121,7 @@ def version_and_changelog(
     old_changelog = current["CHANGELOG.md"].decode("utf-8") if "CHANGELOG.md" in current else HEADER
     if data_files(current) == data_files(files):
         return old_version, old_changelog
-    change = diff_package(current, files)
+    change = diff_package(current, files, keys=diff_keys(ds))
     version = bump(old_version, change.level)
     entry = changelog_entry(raw_files_date(repo, ds), version, change, ds.raw_files)
     head, _, rest = old_changelog.partition("\n")

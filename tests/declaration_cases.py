@@ -13,6 +13,7 @@ VA = "schemas/villages-d-avenir"
 VA_DS = f"{VA}/dataset.json"
 VA_SCHEMA = f"{VA}/villages-d-avenir.schema.json"
 VA_SUITE = f"{VA}/villages-d-avenir.expectations.json"
+VA_OLD = f"{VA}/villages-d-avenir-20240112.schema.json"  # the schema of the January 2024 list
 FS = "schemas/france-services"
 FS_DS = f"{FS}/dataset.json"
 FS_SCHEMA = f"{FS}/france-services.schema.json"
@@ -125,7 +126,7 @@ CASES = [
     Case("dataset-cp1252", _cp1252, VA_DS, "", "UTF-8"),
     Case("dataset-empty-file", text(VA_DS, lambda t: ""), VA_DS, "", "vide"),
     Case("dataset-duplicate-key", text(VA_DS, lambda t: t.replace('"version"', '"title": "Autre",\n  "version"', 1)), VA_DS, "title", "deux fois"),
-    Case("schema-nan", text(VA_SCHEMA, lambda t: t.replace('"minimum": "2023-01-01"', '"minimum": NaN', 1)), VA_SCHEMA, "", "NaN"),
+    Case("schema-nan", text(VA_OLD, lambda t: t.replace('"minimum": "2023-01-01"', '"minimum": NaN', 1)), VA_OLD, "", "NaN"),
     # --- missing and mistyped keys ------------------------------------------------------
     Case("licenses-missing", edit(VA_DS, _drop("licenses")), VA_DS, "licenses", "manquante"),
     Case("resources-missing", edit(VA_DS, _drop("resources")), VA_DS, "resources", "manquante"),
@@ -150,14 +151,14 @@ CASES = [
     Case("required-yes", edit(VA_SCHEMA, lambda d: cons(d, "lib_va").update(required="yes")), VA_SCHEMA, "fields[1].constraints.required", "true ou false"),
     Case("schema-unknown-key", edit(VA_SCHEMA, lambda d: d.update(primarykey=d.pop("primaryKey"))), VA_SCHEMA, "primarykey", "primaryKey"),
     # --- unknown types and formats ------------------------------------------------------
-    Case("field-type-dat", edit(VA_SCHEMA, lambda d: field(d, "date_signature").update(type="dat")), VA_SCHEMA, "fields[4].type", "dat"),
+    Case("field-type-dat", edit(VA_OLD, lambda d: field(d, "date_signature").update(type="dat")), VA_OLD, "fields[4].type", "dat"),
     Case("source-format-parquet", edit(VA_DS, lambda d: res(d)["source"].update(format="parquet")), VA_DS, "resources[0].source.format", "csv"),
     Case("string-format-email", edit(FS_SCHEMA, lambda d: field(d, "mail").update(format="email")), FS_SCHEMA, "fields[10].format", "email"),
-    Case("date-format-minutes", edit(VA_SCHEMA, lambda d: field(d, "date_signature").update(format="%Y-%M-%d")), VA_SCHEMA, "fields[4].format", "%M"),
-    Case("date-format-unknown-directive", edit(VA_SCHEMA, lambda d: field(d, "date_signature").update(format="%Y-%Q-%d")), VA_SCHEMA, "fields[4].format", "%Q"),
-    Case("date-format-fmt-prefix", edit(VA_SCHEMA, lambda d: field(d, "date_signature").update(format="fmt:%Y-%m-%d")), VA_SCHEMA, "fields[4].format", "fmt:"),
+    Case("date-format-minutes", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%M-%d")), VA_OLD, "fields[4].format", "%M"),
+    Case("date-format-unknown-directive", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%Q-%d")), VA_OLD, "fields[4].format", "%Q"),
+    Case("date-format-fmt-prefix", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="fmt:%Y-%m-%d")), VA_OLD, "fields[4].format", "fmt:"),
     Case("dialect-date-format-typo", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(dateFormat="%d/%m/%Q")), VA_DS, "resources[0].source.dialect.dateFormat", "%Q"),
-    Case("example-not-a-date", edit(VA_SCHEMA, lambda d: field(d, "date_signature").update(example="24/11/2023")), VA_SCHEMA, "fields[4].example", "24/11/2023"),
+    Case("example-not-a-date", edit(VA_OLD, lambda d: field(d, "date_signature").update(example="24/11/2023")), VA_OLD, "fields[4].example", "24/11/2023"),
     # --- expectation types, arguments and severities ------------------------------------
     Case("expectation-type-typo", text(VA_SUITE, lambda t: t.replace("to_be_between", "to_be_betwen", 1)), VA_SUITE, "expectations[0].type", "expect_column_values_to_be_between"),
     Case("severity-critical", edit(VA_SUITE, lambda d: d["expectations"][1]["meta"].update(severity="critical")), VA_SUITE, "expectations[1].meta.severity", "warning"),
@@ -177,17 +178,17 @@ CASES = [
     Case("minimum-abc", edit(FS_SCHEMA, lambda d: cons(d, "latitude").update(minimum="abc")), FS_SCHEMA, "fields[8].constraints.minimum", "nombre"),
     Case("pattern-invalid", edit(VA_SCHEMA, lambda d: cons(d, "insee_com").update(pattern="^(\\d{5}$")), VA_SCHEMA, "fields[2].constraints.pattern", "expression régulière"),
     Case("pattern-lookahead-re2", edit(VA_SCHEMA, lambda d: cons(d, "insee_com").update(pattern="^(?=\\d)\\d{5}$")), VA_SCHEMA, "fields[2].constraints.pattern", "RE2"),
-    Case("date-minimum-unreadable", edit(VA_SCHEMA, lambda d: cons(d, "date_signature").update(minimum="01/01/2023")), VA_SCHEMA, "fields[4].constraints.minimum", "date"),
+    Case("date-minimum-unreadable", edit(VA_OLD, lambda d: cons(d, "date_signature").update(minimum="01/01/2023")), VA_OLD, "fields[4].constraints.minimum", "date"),
     Case("min-length-above-max", edit(FS_SCHEMA, lambda d: cons(d, "lib_fs").update(minLength=10, maxLength=2)), FS_SCHEMA, "fields[2].constraints.minLength", "maxLength"),
     Case("enum-member-not-a-number", edit(FS_SCHEMA, lambda d: cons(d, "latitude").update(enum=[1, "nord"])), FS_SCHEMA, "fields[8].constraints.enum[1]", "nord"),
     Case("constraint-typo", edit(VA_SCHEMA, lambda d: cons(d, "lib_va").update(requried=True)), VA_SCHEMA, "fields[1].constraints.requried", "required"),
-    Case("duplicate-field-name", edit(VA_SCHEMA, lambda d: d["fields"].append(dict(d["fields"][3]))), VA_SCHEMA, "fields[5].name", "lib_com"),
+    Case("duplicate-field-name", edit(VA_SCHEMA, lambda d: d["fields"].append(dict(d["fields"][3]))), VA_SCHEMA, "fields[4].name", "lib_com"),
     Case("enum-empty", edit(FS_SCHEMA, lambda d: cons(d, "type_fs").update(enum=[])), FS_SCHEMA, "fields[20].constraints.enum", "vide"),
     # --- keys and options naming missing fields -----------------------------------------
     Case("primary-key-unknown-field", edit(VA_SCHEMA, lambda d: d.update(primaryKey=["id"])), VA_SCHEMA, "primaryKey[0]", "id_va"),
     Case("unique-keys-unknown-field", edit(VA_SCHEMA, lambda d: d.update(uniqueKeys=[["insee_com", "lib"]])), VA_SCHEMA, "uniqueKeys[0][1]", "lib"),
     Case("foreign-key-unknown-field", edit(VA_SCHEMA, lambda d: d["foreignKeys"][0].update(fields="code_com")), VA_SCHEMA, "foreignKeys[0].fields", "code_com"),
-    Case("foreign-key-unknown-resource", edit(VA_SCHEMA, lambda d: d["foreignKeys"][0]["reference"].update(resource="cog2024-communes")), VA_SCHEMA, "foreignKeys[0].reference.resource", "cog2023-communes"),
+    Case("foreign-key-unknown-resource", edit(VA_SCHEMA, lambda d: d["foreignKeys"][0]["reference"].update(resource="cog-communes")), VA_SCHEMA, "foreignKeys[0].reference.resource", "inconnue"),
     Case("foreign-key-unknown-reference-field", edit(VA_SCHEMA, lambda d: d["foreignKeys"][0]["reference"].update(fields="insee")), VA_SCHEMA, "foreignKeys[0].reference.fields", "code_insee"),
     Case("check-unknown-field", edit(VA_DS, lambda d: res(d)["checks"][0].update(name="lib_comm")), VA_DS, "resources[0].checks[0].name", "lib_com"),
     Case("check-unknown", edit(VA_DS, lambda d: res(d)["checks"][0].update(check="commune-nom")), VA_DS, "resources[0].checks[0].check", "commune-name"),
@@ -245,7 +246,6 @@ CASES = [
     Case("dataset-folder-symlink-out", _folder_symlink_out, "schemas/lien", "", "lien symbolique"),
     Case("resource-name-uppercase", edit(VA_DS, lambda d: res(d).update(name="Villages-d-avenir")), VA_DS, "resources[0].name", "minuscules"),
     Case("where-operator-typo", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][0].update(op="=")), CC_DS, "figures[10].where[0].op", "=="),
-    Case("tolerance-negative", edit(CC_DS, lambda d: figure(d, "ti-laureats-temps-2").update(tolerance={"absolute": -1})), CC_DS, "figures[0].tolerance.absolute", "0"),
     Case("figures-source-unknown", edit(CC_DS, lambda d: d.update(figures_source={"resource": "chiffres", "id": "id"})), CC_DS, "figures_source.resource", "chiffres-cles-2023"),
     Case("derive-figures-without-figures", edit(CC_DS, _drop("figures")), CC_DS, "resources[1].derive", "figures"),
     Case("programme-column-twice", edit(COV_DS, lambda d: d["programmes"][1].update(column="pvd")), COV_DS, "programmes[1].column", "pvd"),
@@ -261,5 +261,5 @@ CASES = [
     Case("picture-distinct-unknown-field", edit(VA_DS, lambda d: d["picture"]["series"][0].update(distinct="insee")), VA_DS, "picture.series[0].distinct", "insee_com"),
     Case("picture-without-title", edit(VA_DS, lambda d: d["picture"].pop("title")), VA_DS, "picture.title", "manquante"),
     Case("files-url-not-http", edit("pipeline.json", lambda d: d["datagouv"].update(files_url="data/published")), "pipeline.json", "datagouv.files_url", "http"),
-    Case("date-between-number-bound", edit(VA_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "date_signature", "min_value": 2023}})), VA_SUITE, "expectations[3].kwargs.min_value", "date"),
+    Case("date-between-number-bound", edit(FS_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "date_labellisation", "min_value": 2023}})), FS_SUITE, "expectations[4].kwargs.min_value", "date"),
 ]  # fmt: skip

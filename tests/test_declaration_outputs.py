@@ -102,14 +102,21 @@ def test_every_committed_dataset_json_follows_the_published_schema() -> None:
         assert errors == [], (path, errors[0].message)
 
 
-def test_the_schema_knows_every_derive_kind_and_declared_check() -> None:
-    from pipeline.checks import REGISTRY
-    from pipeline.derive import _kinds
+def test_the_schema_knows_every_derive_kind_figure_method_and_declared_check() -> None:
+    """Each comes from its class's ``options_schema``: one place per schema."""
+    from pipeline.checks import FIGURES, REGISTRY
+    from pipeline.derive import DERIVATIONS
 
     schema = composed.dataset_schema()
-    kinds = schema["definitions"]["derive"]["properties"]["kind"]["enum"]
-    assert sorted(kinds) == sorted(_kinds())
-    checks = schema["definitions"]["check"]["properties"]["check"]["enum"]
+    defs = schema["definitions"]
+    assert defs["derive"]["properties"]["kind"]["enum"] == sorted(DERIVATIONS)
+    assert defs["figure-method"]["properties"]["method"]["enum"] == sorted(FIGURES)
+    for name, cls in DERIVATIONS.items():
+        branch = next(
+            b for b in defs["derive"]["allOf"] if b["if"]["properties"]["kind"]["const"] == name
+        )
+        assert branch["then"] is cls.options_schema
+    checks = defs["check"]["properties"]["check"]["enum"]
     assert sorted(checks) == sorted(set(REGISTRY) - set(composed.IMPLICIT_CHECKS))
 
 
@@ -250,10 +257,12 @@ def test_a_dataset_json_may_name_its_schema_and_leave_out_homepage(mini) -> None
     assert report.valid, [e.note for e in report.errors]
 
 
-def test_types_run_by_gx_are_checked_by_gx_itself() -> None:
-    """A type the SQL compiler does not know runs in GX: GX checks its arguments at load; a
-    type GX does not know either is refused with the closest known type."""
-    from pipeline.declarations.suites import KWARGS, check_suite
+def test_types_of_the_engine_are_checked_from_its_table_and_the_others_by_gx() -> None:
+    """A type of the engine's table (pipeline.sql.expectations.EXPECTATIONS, compiled or run
+    by GX) is checked from that table, without GX: its arguments, the values its message can
+    cite (a column aggregate cites ``observed`` and its arguments, not a field). A type only GX
+    knows is checked by GX itself; a type nobody knows is refused with the closest one."""
+    from pipeline.declarations.suites import SUPPORTED, check_suite
     from pipeline.declarations.values import Engine
 
     suite = {
@@ -265,6 +274,10 @@ def test_types_run_by_gx_are_checked_by_gx_itself() -> None:
                 "meta": {"message": "Moyenne {observed} (au moins {min_value}) pour {lib}."},
             },
             {"type": "expect_column_mean_to_be_betwen", "kwargs": {"column": "pop"}},
+            {
+                "type": "expect_column_values_to_match_strftime_format",
+                "kwargs": {"column": "lib", "strftime": "%Y"},
+            },
         ]
     }
     found: list = []
@@ -273,12 +286,31 @@ def test_types_run_by_gx_are_checked_by_gx_itself() -> None:
     assert found == [
         (
             ("expectations", 0, "kwargs", "minimum"),
-            "refusé par Great Expectations : argument inconnu",
+            "clé « minimum » inconnue ; clés permises : catch_exceptions, column, "
+            "condition_parser, max_value, meta, min_value, result_format, row_condition, "
+            "strict_max, strict_min",
+        ),
+        (
+            ("expectations", 0, "kwargs"),
+            "ajoutez au moins une borne : « min_value » ou « max_value »",
+        ),
+        (
+            ("expectations", 1, "meta", "message"),
+            "le message cite « {lib} », qui n'est pas une valeur connue ; valeurs possibles (les "
+            "arguments de l'attente et « observed ») : column, min_value, observed",
         ),
         (
             ("expectations", 2, "type"),
             "type d'attente « expect_column_mean_to_be_betwen » inconnu ; vouliez-vous écrire "
             "« expect_column_mean_to_be_between » ? Types compilés par le pipeline : "
-            + ", ".join(sorted(KWARGS)),
+            + ", ".join(SUPPORTED),
+        ),
+        (
+            ("expectations", 3, "kwargs", "strftime_format"),
+            "refusé par Great Expectations : field required",
+        ),
+        (
+            ("expectations", 3, "kwargs", "strftime"),
+            "refusé par Great Expectations : argument inconnu",
         ),
     ]

@@ -156,7 +156,7 @@ def test_any_value_of_any_type_anywhere_is_a_declaration_error_never_a_crash(tmp
     from pipeline.declarations.problems import DeclarationError
     from pipeline.declarations.repository import check_repository
 
-    root = copy_repo(tmp_path / "repo", published=False, datasets=DATASETS)
+    root = copy_repo(tmp_path / "repo", published=False)
     values = [None, 7, -1, 1.5, True, "", "x", [], ["x"], {}, {"x": 1}]
     targets = [
         (rel, path)
@@ -185,7 +185,6 @@ def test_any_value_of_any_type_anywhere_is_a_declaration_error_never_a_crash(tmp
             file.write_text(original, encoding="utf-8")
 
 
-DATASETS = ("villages-d-avenir", "france-services", "territoires-d-industrie")
 FILES = [
     "pipeline.json",
     "schemas/villages-d-avenir/dataset.json",
@@ -195,4 +194,7 @@ FILES = [
     "schemas/france-services/france-services.expectations.json",
     "schemas/territoires-d-industrie/dataset.json",
     "schemas/territoires-d-industrie/territoires-d-industrie.schema.json",
+    "schemas/villages-d-avenir/villages-d-avenir-20240112.schema.json",
+    "schemas/chiffres-cles-2023/dataset.json",
+    "schemas/couverture-communale-2023/dataset.json",
 ]

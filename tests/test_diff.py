@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.compatibility import bump
-from pipeline.diff import FieldChange, RowChange, diff_package, read_folder
+from pipeline.diff import DiffKey, FieldChange, Reassignment, RowChange, diff_package, read_folder
 from pipeline.errors import ConfigError
 from pipeline.render.diff import render_diff_markdown, render_diff_text
 from pipeline.versioning import changelog_entry, last_commit_date
@@ -244,6 +244,72 @@ def test_diff_works_on_files_in_memory(tmp_path: Path) -> None:
     assert (removed.name, removed.rows_removed, removed.level) == ("villages-d-avenir", 3, "major")
     with pytest.raises(ConfigError, match="datapackage.json du paquet publié est illisible"):
         diff_package({"datapackage.json": b"{ broken"}, new)
+
+
+VA_FIELDS = [
+    {"name": "id_va", "type": "string"},
+    {"name": "insee_com", "type": "string"},
+    {"name": "lib_com", "type": "string"},
+]
+
+
+def va_rows(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [dict(zip(("id_va", "insee_com", "lib_com"), r, strict=True)) for r in rows]
+
+
+def test_a_renumbering_is_reported_as_such_when_rows_match_on_their_diff_key(tmp_path):
+    """January: va-14-02 is Blangy-le-Château. September: Beaumesnil comes in as va-14-02 and
+    Blangy-le-Château moves to va-14-03. Matched on the producer's id, the diff would say
+    that a commune was renamed; matched on the INSEE code it says what happened."""
+    old = write_package(tmp_path / "old", va_rows(
+        ("va-14-02", "14076", "Blangy-le-Château"), ("va-14-03", "14079", "Bonnebosq"),
+    ), fields=VA_FIELDS, primary_key=["id_va"])  # fmt: skip
+    new = write_package(tmp_path / "new", va_rows(
+        ("va-14-02", "14058", "Beaumesnil"), ("va-14-03", "14076", "Blangy-le-Château"),
+        ("va-14-04", "14079", "Bonnebosq"),
+    ), fields=VA_FIELDS, primary_key=["id_va"])  # fmt: skip
+    naive = diff_folders(old, new)
+    assert [c.changes for c in naive.resources[0].changed][0] == [
+        FieldChange("insee_com", "14076", "14058"),
+        FieldChange("lib_com", "Blangy-le-Château", "Beaumesnil"),
+    ]
+    keys = {"communes": DiffKey(["insee_com"], "lib_com")}
+    diff = diff_package(read_folder(old), read_folder(new), keys=keys)
+    [res] = diff.resources
+    assert res.primary_key == ["insee_com"]
+    assert res.added == [{"id_va": "va-14-02", "insee_com": "14058", "lib_com": "Beaumesnil"}]
+    assert res.changed == [
+        RowChange({"insee_com": "14076"}, [FieldChange("id_va", "va-14-02", "va-14-03")]),
+        RowChange({"insee_com": "14079"}, [FieldChange("id_va", "va-14-03", "va-14-04")]),
+    ]
+    assert res.reassigned == [
+        Reassignment({"id_va": "va-14-02"}, "Blangy-le-Château (14076)", "Beaumesnil (14058)"),
+        Reassignment({"id_va": "va-14-03"}, "Bonnebosq (14079)", "Blangy-le-Château (14076)"),
+    ]
+    assert (diff.level, diff.next_version, diff.to_dict()["reassigned"]) == ("minor", "1.3.0", 2)
+    text = render_diff_text([diff])
+    assert text.splitlines()[0] == (
+        "villages-d-avenir : version 1.2.3 → 1.3.0 (mineure) — 1 ligne ajoutée, 0 ligne "
+        "supprimée, 2 lignes modifiées, 2 identifiants réattribués"
+    )
+    assert "  ≠ communes.csv : va-14-02 : Blangy-le-Château (14076) → Beaumesnil (14058)" in text
+    markdown = render_diff_markdown([diff])
+    assert (
+        "| identifiant réattribué | `id_va=va-14-02` | | `Blangy-le-Château (14076)` "
+        "| `Beaumesnil (14058)` |" in markdown
+    )
+    entry = changelog_entry("2024-09-05", "1.3.0", diff, [])
+    assert entry.splitlines()[2:] == [
+        "- Évolution mineure : 1 ligne ajoutée, 0 ligne supprimée, 2 lignes modifiées, "
+        "2 identifiants réattribués.",
+        "- Identifiants réattribués dans `communes.csv` (les lignes sont comparées sur "
+        "`insee_com`) :",
+        "  - `va-14-02` : Blangy-le-Château (14076) → Beaumesnil (14058)",
+        "  - `va-14-03` : Bonnebosq (14079) → Blangy-le-Château (14076)",
+    ]
+    # a diff key the other side lacks falls back to the primary key
+    assert diff_package(read_folder(old), read_folder(new), keys={
+        "communes": DiffKey(["code"])}).resources[0].primary_key == ["id_va"]  # fmt: skip
 
 
 def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:

@@ -1,34 +1,80 @@
-"""The native evaluator and Great Expectations give the same findings, on every committed
-suite and on fixtures where each supported expectation type fails."""
+"""The SQL compiler and Great Expectations itself give the same findings (line, field,
+check, value, message), on every committed suite and on generated cases of every compiled
+type; what the compiler cannot reproduce runs in GX, and the report says so."""
 
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from pipeline.catalog import load_catalog
+from pipeline.checks import gx_engine
 from pipeline.errors import ConfigError
 from pipeline.repo import Repo
+from pipeline.sql.expectations import EXPECTATIONS, SUPPORTED
 from pipeline.validate import validate
+from tests import gx_cases
 from tests.conftest import MINI_OK, ROOT
 
 
 def _key(findings):
-    return [
-        (f.dataset, f.severity, f.code, f.check, f.line, f.field, f.value, f.message)
+    return sorted(
+        (
+            f.dataset,
+            f.severity,
+            f.code,
+            f.check or "",
+            f.line or 0,
+            f.field or "",
+            f.value or "",
+            f.message,
+        )
         for f in findings
-    ]
+    )
 
 
-def test_engines_agree_on_every_committed_suite():
+def both(root, names=None):
+    """The reports of both engines."""
+    fast = validate(Repo(root), names, engine="fast").report
+    gx = validate(Repo(root), names, engine="gx").report
+    return fast, gx
+
+
+def test_engines_agree_on_every_committed_suite(monkeypatch):
     repo = Repo(ROOT)
     suites = [r for d in load_catalog(repo).datasets.values() for r in d.resources if r.suite]
     assert len(suites) >= 10
-    fast = validate(repo, engine="fast").report.sorted_findings()
-    gx = validate(repo, engine="gx").report.sorted_findings()
-    assert _key(fast) == _key(gx)
-    assert sum(f.code == "expectation-failed" for f in fast) >= 9  # the Villages d'avenir ones
+    gx = validate(repo, engine="gx").report
+    # every committed expectation is compiled: no pandas frame is ever made
+    monkeypatch.setattr(gx_engine, "typed_frame", lambda *a: pytest.fail("pandas frame made"))
+    fast = validate(repo, engine="fast").report
+    assert _key(fast.findings) == _key(gx.findings)
+    assert fast.notes == []
+    assert sum(f.code == "expectation-failed" for f in fast.findings) >= 9  # Villages d'avenir
+
+
+SEEDS = (1, 15)
+
+
+def test_engines_agree_on_generated_cases(tmp_path):
+    """Random tables of edge values, random suites of every compiled type: the same
+    findings; and every type both fails and passes somewhere, so none is compared vacuously."""
+    failed, passed = set(), set()
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        table = gx_cases.rows(rng, 30)
+        suite = gx_cases.suite(rng, per_type=4, table=table)
+        root = gx_cases.write_repo(tmp_path / str(seed), table, suite)
+        fast, gx = both(root, ["gen"])
+        assert _key(fast.findings) == _key(gx.findings), f"seed {seed}"
+        assert all(("2**53" in note or "zéro signé" in note) for note in fast.notes)
+        fired = {f.check for f in fast.findings if f.code == "expectation-failed"}
+        for e in suite["expectations"]:
+            (failed if e["meta"]["id"] in fired else passed).add(e["type"])
+    assert failed == SUPPORTED
+    assert passed == SUPPORTED
 
 
 SUITE = {
@@ -142,16 +188,213 @@ def test_engines_agree_when_each_type_fails(mini):
     assert [f.message for f in fast if f.check == "rows"] == ["3 lignes, 10 attendues au moins"]
 
 
-def test_wrong_parameter_is_a_configuration_error(mini):
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"column": "taux", "maximum": 3}, "kwargs.maximum : clé « maximum » inconnue"),
+        # gone in GX 1.x: dates are compared as the ISO text GX sees
+        ({"column": "date", "min_value": "2024-01-01", "parse_strings_as_datetimes": True},
+         "parse_strings_as_datetimes"),
+        ({"min_value": 1}, "kwargs.column : clé obligatoire « column » manquante"),
+        ({"column": "nulle_part", "min_value": 1}, "colonne « nulle_part » inconnue"),
+    ],
+)  # fmt: skip
+def test_wrong_parameter_is_a_configuration_error(mini, kwargs, error):
     suite = {
         "name": "mini",
-        "expectations": [
-            {
-                "type": "expect_column_values_to_be_between",
-                "kwargs": {"column": "taux", "maximum": 3},
-            }
-        ],
+        "expectations": [{"type": "expect_column_values_to_be_between", "kwargs": kwargs}],
     }
     root = _with_suite(mini, suite)
-    with pytest.raises(ConfigError, match="maximum"):
-        validate(Repo(root), ["mini"], engine="fast")
+    for engine in ("fast", "gx"):
+        with pytest.raises(ConfigError, match=error):
+            validate(Repo(root), ["mini"], engine=engine)
+
+
+# --- edge cases with known answers ----------------------------------------------------------
+
+EDGE_ROWS = [  # n, m, x, y, s, t, b, d: lines 2, 3, 4-5, 6-8 (cells with newlines), 9
+    ["1", "1", "0.1", "0.2", "a1", "a1", "true", "2024-01-15"],
+    ["2", "1", "-0", "0", "١٢٣", "b", "false", "2024-01-16"],
+    ["", "3", "0", "1e3", "x\ny", "", "", ""],
+    ["007", "7", "1000", "1000", "ab\n", "ab\n", "1", "2024-01-15"],
+    ["9", "", "", "2.5", "", "É", "0", "2023-12-31"],
+]
+
+
+def _edge(etype: str, check: str, **kw) -> dict:
+    return {"type": etype, "kwargs": kw, "meta": {"id": check, "message": "{n}|{x}|{s}"}}
+
+
+EDGE_SUITE = {
+    "name": "gen",
+    "expectations": [
+        # Python's \d matches Arabic-Indic digits; RE2's would not
+        _edge("expect_column_values_to_match_regex", "digits", column="s", regex=r"^\d+$"),
+        # Python's $ also matches before a final newline
+        _edge("expect_column_values_to_not_match_regex", "b-end", column="s", regex="b$"),
+        # 1 of 4 values unexpected: 0.75 passes exactly, 0.76 does not
+        _edge(
+            "expect_column_values_to_be_in_set",
+            "mostly-75",
+            column="n",
+            value_set=[1, 2, 7],
+            mostly=0.75,
+        ),
+        _edge(
+            "expect_column_values_to_be_in_set",
+            "mostly-76",
+            column="n",
+            value_set=[1, 2, 7],
+            mostly=0.76,
+        ),
+        # 1 == 1.0 == True; "7" is text
+        _edge(
+            "expect_column_values_to_not_be_in_set",
+            "set-types",
+            column="m",
+            value_set=[True, 3.0, "7"],
+        ),
+        # -0 and 0 are one value; both rows are reported
+        _edge("expect_column_values_to_be_unique", "zero", column="x"),
+        # 0.1 + 0.2 is 0.30000000000000004 in floats, as numpy adds
+        _edge(
+            "expect_multicolumn_sum_to_equal",
+            "sum",
+            column_list=["x", "y"],
+            sum_total=0.30000000000000004,
+            ignore_row_if="any_value_is_missing",
+        ),
+        _edge(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "pair",
+            column_A="y",
+            column_B="x",
+            or_equal=True,
+        ),
+        _edge("expect_compound_columns_to_be_unique", "compound", column_list=["d", "b"]),
+        {
+            "type": "expect_column_median_to_be_between",
+            "kwargs": {"column": "n", "max_value": 3},
+            "meta": {"id": "median", "message": "médiane {observed}"},
+        },
+        {
+            "type": "expect_column_max_to_be_between",
+            "kwargs": {"column": "d", "max_value": "2024-01-15", "strict_max": True},
+            "meta": {"id": "max-date", "message": "dernière date {observed}"},
+        },
+        {
+            "type": "expect_column_most_common_value_to_be_in_set",
+            "kwargs": {"column": "m", "value_set": [7]},
+            "meta": {"id": "mode", "message": "valeur la plus fréquente {observed}"},
+        },
+    ],
+}
+
+
+def test_edge_cases_have_exact_findings(tmp_path):
+    root = gx_cases.write_repo(tmp_path, EDGE_ROWS, EDGE_SUITE)
+    fast, gx = both(root, ["gen"])
+    assert _key(fast.findings) == _key(gx.findings)
+    assert fast.notes == []
+    found = {}
+    for f in fast.sorted_findings():
+        if f.code == "expectation-failed":
+            found.setdefault(f.check, []).append(f.line if f.line else f.message)
+    assert found == {
+        "digits": [2, 4, 6],  # a1, x\ny, ab\n — not ١٢٣
+        "b-end": [6],  # ab\n
+        "mostly-76": [9],  # 9
+        "set-types": [2, 3, 4],  # 1 == True, twice; 3 == 3.0
+        "zero": [3, 4],
+        "sum": [3, 4, 6],  # 0.1 + 0.2 is the sum expected; the empty x is ignored
+        "pair": [9],  # y >= x fails when x is empty (both_values_are_missing keeps the row)
+        "compound": [2, 6],
+        "median": ["médiane 4.5"],
+        "max-date": ["dernière date 2024-01-16"],
+        "mode": ["valeur la plus fréquente [np.int64(1)]"],
+    }
+
+
+def test_what_the_compiler_cannot_reproduce_runs_in_gx_and_is_noted(tmp_path):
+    rows = [r for r in EDGE_ROWS]
+    suite = {
+        "name": "gen",
+        "expectations": [
+            _edge(
+                "expect_column_values_to_match_regex", "lookahead", column="s", regex=r"^(?=.*\d)"
+            ),
+            {
+                "type": "expect_column_stdev_to_be_between",
+                "kwargs": {"column": "x", "max_value": 1},
+                "meta": {"id": "stdev", "message": "écart type {observed}"},
+            },
+            _edge(
+                "expect_column_values_to_be_between",
+                "condition",
+                column="n",
+                max_value=5,
+                row_condition={
+                    "type": "comparison",
+                    "column": {"name": "m"},
+                    "operator": ">",
+                    "parameter": 1,
+                },
+            ),
+            _edge(
+                "expect_column_value_z_scores_to_be_less_than",
+                "z",
+                column="x",
+                threshold=1,
+                double_sided=True,
+            ),
+            _edge("expect_column_values_to_be_in_set", "compiled", column="b", value_set=[True]),
+            _edge("expect_column_values_to_be_increasing", "increasing", column="m", strictly=True),
+        ],
+    }
+    root = gx_cases.write_repo(tmp_path, rows, suite)
+    fast, gx = both(root, ["gen"])
+    assert _key(fast.findings) == _key(gx.findings)
+    assert {f.check for f in fast.findings if f.code == "expectation-failed"} == {
+        "lookahead",
+        "stdev",
+        "condition",
+        "z",
+        "compiled",
+        "increasing",
+    }
+    (note,) = fast.notes
+    assert note.startswith("gen / gen : attente(s) exécutée(s) par Great Expectations")
+    for etype in (
+        "expect_column_values_to_match_regex (paramètres",
+        "expect_column_stdev_to_be_between (type évalué par GX seul)",
+        "expect_column_values_to_be_between (row_condition)",
+        "expect_column_value_z_scores_to_be_less_than (type non compilé en SQL)",
+    ):
+        assert etype in note
+    assert "expect_column_values_to_be_in_set" not in note
+    assert gx.notes == []  # --engine gx: nothing to say, GX runs everything
+
+
+def test_the_table_of_types_is_gx_own():
+    """Required and optional kwargs, and their defaults, are those of GX's models (the table
+    issue 9's load-time checks rely on)."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    base = {
+        "id",
+        "meta",
+        "notes",
+        "result_format",
+        "description",
+        "catch_exceptions",
+        "rendered_content",
+        "batch_id",
+        "windows",
+        "severity",
+        "library_metadata",
+    }
+    for etype, spec in EXPECTATIONS.items():
+        fields = get_expectation_impl(etype).__fields__
+        assert set(spec.required) == {n for n, f in fields.items() if f.required}, etype
+        optional = {n: f.default for n, f in fields.items() if not f.required and n not in base}
+        assert spec.optional == optional, etype

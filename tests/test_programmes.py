@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from pipeline.catalog import load_catalog
-from pipeline.figures import check_figures, compute, figures_readme_section, tolerance, verdict
+from pipeline.checks.figures import evaluate
+from pipeline.figures import figures_readme_section
+from pipeline.precision import parse
 from pipeline.repo import Repo
 from pipeline.tables import Workspace
 from tests.conftest import ROOT, findings
@@ -173,8 +175,12 @@ def test_name_mismatch_is_a_warning(real_ref):
 
 @pytest.mark.skipif(not SHARED_TI.exists(), reason="fichier partagé absent")
 def test_ti_communes_derivation_equals_the_shared_file():
+    """The shared file expands the list of 14 November 2023 with the COG 2023: the edition
+    the 2023 coverage reads (the live package has moved to the 2024 list and COG)."""
     ws = Workspace(load_catalog(Repo(ROOT)))
-    table = ws.table("territoires-d-industrie-communes")
+    report = ws.catalog.datasets["couverture-communale-2023"]
+    table = ws.view(report).table("territoires-d-industrie-communes")
+    assert table.key == "territoires-d-industrie-communes@2023-11-14#couverture-communale-2023"
     assert table.findings == []
     expected = pd.read_csv(SHARED_TI, dtype=str, keep_default_na=False)
     got = table.text[list(expected.columns)]
@@ -225,6 +231,8 @@ def tiny(tmp_path: Path) -> Path:
         "200000001,CC Test,2A001,,Alpha,100,100\n200000001,CC Test,2A002,,Beta,300,300\n",
         encoding="utf-8",
     )
+    for path in list(ref.glob("cog2023_*.csv")):  # the COG 2024 tables, declared too
+        shutil.copy(path, ref / path.name.replace("cog2023", "cog2024"))
     prog = {"fields": [_field("insee_com")]}
     make_dataset(root, "prog-a", [{"name": "prog-a", "schema": prog,
                                    "csv": "insee_com\n2A001\n2A003\n"}])  # fmt: skip
@@ -292,13 +300,25 @@ def test_coverage_on_a_hand_made_reference(tiny):
 # ---------------------------------------------------------------- figures
 
 
-def test_verdict_kinds_and_tolerances():
-    assert verdict(100, 100, 0) == "concorde"
-    assert verdict(100, 103, tolerance({"tolerance": {"absolute": 3}}, 100)) == "concorde"
-    assert verdict(100, 104, tolerance({"tolerance": {"relative": 0.03}}, 100)) == "écart"
-    assert verdict(501, 493, 0) == "écart"
-    assert verdict(88, None, 0) == "non vérifiable"
-    assert compute(None, {"method": "none"}) is None
+def test_a_verdict_is_concorde_within_the_precision_of_the_published_figure():
+    exact, hundred, point = parse("exact"), parse("hundred"), parse("point")
+    assert (exact.verdict(2458, 2458), exact.verdict(501, 493)) == ("concorde", "écart")
+    assert parse(None) == exact
+    # « 2 700 » rounded to the hundred covers 2 650 to 2 750
+    assert [hundred.verdict(2700, v) for v in (2705, 2650, 2750, 2649, 2751)] == [
+        "concorde", "concorde", "concorde", "écart", "écart"]  # fmt: skip
+    # « 63 % » to the point covers 62.5 % to 63.5 %
+    assert [point.verdict(63, v) for v in (62.5, 63.49, 60.81, 63.51)] == [
+        "concorde", "concorde", "écart", "écart"]  # fmt: skip
+    assert parse("thousand").verdict(19000, 19499) == "concorde"
+    assert parse("tenth").verdict(19.5, 19.56) == "écart"
+    about = parse({"about": 0.05})  # « environ 54 millions »: ± 2.7
+    assert (about.verdict(54, 56.24), about.verdict(54, 56.8)) == ("concorde", "écart")
+    assert exact.verdict(88, None) == "non vérifiable"
+    assert [parse(p).text for p in ("exact", "unit", "ten", "hundred", "thousand", "point")] == [
+        "exact", "arrondi à l'unité", "arrondi à la dizaine", "arrondi à la centaine",
+        "arrondi au millier", "pourcentage arrondi au point"]  # fmt: skip
+    assert about.text == "environ (± 5 %)"
 
 
 def test_headline_figures_on_the_repository():
@@ -311,8 +331,15 @@ def test_headline_figures_on_the_repository():
         493,
         "écart",
     )
-    assert checks["france-services-labellisees"].recomputed == 2705
-    assert checks["france-services-labellisees"].verdict == "écart"
+    # « 2 700 » is rounded to the hundred: the 2 705 principal sites agree with it
+    france_services = checks["france-services-labellisees"]
+    assert (france_services.recomputed, france_services.verdict) == (2705, "concorde")
+    assert france_services.precision == "arrondi à la centaine"
+    assert france_services.method == (
+        "nombre de lignes de la ressource france-services (édition du 1er août 2024 : "
+        "data/raw/anct_france_services_20240801.csv) où type_fs = « Principal » et "
+        "date_labellisation ≤ « 2023-12-31 »"
+    )
     for fid, value in (("va-communes-labellisees", 2458), ("ti-laureats-temps-2", 183),
                        ("immobilier-commercial-accompagnements", 99)):  # fmt: skip
         assert (checks[fid].recomputed, checks[fid].verdict) == (value, "concorde")
@@ -326,24 +353,29 @@ def test_headline_figures_on_the_repository():
         "beneficiaires-moins-3500",
     }
     codes = sorted(f.code for f in v.report.findings if f.dataset == "chiffres-cles-2023")
-    assert codes == ["figure-gap"] * 3 + ["figure-unverifiable"] * 4
+    assert codes == ["figure-gap"] * 2 + ["figure-unverifiable"] * 4
     assert all(f.severity == "warning" for f in v.report.findings)
     table = v.workspace.table("verification").text
     assert len(table) == 11 and set(table["verdict"]) == {"concorde", "écart", "non vérifiable"}
     section = figures_readme_section(
         v.report.figures, v.workspace.catalog.datasets["chiffres-cles-2023"]
     )
-    assert "Tiers-lieux créés | 501 tiers-lieux | 493 tiers-lieux | -8 | écart" in section
+    assert "Tiers-lieux créés | 501 tiers-lieux | 493 tiers-lieux | -8 | exact | écart" in section
     # French numbers for people (decimal comma, narrow no-break space between thousands)…
-    assert "| 2\u202f700 structures | 2\u202f705 structures | 5 | écart |" in section
-    assert "| 63 % | 60,81 % | -2,19 | écart |" in section
-    assert "| 19,5 millions d'euros | — | — | non vérifiable |" in section
+    assert (
+        "| 2\u202f700 structures | 2\u202f705 structures | 5 | arrondi à la centaine | concorde |"
+        in section
+    )
+    assert "| 63 % | 60,81 % | -2,19 | pourcentage arrondi au point | écart |" in section
+    assert "| 19,5 millions d'euros | — | — | arrondi au dixième | non vérifiable |" in section
     messages = {f.check: f.message for f in v.report.findings if f.dataset == "chiffres-cles-2023"}
-    france_services = messages["france-services-labellisees"]
-    assert "publié 2\u202f700 structures, recalculé 2\u202f705 structures" in france_services
-    assert france_services.endswith("(écart +5 structures).")
+    tiers_lieux = messages["tiers-lieux-crees"]
+    assert "publié 501 tiers-lieux, recalculé 493 tiers-lieux" in tiers_lieux
+    assert tiers_lieux.endswith("(écart -8 tiers-lieux ; précision du chiffre publié : exact).")
     assert "publié 63 %, recalculé 60,81 %" in messages["couverture-communes"]
-    assert messages["couverture-communes"].endswith("(écart -2,19 %).")
+    assert messages["couverture-communes"].endswith(
+        "(écart -2,19 % ; précision du chiffre publié : pourcentage arrondi au point)."
+    )
     assert "(1\u202f733 projets) : non vérifiable" in messages["ingenierie-projets-accompagnes"]
     # …but machine-readable values in the published verification table
     rows = table.set_index("figure_id")
@@ -354,11 +386,12 @@ def test_headline_figures_on_the_repository():
         "-2.19",
     ]
     assert rows.loc["france-services-labellisees", "valeur_recalculee"] == "2705"
+    assert rows.loc["france-services-labellisees", "precision"] == "arrondi à la centaine"
     assert rows.loc["ingenierie-credits-engages", "valeur_publiee"] == "19.5"
 
 
 def test_french_figure_formatting():
-    from pipeline.figures import fmt, fr
+    from pipeline.checks.figures import fmt, fr
 
     assert fr(2705, "structures") == "2\u202f705 structures"
     assert fr(1234567.891) == "1\u202f234\u202f567,89"
@@ -380,8 +413,15 @@ def test_unknown_figure_method_is_a_config_error(tmp_path):
 
     ws = Workspace(load_catalog(Repo(ROOT)))
     with pytest.raises(ConfigError, match="median"):
-        check_figures(ws, _with_figures(ws, [{"id": "tiers-lieux-crees", "method": "median",
-                                               "resource": "fabriques-de-territoire"}]))  # fmt: skip
+        evaluate(ws, _with_figures(ws, [{"id": "tiers-lieux-crees", "method": "median",
+                                         "resource": "fabriques-de-territoire"}]))  # fmt: skip
+    # options are checked against the method's schema: a precision it does not know, a
+    # hand-written methode (now written from the declaration) are refused, naming the figure
+    for bad, word in (({"precision": "approx"}, "approx"), ({"methode": "à la main"}, "methode")):
+        spec = {"id": "tiers-lieux-crees", "method": "row-count",
+                "resource": "fabriques-de-territoire", **bad}  # fmt: skip
+        with pytest.raises(ConfigError, match=f"tiers-lieux-crees.*{word}"):
+            evaluate(ws, _with_figures(ws, [spec]))
 
 
 def _with_figures(ws, figures):

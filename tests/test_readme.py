@@ -32,3 +32,12 @@ def test_the_readme_lists_every_published_package_with_its_title() -> None:
     assert listed == [(d.name, d.title) for d in packages]
     built = sorted(p.name for p in (ROOT / "data/published").iterdir() if p.is_dir())
     assert [name for name, _ in listed] == built
+
+
+def test_the_readme_lists_the_expectation_types_compiled_to_sql() -> None:
+    from pipeline.sql.expectations import EXPECTATIONS, SUPPORTED
+
+    start = README.index("<!-- compiled expectation types")
+    end = README.index("<!-- end of compiled expectation types -->")
+    listed = re.findall(r"`(expect_[a-z_]+)`", README[start:end])
+    assert listed == [name for name in EXPECTATIONS if name in SUPPORTED]

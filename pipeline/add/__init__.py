@@ -116,7 +116,8 @@ def _refuse_existing(repo: Repo, catalog, name: str, rel: str) -> None:
                     f"Le nom « {name} » est déjà celui d'une ressource du jeu « {dataset.name} » : "
                     "choisissez-en un autre avec --name."
                 )
-            if res.source and res.source.path == rel:
+            earlier = [v.source.path for v in res.vintages.values() if v.source]
+            if rel in ([res.source.path] if res.source else []) + earlier:
                 raise ConfigError(
                     f"{rel} est déjà déclaré par le jeu « {dataset.name} » "
                     f"(schemas/{dataset.name}/dataset.json)."

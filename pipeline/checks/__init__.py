@@ -1,9 +1,20 @@
 """Every check of the pipeline, registered by name (see :mod:`pipeline.checks.base`).
 
 To add a check: write one module with a :class:`~pipeline.checks.base.Check` subclass
-decorated with ``@register``, import it below, and copy ``tests/test_check_template.py``."""
+decorated with ``@register``, import it below, and copy ``tests/test_check_template.py``.
+Headline-figure methods are checks of a report's figures, registered by method name in
+:data:`~pipeline.checks.figures.FIGURES` (:mod:`pipeline.checks.figures`)."""
 
-from pipeline.checks import cells, coordinates, expectations, geography, keys  # noqa: F401
+from pipeline.checks import (  # noqa: F401
+    cells,
+    coordinates,
+    expectations,
+    figures,
+    geography,
+    identifiers,
+    keys,
+)
 from pipeline.checks.base import REGISTRY, Check, TableContext, register
+from pipeline.checks.figures import FIGURES
 
-__all__ = ["REGISTRY", "Check", "TableContext", "register"]
+__all__ = ["FIGURES", "REGISTRY", "Check", "TableContext", "register"]

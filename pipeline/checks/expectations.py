@@ -1,24 +1,32 @@
 """Business rules as Great Expectations suites (JSON in ``schemas/<dataset>/``), compiled to
-SQL and evaluated in the resource's scan. Each expectation's ``meta`` carries the pipeline's
-severity and a French message template filled with the failing row's values.
+SQL (:mod:`pipeline.sql.expectations`) and evaluated in the resource's scans: row-level
+expectations as predicates of the row scan, aggregates in the group or aggregate pass,
+table-level ones from the row count and the table's columns. Each expectation's ``meta``
+carries the pipeline's severity and a French message template filled with the failing row's
+values.
 
 ``engine="gx"`` runs the suite in GX itself (the reference; the agreement test runs both
-engines on every committed suite). A type the compiler does not know also runs in GX, and the
-report says so."""
+engines on every committed suite and on generated cases). An expectation the compiler cannot
+reproduce exactly (a type it does not know, a regex RE2 cannot express, a ``row_condition``…)
+also runs in GX, on a pandas frame made for it only, and the report says so."""
 
 from __future__ import annotations
 
 import string
 from collections.abc import Iterable
 
+import duckdb
+
+from pipeline.checks import expectation_rules as rules
 from pipeline.checks.base import Check, register
+from pipeline.checks.keys import key_expr
 from pipeline.errors import ConfigError
 from pipeline.messages import message, shorten
 from pipeline.sql import expectations as gxsql
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident
-
-PLACEHOLDERS_TABLE = {"observed", "min_value", "max_value", "column"}
+from pipeline.sql.expectation_aggregates import aggregates
+from pipeline.sql.pyregex import to_re2
 
 
 def _py_text(value) -> str:
@@ -44,13 +52,20 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+ROW_LEVEL = ("map", "pair", "multicolumn")
+# Field types whose keys' expression (pipeline.checks.keys.key_expr) holds the value GX
+# sees, NULL exactly when GX sees a null (not integers: beyond 64 bits GX sees a null).
+SAME_KEY = ("string", "any", "boolean", "date")
+
+
 @register
 class Expectations(Check):
     name = "expectations"
     options_schema = {"type": "object", "properties": {"engine": {"enum": ["fast", "gx"]}}}
 
     def columns(self, plan) -> dict[str, tuple[str, str]]:
-        """Every column an expectation can name: (typed SQL, SQL type), enrichments included."""
+        """Every column an expectation can name, in the table's order (the schema's fields,
+        then the enrichments): (typed SQL, SQL type)."""
         table = self.ctx.table
         cols: dict[str, tuple[str, str]] = {}
         for name in table.resource.field_names:
@@ -76,109 +91,245 @@ class Expectations(Check):
                 cols[dest] = (compiled.typed, compiled.sql_type)
         return cols
 
-    def plan(self, plan) -> None:
-        res = self.ctx.table.resource
-        self.entries: list[tuple] = []
-        self.gx: list[dict] = []
-        suite = res.suite or {}
-        self.cols = self.columns(plan)
-        engine = self.options.get("engine", "fast")
-        for i, entry in enumerate(suite.get("expectations", [])):
-            etype = entry.get("type")
-            kw = dict(entry.get("kwargs", {}))
-            if engine == "gx" or etype not in gxsql.SUPPORTED:
-                self.gx.append(entry)
-                continue
-            allowed = gxsql.COLUMN_MAP_ARGS.get(etype) or gxsql.AGGREGATE_ARGS.get(etype, set())
-            unknown = set(kw) - allowed - gxsql.COMMON_ARGS
-            if unknown:
-                raise ConfigError(
-                    f"{res.suite_path} : {etype} : paramètre(s) inconnu(s) "
-                    f"{', '.join(sorted(unknown))}."
-                )
-            column = kw.get("column")
-            if column is not None and column not in self.cols:
-                raise ConfigError(f"{res.suite_path} : {etype} : colonne inconnue « {column} ».")
-            key = f"gx_{i}"
-            if etype in gxsql.AGGREGATE_ARGS:
-                x = self.cols[column][0] if column else None
-                func, expr = gxsql.aggregate(etype, x)
-                plan.aggregate(key, func, expr, self.joins)
-                self.entries.append((key, entry, "aggregate"))
-                continue
-            x, sql_type = self.cols[column]
-            values = self.values(entry)
-            plan.aggregate(f"{key}_present", "count", x, self.joins)
-            if etype == "expect_column_values_to_not_be_null":
-                fails = f"({x}) IS NULL"
-            elif etype == "expect_column_values_to_be_unique":
-                plan.duplicates(key, [self.key(column)], values, self.joins)
-                self.entries.append((key, entry, "map"))
-                continue
-            else:
-                fails = f"({x}) IS NOT NULL AND ({gxsql.column_map(etype, x, kw, sql_type)})"
-            plan.predicate(key, fails, values, self.joins)
-            self.entries.append((key, entry, "map"))
+    # --- planning ---------------------------------------------------------------------
 
-    def key(self, column: str) -> str:
-        """The value duplicates are found on: the published form of a field (two readings
-        of one number are one value, as in pandas), else the typed value."""
+    def plan(self, plan) -> None:
+        self.path = self.ctx.table.resource.suite_path
+        self.cols = self.columns(plan)
+        self.views = {n: gxsql.view(expr, t) for n, (expr, t) in self.cols.items()}
+        self.planned: list[tuple[str, int, dict, str]] = []  # (key, index, entry, kind)
+        self.gx: list[tuple[int, dict, str | None]] = []  # (index, entry, why not SQL)
+        self.aggregate_names: dict[str, list[str]] = {}
+        engine = self.options.get("engine", "fast")
+        for i, entry in enumerate((self.ctx.table.resource.suite or {}).get("expectations", [])):
+            spec = gxsql.EXPECTATIONS.get(entry.get("type"))
+            kw = entry.get("kwargs") or {}
+            if spec is not None:
+                self.validate(entry, spec, kw)
+                if spec.kind in ROW_LEVEL:
+                    self.values(entry)  # a message citing an unknown field is refused here
+            if engine == "gx":
+                self.gx.append((i, entry, None))
+                continue
+            why = self.plan_one(plan, i, entry, spec, kw)
+            if why:
+                self.gx.append((i, entry, why))
+
+    def validate(self, entry: dict, spec: gxsql.Spec, kw: dict) -> None:
+        """Refuse unknown or missing kwargs and unknown columns, whatever the engine."""
+        etype = entry["type"]
+        unknown = set(kw) - spec.kwargs
+        if unknown:
+            raise ConfigError(
+                f"{self.path} : {etype} : paramètre(s) inconnu(s) {', '.join(sorted(unknown))}."
+            )
+        missing = [k for k in spec.required if k not in kw]
+        if missing:
+            raise ConfigError(
+                f"{self.path} : {etype} : paramètre(s) requis absent(s) {', '.join(missing)}."
+            )
+        if spec.kind == "table":  # a table-level expectation may name absent columns
+            return
+        names = [kw[k] for k in ("column", "column_A", "column_B") if k in kw]
+        if "column_list" in kw:
+            if not isinstance(kw["column_list"], list):
+                raise ConfigError(f"{self.path} : {etype} : column_list doit être une liste.")
+            names += kw["column_list"]
+        for name in names:
+            if not isinstance(name, str):
+                raise ConfigError(f"{self.path} : {etype} : nom de colonne invalide {name!r}.")
+            if name not in self.cols:
+                raise ConfigError(f"{self.path} : {etype} : colonne inconnue « {name} ».")
+
+    def plan_one(self, plan, i: int, entry: dict, spec, kw: dict) -> str | None:
+        """Add the expectation to the scans; or say why GX must run it."""
+        key = f"gx_{i}"
+        if spec is None:
+            return "type non compilé en SQL"
+        if not spec.compiled:
+            return "type évalué par GX seul"
+        if kw.get("row_condition") is not None or kw.get("condition_parser") is not None:
+            return "row_condition"
+        mostly = kw.get("mostly", 1)
+        if not (gxsql.is_number(mostly) and 0 <= mostly <= 1):
+            return "mostly"
+        etype = entry["type"]
+        planner = getattr(self, f"plan_{spec.kind}")
+        why = planner(plan, key, etype, entry, kw)
+        if why is None:
+            self.planned.append((key, i, entry, spec.kind))
+        return why
+
+    def plan_map(self, plan, key, etype, entry, kw) -> str | None:
+        x, kind = self.views[kw["column"]]
+        values = self.values(entry)
+        if etype == "expect_column_values_to_not_be_null":
+            plan.predicate(key, f"{x} IS NULL", values, self.joins)
+            return None  # the rows considered are all the rows
+        if etype == "expect_column_values_to_be_null":
+            plan.predicate(key, f"{x} IS NOT NULL", values, self.joins)
+            return None
+        if etype == "expect_column_values_to_be_unique":
+            plan.duplicates(key, [self.dup_key(kw["column"])], values, self.joins)
+        else:
+            cond = gxsql.column_map(etype, x, kind, kw)
+            if cond is None:
+                return "paramètres ou type de colonne que le SQL ne reproduit pas à l'identique"
+            if not self.re2_compiles(kw):
+                return "expression régulière trop grande pour RE2"
+            plan.predicate(key, f"{x} IS NOT NULL AND {cond}", values, self.joins)
+        plan.aggregate(f"{key}_n", "count", x, self.joins)
+        return None
+
+    def dup_key(self, column: str) -> str:
+        """The value duplicates are grouped on: for text, date and boolean fields, the keys'
+        expression (published text, NULL when missing or unreadable), which groups rows as
+        GX's value does, so that a primary key on the same field shares the group."""
         f = self.ctx.table.fields.get(column)
-        if f is None:
-            return self.cols[column][0]
-        return f"CASE WHEN {f.missing} OR {f.invalid} THEN NULL ELSE {f.text} END"
+        if f is not None and f.type in SAME_KEY:
+            return key_expr(self.ctx.table, column)
+        return self.views[column][0]
+
+    def re2_compiles(self, kw: dict) -> bool:
+        """RE2 refuses some patterns Python accepts (too large once classes are spelled out)."""
+        patterns = [kw["regex"]] if isinstance(kw.get("regex"), str) else []
+        patterns += [p for p in kw.get("regex_list") or [] if isinstance(p, str)]
+        for pattern in patterns:
+            try:
+                self.ctx.ws.con.execute("SELECT regexp_matches('', ?)", [to_re2(pattern)])
+            except duckdb.Error:
+                return False
+        return True
+
+    def plan_pair(self, plan, key, etype, entry, kw) -> str | None:
+        found = gxsql.pair(etype, self.views[kw["column_A"]], self.views[kw["column_B"]], kw)
+        if found is None:
+            return "colonnes ou ignore_row_if que le SQL ne reproduit pas à l'identique"
+        kept, cond = found
+        plan.aggregate(f"{key}_n", "count", f"CASE WHEN {kept} THEN 1 END", self.joins)
+        plan.predicate(key, f"{kept} AND {cond}", self.values(entry), self.joins)
+        return None
+
+    def plan_multicolumn(self, plan, key, etype, entry, kw) -> str | None:
+        names = kw["column_list"]
+        keys = [self.dup_key(n) for n in names]
+        found = gxsql.multicolumn(etype, [self.views[n] for n in names], kw, keys)
+        if found is None:
+            return "colonnes ou ignore_row_if que le SQL ne reproduit pas à l'identique"
+        kept, cond = found
+        plan.aggregate(f"{key}_n", "count", f"CASE WHEN {kept} THEN 1 END", self.joins)
+        if isinstance(cond, list):  # compound uniqueness: rows sharing a key (all-NULL: none)
+            plan.duplicates(key, cond, self.values(entry), self.joins)
+        else:
+            plan.predicate(key, f"{kept} AND {cond}", self.values(entry), self.joins)
+        return None
+
+    def plan_aggregate(self, plan, key, etype, entry, kw) -> str | None:
+        x, kind = self.views[kw["column"]]
+        found = aggregates(etype, x, kind, kw)
+        if found is None:
+            return "paramètres ou type de colonne que le SQL ne reproduit pas à l'identique"
+        for name, (func, expr) in found.items():
+            plan.aggregate(f"{key}_{name}", func, expr, self.joins)
+        self.aggregate_names[key] = list(found)
+        return None
+
+    def plan_table(self, plan, key, etype, entry, kw) -> str | None:
+        ints = {
+            "expect_table_row_count_to_be_between": ("min_value", "max_value"),
+            "expect_table_row_count_to_equal": ("value",),
+            "expect_table_column_count_to_equal": ("value",),
+            "expect_table_column_count_to_be_between": (),
+            "expect_column_to_exist": ("column_index",),
+        }.get(etype, ())
+        for name in ints:  # pydantic truncates a float to an integer there
+            value = kw.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                return name
+        low, high = kw.get("min_value"), kw.get("max_value")
+        if not all(gxsql.is_number(b) or b is None for b in (low, high)):
+            return "bornes"
+        if etype.endswith("_to_be_between") and None not in (low, high) and low > high:
+            return "bornes"
+        if any(not isinstance(kw.get(s, False), bool) for s in ("strict_min", "strict_max")):
+            return "strict_min/strict_max"
+        for name in ("column_list", "column_set"):
+            value = kw.get(name)
+            if value is not None and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
+                return name
+        if not isinstance(kw.get("exact_match", True), bool | None):
+            return "exact_match"
+        if etype == "expect_column_to_exist" and not isinstance(kw.get("column"), str):
+            return "column"
+        return None
 
     def values(self, entry: dict) -> dict[str, str]:
-        """The typed values a failing row's message needs: its column and the fields its
-        template names (an unknown name is a configuration error, raised at load)."""
-        column = entry.get("kwargs", {}).get("column")
-        template = entry.get("meta", {}).get("message") or ""
-        names = {column} if column else set()
+        """The values (as GX sees them) a failing row's message needs: its columns and the
+        fields its template names (an unknown name is a configuration error)."""
+        kw = entry.get("kwargs") or {}
+        names = {kw.get(k) for k in ("column", "column_A", "column_B")} - {None}
+        if isinstance(kw.get("column_list"), list):
+            names |= set(kw["column_list"])
+        template = (entry.get("meta") or {}).get("message") or ""
         for name in placeholders(template):
             if name not in self.cols:
                 raise ConfigError(
-                    f"{self.ctx.table.resource.suite_path} : {entry.get('type')} : le message "
-                    f"« {template} » cite « {name} », qui n'est pas un champ de la ressource."
+                    f"{self.path} : {entry.get('type')} : le message « {template} » cite "
+                    f"« {name} », qui n'est pas un champ de la ressource."
                 )
             names.add(name)
-        return {f"typed:{n}": self.cols[n][0] for n in sorted(names)}
+        return {f"gx:{n}": self.views[n][0] for n in sorted(names) if n in self.views}
+
+    # --- verdicts -------------------------------------------------------------------
 
     def run(self, result) -> Iterable:
         out = []
-        for key, entry, kind in self.entries:
-            if kind == "aggregate":
-                observed = result.aggregates[key]
-                success = gxsql.count_between(observed, entry.get("kwargs", {}))
-                if not success:
-                    out.append(self.table_finding(entry, observed))
+        for key, i, entry, kind in self.planned:
+            kw = entry.get("kwargs") or {}
+            if kind == "table":
+                success, observed = rules.table(entry["type"], list(self.cols), result.rows, kw)
+            elif kind == "aggregate":
+                values = {n: result.aggregates[f"{key}_{n}"] for n in self.aggregate_names[key]}
+                column_kind = self.views[kw["column"]][1]
+                try:
+                    success, observed = rules.aggregate(
+                        entry["type"], column_kind, values, result.rows, kw
+                    )
+                except rules.Inexact as exc:
+                    self.gx.append((i, entry, str(exc)))
+                    continue
+            else:
+                out += self.row_findings(result, key, entry)
                 continue
-            kw = entry.get("kwargs", {})
-            names = list(self.values(entry))
-            rows, total = result.failing(key, names)
-            considered = result.aggregates[f"{key}_present"]
-            if entry["type"] == "expect_column_values_to_not_be_null":
-                considered = result.rows
-            mostly = kw.get("mostly", 1.0)
-            if total == 0 or (considered > 0 and 1 - total / considered >= mostly):
-                continue
-            made = [self.row_finding(entry, row) for row in rows]
-            if made and total > len(made):
-                self.ctx.left_out.append((made[-1], total - len(made)))
-            out += made
+            if not success:
+                out.append(self.table_finding(entry, observed))
         if self.gx:
             from pipeline.checks.gx_engine import run_gx
 
             out += run_gx(self, result)
         return out
 
+    def row_findings(self, result, key: str, entry: dict) -> list:
+        kw = entry.get("kwargs") or {}
+        rows, total = result.failing(key, list(self.values(entry)))
+        considered = result.aggregates.get(f"{key}_n", result.rows)  # null types: all rows
+        if rules.mostly_success(considered, total, kw.get("mostly", 1)):
+            return []
+        made = [self.row_finding(entry, row) for row in rows]
+        if made and total > len(made):
+            self.ctx.left_out.append((made[-1], total - len(made)))
+        return made
+
     def row_finding(self, entry: dict, row: dict):
-        kw, meta = entry.get("kwargs", {}), entry.get("meta", {})
-        column = kw.get("column")
-        record = {n: _py_text(row[f"typed:{n}"]) for n in self.cols if f"typed:{n}" in row}
+        kw, meta = entry.get("kwargs") or {}, entry.get("meta") or {}
+        column = kw.get("column") or kw.get("column_A")
+        record = {n: _py_text(row[f"gx:{n}"]) for n in self.cols if f"gx:{n}" in row}
         value = record.get(column) if column else None
         template = meta.get("message")
         text = (
-            format_message(template, record, self.ctx.table.resource.suite_path, entry["type"])
+            format_message(template, record, self.path, entry["type"])
             if template
             else message(
                 "expectation-failed", expectation=entry["type"], field=column, value=shorten(value)
@@ -195,15 +346,10 @@ class Expectations(Check):
         )
 
     def table_finding(self, entry: dict, observed):
-        kw, meta = entry.get("kwargs", {}), entry.get("meta", {})
+        kw, meta = entry.get("kwargs") or {}, entry.get("meta") or {}
         template = meta.get("message")
         detail = (
-            format_message(
-                template,
-                {"observed": observed, **kw},
-                self.ctx.table.resource.suite_path,
-                entry["type"],
-            )
+            format_message(template, {"observed": observed, **kw}, self.path, entry["type"])
             if template
             else f"valeur observée {observed}"
         )

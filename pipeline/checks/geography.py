@@ -1,5 +1,6 @@
 """Checks against the official geography, declared in ``dataset.json`` under ``checks``:
-``commune-name``, ``commune-geography`` and ``grouping-in-reference``."""
+``commune-name``, ``commune-geography``, ``commune-current`` and ``grouping-in-reference``.
+The reference tables default to those of the dataset's COG vintage (``cog``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pipeline.checks.base import Check, register
 from pipeline.checks.keys import TARGET_FR
 from pipeline.errors import ConfigError
 from pipeline.sql import ident, literal
+from pipeline.sql.geography import commune_status
 
 SEVERITY = {"type": "string", "enum": ["error", "warning"]}
 # Names checked at load (see pipeline.declarations.options): a field of the checked resource,
-# a resource, a field of the reference resource.
+# a resource, a field of the reference resource (by default the communes of the dataset's COG).
 FIELD = {"type": "string", "x-field": "self"}
 RESOURCE = {"type": "string", "x-resource": True}
-COMMUNES = "cog2023-communes"
+COMMUNES_FIELD = {"type": "string", "x-field": {"of": "reference", "cog": "communes"}}
 
 
 def norm_name(expr: str) -> str:
@@ -57,14 +59,8 @@ class CommuneName(_Reference):
             "code": FIELD,
             "name": FIELD,
             "reference": RESOURCE,
-            "reference_code": {
-                "type": "string",
-                "x-field": {"of": "reference", "default": COMMUNES},
-            },
-            "reference_name": {
-                "type": "string",
-                "x-field": {"of": "reference", "default": COMMUNES},
-            },
+            "reference_code": COMMUNES_FIELD,
+            "reference_name": COMMUNES_FIELD,
             "severity": SEVERITY,
         },
         "additionalProperties": False,
@@ -78,7 +74,7 @@ class CommuneName(_Reference):
         alias = ident(f"cn_{plan.id}_{len(plan.predicates)}")
         ref_name = o.get("reference_name", "nom")
         join = self.lookup(
-            o.get("reference", COMMUNES),
+            o.get("reference", self.ctx.table.dataset.cog_resource("communes")),
             o.get("reference_code", "code_insee"),
             alias,
             code,
@@ -136,7 +132,8 @@ class CommuneGeography(_Reference):
         o = self.options
         _, code = self.field_sql(o["code"])
         alias = ident(f"cg_{plan.id}_{len(plan.predicates)}")
-        join = self.lookup(o.get("reference", COMMUNES), "code_insee", alias, code)
+        reference = o.get("reference", self.ctx.table.dataset.cog_resource("communes"))
+        join = self.lookup(reference, "code_insee", alias, code)
         self.levels = []
         for level in ("departement", "region"):
             fld = o.get(level)
@@ -267,3 +264,69 @@ class GroupingInReference(_Reference):
             ),
         )
         return out
+
+
+KINDS_FR = {
+    "commune-deleguee": "une commune déléguée, rattachée",
+    "commune-associee": "une commune associée, rattachée",
+    "arrondissement-municipal": "un arrondissement municipal, rattaché",
+}
+
+
+@register
+class CommuneCurrent(_Reference):
+    """A code that the dataset's COG vintage knows only as a commune déléguée or associée or
+    a municipal arrondissement (86231 Saint-Macoux, commune déléguée of Val-de-Comporté in
+    the COG 2024): the programme names a commune that no longer exists as such."""
+
+    name = "commune-current"
+    options_schema = {
+        "type": "object",
+        "required": ["code"],
+        "properties": {
+            "check": {"const": "commune-current"},
+            "code": FIELD,
+            "reference": RESOURCE,
+            "severity": SEVERITY,
+        },
+        "additionalProperties": False,
+    }
+
+    def plan(self, plan) -> None:
+        o = self.options
+        raw, code = self.field_sql(o["code"])
+        self.reference = o.get("reference", self.ctx.table.dataset.cog_resource("communes"))
+        status = self.ctx.ws.name("status")
+        self.ctx.ws.con.execute(commune_status(status, self.ctx.ws.materialised(self.reference)))
+        alias = ident(f"cc_{plan.id}_{len(plan.predicates)}")
+        join = f"LEFT JOIN {ident(status)} AS {alias} ON {alias}.code_insee = ({code})"
+        self.key = f"commune_current_{o['code']}"
+        values = {
+            f"raw:{o['code']}": raw,
+            f"{self.key}:kind": f"{alias}.kind",
+            f"{self.key}:parent": f"{alias}.parent",
+            f"{self.key}:parent_nom": f"{alias}.parent_nom",
+        }
+        self.names = list(values)
+        plan.predicate(self.key, f"{alias}.code_insee IS NOT NULL AND NOT {alias}.actuelle",
+                       values, (join,))  # fmt: skip
+
+    def run(self, result) -> Iterable:
+        o = self.options
+        return self.ctx.rows(
+            result,
+            self.key,
+            self.names,
+            lambda row: self.ctx.finding(
+                "commune-not-current",
+                line=row["line"],
+                fld=o["code"],
+                value=row[self.names[0]],
+                severity=o.get("severity", "warning"),
+                check=self.name,
+                kind=KINDS_FR.get(row[self.names[1]], row[self.names[1]]),
+                parent=row[self.names[2]],
+                parent_name=row[self.names[3]],
+                target=TARGET_FR.get(self.reference, f"« {self.reference} »"),
+            ),
+        )

@@ -1,6 +1,8 @@
 """Great Expectations itself, the reference engine: run for ``--engine gx`` and for the
-expectation types the SQL compiler does not know. It works on a pandas frame of the typed
-values, so it is meant for the reference runs and small tables, not national files."""
+expectations the SQL compiler cannot reproduce exactly. It works on a pandas frame of the
+values as GX sees them (:func:`pipeline.sql.expectations.view`), indexed by record number, so
+it is meant for the reference runs and small tables, not national files: a suite only pays
+for the frame (and GX's import, several seconds) when it holds such an expectation."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.sql import scan as q
 
 REC = "__rec"
+ENTRY = "pipeline:entry"  # meta key carrying the expectation's place in the suite
 
 
 @lru_cache(maxsize=1)
@@ -42,31 +45,39 @@ def load_suite(entries: list[dict], name: str, path) -> object:
 
 
 def typed_frame(check, result) -> pd.DataFrame:
-    """Typed values of every column an expectation can name, as GX on pandas sees them."""
+    """The columns an expectation can name, as GX on pandas sees them, indexed by record:
+    Int64, float64 (NaN for null), boolean, and text (dates in ISO form)."""
     table = check.ctx.table
-    items = []
-    for name, (expr, sql_type) in check.cols.items():
-        if sql_type == "HUGEINT":
-            expr = f"TRY_CAST({expr} AS BIGINT)"
-        elif sql_type in ("DATE", "TIMESTAMP"):
-            expr = f"CAST({expr} AS VARCHAR)"
-        items.append(f'{expr} AS "{name}"')
-    columns = dict(item.rsplit(" AS ", 1)[::-1] for item in items)
-    columns = {name.strip('"'): expr for name, expr in columns.items()}
+    columns = {name: expr for name, (expr, _kind) in check.views.items()}
     arrow = result.con.sql(q.select(table.rows_sql, columns, check.joins)).to_arrow_table()
-    arrow = arrow.rename_columns([REC, *arrow.column_names[1:]])
     mapping = {
         pa.int64(): pd.Int64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
         pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
     }
-    return arrow.to_pandas(types_mapper=mapping.get)
+    frame = arrow.to_pandas(types_mapper=mapping.get)
+    return frame.set_index(frame.columns[0]).rename_axis(REC)
+
+
+def _failure(item) -> str | None:
+    """The exception GX caught while validating ``item``, if any (flat, or per metric)."""
+    info = item.exception_info or {}
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, dict) and (
+            value.get("exception_message") or value.get("raised_exception")
+        ):
+            return str(value.get("exception_message"))
+    return None
 
 
 def run_gx(check, result) -> list:
     res = check.ctx.table.resource
-    entries = check.gx
-    suite = load_suite(entries, f"{check.ctx.dataset}:{res.name}", res.suite_path)
+    tagged = [
+        {**entry, "meta": {**(entry.get("meta") or {}), ENTRY: i}} for i, entry, _ in check.gx
+    ]
+    suite = load_suite(tagged, f"{check.ctx.dataset}:{res.name}", res.suite_path)
     frame = typed_frame(check, result)
     context = _context()
     source_name = f"{check.ctx.dataset}:{res.name}"
@@ -78,43 +89,36 @@ def run_gx(check, result) -> list:
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
         batch_parameters={"dataframe": frame}
     )
-    validation = batch.validate(
-        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [REC]}
-    )
-    if check.options.get("engine", "fast") != "gx":
-        types = sorted({e.get("type") for e in entries})
+    validation = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    reasons = sorted({f"{e.get('type')} ({why})" for _, e, why in check.gx if why})
+    if reasons:
         check.ctx.ws.notes.append(
-            f"{check.ctx.dataset} / {res.name} : attente(s) {', '.join(types)} exécutée(s) par "
-            "Great Expectations (non compilée(s) en SQL)."
+            f"{check.ctx.dataset} / {res.name} : attente(s) exécutée(s) par Great Expectations, "
+            f"non compilée(s) en SQL : {', '.join(reasons)}."
         )
+    entries = {i: entry for i, entry, _ in check.gx}
+    lines = result.lines_of([int(r) for r in frame.index])
     out = []
-    by_rec = frame.set_index(REC, drop=False)
-    lines = result.lines_of([int(r) for r in frame[REC]])
-    for item in validation.results:
-        config = item.expectation_config
-        exc = item.exception_info or {}
-        if exc.get("raised_exception"):
+    for item in sorted(validation.results, key=lambda r: r.expectation_config.meta[ENTRY]):
+        entry = entries[item.expectation_config.meta[ENTRY]]
+        failure = _failure(item)
+        if failure:
             raise ConfigError(
-                f"{res.suite_path} : l'attente {config.type} a échoué à s'exécuter : "
-                f"{str(exc.get('exception_message'))[:300]}"
+                f"{res.suite_path} : l'attente {entry.get('type')} a échoué à s'exécuter : "
+                f"{failure[:300]}"
             )
         if item.success:
             continue
-        entry = {
-            "type": config.type,
-            "kwargs": dict(config.kwargs),
-            "meta": dict(config.meta or {}),
-        }
         listed = item.result.get("unexpected_index_list")
-        if listed is not None and (not listed or isinstance(listed[0], dict)):
-            for found in listed:
-                rec = int(found[REC])
-                values = by_rec.loc[rec]
-                row = {f"typed:{n}": _value(values[n]) for n in check.cols}
-                row["line"] = lines[rec]
-                out.append(check.row_finding(entry, row))
-        else:
+        if listed is None:
             out.append(check.table_finding(entry, item.result.get("observed_value")))
+            continue
+        for found in listed:  # {column: value, index name: record} or the record itself
+            rec = int(found[REC] if isinstance(found, dict) else found)
+            values = frame.loc[rec]
+            row = {f"gx:{n}": _value(values[n]) for n in check.cols}
+            row["line"] = lines[rec]
+            out.append(check.row_finding(entry, row))
     return out
 
 

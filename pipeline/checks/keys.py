@@ -12,11 +12,15 @@ from pipeline.errors import ConfigError
 from pipeline.sql import ident
 
 TARGET_FR = {
-    "cog2023-communes": "les communes du COG 2023",
-    "cog2023-epci": "les EPCI du COG 2023",
-    "cog2023-departements": "les départements du COG 2023",
-    "cog2023-regions": "les régions du COG 2023",
-    "cog2023-epci-membres": "les EPCI et EPT du COG 2023",
+    f"cog{year}-{kind}": f"{label} du COG {year}"
+    for year in (2023, 2024)
+    for kind, label in (
+        ("communes", "les communes"),
+        ("epci", "les EPCI"),
+        ("departements", "les départements"),
+        ("regions", "les régions"),
+        ("epci-membres", "les EPCI et EPT"),
+    )
 }
 
 

@@ -13,14 +13,19 @@ from pipeline.commands._output import emit, format_option
 @format_option("diff")
 @click.pass_context
 def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str) -> None:
-    """Compare what build would produce with the committed data/published/, row by row on the
-    primary key, and show the version each package would take."""
+    """Compare what build would produce with the committed data/published/, row by row on
+    what identifies a row (diffKey, else the primary key), and show the version each package
+    would take."""
     from pipeline.build import render_all
     from pipeline.diff import diff_package, read_folder
+    from pipeline.versioning import diff_keys
 
     repo = repo_from(ctx)
-    _, packages = render_all(repo, list(datasets) or None)
+    v, packages = render_all(repo, list(datasets) or None)
     diffs = [
-        diff_package(read_folder(repo.published / name), files) for name, files in packages.items()
+        diff_package(
+            read_folder(repo.published / name), files, keys=diff_keys(v.catalog.datasets[name])
+        )
+        for name, files in packages.items()
     ]
     emit("diff", diffs, fmt)

@@ -1,7 +1,7 @@
 """The JSON Schemas of ``dataset.json`` and ``pipeline.json``. The hand-written part lives in
-``pipeline/schemas/``; the options of each check (``options_schema`` of the registry), of the
-other declarations (:mod:`pipeline.declarations.options`) and the licences data.gouv.fr knows
-are added here, so the schema that checks a declaration and the one published in
+``pipeline/schemas/``; the options of each class that reads a declaration (``options_schema``
+of the checks, figure methods and derivations), of the other declarations
+(:mod:`pipeline.declarations.options`) and the licences data.gouv.fr knows are added here, so the schema that checks a declaration and the one published in
 ``docs/schemas/`` for editors (``"$schema"``) are the same document (a test keeps them equal:
 ``python -m pipeline.declarations.composed`` rewrites docs/schemas/)."""
 
@@ -54,9 +54,47 @@ def declared_checks() -> dict[str, dict]:
     }
 
 
-@cache
+def derivations() -> dict[str, dict]:
+    from pipeline.derive import DERIVATIONS
+
+    return {kind: cls.options_schema for kind, cls in DERIVATIONS.items()}
+
+
+def figure_methods() -> dict[str, dict]:
+    """Each figure method's options; the parts of a ``sum`` are figure methods themselves."""
+    from pipeline.checks.figures import FIGURES, PART
+
+    out = {}
+    for name, cls in FIGURES.items():
+        schema = cls.options_schema
+        parts = schema["properties"].get("parts")
+        if parts is not None:
+            properties = {**schema["properties"], "parts": {**parts, "items": PART}}
+            schema = {**schema, "properties": properties}
+        out[name] = schema
+    return out
+
+
+def _registries() -> tuple:
+    """What the schema is composed of: the registered classes (a test, a plug-in may register
+    one more; the schema follows)."""
+    from pipeline import coverage, figures  # noqa: F401  (they register their kinds)
+    from pipeline.checks import FIGURES, REGISTRY
+    from pipeline.derive import DERIVATIONS
+
+    return tuple(
+        tuple((name, id(cls)) for name, cls in sorted(registry.items()))
+        for registry in (REGISTRY, FIGURES, DERIVATIONS)
+    )
+
+
 def dataset_schema() -> dict:
     """The whole schema of dataset.json (shared: never change it)."""
+    return _dataset_schema(_registries())
+
+
+@cache
+def _dataset_schema(registries: tuple) -> dict:
     schema = _read("dataset.schema.json")
     defs = schema["definitions"]
     defs["check"] = by_key(
@@ -65,11 +103,20 @@ def dataset_schema() -> dict:
         "contrôle référentiel, par exemple « commune-name » (voir pipeline/checks/)",
     )
     defs["derive"] = by_key(
-        "kind", options.DERIVE, "table calculée par le pipeline, par exemple « coverage »"
+        "kind", derivations(), "table calculée par le pipeline, par exemple « coverage »"
     )
     defs["computed"] = options.COMPUTED
     defs["enrich"] = options.ENRICH
-    defs["figure"] = options.FIGURE
+    defs["figure-method"] = by_key(
+        "method", figure_methods(), "méthode de calcul du chiffre, par exemple « row-count »"
+    )
+    defs["figure"] = {
+        "allOf": [{"$ref": "#/definitions/figure-method"}],
+        "required": ["id", "method"],
+        "description": "un chiffre clé : son « id » (ligne de la ressource des chiffres), sa "
+        "méthode de calcul et ses options, sa « precision »",
+    }
+    defs["source-vintage"] = _source_vintage(defs["source"])
     defs["programme"] = options.PROGRAMME
     defs["picture"] = by_key(
         "kind", options.PICTURE, "ce que montre l'image du paquet, par exemple « regions »"
@@ -77,6 +124,32 @@ def dataset_schema() -> dict:
     name = schema["properties"]["licenses"]["items"]["properties"]["name"]
     name["enum"] = list(licences())
     return schema
+
+
+def _source_vintage(source: dict) -> dict:
+    """An earlier edition of a raw file: a ``source`` with its ``date`` required and, when
+    the columns have changed since, its own ``schema``."""
+    properties = {
+        **source["properties"],
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Table Schema de cette édition, dans le dossier du jeu, quand ses "
+            "colonnes diffèrent de l'édition actuelle",
+        },
+        "derive": {
+            "not": {},
+            "x-message": "« derive » ne vaut que pour une ressource calculée : l'édition "
+            "antérieure d'un fichier brut déclare son fichier (« path ») et sa « date »",
+        },
+    }
+    return {
+        **source,
+        "required": ["path", "date"],
+        "properties": properties,
+        "description": "une édition antérieure du fichier brut : son chemin, sa date, son "
+        "dialecte, et son Table Schema si les colonnes ont changé",
+    }
 
 
 @cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.declarations.jsonfile import JsonPath, JsonText, format_path, parse_path
+from pipeline.declarations.jsonfile import JsonPath, JsonText, format_path, parse_path, read_json
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Report
 
@@ -92,6 +92,23 @@ class Problems:
 
     def remember(self, file: Path, text: JsonText) -> None:
         self._texts[self.rel(file)] = text
+
+    def read(self, file: Path) -> JsonText:
+        """A declaration file read and parsed; what kept it from being read is reported."""
+        text = read_json(file.read_bytes())
+        self.remember(file, text)
+        if text.error:
+            line, message = text.error
+            self.add(file, "", message, line=line)
+        else:
+            for path in text.located.duplicates if text.repeated_keys else []:
+                self.add(
+                    file,
+                    path,
+                    f"clé « {path[-1]} » écrite deux fois dans le même objet : seule la dernière "
+                    "compterait ; gardez-en une seule",
+                )
+        return text
 
     def add(
         self,

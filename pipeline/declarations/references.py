@@ -40,10 +40,16 @@ Report = Callable[[JsonPath, str], None]
 
 
 class Walker:
-    def __init__(self, root_schema: dict, index: Index, report: Report):
+    """``cog``: the COG vintage of the dataset walked, for ``"x-field": {"cog": kind}`` (a
+    field of the ``cog<year>-<kind>`` table when no resource is named). ``named`` collects
+    every resource the declaration names, with its path."""
+
+    def __init__(self, root_schema: dict, index: Index, report: Report, cog: int | None = None):
         self.root = root_schema
         self.index = index
         self.report = report
+        self.cog = cog
+        self.named: list[tuple[JsonPath, str]] = []
 
     def resolve(self, schema: object) -> object:
         while isinstance(schema, dict) and "$ref" in schema:
@@ -108,8 +114,10 @@ class Walker:
         note = (
             f" (valeur par défaut quand « {path[-1]} » est absent : déclarez-le)" if default else ""
         )
-        if schema.get("x-resource") and not self.index.knows(value):
-            self.report(path, self.index.unknown_resource(value))
+        if schema.get("x-resource"):
+            self.named.append((path, value))
+            if not self.index.knows(value):
+                self.report(path, self.index.unknown_resource(value))
         if schema.get("x-dataset") and value not in self.index.datasets:
             datasets = sorted(self.index.datasets)
             hint = listing(suggestion(value, datasets), "jeux", datasets)
@@ -120,9 +128,10 @@ class Walker:
         if spec == "self":
             resource = self_resource
         else:
-            resource = next(
-                (r[spec["of"]] for r in reversed(records) if spec["of"] in r), spec.get("default")
-            )
+            default = spec.get("default")
+            if "cog" in spec and self.cog is not None:
+                default = f"cog{self.cog}-{spec['cog']}"
+            resource = next((r[spec["of"]] for r in reversed(records) if spec["of"] in r), default)
         if not isinstance(resource, str) or self.index.fields.get(resource) is None:
             return  # unknown resource (reported where it is named) or unreadable schema
         if value not in self.index.fields[resource]:  # type: ignore[operator]

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.declarations import composed
-from pipeline.declarations.jsonfile import JsonPath, JsonText, read_json
+from pipeline.declarations.editions import (
+    DEFAULT_COG,
+    Editions,
+    check_vintage_dates,
+    declared_cog,
+)
+from pipeline.declarations.jsonfile import JsonPath
+from pipeline.declarations.links import check_links
 from pipeline.declarations.problems import Problems
 from pipeline.declarations.references import Index, Walker
 from pipeline.declarations.schema_errors import schema_problems
@@ -18,8 +25,13 @@ from pipeline.declarations.sources import check_source, inside
 from pipeline.declarations.suites import check_suite
 from pipeline.declarations.table_schema import check_foreign_keys, check_schema
 from pipeline.declarations.values import Engine
+from pipeline.declarations.vintages import (
+    VintageDoc,
+    check_earlier_derivations,
+    read_by_derivation,
+    read_vintage,
+)
 from pipeline.errors import ConfigError
-from pipeline.picture import FIGURE_FIELDS
 
 
 @dataclass
@@ -34,6 +46,7 @@ class ResourceDoc:
     suite_path: Path | None = None
     fields: list[str] | None = None  # None until its schema is known to be sound
     broken: bool = False  # its declaration in dataset.json does not follow the schema
+    vintages: list[VintageDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -47,28 +60,10 @@ class DatasetDoc:
         return key in self.meta and key not in self.bad
 
 
-def read_file(problems: Problems, file: Path) -> JsonText:
-    """A declaration file read and parsed; what kept it from being read is reported."""
-    text = read_json(file.read_bytes())
-    problems.remember(file, text)
-    if text.error:
-        line, message = text.error
-        problems.add(file, "", message, line=line)
-    else:
-        for path in text.located.duplicates if text.repeated_keys else []:
-            problems.add(
-                file,
-                path,
-                f"clé « {path[-1]} » écrite deux fois dans le même objet : seule la dernière "
-                "compterait ; gardez-en une seule",
-            )
-    return text
-
-
 def check_config_file(root: Path, problems: Problems) -> Any:
     """``pipeline.json`` against its schema; its value, or None when unreadable."""
     file = root / "pipeline.json"
-    text = read_file(problems, file)
+    text = problems.read(file)
     if not text.ok:
         return None
     for path, message in schema_problems(text.value, composed.pipeline_schema()):
@@ -137,7 +132,7 @@ class _Checker:
 
     def dataset(self, folder: Path) -> DatasetDoc | None:
         file = folder / "dataset.json"
-        text = read_file(self.problems, file)
+        text = self.problems.read(file)
         if not text.ok:
             self.complete = False
             return None
@@ -185,7 +180,7 @@ class _Checker:
             if self.engine.date_format_problem(dialect.get("dateFormat", "default")):
                 del dialect["dateFormat"]  # reported with the dialect, not again per field
         if res.schema_path is not None:
-            text = read_file(self.problems, res.schema_path)
+            text = self.problems.read(res.schema_path)
             if text.ok:
                 res.schema = text.value
                 res.fields = check_schema(
@@ -196,11 +191,17 @@ class _Checker:
                 self.root, doc.folder, decl["expectations"], (*here, "expectations"), report
             )
             if res.suite_path is not None:
-                text = read_file(self.problems, res.suite_path)
+                text = self.problems.read(res.suite_path)
                 res.suite = text.value if text.ok else None
         if not broken:
             for j, spec in enumerate(decl.get("computed") or []):
                 self.computed(res, spec, (*here, "computed", j), report)
+            check_vintage_dates(decl, here, report)
+            for j, item in enumerate(decl.get("vintages") or []):
+                res.vintages.append(
+                    read_vintage(self.root, self.problems, self.engine, doc.folder, here, j, item,
+                                 dialect if "derive" in decl else None)
+                )  # fmt: skip
         return res
 
     def computed(self, res: ResourceDoc, spec: dict, path: JsonPath, report) -> None:
@@ -224,7 +225,7 @@ class _Checker:
         index = Index(datasets=datasets, complete=self.complete)
         self.repeated: set[str] = set()
         self.by_name: dict[str, ResourceDoc] = {}
-        self.owner: dict[str, str] = {}
+        self.owner: dict[str, DatasetDoc] = {}
         first: dict[str, str] = {}
         for doc in docs:
             for res in doc.resources:
@@ -241,18 +242,28 @@ class _Checker:
                 first[name] = self.problems.rel(doc.folder / "dataset.json")
                 index.fields[name] = res.fields
                 self.by_name[name] = res
-                self.owner[name] = doc.folder.name
+                self.owner[name] = doc
         schema = composed.dataset_schema()
+        named: dict[str, list[tuple[JsonPath, str]]] = {}
         for doc in docs:
             file = doc.folder / "dataset.json"
-            Walker(schema, index, self.reporter(file)).walk(doc.meta, schema)
-            self.dataset_links(doc, index)
+            walker = Walker(schema, index, self.reporter(file), _cog(doc))
+            walker.walk(doc.meta, schema)
+            named[doc.folder.name] = walker.named
+            check_links(doc, index, self.owner, self.repeated, self.problems.add)
             for res in doc.resources:
-                if isinstance(res.schema, dict) and res.fields is not None:
-                    report = self.reporter(res.schema_path)  # type: ignore[arg-type]
-                    check_foreign_keys(res.schema, res.decl["name"], index, report)
+                tables = [(res.schema, res.schema_path, res.fields)]
+                tables += [(v.schema, v.schema_path, v.fields) for v in res.vintages]
+                for table, path, fields in tables:
+                    if isinstance(table, dict) and fields is not None:
+                        report = self.reporter(path)  # type: ignore[arg-type]
+                        check_foreign_keys(table, res.decl["name"], index, report)
                 if res.broken:
                     continue
+                if res.vintages and isinstance(res.decl.get("derive"), dict):
+                    check_earlier_derivations(
+                        index, res, _cog(doc), self.reporter(doc.folder / "dataset.json")
+                    )
                 self.enrichments(doc, res)
                 if res.suite is not None and res.fields is not None:
                     check_suite(
@@ -262,6 +273,16 @@ class _Checker:
                         self.reporter(res.suite_path),  # type: ignore[arg-type]
                         self.problems.rel(res.suite_path),  # type: ignore[arg-type]
                     )
+
+        Editions(
+            docs,
+            self.by_name,
+            self.owner,
+            named,
+            lambda derive, cog: read_by_derivation(index, derive, cog or DEFAULT_COG),
+            self.problems.add,
+            complete=self.complete,
+        ).check()
 
     def columns(self, res: ResourceDoc, index: Index) -> dict[str, str]:
         """Every column a suite can name, with its type: fields, then enrichment columns."""
@@ -294,102 +315,8 @@ class _Checker:
                     )
                 taken.add(dest)
 
-    def picture(self, doc: DatasetDoc, own: dict[str, ResourceDoc]) -> None:
-        """The picture draws resources of its own dataset (figures: the verification table)."""
-        if not doc.sound("picture"):
-            return
-        file, spec = doc.folder / "dataset.json", doc.meta["picture"]
-        for path, name in _picture_resources(spec):
-            if name not in own:
-                self.problems.add(
-                    file,
-                    path,
-                    f"ressource « {name} » absente de ce jeu : l'image montre une ressource du "
-                    f"jeu ; ressources du jeu : {', '.join(own)}",
-                )
-            elif spec["kind"] == "figures" and own[name].fields is not None:
-                missing = [f for f in FIGURE_FIELDS if f not in own[name].fields]  # type: ignore[operator]
-                if missing:
-                    self.problems.add(
-                        file,
-                        path,
-                        f"l'image « figures » lit les champs {', '.join(FIGURE_FIELDS)} ; "
-                        f"« {name} » n'a pas {', '.join(missing)}",
-                    )
 
-    def dataset_links(self, doc: DatasetDoc, index: Index) -> None:
-        """Links inside one dataset.json: figures and programmes with their derived tables."""
-        meta, file = doc.meta, doc.folder / "dataset.json"
-        own = {r.decl["name"]: r for r in doc.resources}
-        kinds = {_kind(r): r.index for r in doc.resources if not r.broken and _kind(r)}
-        if "figures" in kinds and not meta.get("figures") and "figures" not in doc.bad:
-            self.problems.add(
-                file,
-                ("resources", kinds["figures"], "derive"),
-                "la dérivation « figures » recalcule les chiffres déclarés sous « figures » : "
-                "déclarez-les (clé « figures » du jeu)",
-            )
-        coverage_kinds = {"coverage", "coverage-summary"} & set(kinds)
-        if coverage_kinds and not meta.get("programmes") and "programmes" not in doc.bad:
-            self.problems.add(
-                file,
-                ("programmes",),
-                "la couverture communale compte les programmes déclarés sous « programmes » : "
-                "déclarez-en au moins un",
-            )
-        source = meta.get("figures_source") if doc.sound("figures_source") else None
-        if isinstance(source, dict) and "resource" in source and source["resource"] not in own:
-            self.problems.add(
-                file,
-                ("figures_source", "resource"),
-                f"ressource « {source['resource']} » absente de ce jeu ; ressources du jeu : "
-                f"{', '.join(own)}",
-            )
-        self.picture(doc, own)
-        if not doc.sound("programmes"):
-            return
-        programmes = meta["programmes"]
-        coverage = own.get(next((n for n, r in own.items() if _kind(r) == "coverage"), ""))
-        seen: set[str] = set()
-        for j, prog in enumerate(programmes):
-            here: JsonPath = ("programmes", j)
-            column = prog["column"]
-            if column in seen:
-                self.problems.add(
-                    file, (*here, "column"), f"colonne « {column} » déjà prise par un programme"
-                )
-            seen.add(column)
-            if (
-                coverage is not None
-                and coverage.fields is not None
-                and column not in coverage.fields
-            ):
-                self.problems.add(
-                    file,
-                    (*here, "column"),
-                    f"la table « {coverage.decl['name']} » n'a pas de champ « {column} » : "
-                    "ajoutez-le à son Table Schema (type boolean)",
-                )
-            dataset, resource = prog.get("dataset"), prog.get("resource")
-            owner = self.owner.get(resource)  # type: ignore[arg-type]
-            if resource in self.repeated:
-                continue
-            if dataset in index.datasets and owner is not None and owner != dataset:
-                self.problems.add(
-                    file,
-                    (*here, "dataset"),
-                    f"la ressource « {resource} » appartient au jeu « {owner} » : écrivez "
-                    f'"dataset": "{owner}"',
-                )
-
-
-def _picture_resources(spec: dict) -> list[tuple[JsonPath, str]]:
-    named = [(("picture", "resource"), spec["resource"])] if "resource" in spec else []
-    for i, item in enumerate(spec.get("series", [])):
-        named.append((("picture", "series", i, "resource"), item["resource"]))
-    return named
-
-
-def _kind(res: ResourceDoc) -> object:
-    derive = res.decl.get("derive")
-    return derive.get("kind") if isinstance(derive, dict) else None
+def _cog(doc: DatasetDoc) -> int:
+    """The COG vintage the dataset follows (the default when it declares none, or a wrong one:
+    names of its tables are then not checked against a table that does not exist)."""
+    return declared_cog(doc.meta) or DEFAULT_COG

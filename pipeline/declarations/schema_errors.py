@@ -158,7 +158,9 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
             yield path, _described(f"ajoutez l'une des clés : {', '.join(keys)}", schema)
             return
         if error.context:
-            yield from messages(best_match(_right_type(error.context)))
+            for where, text in messages(best_match(_right_type(error.context))):
+                # a branch without a description is told with that of the whole choice
+                yield where, text if "Attendu :" in text else _described(text, schema)
             return
     yield path, _described(_simple(error), schema)
 
@@ -166,9 +168,24 @@ def messages(error: ValidationError) -> Iterator[tuple[JsonPath, str]]:
 def _right_type(errors: list[ValidationError]) -> list[ValidationError]:
     """The errors of the branches (anyOf, oneOf) whose type the value has, when there are
     some: a value of the right type but a wrong detail is best told that detail."""
-    wrong = {e.schema_path[0] for e in errors if e.validator == "type" and not e.relative_path}
+    wrong = {e.schema_path[0] for e in errors if _of_another_type(e)}
     kept = [e for e in errors if e.schema_path and e.schema_path[0] not in wrong]
     return kept or errors
+
+
+def _of_another_type(error: ValidationError) -> bool:
+    """The value is not of the type a branch wants: a ``type``, or an ``enum``/``const``
+    whose members are all of other types."""
+    if error.relative_path:
+        return False
+    if error.validator == "type":
+        return True
+    if error.validator in ("enum", "const"):
+        members = error.validator_value if error.validator == "enum" else [error.validator_value]
+        kinds = {kind_of(m) for m in members}
+        kind = kind_of(error.instance)
+        return kind not in kinds and not (kind == "integer" and "number" in kinds)
+    return False
 
 
 def _simple(error: ValidationError) -> str:

@@ -4,9 +4,10 @@ every ``{placeholder}`` of ``meta.message`` is a value the message will have (a 
 resource or an enrichment column; for table-level expectations, ``observed`` and the
 expectation's own arguments).
 
-The types compiled to SQL (:mod:`pipeline.sql.expectations`) are checked here, without
-importing Great Expectations; the other types run in GX, which checks their arguments itself
-(it is then imported, as it would be to run them)."""
+The types of the engine's table (:data:`pipeline.sql.expectations.EXPECTATIONS`: their
+required and optional arguments, compiled to SQL or run by GX) are checked here, without
+importing Great Expectations; any other type GX knows is checked by GX itself (it is then
+imported, as it would be to run it)."""
 
 from __future__ import annotations
 
@@ -22,67 +23,106 @@ from pipeline.declarations.values import Engine
 from pipeline.errors import ConfigError
 from pipeline.sql import expectations as gxsql
 
+SUPPORTED = sorted(gxsql.SUPPORTED)
+
 Report = Callable[[JsonPath, str], None]
 
 NUMERIC = ("integer", "number", "year")
+ROW_LEVEL = ("map", "pair", "multicolumn")  # a failing row is a finding, with its values
+NAME = {"type": "string", "minLength": 1}
+NAMES = {"type": "array", "minItems": 1, "items": NAME}
 BOUND = {"type": ["number", "string", "null"]}
-COUNT_BOUND = {"type": ["integer", "null"], "minimum": 0}
-BOUNDS = {"anyOf": [{"required": ["min_value"]}, {"required": ["max_value"]}]}
-COMMON = {
-    "column": {"type": "string", "minLength": 1},
+COUNT_BOUND = {"type": ["number", "null"], "minimum": 0}  # GX compares a count with 7.5 too
+SHARE_BOUND = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+FLAG = {"type": ["boolean", "null"]}
+BOUNDS = {
+    "anyOf": [{"required": ["min_value"]}, {"required": ["max_value"]}],
+    "x-message": "ajoutez au moins une borne : « min_value » ou « max_value »",
+}
+# The value each argument of the types of pipeline.sql.expectations.EXPECTATIONS takes.
+KWARG = {
+    "column": NAME,
+    "column_A": NAME,
+    "column_B": NAME,
+    "column_list": NAMES,
     "mostly": {"type": "number", "minimum": 0, "maximum": 1},
+    "min_value": BOUND,
+    "max_value": BOUND,
+    "strict_min": {"type": "boolean"},
+    "strict_max": {"type": "boolean"},
+    "regex": NAME,
+    "regex_list": NAMES,
+    "match_on": {"enum": ["any", "all"]},
+    "value_set": {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
+    "value": {"type": "integer", "minimum": 0},
+    "sum_total": {"type": "number"},
+    "row_condition": {"type": ["string", "object", "null"]},
+    "condition_parser": {"enum": ["pandas", "great_expectations", None]},
+    "ignore_row_if": {
+        "enum": [
+            "both_values_are_missing",
+            "either_value_is_missing",
+            "neither",
+            "all_values_are_missing",
+            "any_value_is_missing",
+            "never",
+        ]
+    },
+    "or_equal": FLAG,
+    "strictly": FLAG,
+    "ties_okay": FLAG,
+    "exact_match": FLAG,
+    "column_index": {"type": ["integer", "null"]},
+    "column_set": {"type": ["array", "null"], "items": {"type": "string"}},
+    "type_": NAME,
+    "type_list": {"type": ["array", "null"], "items": {"type": "string"}},
+    "like_pattern": NAME,
+    "escape": {"type": ["string", "null"]},
+    "value_pairs_set": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2}},
     "result_format": {"type": ["string", "object"]},
     "catch_exceptions": {"type": "boolean"},
+    "meta": {"type": "object"},
 }
+COUNTS = (  # their bounds count rows, characters, values or columns
+    "expect_column_value_lengths_to_be_between",
+    "expect_table_row_count_to_be_between",
+    "expect_column_unique_value_count_to_be_between",
+    "expect_table_column_count_to_be_between",
+)
+# Arguments GX defaults to a value that checks nothing (a regex matching every value): a suite
+# that leaves them out is a mistake, not a wish.
+MEANINGFUL = {"expect_column_values_to_match_regex": ("regex",)}
+SHARES = (
+    "expect_column_proportion_of_unique_values_to_be_between",
+    "expect_column_proportion_of_non_null_values_to_be_between",
+)
 
 
-def _kwargs(required: list[str], extra: dict, *, bounds: bool = False, column: bool = True) -> dict:
-    properties = {**COMMON, **extra} if column else {**extra}
+@cache
+def kwargs_schema(etype: str) -> dict | None:
+    """The JSON Schema of the arguments of a type of the engine's table
+    (:data:`pipeline.sql.expectations.EXPECTATIONS`: required and optional arguments); None
+    for a type it does not know. A ``between`` needs one bound at least: without any, it
+    would check nothing."""
+    spec = gxsql.EXPECTATIONS.get(etype)
+    if spec is None:
+        return None
+    bound = COUNT_BOUND if etype in COUNTS else SHARE_BOUND if etype in SHARES else BOUND
+    properties = {name: KWARG.get(name, {}) for name in sorted(spec.kwargs)}
+    for name in ("min_value", "max_value"):
+        if name in properties:
+            properties[name] = bound
     schema = {
         "type": "object",
-        "required": (["column"] if column else []) + required,
+        "required": [*spec.required, *MEANINGFUL.get(etype, ())],
         "additionalProperties": False,
         "properties": properties,
     }
-    if bounds:
-        schema |= BOUNDS | {
-            "x-message": "ajoutez au moins une borne : « min_value » ou « max_value »"
-        }
+    if {"min_value", "max_value"} <= set(spec.optional):
+        schema |= BOUNDS
     return schema
 
 
-STRICT = {"strict_min": {"type": "boolean"}, "strict_max": {"type": "boolean"}}
-REGEX = {"regex": {"type": "string", "minLength": 1}}
-VALUE_SET = {"value_set": {"type": "array", "items": {"type": ["string", "number", "boolean"]}}}
-# The arguments of every type compiled to SQL (others are checked by GX itself).
-KWARGS = {
-    "expect_column_values_to_be_between": _kwargs(
-        [], {"min_value": BOUND, "max_value": BOUND, **STRICT}, bounds=True
-    ),
-    "expect_column_values_to_match_regex": _kwargs(["regex"], REGEX),
-    "expect_column_values_to_not_match_regex": _kwargs(["regex"], REGEX),
-    "expect_column_values_to_be_in_set": _kwargs(["value_set"], VALUE_SET),
-    "expect_column_values_to_not_be_in_set": _kwargs(["value_set"], VALUE_SET),
-    "expect_column_value_lengths_to_be_between": _kwargs(
-        [], {"min_value": COUNT_BOUND, "max_value": COUNT_BOUND, **STRICT}, bounds=True
-    ),
-    "expect_column_values_to_not_be_null": _kwargs([], {}),
-    "expect_column_values_to_be_unique": _kwargs([], {}),
-    "expect_table_row_count_to_be_between": _kwargs(
-        [],
-        {
-            "min_value": COUNT_BOUND,
-            "max_value": COUNT_BOUND,
-            "result_format": {},
-            "catch_exceptions": {},
-        },
-        bounds=True,
-        column=False,
-    ),
-    "expect_column_unique_value_count_to_be_between": _kwargs(
-        [], {"min_value": COUNT_BOUND, "max_value": COUNT_BOUND}, bounds=True
-    ),
-}
 SUITE = {
     "type": "object",
     "required": ["expectations"],
@@ -171,8 +211,9 @@ def _entry(
     etype = entry["type"]
     kw = entry.get("kwargs") or {}
     meta = entry.get("meta") or {}
-    if etype in KWARGS:
-        problems = schema_problems(kw, KWARGS[etype])
+    schema = kwargs_schema(etype)
+    if schema is not None:
+        problems = schema_problems(kw, schema)
         for sub, message in problems:
             report((*path, "kwargs", *sub), message)
         if problems:
@@ -184,20 +225,26 @@ def _entry(
         if problems:
             return
     else:
-        known = sorted(set(gx_types()) | set(KWARGS))
-        hint = listing(suggestion(etype, known), "types compilés par le pipeline", sorted(KWARGS))
+        known = sorted(set(gx_types()) | set(gxsql.EXPECTATIONS))
+        hint = listing(suggestion(etype, known), "types compilés par le pipeline", SUPPORTED)
         report((*path, "type"), f"type d'attente « {etype} » inconnu{hint}")
         return
-    for key in ("column", "column_A", "column_B"):
-        name = kw.get(key)
-        if isinstance(name, str) and name not in columns:
-            hint = listing(suggestion(name, columns), "colonnes", columns)
-            report((*path, "kwargs", key), f"colonne « {name} » inconnue{hint}")
-            return
-    if etype in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
-        problem = engine.regex_problem(kw["regex"])
+    spec = gxsql.EXPECTATIONS.get(etype)
+    if spec is None or spec.kind != "table":  # a table may be expected to lack a column
+        named = [(key, kw.get(key)) for key in ("column", "column_A", "column_B")]
+        named += [(("column_list", i), n) for i, n in enumerate(kw.get("column_list") or [])]
+        for key, name in named:
+            if isinstance(name, str) and name not in columns:
+                hint = listing(suggestion(name, columns), "colonnes", columns)
+                where = key if isinstance(key, tuple) else (key,)
+                report((*path, "kwargs", *where), f"colonne « {name} » inconnue{hint}")
+                return
+    regexes = [(("regex",), kw["regex"])] if isinstance(kw.get("regex"), str) else []
+    regexes += [(("regex_list", i), r) for i, r in enumerate(kw.get("regex_list") or [])]
+    for where, regex in regexes if spec is not None else []:
+        problem = engine.regex_problem(regex, re2=False)  # what RE2 cannot run, GX does
         if problem:
-            report((*path, "kwargs", "regex"), problem)
+            report((*path, "kwargs", *where), problem)
     if etype == "expect_column_values_to_be_between":
         ftype = columns.get(kw["column"], "string")
         for key in ("min_value", "max_value"):
@@ -215,18 +262,26 @@ def _entry(
                     "comme une date ISO entre guillemets, par exemple « 2024-01-31 »",
                 )
     if isinstance(meta.get("message"), str):
-        _message(meta["message"], etype, kw, columns, (*path, "meta", "message"), report)
+        kind = spec.kind if spec is not None else None
+        _message(meta["message"], kind, kw, columns, (*path, "meta", "message"), report)
 
 
 def _message(
-    template: str, etype: str, kw: dict, columns: dict[str, str], path: JsonPath, report: Report
+    template: str,
+    kind: str | None,
+    kw: dict,
+    columns: dict[str, str],
+    path: JsonPath,
+    report: Report,
 ) -> None:
-    table_level = etype in gxsql.AGGREGATE_ARGS
+    """``kind``: the type's kind in the engine's table (None for a type only GX knows: its
+    result may be of a row or of the table)."""
+    table_level = kind is not None and kind not in ROW_LEVEL
     if table_level:
         allowed = {"observed": 0, **kw}
     else:
         allowed = dict.fromkeys(columns, "x")
-        if etype not in KWARGS:  # run in GX: row or table level
+        if kind is None:
             allowed |= {"observed": 0, **kw}
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]

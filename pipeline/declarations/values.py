@@ -84,7 +84,7 @@ class Engine:
             self._answers[key] = compute()
         return self._answers[key]
 
-    def _regex_problem(self, pattern: str, python: bool = True) -> str | None:
+    def _regex_problem(self, pattern: str, python: bool = True, re2: bool = True) -> str | None:
         if python:
             try:
                 with warnings.catch_warnings():
@@ -92,6 +92,8 @@ class Engine:
                     re.compile(pattern)
             except re.error as exc:
                 return f"expression régulière invalide : {_regex_fr(exc.msg)} (position {exc.pos})"
+        if not re2:
+            return None
         try:
             self.con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
         except duckdb.Error as exc:
@@ -156,10 +158,12 @@ class Engine:
             hint = f" au format « {fmt} », par exemple « {SAMPLE.strftime(fmt)} »"
         return f"« {value} » ne se lit pas comme {wanted}{hint}"
 
-    def regex_problem(self, pattern: str, python: bool = True) -> str | None:
+    def regex_problem(self, pattern: str, python: bool = True, re2: bool = True) -> str | None:
         """Why ``pattern`` does not compile in RE2 (DuckDB) or, with ``python``, in ``re``
-        (frictionless and Great Expectations); None when it compiles in both."""
-        return self._cached(("re", pattern, python), lambda: self._regex_problem(pattern, python))
+        (frictionless and Great Expectations); None when it compiles in both. ``re2=False``
+        for a regex of an expectation: one RE2 cannot run goes to GX."""
+        key = ("re", pattern, python, re2)
+        return self._cached(key, lambda: self._regex_problem(pattern, python, re2))
 
     def rewrite_problem(self, pattern: str, replace: str) -> str | None:
         """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two

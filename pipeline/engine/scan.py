@@ -30,6 +30,7 @@ AGGREGATES = {
     "sum": "sum({x})",
     "min": "min({x})",
     "max": "max({x})",
+    "histogram": "histogram({x})",  # value -> rows holding it (distinct values, modes, median)
 }
 
 

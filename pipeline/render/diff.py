@@ -46,6 +46,8 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 + [f"  ~ {r.path} : {_key_text(c.key)} : "
                    + " ; ".join(f"{x.field} « {x.old} » → « {x.new} »" for x in c.changes)
                    for c in r.changed]
+                + [f"  ≠ {r.path} : {', '.join(x.identifier.values())} : {x.old} → {x.new}"
+                   for x in r.reassigned]
             )  # fmt: skip
             out += rows[:max_rows]
             if len(rows) > max_rows:
@@ -73,6 +75,11 @@ def _resource_rows(r: ResourceDiff) -> list[str]:
     ]
     rows += [f"| ajoutée | {_cell(_row_key(r, row))} | | | |" for row in r.added]
     rows += [f"| supprimée | {_cell(_row_key(r, row))} | | | |" for row in r.removed]
+    rows += [
+        f"| identifiant réattribué | {_cell(_key_text(x.identifier))} | | {_cell(x.old)} "
+        f"| {_cell(x.new)} |"
+        for x in r.reassigned
+    ]
     return rows
 
 

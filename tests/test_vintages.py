@@ -1,0 +1,446 @@
+"""Editions of the data: a real update of two programme lists rehearsed through the procedure
+of the README (« Mettre à jour un programme »), the reports that must not move, and what is
+refused when a step is forgotten. Plus the COG vintages and the checks they bring."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, copy_repo, findings, run, tree_bytes
+
+SHARED = Path(os.environ.get("PIPELINE_SHARED_DATA", "/work/shared/data"))
+BEFORE = ROOT / "tests/fixtures/before-2024-update"  # the two datasets before the update
+REPORTS = ("chiffres-cles-2023", "couverture-communale-2023")
+VA_2024 = "anct_villages_avenir_communes_20240905.csv"
+TI_2024 = "anct_ti_groupements_20240704.csv"
+needs_shared = pytest.mark.skipif(
+    not (SHARED / VA_2024).is_file(), reason="données partagées absentes"
+)
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def dump(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def published(root: Path, name: str) -> dict[str, bytes]:
+    return tree_bytes(root / "data/published" / name)
+
+
+def data_files(root: Path, name: str) -> dict[str, bytes]:
+    return {n: b for n, b in published(root, name).items() if n.endswith((".csv", ".json"))
+            and n != "datapackage.json"}  # fmt: skip
+
+
+# --------------------------------------------------------------- the documented procedure
+
+
+def update_programme(
+    root: Path,
+    dataset: str,
+    resource: str,
+    raw: str,
+    date: str,
+    *,
+    cog: int | None = None,
+    keep_schema: bool = False,
+) -> None:
+    """« Mettre à jour un programme », step by step:
+
+    1. drop the new export into data/raw/ under its original name (the old one stays);
+    2. move the current ``source`` under ``vintages`` (it keeps its date) and declare the new
+       one with its path and date; when the columns change, the old schema is kept under a
+       dated name and named by the earlier edition;
+    3. when the new list follows another COG, declare ``cog`` and name the reference tables
+       of that vintage; a derived resource keeps, as an edition dated like the old list,
+       what its derivation read then."""
+    shutil.copy(SHARED / raw, root / "data/raw" / raw)
+    folder = root / "schemas" / dataset
+    meta = load(folder / "dataset.json")
+    res = next(r for r in meta["resources"] if r["name"] == resource)
+    old = dict(res["source"])
+    if keep_schema:
+        kept = f"{resource}-{old['date'].replace('-', '')}.schema.json"
+        shutil.copy(folder / res["schema"], folder / kept)
+        old["schema"] = kept
+    res["vintages"] = [old, *res.get("vintages", [])]
+    res["source"] = {**res["source"], "path": f"data/raw/{raw}", "date": date}
+    if cog is not None:
+        before, after = f"cog{meta['cog']}-", f"cog{cog}-"
+        meta["cog"] = cog
+        for r in meta["resources"]:
+            if r.get("derive") and before in json.dumps(r["derive"]):
+                then = {k: v for k, v in r["derive"].items() if str(v).startswith(before)}
+                r["vintages"] = [{"date": old["date"], "derive": then}, *r.get("vintages", [])]
+            for key in ("derive", "checks", "enrich"):
+                if key in r:
+                    r[key] = json.loads(json.dumps(r[key]).replace(before, after))
+            schema = folder / r["schema"]
+            dump(schema, json.loads(schema.read_text(encoding="utf-8").replace(before, after)))
+    dump(folder / "dataset.json", meta)
+
+
+def drop_field(root: Path, dataset: str, schema: str, name: str) -> None:
+    path = root / "schemas" / dataset / schema
+    data = load(path)
+    data["fields"] = [f for f in data["fields"] if f["name"] != name]
+    dump(path, data)
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory) -> Path:
+    """The repository as it was before the 2024 lists: Villages d'avenir of 12 January 2024
+    and Territoires d'industrie of 14 November 2023 (COG 2023), packaged as 1.0.0."""
+    root = copy_repo(tmp_path_factory.mktemp("update") / "repo")
+    for name in ("villages-d-avenir", "territoires-d-industrie"):
+        shutil.rmtree(root / "schemas" / name)
+        shutil.copytree(BEFORE / name, root / "schemas" / name)
+        shutil.rmtree(root / "data/published" / name)
+    for raw in (VA_2024, TI_2024):
+        (root / "data/raw" / raw).unlink()
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@needs_shared
+def test_the_reports_do_not_depend_on_the_live_lists(before):
+    """Built from the January and November lists, the two reports are the very packages the
+    repository publishes (which it builds from the September and July lists)."""
+    for name in REPORTS:
+        assert published(before, name) == published(ROOT, name), name
+    assert load(before / "data/published/villages-d-avenir/datapackage.json")["version"] == "1.0.0"
+
+
+@needs_shared
+def test_a_real_update_moves_the_live_packages_and_not_the_report(before, tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    reports = {name: published(root, name) for name in REPORTS}
+
+    update_programme(root, "villages-d-avenir", "villages-d-avenir", VA_2024, "2024-09-05",
+                     cog=2024, keep_schema=True)  # fmt: skip
+    drop_field(root, "villages-d-avenir", "villages-d-avenir.schema.json", "date_signature")
+    update_programme(root, "territoires-d-industrie", "territoires-d-industrie", TI_2024,
+                     "2024-07-04", cog=2024)  # fmt: skip
+
+    # Before the build, validate points at the reassigned identifiers (the published package
+    # still holds the January list), with the commune each one named then and now.
+    code, found = findings(root, "villages-d-avenir")
+    assert code == 0
+    reassigned = [f for f in found if f["code"] == "identifier-reassigned"]
+    assert len(reassigned) == 56
+    assert reassigned[0]["value"] == "va-14-02"
+    assert (
+        "désignait Blangy-le-Château (14077) dans le paquet publié ; ce fichier l'attribue à "
+        "Beaumesnil (14054)" in reassigned[0]["message"]
+    )
+    assert any(f["code"] == "commune-not-current" and f["value"] == "86231" for f in found)
+
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+
+    va = root / "data/published/villages-d-avenir"
+    assert load(va / "datapackage.json")["version"] == "2.0.0"
+    changelog = (va / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.startswith(
+        "# Journal des versions\n\n## 2.0.0 — 2024-09-05\n\n"
+        "- Évolution majeure : 40 lignes ajoutées, 0 ligne supprimée, 56 lignes modifiées, "
+        "56 identifiants réattribués.\n"
+        "- Schéma (incompatible) : Champ `date_signature` supprimé.\n"
+        "- Identifiants réattribués dans `villages-d-avenir.csv` (les lignes sont comparées sur "
+        "`insee_com`) :\n"
+        "  - `va-14-02` : Blangy-le-Château (14077) → Beaumesnil (14054)\n"
+    )
+    assert changelog.count("\n  - `va-") == 50 and "  - … et 6 autres\n" in changelog
+    assert changelog.endswith(
+        "## 1.0.0 — 2024-01-12\n\nPremière publication : 2458 lignes.\n\n"
+        "Fichiers bruts : `data/raw/anct_villages_avenir_communes_20240112.csv`.\n"
+    )
+    readme = (va / "README.md").read_text(encoding="utf-8")
+    assert "identifier-reassigned" not in readme and "désignait" not in readme
+    assert "- Géographie : Code officiel géographique (COG) 2024\n" in readme
+    assert (
+        "Éditions antérieures, conservées dans `data/raw/` pour les rapports calculés à partir "
+        "d'elles :\n\n- `data/raw/anct_villages_avenir_communes_20240112.csv` (édition du 12 "
+        "janvier 2024)\n"
+    ) in readme
+
+    ti = root / "data/published/territoires-d-industrie"
+    assert load(ti / "datapackage.json")["version"] == "1.1.0"
+    assert (
+        (ti / "CHANGELOG.md")
+        .read_text(encoding="utf-8")
+        .startswith(
+            "# Journal des versions\n\n## 1.1.0 — 2024-07-04\n\n"
+            "- Évolution mineure : 28 lignes ajoutées, 85 lignes supprimées, 75 lignes modifiées.\n"
+            "  - `territoires-d-industrie.csv` : +13 / −2 / ~3\n"
+            "  - `territoires-d-industrie-communes.csv` : +15 / −83 / ~72\n"
+            "- Fichiers bruts : `data/raw/anct_ti_groupements_20240704.csv`.\n"
+        )
+    )
+
+    # The 2023 report and its coverage table: not one byte moved.
+    for name in REPORTS:
+        assert published(root, name) == reports[name], name
+    result = run(root, "build", "--check")
+    assert result.exit_code == 0, result.output
+    # Rebuilt, the package holds the new list: nothing is reassigned any more.
+    code, found = findings(root, "villages-d-avenir")
+    assert [f for f in found if f["code"] == "identifier-reassigned"] == []
+    # The repository's own packages went through this same update.
+    for name in ("villages-d-avenir", "territoires-d-industrie"):
+        assert data_files(root, name) == data_files(ROOT, name), name
+
+
+@needs_shared
+def test_an_update_that_forgets_the_earlier_edition_is_refused(before, tmp_path):
+    """Pointing the source at the new file without keeping the old one as an edition would
+    rewrite the reports: refused when the declarations are loaded, naming what to do."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    shutil.copy(SHARED / VA_2024, root / "data/raw" / VA_2024)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["resources"][0]["source"] |= {"path": f"data/raw/{VA_2024}", "date": "2024-09-05"}
+    dump(path, meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert "« villages-d-avenir » figé à l'édition 2024-01-12" in result.output
+    assert "(éditions : 2024-09-05)" in result.output
+    assert "son ancienne source passe sous « vintages » avec sa date" in result.output
+
+
+@needs_shared
+def test_a_derived_table_that_changes_cog_keeps_its_earlier_edition(before, tmp_path):
+    """The Territoires d'industrie communes are derived with the EPCI of the dataset's COG;
+    the 2023 coverage must still read them as derived with the COG 2023."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    update_programme(root, "territoires-d-industrie", "territoires-d-industrie", TI_2024,
+                     "2024-07-04", cog=2024)  # fmt: skip
+    path = root / "schemas/territoires-d-industrie/dataset.json"
+    meta = load(path)
+    del meta["resources"][1]["vintages"]  # forgotten
+    dump(path, meta)
+    result = run(root, "validate", "couverture-communale-2023")
+    assert result.exit_code == 2
+    assert "« couverture-communale-2023 » suit le COG 2023 mais ses données lisent " in (
+        result.output
+    )
+
+
+def test_a_report_reads_no_list_without_its_edition(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/chiffres-cles-2023/dataset.json"
+    meta = load(path)
+    del meta["inputs"]["villages-d-avenir"]
+    dump(path, meta)
+    result = run(root, "validate", "chiffres-cles-2023")
+    assert result.exit_code == 2
+    assert "« villages-d-avenir » (jeu villages-d-avenir) est lu sans édition datée" in (
+        result.output
+    )
+
+
+def test_a_dataset_follows_one_cog_vintage(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["resources"][0]["enrich"][0]["reference"] = "cog2023-communes"
+    dump(path, meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert (
+        "resources[0].enrich[0].reference : « cog2023-communes » est une table du COG 2023, mais "
+        "le jeu déclare « cog »: 2024" in result.output
+    )
+    meta["resources"][0]["enrich"][0]["reference"] = "cog2024-communes"
+    meta["cog"] = 2025
+    dump(path, meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert "cog : « cog » vaut 2025 ; millésimes du COG disponibles : 2023, 2024" in result.output
+
+
+# --------------------------------------------------------------- checks of the COG vintage
+
+
+def commune_list(root: Path, cog: int, csv: str, checks: list[dict]) -> Path:
+    folder = root / "schemas/liste"
+    folder.mkdir(parents=True)
+    fields = [{"name": n, "type": "string"} for n in ("id", "insee_com", "lib_com")]
+    dump(folder / "liste.schema.json", {"fields": fields, "primaryKey": ["id"]})
+    dump(folder / "dataset.json", {
+        "name": "liste", "title": "Liste", "description": "Liste de test", "cog": cog,
+        "licenses": [{"name": "etalab-2.0"}], "resources": [{
+            "name": "liste", "schema": "liste.schema.json", "diffKey": ["insee_com"],
+            "diffLabel": "lib_com", "source": {"path": "data/raw/liste.csv"},
+            "checks": checks}]})  # fmt: skip
+    (root / "data/raw").mkdir(parents=True, exist_ok=True)
+    (root / "data/raw/liste.csv").write_text(csv, encoding="utf-8")
+    return root
+
+
+def reference_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "schemas/reference", root / "schemas/reference")
+    shutil.copytree(ROOT / "data/reference", root / "data/reference")
+    (root / "data/published").mkdir(parents=True)
+    return root
+
+
+LISTE = (
+    "id,insee_com,lib_com\n"
+    "l-1,86231,Saint-Macoux\n"
+    "l-2,86247,Val-de-Comporté\n"
+    "l-3,75101,Paris 1er Arrondissement\n"
+    "l-4,01053,Bourg-en-Bresse\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cog", "expected"),
+    [
+        (2024, [("86231", 2, "une commune déléguée, rattachée à 86247 (Val-de-Comporté)"),
+                ("75101", 4, "un arrondissement municipal, rattaché à 75056 (Paris)")]),
+        (2023, [("75101", 4, "un arrondissement municipal, rattaché à 75056 (Paris)")]),
+    ],
+)  # fmt: skip
+def test_a_code_that_is_no_more_a_commune_in_the_cog_vintage(tmp_path, cog, expected):
+    root = commune_list(reference_repo(tmp_path), cog, LISTE,
+                        [{"check": "commune-current", "code": "insee_com"}])  # fmt: skip
+    code, found = findings(root, "liste")
+    assert code == 0
+    assert [(f["value"], f["line"], f["severity"]) for f in found] == [
+        (value, line, "warning") for value, line, _ in expected
+    ]
+    for f, (_, _, text) in zip(found, expected, strict=True):
+        assert f"n'est, dans les communes du COG {cog}, qu'{text}." in f["message"]
+
+
+def test_an_identifier_given_to_another_commune_is_a_warning_until_rebuilt(tmp_path):
+    check = [{"check": "stable-identifier", "identifier": "id"}]
+    root = commune_list(reference_repo(tmp_path), 2023, LISTE, check)
+    assert run(root, "build").exit_code == 0
+    (root / "data/raw/liste.csv").write_text(
+        "id,insee_com,lib_com\nl-1,01053,Bourg-en-Bresse\nl-2,86247,Val-de-Comporté\n"
+        "l-3,75101,Paris 1er Arrondissement\nl-4,86231,Saint-Macoux\nl-5,2A004,Ajaccio\n",
+        encoding="utf-8",
+    )
+    code, found = findings(root, "liste")
+    assert code == 0
+    assert [(f["code"], f["line"], f["field"], f["value"]) for f in found] == [
+        ("identifier-reassigned", 2, "id", "l-1"),
+        ("identifier-reassigned", 5, "id", "l-4"),
+    ]
+    assert found[0]["message"] == (
+        "L'identifiant « l-1 » (id) désignait Saint-Macoux (86231) dans le paquet publié ; ce "
+        "fichier l'attribue à Bourg-en-Bresse (01053). Les réutilisateurs qui joignent sur id "
+        "confondraient les deux : la comparaison des versions se fait sur insee_com."
+    )
+    assert run(root, "build").exit_code == 0
+    folder = root / "data/published/liste"
+    assert "désignait" not in (folder / "README.md").read_text(encoding="utf-8")
+    assert "  - `l-1` : Saint-Macoux (86231) → Bourg-en-Bresse (01053)\n" in (
+        folder / "CHANGELOG.md"
+    ).read_text(encoding="utf-8")
+    assert findings(root, "liste") == (0, [])
+    assert run(root, "build", "--check").exit_code == 0
+
+
+def test_french_dates_of_editions():
+    from pipeline.numbers_fr import date_fr, edition_fr
+
+    assert [date_fr(d) for d in ("2024-08-01", "2024-09-05", "2024-01", "2024")] == [
+        "1er août 2024", "5 septembre 2024", "janvier 2024", "2024"]  # fmt: skip
+    assert [edition_fr(d) for d in ("2024-01-12", "2024-04", "2024-03", "2024")] == [
+        "édition du 12 janvier 2024", "édition d'avril 2024", "édition de mars 2024",
+        "édition 2024"]  # fmt: skip
+
+
+def test_counts_and_dates_of_a_description_come_from_the_data(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["description"] = (
+        "{rows} communes, {distinct:insee_com} codes, {count:lib_com=Brion} Brion ; {edition}, "
+        "{cog}."
+    )
+    dump(path, meta)
+    assert run(root, "build", "villages-d-avenir").exit_code == 0
+    package = load(root / "data/published/villages-d-avenir/datapackage.json")
+    assert package["description"] == (
+        "2\u00a0498 communes, 2\u00a0498 codes, 2 Brion ; édition du 5 septembre 2024, COG 2024."
+    )
+    readme = (root / "data/published/villages-d-avenir/README.md").read_text(encoding="utf-8")
+    assert package["description"] in readme.splitlines()  # under the title (and the picture)
+    for bad, said in (
+        ("{lignes}", "{lignes} inconnu. Possibles : {rows} ou {rows:ressource}"),
+        ("{distinct:code}", "{…:code} ne nomme pas un champ d'une ressource du jeu"),
+        ("{count:lib_com}", "attendu {count:champ=valeur}"),
+    ):
+        meta["description"] = bad
+        dump(path, meta)
+        result = run(root, "validate", "villages-d-avenir")
+        assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_path):
+    """The January list read with the September schema (the edition's own schema forgotten):
+    its extra column is an error, on the January file, and nothing is built."""
+    root = copy_repo(tmp_path / "repo")
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    del meta["resources"][0]["vintages"][0]["schema"]
+    dump(path, meta)
+    code, found = findings(root, "chiffres-cles-2023")
+    assert code == 1
+    errors = [f for f in found if f["severity"] == "error"]
+    assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
+        ("villages-d-avenir", "extra-label", "data/raw/anct_villages_avenir_communes_20240112.csv",
+         1)]  # fmt: skip
+    before = tree_bytes(root / "data/published")
+    assert run(root, "build").exit_code == 1
+    assert tree_bytes(root / "data/published") == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            lambda r: r["source"].update(date="5 septembre 2024"),
+            "resources[0].source.date : « 5 septembre 2024 » n'a pas la forme attendue",
+        ),
+        (lambda r: r["vintages"][0].update(date="2024-09-05"), "deux éditions portent la date"),
+        (lambda r: r["vintages"][0].update(derive={}), "« derive » ne vaut que pour une ressource"),
+        (
+            lambda r: r["vintages"][0].update(colonnes=2),
+            "resources[0].vintages[0].colonnes : clé « colonnes » inconnue",
+        ),
+        (
+            lambda r: r["vintages"][0].update(sheet=1),
+            "resources[0].vintages[0].sheet : « sheet » ne vaut que pour un fichier XLSX",
+        ),
+        (
+            lambda r: r.update(diffKey=["code_commune"]),
+            "resources[0].diffKey[0] : champ « code_commune » inconnu",
+        ),
+    ],
+)
+def test_editions_are_declared_exactly(tmp_path, edit, said):
+    root = copy_repo(tmp_path / "repo", published=False)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    edit(meta["resources"][0])
+    dump(path, meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2 and said in result.output, result.output
