@@ -117,6 +117,18 @@ def _drop(key: str):
     return lambda d: d.pop(key)
 
 
+def _inputs(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    return edit(CC_DS, lambda d: change(d["inputs"]))
+
+
+def _va_vintage(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    return edit(VA_DS, lambda d: change(res(d)["vintages"][0]))
+
+
+def _ti_vintage(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    return edit(TI_DS, lambda d: change(res(d, 1)["vintages"][0]))
+
+
 CASES = [
     # --- JSON syntax and encoding -------------------------------------------------------
     Case("dataset-truncated", text(VA_DS, lambda t: t[: len(t) // 2]), VA_DS, "", "JSON"),
@@ -262,4 +274,31 @@ CASES = [
     Case("picture-without-title", edit(VA_DS, lambda d: d["picture"].pop("title")), VA_DS, "picture.title", "manquante"),
     Case("files-url-not-http", edit("pipeline.json", lambda d: d["datagouv"].update(files_url="data/published")), "pipeline.json", "datagouv.files_url", "http"),
     Case("date-between-number-bound", edit(FS_SUITE, lambda d: d["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "date_labellisation", "min_value": 2023}})), FS_SUITE, "expectations[4].kwargs.min_value", "date"),
+    # --- editions, COG vintages, figures' precision ---------------------------------------
+    Case("inputs-unknown-edition", _inputs(lambda i: i.update({"villages-d-avenir": "2024-02-01"})), CC_DS, "inputs.villages-d-avenir", "2024-01-12"),
+    Case("inputs-date-in-words", _inputs(lambda i: i.update({"villages-d-avenir": "12 janvier 2024"})), CC_DS, "inputs.villages-d-avenir", "AAAA-MM-JJ"),
+    Case("inputs-unknown-resource", _inputs(lambda i: i.update({"village-d-avenir": i.pop("villages-d-avenir")})), CC_DS, "inputs.village-d-avenir", "villages-d-avenir"),
+    Case("inputs-reference-resource", _inputs(lambda i: i.update({"cog2023-communes": "2023"})), CC_DS, "inputs.cog2023-communes", "référentiel"),
+    Case("report-reads-a-list-without-edition", _inputs(lambda i: i.pop("villages-d-avenir")), CC_DS, "figures[1].resource", "inputs"),
+    Case("vintage-file-missing", _va_vintage(lambda v: v.update(path="data/raw/anct_villages_avenir_20240112.csv")), VA_DS, "resources[0].vintages[0].path", "introuvable"),
+    Case("vintage-schema-missing", _va_vintage(lambda v: v.update(schema="villages-d-avenir-2024.schema.json")), VA_DS, "resources[0].vintages[0].schema", "introuvable"),
+    Case("vintage-without-date", _va_vintage(lambda v: v.pop("date")), VA_DS, "resources[0].vintages[0].date", "manquante"),
+    Case("vintage-date-of-the-source", _va_vintage(lambda v: v.update(date="2024-09-05")), VA_DS, "resources[0].vintages[0].date", "deux éditions"),
+    Case("vintage-derive-on-a-raw-file", _va_vintage(lambda v: v.update(derive={"kind": "coverage"})), VA_DS, "resources[0].vintages[0].derive", "ressource calculée"),
+    Case("vintage-dialect-encoding", _va_vintage(lambda v: v.setdefault("dialect", {}).update(encoding="utf8-bom")), VA_DS, "resources[0].vintages[0].dialect.encoding", "utf-8"),
+    Case("vintage-path-on-a-derived-table", _ti_vintage(lambda v: v.update(path="data/raw/anct_ti_groupements_20231114.csv")), TI_DS, "resources[1].vintages[0].path", "dérivation"),
+    Case("vintage-derive-unknown-resource", _ti_vintage(lambda v: v["derive"].update(members="cog2023-epci-membre")), TI_DS, "resources[1].vintages[0].derive.members", "cog2023-epci-membres"),
+    Case("vintage-derive-unknown-option", _ti_vintage(lambda v: v["derive"].update(member=v["derive"].pop("members"))), TI_DS, "resources[1].vintages[0].derive.member", "members"),
+    Case("diffkey-unknown-field", edit(VA_DS, lambda d: res(d).update(diffKey=["code_commune"])), VA_DS, "resources[0].diffKey[0]", "insee_com"),
+    Case("difflabel-unknown-field", edit(VA_DS, lambda d: res(d).update(diffLabel="libelle")), VA_DS, "resources[0].diffLabel", "lib_com"),
+    Case("source-date-in-words", edit(VA_DS, lambda d: res(d)["source"].update(date="5 septembre 2024")), VA_DS, "resources[0].source.date", "AAAA-MM-JJ"),
+    Case("cog-unknown", edit(VA_DS, lambda d: d.update(cog=2025)), VA_DS, "cog", "2023, 2024"),
+    Case("cog-as-text", edit(VA_DS, lambda d: d.update(cog="2024")), VA_DS, "cog", "nombre entier"),
+    Case("cog-table-of-another-vintage", edit(VA_DS, lambda d: res(d)["enrich"][0].update(reference="cog2023-communes")), VA_DS, "resources[0].enrich[0].reference", "cog2024-communes"),
+    Case("description-unknown-placeholder", edit(VA_DS, lambda d: d.update(description="{lignes} communes")), VA_DS, "description", "{rows}"),
+    Case("precision-unknown", edit(CC_DS, lambda d: figure(d, "ti-laureats-temps-2").update(precision="approx")), CC_DS, "figures[0].precision", "hundred"),
+    Case("precision-about-a-percentage", edit(CC_DS, lambda d: figure(d, "couverture-habitants").update(precision={"about": 5})), CC_DS, "figures[6].precision.about", "1"),
+    Case("tolerance-replaced-by-precision", edit(CC_DS, lambda d: figure(d, "ti-laureats-temps-2").update(tolerance={"absolute": 0})), CC_DS, "figures[0].tolerance", "precision"),
+    Case("stable-identifier-without-key", edit(VA_DS, lambda d: res(d).pop("diffKey")), VA_DS, "resources[0].checks[2]", "diffKey"),
+    Case("stable-identifier-unknown-field", edit(VA_DS, lambda d: res(d)["checks"][2].update(identifier="id")), VA_DS, "resources[0].checks[2].identifier", "id_va"),
 ]  # fmt: skip
