@@ -147,14 +147,18 @@ def datapackage(ds: Dataset, version: str, resources: list[dict]) -> dict:
     meta = ds.meta
     temporal = vintages.temporal(ds)
     spatial = meta.get("spatial", {})
+    # Optional in dataset.json: left out rather than null, which frictionless refuses.
+    optional = {
+        "created": f"{meta['created']}T00:00:00Z" if meta.get("created") else None,
+        "homepage": meta.get("homepage"),
+    }
     return {
         "profile": "data-package",
         "name": ds.name,
         "title": meta["title"],
         "description": meta["description"],
         "version": version,
-        "created": f"{meta['created']}T00:00:00Z" if meta.get("created") else None,
-        "homepage": meta.get("homepage"),
+        **{key: value for key, value in optional.items() if value is not None},
         "licenses": meta["licenses"],
         "contributors": meta.get("contributors", []),
         "sources": meta.get("sources", []),

@@ -26,7 +26,6 @@ from pipeline.markdown import md_code, md_text
 DATASET_KEY = "pipeline:dataset"
 FILE_KEY = "pipeline:file"
 DESCRIPTOR = "datapackage.json"
-LICENSES = {"etalab-2.0": "lov2", "lov2": "lov2", "odc-odbl": "odc-odbl", "ODbL-1.0": "odc-odbl"}
 FORMAT_LABELS = {
     "csv": "CSV",
     "json": "JSON",
@@ -166,10 +165,13 @@ class LocalPackage:
 
     @property
     def license(self) -> str:
+        from pipeline.declarations.composed import licences
+
+        known = licences()  # the list dataset.json is checked against
         names = [lic.get("name") for lic in self.descriptor.get("licenses") or []]
         for name in names:
-            if name in LICENSES:
-                return LICENSES[name]
+            if name in known:
+                return known[name]
         raise DataError(
             f"Paquet {self.name} : licence {names or 'absente'} non reconnue pour data.gouv.fr ; "
             "déclarez etalab-2.0 (Licence Ouverte 2.0) dans datapackage.json."
