@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 Frame = pd.DataFrame | pa.RecordBatch | pa.Table
 Frames = Frame | Iterable[Frame]
 SLICE_ROWS = 16_384
+TEXT_ROWS = 4_096  # rows turned into text at a time by the CSV, JSON and GeoJSON writers
 
 
 def slices(frames: Frames, size: int = SLICE_ROWS) -> Iterator[Frame]:
@@ -22,3 +25,15 @@ def slices(frames: Frames, size: int = SLICE_ROWS) -> Iterator[Frame]:
                 yield frame.iloc[start : start + size]
             else:
                 yield frame.slice(start, size)
+
+
+def row_text(parts: list[pa.Array | str]) -> pa.Buffer:
+    """The parts (columns of strings, or one string for every row) concatenated row by row,
+    as the bytes of the rows one after the other: the data buffer of the Arrow strings,
+    without another copy."""
+    arrays = [p if isinstance(p, pa.Array) else pa.scalar(p, pa.large_string()) for p in parts]
+    rows = pc.binary_join_element_wise(*arrays, pa.scalar("", pa.large_string()))
+    _, offsets, data = rows.buffers()
+    kind = np.int64 if pa.types.is_large_string(rows.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=kind)[[rows.offset, rows.offset + len(rows)]]
+    return data.slice(int(bounds[0]), int(bounds[1] - bounds[0]))

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 # pipeline.picture take it from here).
 from pipeline.checks.coordinates import FRANCE_BOXES
 from pipeline.errors import ConfigError
-from pipeline.frames import Frames, slices
+from pipeline.frames import TEXT_ROWS, Frames, row_text, slices
 
 MEDIATYPE = "application/geo+json"
 LAT_NAMES = ("latitude", "lat")
@@ -134,6 +134,11 @@ def _large(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
+def _empty(text: pa.Array) -> pa.Array:
+    """Cells that are '' (by length: comparing with a large_string scalar is slow)."""
+    return pc.equal(pc.binary_length(text), 0)
+
+
 def _arrow_text(values: pd.Series) -> pa.Array:
     text = pa.Array.from_pandas(values.astype("str"), type=pa.large_string())
     if isinstance(text, pa.ChunkedArray):  # pandas strings backed by Arrow
@@ -155,7 +160,7 @@ def _patch(out: pa.Array, text: pa.Array, odd: pa.Array, convert) -> pa.Array:
 def _json_strings(values: pd.Series) -> pa.Array:
     """JSON string literals (``null`` for missing), escaping only where needed."""
     text = _arrow_text(values)
-    empty = pc.equal(text, _large(""))
+    empty = _empty(text)
     quoted = pc.binary_join_element_wise(_large('"'), text, _large('"'), _large(""))
     out = pc.if_else(empty, _large("null"), quoted)
     odd = pc.and_(pc.match_substring_regex(text, NEEDS_ESCAPE), pc.invert(empty))
@@ -171,7 +176,7 @@ def _json_literals(values: pd.Series) -> pa.Array:
         pc.is_in(text, pa.array(["true", "false"], type=pa.large_string())),
     )
     out = pc.if_else(valid, text, _large("null"))
-    odd = pc.and_(pc.invert(valid), pc.not_equal(text, _large("")))
+    odd = pc.and_(pc.invert(valid), pc.invert(_empty(text)))
     return _patch(out, text, odd, _float_literal)
 
 
@@ -212,7 +217,7 @@ class GeoJSONSink:
         sink.write(b'{"type":"FeatureCollection","features":[')
 
     def write(self, frames: Frames) -> None:
-        for text in slices(frames):
+        for text in slices(frames, TEXT_ROWS):
             if not isinstance(text, pd.DataFrame):
                 text = text.to_pandas(types_mapper={pa.string(): STRINGS}.get)
             self._write(text.reset_index(drop=True))
@@ -244,7 +249,7 @@ class GeoJSONSink:
         lon, lat = lon[usable], lat[usable]
         self._lons.append(lon)
         self._lats.append(lat)
-        parts: list = ['{"type":"Feature",']
+        parts: list = [',\n{"type":"Feature",']
         if len(key) == 1:
             parts += ['"id":', _json_strings(kept[key[0]]), ","]
         parts += [
@@ -260,15 +265,10 @@ class GeoJSONSink:
             parts += [("," if index else "") + name + ":"]
             parts += [_json_literals(values) if literal else _json_strings(values)]
         parts.append("}}")
-        arrays = [p if isinstance(p, pa.Array) else _large(p) for p in parts]
-        lines = pc.binary_join_element_wise(*arrays, _large(""))
-        joined = pc.binary_join(
-            pa.LargeListArray.from_arrays([0, len(lines)], lines), _large(",\n")
-        )
-        self.sink.write(b"\n" if self._first else b",\n")
-        self.sink.write(joined[0].as_buffer())
+        data = row_text(parts)  # each feature after ",\n"; the first one after "\n"
+        self.sink.write(memoryview(data)[1:] if self._first else data)
         self._first = False
-        result.features += len(lines)
+        result.features += len(kept)
 
     def close(self) -> GeoResult:
         self.sink.write(b"\n]}\n")

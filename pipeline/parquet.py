@@ -139,8 +139,9 @@ def to_arrow(text: Text, schema: dict, target: pa.Schema | None = None) -> pa.Ta
 class ParquetSink:
     """The typed table written to ``sink`` as its pieces of published text arrive
     (:meth:`write`), in row groups of exactly ``row_group_rows`` rows (the last one shorter)
-    whatever the sizes of the pieces, so that the bytes do not depend on how the rows were
-    batched; at most one row group is held in memory."""
+    whatever the sizes of the pieces, each combined into one chunk per column before it is
+    written, so that the bytes do not depend on how the rows were batched. At most one row
+    group is held in memory (and, while it is combined, one more column)."""
 
     def __init__(
         self,
@@ -154,33 +155,36 @@ class ParquetSink:
         self.target = arrow_schema(schema, where)
         self.size = row_group_rows
         self.rows = 0
-        self._pending: list[pa.Table] = []
+        self._columns: list[list[pa.Array]] = [[] for _ in self.target]
         self._count = 0
         self._writer = pq.ParquetWriter(sink, self.target, **WRITER_OPTIONS)
 
     def write(self, text: Text) -> None:
         for piece in slices(text):
             table = to_arrow(piece, self.schema, self.target)
-            if not table.num_rows:
-                continue
-            self._pending.append(table)
-            self._count += table.num_rows
-            while self._count >= self.size:
-                merged = pa.concat_tables(self._pending)
-                self._write_group(merged.slice(0, self.size))
-                rest = merged.slice(self.size)
-                self._pending = [rest] if rest.num_rows else []
-                self._count = rest.num_rows
+            while table.num_rows:
+                take = min(self.size - self._count, table.num_rows)
+                for pending, column in zip(self._columns, table.columns, strict=True):
+                    pending.extend(column.slice(0, take).chunks)
+                self._count += take
+                table = table.slice(take)
+                if self._count == self.size:
+                    self._flush()
 
-    def _write_group(self, group: pa.Table) -> None:
-        self._writer.write_table(group.combine_chunks(), row_group_size=self.size)
+    def _flush(self) -> None:
+        arrays = []
+        for pending in self._columns:
+            arrays.append(pa.concat_arrays(pending) if len(pending) != 1 else pending[0])
+            pending.clear()  # the pieces of this column are freed before the next is combined
+        group = pa.Table.from_arrays(arrays, schema=self.target)
+        self._writer.write_table(group, row_group_size=self.size)
         self.rows += group.num_rows
+        self._count = 0
 
     def close(self) -> int:
         """Write the last row group and the footer; returns the number of rows."""
         if self._count:
-            self._write_group(pa.concat_tables(self._pending))
-            self._pending, self._count = [], 0
+            self._flush()
         self._writer.add_key_value_metadata({SCHEMA_KEY.decode(): schema_json(self.schema)})
         self._writer.close()
         return self.rows

@@ -15,12 +15,7 @@ from pipeline.commands._output import emit, format_option
 def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str) -> None:
     """Compare what build would produce with the committed data/published/, row by row on the
     primary key, and show the version each package would take."""
-    from pipeline.build import render_all
-    from pipeline.diff import diff_package, read_folder
+    from pipeline.build import diff_all
 
-    repo = repo_from(ctx)
-    _, packages = render_all(repo, list(datasets) or None)
-    diffs = [
-        diff_package(read_folder(repo.published / name), files) for name, files in packages.items()
-    ]
+    diffs = diff_all(repo_from(ctx), list(datasets) or None)
     emit("diff", diffs, fmt)
