@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.diff import PackageDiff, diff_package
@@ -41,6 +42,9 @@ from pipeline.repo import Repo
 from pipeline.staging import FileInfo, FolderFiles, HashingSink, differing, write_file
 from pipeline.tables import Workspace, published_batches
 from pipeline.validate import Validation, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GENERATED = ("datapackage.json", "README.md")
 BATCH_ROWS = 16_384  # rows per batch of published text: the writers' working memory
@@ -75,11 +79,11 @@ class WorkspaceText:
     def __init__(self, ws: Workspace):
         self.ws = ws
 
-    def rows(self, resource: str, fields: list[str]):
+    def rows(self, resource: str, fields: list[str]) -> pd.DataFrame:
         table = self.ws.table(resource)
         return self.ws.frame(table, {n: table.text_sql(n) for n in fields})
 
-    def counts(self, resource: str, fields: list[str]):
+    def counts(self, resource: str, fields: list[str]) -> pd.DataFrame:
         return self.ws.counts(self.ws.table(resource), fields)
 
 
@@ -105,26 +109,26 @@ def write_table(
     its published text, read from DuckDB in batches of ``batch_rows`` rows already in
     published order: memory does not grow with the table."""
     table = ws.table(res.name)
-    names = res.field_names
     csv_file = HashingSink.create(folder / f"{res.name}.csv")
     json_file = HashingSink.create(folder / f"{res.name}.json")
     formats: TableFormatsWriter | None = None
     try:
         formats = TableFormatsWriter(res, published_schema(res, local), folder)
-        writers = [CsvWriter(csv_file, names), JsonWriter(json_file, res.schema["fields"]), formats]
+        data = [CsvWriter(csv_file, res.field_names), JsonWriter(json_file, res.schema["fields"])]
         rows = 0
         for batch in published_batches(ws, table, batch_rows):
-            for writer in writers:
+            for writer in (*data, formats):
                 writer.write(batch)
             rows += batch.num_rows
-        writers[1].close()
+        for writer in data:
+            writer.close()
+        files = {f"{res.name}.csv": csv_file.finish(), f"{res.name}.json": json_file.finish()}
+        return files, rows, formats.close()
     except BaseException:
         for sink in (csv_file, json_file, formats):
             if sink is not None:
                 sink.abort()
         raise
-    files = {f"{res.name}.csv": csv_file.finish(), f"{res.name}.json": json_file.finish()}
-    return files, rows, formats.close()
 
 
 def render_package(

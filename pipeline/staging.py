@@ -133,6 +133,9 @@ class FolderFiles(Mapping[str, bytes]):
             raise KeyError(name)
         return (self.folder / name).read_bytes()
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._names  # not Mapping's default, which would read the file
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 

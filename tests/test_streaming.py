@@ -109,12 +109,21 @@ def test_json_values_from_the_published_text():
     assert literals.to_pylist() == ["1e-07", "null", "1e-07", "2.5"]
 
 
-def test_a_build_in_small_batches_writes_the_committed_bytes(tmp_path):
+def test_a_build_in_small_batches_writes_the_committed_bytes(tmp_path, monkeypatch):
     """Tables larger than one batch (France services, 2 845 rows; the coverage, 34 945)
     written in batches of 997 rows: every file equals the committed one (made by the former
-    in-memory build), so nothing is written; --check agrees and leaves no staging folder."""
+    in-memory build), so nothing is written; --check agrees and leaves no staging folder.
+    The data being unchanged, no data file is ever read whole (compared on disk instead)."""
     root = copy_repo(tmp_path / "repo", published=True)
     published = root / "data/published"
+    read = FolderFiles.__getitem__
+
+    def small_files_only(self, name):
+        assert not name.endswith((".csv", ".geojson", ".parquet")), f"{name} read whole"
+        assert not name.endswith(".json") or name == "datapackage.json", f"{name} read whole"
+        return read(self, name)
+
+    monkeypatch.setattr(FolderFiles, "__getitem__", small_files_only)
     result = build_module.build(Repo(root), batch_rows=997)
     assert result.written == []
     assert tree_bytes(published) == tree_bytes(ROOT / "data/published")
@@ -207,5 +216,6 @@ def test_staged_files_and_folder_comparisons(tmp_path):
     assert differing(one, two) == ["b.json"]
     files = FolderFiles(one, {"datapackage.json": b"{}\n"})
     assert list(files) == ["a.csv", "datapackage.json"]
+    assert "a.csv" in files and "b.json" not in files
     assert files["a.csv"] == b"x,y\n1,2\n" and files.newlines("a.csv") == 2
     assert files.same(FolderFiles(two), "a.csv") and not files.same(FolderFiles(two), "b.json")
