@@ -174,9 +174,8 @@ def render_package(
     extra.append(readme_section(ds, reuse))
     repo = v.workspace.repo
     provisional = {"datapackage.json": _json(datapackage(ds, "0.0.0", entries))}  # for diff
-    version, changelog = version_and_changelog(
-        repo, ds, FolderFiles(repo.published / ds.name), FolderFiles(folder, provisional)
-    )
+    current, staged_files = comparable(repo.published / ds.name, folder, provisional)
+    version, changelog = version_and_changelog(repo, ds, current, staged_files)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = write_file(folder / "datapackage.json", _json(descriptor))
     lead = picture_lead(reuse.picture)
@@ -270,20 +269,27 @@ def _validated(repo: Repo, names: list[str] | None) -> Validation:
     return v
 
 
+def comparable(
+    old: Path, new: Path, new_extra: dict[str, bytes] | None = None
+) -> tuple[FolderFiles, FolderFiles]:
+    """Two package folders as :func:`pipeline.diff.diff_package` reads them (``new_extra``:
+    files of the new one still in memory): a CSV file that is the same on both sides, whose
+    rows cannot differ, is given by its header alone, so that only the tables that changed
+    are loaded in memory. The descriptors, hence schemas and keys, are read as they are."""
+    before, after = FolderFiles(old), FolderFiles(new, new_extra)
+    same = [n for n in after if n.endswith(".csv") and before.same(after, n)]
+    headers = {n: _first_line(new / n) for n in same}
+    return FolderFiles(old, headers), FolderFiles(new, {**(new_extra or {}), **headers})
+
+
 def diff_folders(old: Path, new: Path) -> PackageDiff:
-    """:func:`pipeline.diff.diff_package` between two package folders, reading only the
-    descriptors and the CSV files. When every CSV is the same in both, no row can differ:
-    the diff is then made on the headers alone (descriptors and keys as in a full diff) and
-    the row counts are counted on disk, so that an unchanged package of any size is never
-    loaded in memory."""
-    before, after = FolderFiles(old), FolderFiles(new)
-    tables = sorted(n for n in set(before) | set(after) if n.endswith(".csv"))
-    if not all(before.same(after, n) for n in tables):
-        return diff_package(before, after)
-    headers = {n: _first_line(new / n) for n in tables}
-    diff = diff_package(FolderFiles(old, headers), FolderFiles(new, headers))
+    """:func:`pipeline.diff.diff_package` between two package folders, loading only the CSV
+    files that differ (:func:`comparable`); the others, having no row change, get their
+    number of rows counted on disk. An unchanged package of any size is never loaded."""
+    before, after = comparable(old, new)
+    diff = diff_package(before, after)
     for resource in diff.resources:
-        if resource.path in headers:
+        if resource.path in after.overrides:
             resource.old_rows = resource.new_rows = _count_records(new / resource.path)
     return diff
 
