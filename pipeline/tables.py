@@ -371,9 +371,9 @@ class Workspace:
                 f"La table « {table.resource.name} » n'a pas de champ {', '.join(unknown)}."
             )
         strings = pd.StringDtype("pyarrow", na_value=float("nan"))
-        columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in names)
 
         def build(table: LoadedTable) -> pd.DataFrame:
+            columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in names)
             query = (
                 f"SELECT {columns}, count(*) AS __count FROM {table.rows_sql} "
                 "GROUP BY ALL ORDER BY min(r.__rec)"
