@@ -158,9 +158,10 @@ def _target(ds: Dataset, arg: str | None, with_field: bool) -> tuple[ResourceDec
     return res, fld
 
 
-def fill_description(ds: Dataset, frame_of) -> str:
+def fill_description(ds: Dataset, text) -> str:
     """The dataset's description with its placeholders filled from the declaration and from
-    the data (``frame_of(resource)``: the published text of a resource)."""
+    the data (``text``: :class:`pipeline.build.WorkspaceText`, the published text of the
+    run's tables, counted by DuckDB so that a table of any size is never loaded)."""
 
     def value(match: re.Match) -> str:
         kind, arg = match.groups()
@@ -169,12 +170,13 @@ def fill_description(ds: Dataset, frame_of) -> str:
             return edition_fr(res.source.date)  # type: ignore[union-attr, arg-type]
         if kind == "cog":
             return f"COG {ds.cog}"
-        frame = frame_of(res.name)
         if kind == "rows":
-            return fmt_int(len(frame))
-        column = frame[fld]
+            return fmt_int(text.row_count(res.name))
+        counts = text.counts(res.name, [fld])
+        values = counts[fld].fillna("")
         if kind == "distinct":
-            return fmt_int(int(column[column != ""].nunique()))
-        return fmt_int(int((column == (arg or "").split("=", 1)[1]).sum()))
+            return fmt_int(int((values != "").sum()))
+        wanted = (arg or "").split("=", 1)[1]
+        return fmt_int(int(counts["__count"][values == wanted].sum()))
 
     return PLACEHOLDER_RE.sub(value, ds.meta.get("description", ""))

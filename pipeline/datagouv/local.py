@@ -72,7 +72,10 @@ class LocalFile:
 
     @cached_property
     def sha1(self) -> str:
-        return hashlib.sha1(self.read()).hexdigest()
+        if self.content is not None:
+            return hashlib.sha1(self.content).hexdigest()
+        with self.path.open("rb") as handle:  # in chunks: a data file may weigh a GB
+            return hashlib.file_digest(handle, "sha1").hexdigest()
 
     @cached_property
     def size(self) -> int:
@@ -249,7 +252,8 @@ def _data_file(package: LocalPackage, resource: dict) -> LocalFile:
     if not path.is_file():
         raise DataError(f"Paquet {package.name} : fichier {rel} absent ; relancez pipeline build.")
     expected = resource.get("hash", "")
-    actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # in chunks: a data file may weigh a GB
+        actual = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
     if expected and expected.removeprefix("sha256:") != actual.removeprefix("sha256:"):
         raise DataError(
             f"Paquet {package.name} : {rel} ne correspond plus à son empreinte dans {DESCRIPTOR} "
