@@ -1,40 +1,55 @@
 """Build ``data/published/<dataset>/`` from validated tables. Nothing is written when any
-error is found; each package folder is written aside, then swapped in, so an interrupted build
-leaves the previous package untouched."""
+error is found; each package folder is written aside, file by file as the rows arrive from
+the engine (no file, and no table, is held whole in memory), then swapped in, so an
+interrupted build leaves the previous package untouched."""
 
 from __future__ import annotations
 
+import csv
 import ctypes
+import io
 import os
 import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.catalog import Dataset
-from pipeline.diff import read_folder
+from pipeline.catalog import Dataset, ResourceDecl
+from pipeline.diff import DiffKey, PackageDiff, diff_package
 from pipeline.errors import InvalidData
 from pipeline.findings import DEFAULT_LIMIT, Report
 from pipeline.formats import (
     PackageFormats,
+    TableFormats,
+    TableFormatsWriter,
     picture_files,
     picture_lead,
     readme_section,
-    table_formats,
 )
 from pipeline.package import (
-    csv_bytes,
+    CsvWriter,
+    JsonWriter,
     datapackage,
-    json_bytes,
     published_schema,
     readme,
     resource_entries,
-    sorted_text,
 )
 from pipeline.picture import make_picture
 from pipeline.repo import Repo
+from pipeline.staging import FileInfo, FolderFiles, HashingSink, differing, write_file
+from pipeline.tables import Workspace, published_batches
 from pipeline.validate import Validation, validate
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 GENERATED = ("datapackage.json", "README.md")
+BATCH_ROWS = 16_384  # rows per batch of published text: the writers' working memory
+WRITING_MEMORY = 256 * 2**20  # DuckDB's memory limit while packages are written
+UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
 
 
 @dataclass
@@ -57,34 +72,96 @@ class BuildResult:
         }
 
 
-def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
-    """Every file of the package, in memory, keyed by file name."""
+class WorkspaceText:
+    """The published text a picture reads (:class:`pipeline.picture.TextOf`), a few columns
+    at a time, from the run's workspace."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+
+    def rows(self, resource: str, fields: list[str]) -> pd.DataFrame:
+        table = self.ws.table(resource)
+        return self.ws.frame(table, {n: table.text_sql(n) for n in fields})
+
+    def counts(self, resource: str, fields: list[str]) -> pd.DataFrame:
+        return self.ws.counts(self.ws.table(resource), fields)
+
+    def row_count(self, resource: str) -> int:
+        return self.ws.table(resource).rows
+
+
+def limit_engine_memory(ws: Workspace, limit: int = WRITING_MEMORY) -> None:
+    """Lower (never raise) DuckDB's memory limit for the rest of the run, once validation is
+    done: sorting a big table in published order then spills more to disk, and the writers
+    of the package, which DuckDB does not account for, keep room in the build's budget
+    (1 GB for a million rows)."""
+    value = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    number, _, unit = str(value).partition(" ")
+    try:
+        current = float(number) * UNITS[unit]
+    except (ValueError, KeyError):
+        return
+    if current > limit:
+        ws.con.execute(f"SET memory_limit = '{limit // 2**20}MiB'")
+
+
+def write_table(
+    ws: Workspace, res: ResourceDecl, folder: Path, local: set[str], batch_rows: int
+) -> tuple[dict[str, FileInfo], int, TableFormats]:
+    """CSV, JSON, Parquet and GeoJSON of one table, written into ``folder`` in one pass over
+    its published text, read from DuckDB in batches of ``batch_rows`` rows already in
+    published order: memory does not grow with the table."""
+    table = ws.table(res.name)
+    csv_file = HashingSink.create(folder / f"{res.name}.csv")
+    json_file = HashingSink.create(folder / f"{res.name}.json")
+    formats: TableFormatsWriter | None = None
+    try:
+        formats = TableFormatsWriter(res, published_schema(res, local), folder)
+        data = [CsvWriter(csv_file, res.field_names), JsonWriter(json_file, res.schema["fields"])]
+        rows = 0
+        for batch in published_batches(ws, table, batch_rows):
+            for writer in (*data, formats):
+                writer.write(batch)
+            rows += batch.num_rows
+        for writer in data:
+            writer.close()
+        files = {f"{res.name}.csv": csv_file.finish(), f"{res.name}.json": json_file.finish()}
+        return files, rows, formats.close()
+    except BaseException:
+        for sink in (csv_file, json_file, formats):
+            if sink is not None:
+                sink.abort()
+        raise
+
+
+def render_package(
+    v: Validation, ds: Dataset, folder: Path, *, batch_rows: int = BATCH_ROWS
+) -> dict[str, FileInfo]:
+    """Write every file of the package into ``folder`` (existing and empty), each as it is
+    produced; ``datapackage.json``, README and CHANGELOG last, from the figures of the
+    others. Returns the files written, by name."""
     from pipeline.versioning import version_and_changelog
 
-    files: dict[str, bytes] = {}
+    files: dict[str, FileInfo] = {}
     rows: dict[str, int] = {}
     local = {r.name for r in ds.resources}
     entries: list[dict] = []
     reuse = PackageFormats()
     for res in ds.resources:
-        table = v.workspace.table(res.name)
-        text, typed = sorted_text(table.text, res, table.typed)
-        files[f"{res.name}.csv"] = csv_bytes(text)
-        files[f"{res.name}.json"] = json_bytes(typed, res)
-        rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = len(text)
-        entries.extend(resource_entries(res, files, local))
-        del typed
-        extra_formats = table_formats(res, text, published_schema(res, local))
+        data, count, extra_formats = write_table(v.workspace, res, folder, local, batch_rows)
+        files.update(data)
+        entries.extend(resource_entries(res, data, local))
+        rows[f"{res.name}.csv"] = rows[f"{res.name}.json"] = count
         reuse.tables[res.name] = extra_formats
         files.update(extra_formats.files)
         entries.extend(extra_formats.entries)
-        rows[f"{res.name}.parquet"] = len(text)
+        rows[f"{res.name}.parquet"] = count
         if extra_formats.geo is not None:
             rows[f"{res.name}.geojson"] = extra_formats.geo.features
     geo = {name: t.geo for name, t in reuse.tables.items() if t.geo is not None}
-    reuse.picture = make_picture(ds, lambda name: v.workspace.table(name).text, geo)
+    reuse.picture = make_picture(ds, WorkspaceText(v.workspace), geo)
     if reuse.picture is not None:
-        picture, picture_entries = picture_files(reuse.picture)
+        picture, picture_entries = picture_files(reuse.picture, folder)
         files.update(picture)
         entries.extend(picture_entries)
     from pipeline.checks.identifiers import TRANSITIONAL
@@ -111,13 +188,13 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
     from pipeline.vintages import fill_description
 
     # counts and dates in the description come from the data and the declaration
-    described = fill_description(ds, lambda name: v.workspace.table(name).text)
+    described = fill_description(ds, WorkspaceText(v.workspace))
     ds = replace(ds, meta={**ds.meta, "description": described})
-    files["datapackage.json"] = _json(datapackage(ds, "0.0.0", entries))  # provisional, for diff
-    current = read_folder(repo.published / ds.name)
-    version, changelog = version_and_changelog(repo, ds, current, files)
+    provisional = {"datapackage.json": _json(datapackage(ds, "0.0.0", entries))}  # for diff
+    current, staged_files = comparable(repo.published / ds.name, folder, provisional)
+    version, changelog = version_and_changelog(repo, ds, current, staged_files)
     descriptor = datapackage(ds, version, entries)
-    files["datapackage.json"] = _json(descriptor)
+    files["datapackage.json"] = write_file(folder / "datapackage.json", _json(descriptor))
     lead = picture_lead(reuse.picture)
     total = len(warnings) + sum(  # the warnings the report left out, counted in the README
         t.left_out
@@ -125,8 +202,8 @@ def render_package(v: Validation, ds: Dataset) -> dict[str, bytes]:
         if t.dataset == ds.name and t.severity == "warning" and t.code not in TRANSITIONAL
     )
     text = readme(ds, version, descriptor, warnings, extra, rows, lead, total)
-    files["README.md"] = text.encode("utf-8")
-    files["CHANGELOG.md"] = changelog.encode("utf-8")
+    files["README.md"] = write_file(folder / "README.md", text.encode("utf-8"))
+    files["CHANGELOG.md"] = write_file(folder / "CHANGELOG.md", changelog.encode("utf-8"))
     return files
 
 
@@ -150,22 +227,22 @@ def _recover(published: Path, name: str) -> None:
         shutil.rmtree(tmp)
 
 
-def write_package(published: Path, name: str, files: dict[str, bytes]) -> bool:
-    """Write the package aside, then swap it in. Returns False when nothing changed."""
+def write_package(published: Path, name: str, render: Callable[[Path], object]) -> bool:
+    """Write the package aside (``render(folder)`` fills an empty folder), then swap it in.
+    Returns False, and leaves the package untouched, when no file changed."""
     published.mkdir(parents=True, exist_ok=True)
     _recover(published, name)
     target = published / name
-    if read_folder(target) == files:
-        return False
     tmp = published / f".tmp-{name}"
     tmp.mkdir()
-    for fname, data in files.items():
-        path = tmp / fname
-        with path.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        path.chmod(0o644)
+    try:
+        render(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if target.is_dir() and not differing(tmp, target):
+        shutil.rmtree(tmp)
+        return False
     if target.exists():
         _exchange(tmp, target)  # tmp now holds the previous package
         shutil.rmtree(tmp)
@@ -191,20 +268,86 @@ def _exchange(a: Path, b: Path) -> None:
     os.replace(old, a)
 
 
-def stale_files(published: Path, name: str, files: dict[str, bytes]) -> list[str]:
-    current = read_folder(published / name)
-    stale = [n for n in sorted(set(files) | set(current)) if files.get(n) != current.get(n)]
-    return [f"data/published/{name}/{n}" for n in stale]
+@contextmanager
+def staged(ws: Workspace, name: str) -> Iterator[Path]:
+    """An empty folder in the run's scratch space, removed afterwards (for --check and diff,
+    which leave data/published/ untouched)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=ws.scratch))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def render_all(
-    repo: Repo, names: list[str] | None = None, limit: int | None = DEFAULT_LIMIT
-) -> tuple[Validation, dict[str, dict[str, bytes]]]:
-    """Validate, then render every named package in memory (nothing written)."""
+def stale_files(published: Path, name: str, folder: Path) -> list[str]:
+    """The files of ``data/published/<name>/`` that differ from a fresh build in ``folder``."""
+    return [f"data/published/{name}/{n}" for n in differing(folder, published / name)]
+
+
+def _validated(repo: Repo, names: list[str] | None, limit: int | None) -> Validation:
     v = validate(repo, names, limit=limit)
     if not v.report.valid:
         raise InvalidData(v.report)
-    return v, {ds.name: render_package(v, ds) for ds in v.datasets if ds.kind == "package"}
+    return v
+
+
+def comparable(
+    old: Path, new: Path, new_extra: dict[str, bytes] | None = None
+) -> tuple[FolderFiles, FolderFiles]:
+    """Two package folders as :func:`pipeline.diff.diff_package` reads them (``new_extra``:
+    files of the new one still in memory): a CSV file that is the same on both sides, whose
+    rows cannot differ, is given by its header alone, so that only the tables that changed
+    are loaded in memory. The descriptors, hence schemas and keys, are read as they are."""
+    before, after = FolderFiles(old), FolderFiles(new, new_extra)
+    same = [n for n in after if n.endswith(".csv") and before.same(after, n)]
+    headers = {n: _first_line(new / n) for n in same}
+    return FolderFiles(old, headers), FolderFiles(new, {**(new_extra or {}), **headers})
+
+
+def diff_folders(old: Path, new: Path, keys: dict[str, DiffKey] | None = None) -> PackageDiff:
+    """:func:`pipeline.diff.diff_package` between two package folders, loading only the CSV
+    files that differ (:func:`comparable`); the others, having no row change, get their
+    number of rows counted on disk. An unchanged package of any size is never loaded."""
+    before, after = comparable(old, new)
+    diff = diff_package(before, after, keys=keys)
+    for resource in diff.resources:
+        if resource.path in after.overrides:
+            resource.old_rows = resource.new_rows = _count_records(new / resource.path)
+    return diff
+
+
+def _first_line(path: Path) -> bytes:
+    """The header record of a CSV file, written again as the build writes it."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(header)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _count_records(path: Path) -> int:
+    """Data records of a CSV file as csv.DictReader reads them (blank lines skipped)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+
+
+def diff_all(
+    repo: Repo, names: list[str] | None = None, limit: int | None = DEFAULT_LIMIT
+) -> list[PackageDiff]:
+    """Validate, then compare what build would produce with data/published/, package by
+    package, row by row on what identifies a row (diffKey, else the primary key); nothing
+    written there."""
+    from pipeline.versioning import diff_keys
+
+    v = _validated(repo, names, limit)
+    limit_engine_memory(v.workspace)
+    diffs = []
+    for ds in v.datasets:
+        if ds.kind == "package":
+            with staged(v.workspace, ds.name) as folder:
+                render_package(v, ds, folder)
+                diffs.append(diff_folders(repo.published / ds.name, folder, diff_keys(ds)))
+    return diffs
 
 
 def build(
@@ -213,6 +356,7 @@ def build(
     *,
     check: bool = False,
     limit: int | None = DEFAULT_LIMIT,
+    batch_rows: int = BATCH_ROWS,
 ) -> BuildResult:
     """Validate, then write (or, with ``check``, compare) every named package. ``limit``
     bounds the findings kept per check and file (None: all)."""
@@ -220,14 +364,20 @@ def build(
     result = BuildResult(repo, v.report, check)
     if not v.report.valid:
         raise InvalidData(v.report)
+    limit_engine_memory(v.workspace)
     for ds in v.datasets:
         if ds.kind != "package":
             continue
-        files = render_package(v, ds)
         folder = repo.published / ds.name
         if check:
-            result.stale.extend(stale_files(repo.published, ds.name, files))
-        elif write_package(repo.published, ds.name, files):
+            with staged(v.workspace, ds.name) as fresh:
+                render_package(v, ds, fresh, batch_rows=batch_rows)
+                result.stale.extend(stale_files(repo.published, ds.name, fresh))
+        elif write_package(
+            repo.published,
+            ds.name,
+            lambda tmp, ds=ds: render_package(v, ds, tmp, batch_rows=batch_rows),
+        ):
             result.written.append(ds.name)
         result.packages.append(folder)
     return result

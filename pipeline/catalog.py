@@ -1,21 +1,18 @@
 """Dataset declarations: each dataset is a folder ``schemas/<name>/`` holding ``dataset.json``
 (metadata, resources and how their raw files are read), one Table Schema per resource and,
-optionally, one Great Expectations suite per resource. No Python change to add one."""
+optionally, one Great Expectations suite per resource. No Python change to add one. Every
+declaration is checked when the catalogue is loaded (:mod:`pipeline.declarations`)."""
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.declarations.editions import DEFAULT_COG
+from pipeline.declarations.repository import DatasetDoc, ResourceDoc, check_repository
 from pipeline.errors import ConfigError
-from pipeline.picture import check_picture
 from pipeline.repo import Repo
-
-DEFAULT_COG = 2023  # the COG vintage of a dataset that declares none
-DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # an edition's date: 2024, 2024-01, 2024-01-12
 
 DEFAULT_DIALECT = {
     "delimiter": ",",
@@ -159,161 +156,52 @@ class Dataset:
         return [v.source.path for r in self.resources for v in r.vintages.values() if v.source]
 
 
-REQUIRED_META = ("name", "title", "description", "licenses", "resources")
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Fichier de configuration introuvable : {path}") from exc
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path} n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"
-        ) from exc
-
-
-def _source(where: str, src: dict[str, Any]) -> Source:
+def _source(src: dict[str, Any]) -> Source:
     """A raw file's declaration (``source``, or an earlier edition under ``vintages``)."""
-    if not isinstance(src, dict) or not isinstance(src.get("path"), str):
-        raise ConfigError(f"{where} : « path » (le fichier brut) manquant.")
-    dialect = {**DEFAULT_DIALECT, **src.get("dialect", {})}
-    header_row = src.get("headerRow", 1)
-    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        raise ConfigError(
-            f"{where} : « headerRow » doit être un numéro de ligne (1, 2…), pas {header_row!r}."
-        )
-    if header_row != 1 and src.get("format", "csv") != "xlsx":
-        raise ConfigError(
-            f"{where} : « headerRow » ne vaut que pour un fichier XLSX ; l'en-tête d'un CSV est "
-            "sa ligne 1."
-        )
-    date = src.get("date")
-    if date is not None and not (isinstance(date, str) and DATE_RE.fullmatch(date)):
-        raise ConfigError(
-            f"{where} : « date » vaut {date!r} ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA "
-            "(la date de la liste)."
-        )
     return Source(
         path=src["path"],
         format=src.get("format", "csv"),
-        dialect=dialect,
+        dialect={**DEFAULT_DIALECT, **src.get("dialect", {})},
         sheet=src.get("sheet"),
-        header_row=header_row,
-        date=date,
+        header_row=src.get("headerRow", 1),
+        date=src.get("date"),
     )
 
 
-def _vintages(folder: Path, rname: str, decl: dict[str, Any]) -> dict[str, Vintage]:
-    where = f"{folder / 'dataset.json'} : ressource « {rname} » : « vintages »"
-    items = decl.get("vintages", [])
-    if not isinstance(items, list):
-        raise ConfigError(f"{where} doit être une liste d'éditions antérieures.")
-    out: dict[str, Vintage] = {}
-    for i, item in enumerate(items):
-        here = f"{where}[{i}]"
-        date = item.get("date") if isinstance(item, dict) else None
-        if not (isinstance(date, str) and DATE_RE.fullmatch(date)):
-            raise ConfigError(f"{here} : « date » (AAAA-MM-JJ, AAAA-MM ou AAAA) manquante.")
-        current = (decl.get("source") or {}).get("date")
-        if date in out or date == current:
-            raise ConfigError(f"{here} : deux éditions portent la date {date}.")
-        unknown = set(item) - {"date", "schema", "derive", "path", "format", "dialect", "sheet",
-                               "headerRow"}  # fmt: skip
-        if unknown:
-            raise ConfigError(f"{here} : clé(s) inconnue(s) : {', '.join(sorted(unknown))}.")
-        source = derive = None
-        if decl.get("source") and "derive" in item:
-            raise ConfigError(f"{here} : « derive » ne vaut que pour une ressource calculée.")
-        if decl.get("source"):
-            source = _source(here, {k: v for k, v in item.items() if k not in ("schema",)})
-        elif "path" in item or not isinstance(item.get("derive", {}), dict):
-            raise ConfigError(
-                f"{here} : une ressource calculée n'a pas de fichier brut ; une édition "
-                "antérieure déclare ce que sa dérivation lisait alors (« derive »)."
-            )
-        else:
-            derive = item.get("derive")
-        schema = schema_path = None
-        if item.get("schema"):
-            schema_path = folder / item["schema"]
-            schema = _load_json(schema_path)
-            if not isinstance(schema, dict) or not schema.get("fields"):
-                raise ConfigError(f"{schema_path} : le schéma doit déclarer « fields ».")
-        out[date] = Vintage(date, source, derive, schema, schema_path)
+def _vintages(res: ResourceDoc) -> dict[str, Vintage]:
+    out = {}
+    for v in res.vintages:
+        source = _source(v.decl) if res.decl.get("source") else None
+        derive = None if source else v.decl.get("derive")
+        out[v.decl["date"]] = Vintage(v.decl["date"], source, derive, v.schema, v.schema_path)
     return out
 
 
-def _resource(folder: Path, ds_name: str, decl: dict[str, Any]) -> ResourceDecl:
-    rname = decl.get("name")
-    if not rname:
-        raise ConfigError(f"{folder / 'dataset.json'} : une ressource n'a pas de « name ».")
-    schema_path = folder / decl.get("schema", f"{rname}.schema.json")
-    schema = _load_json(schema_path)
-    if not isinstance(schema, dict) or not schema.get("fields"):
-        raise ConfigError(f"{schema_path} : le schéma doit déclarer « fields ».")
-    for fdesc in schema["fields"]:
-        if "name" not in fdesc:
-            raise ConfigError(f"{schema_path} : un champ n'a pas de « name ».")
-    suite = suite_path = None
-    if decl.get("expectations"):
-        suite_path = folder / decl["expectations"]
-        suite = _load_json(suite_path)
-    source = None
-    if decl.get("source"):
-        source = _source(f"{folder / 'dataset.json'} : ressource « {rname} »", decl["source"])
-    elif not decl.get("derive"):
-        raise ConfigError(
-            f"{folder / 'dataset.json'} : la ressource « {rname} » n'a ni « source » ni « derive »."
+def _dataset(doc: DatasetDoc) -> Dataset:
+    resources = []
+    for res in doc.resources:
+        key = res.decl.get("diffKey", [])
+        source = res.decl.get("source")
+        resources.append(
+            ResourceDecl(
+                name=res.decl["name"],
+                title=res.decl.get("title", res.decl["name"]),
+                description=res.decl.get("description", ""),
+                schema=res.schema,
+                schema_path=res.schema_path,  # type: ignore[arg-type]
+                source=_source(source) if source else None,
+                derive=res.decl.get("derive"),
+                suite=res.suite,
+                suite_path=res.suite_path,
+                computed=res.decl.get("computed", []),
+                enrich=res.decl.get("enrich", []),
+                checks=res.decl.get("checks", []),
+                vintages=_vintages(res),
+                diff_key=[key] if isinstance(key, str) else list(key),
+                diff_label=res.decl.get("diffLabel"),
+            )
         )
-    return ResourceDecl(
-        name=rname,
-        title=decl.get("title", rname),
-        description=decl.get("description", ""),
-        schema=schema,
-        schema_path=schema_path,
-        source=source,
-        derive=decl.get("derive"),
-        suite=suite,
-        suite_path=suite_path,
-        computed=decl.get("computed", []),
-        enrich=decl.get("enrich", []),
-        checks=decl.get("checks", []),
-        vintages=_vintages(folder, rname, decl),
-        diff_key=_diff_key(folder, rname, decl, schema),
-        diff_label=decl.get("diffLabel"),
-    )
-
-
-def _diff_key(folder: Path, rname: str, decl: dict[str, Any], schema: dict) -> list[str]:
-    """``diffKey``: the fields identifying a row in the real world (the commune's INSEE code
-    for a list of communes), when the producer's identifier is not stable across editions."""
-    key = decl.get("diffKey", [])
-    key = [key] if isinstance(key, str) else key
-    names = {f["name"] for f in schema["fields"]}
-    label = decl.get("diffLabel")
-    unknown = [k for k in [*key, *([label] if label else [])] if k not in names]
-    if not isinstance(key, list) or unknown:
-        raise ConfigError(
-            f"{folder / 'dataset.json'} : ressource « {rname} » : « diffKey » et « diffLabel » "
-            f"nomment des champs du schéma ; inconnu(s) : {', '.join(map(str, unknown))}."
-        )
-    return key
-
-
-def load_dataset(folder: Path) -> Dataset:
-    meta = _load_json(folder / "dataset.json")
-    missing = [k for k in REQUIRED_META if k not in meta]
-    if missing:
-        raise ConfigError(f"{folder / 'dataset.json'} : clés manquantes : {', '.join(missing)}.")
-    if meta["name"] != folder.name:
-        raise ConfigError(
-            f"{folder / 'dataset.json'} : « name » vaut {meta['name']!r} mais le dossier "
-            f"s'appelle {folder.name!r}."
-        )
-    check_picture(meta, folder / "dataset.json")
-    resources = [_resource(folder, meta["name"], r) for r in meta["resources"]]
-    return Dataset(name=meta["name"], folder=folder, meta=meta, resources=resources)
+    return Dataset(name=doc.meta["name"], folder=doc.folder, meta=doc.meta, resources=resources)
 
 
 @dataclass
@@ -350,14 +238,7 @@ class Catalog:
 
 
 def load_catalog(repo: Repo) -> Catalog:
-    if not repo.schemas.is_dir():
-        raise ConfigError(f"Dossier {repo.schemas} absent.")
-    datasets = {}
-    for folder in sorted(p for p in repo.schemas.iterdir() if (p / "dataset.json").is_file()):
-        ds = load_dataset(folder)
-        datasets[ds.name] = ds
-    catalog = Catalog(repo=repo, datasets=datasets)
-    from pipeline.vintages import check_catalog
-
-    check_catalog(catalog)
-    return catalog
+    """Every dataset of the repository, after every declaration was checked (a
+    :class:`~pipeline.declarations.problems.DeclarationError` lists all the mistakes)."""
+    docs = check_repository(repo.root)
+    return Catalog(repo=repo, datasets={doc.meta["name"]: _dataset(doc) for doc in docs})

@@ -9,6 +9,8 @@ import click
 
 from pipeline import __version__
 from pipeline.commands import add, build, diff, publish, validate, verify
+from pipeline.commands._output import emit_declaration_error
+from pipeline.declarations.problems import DeclarationError
 from pipeline.errors import InvalidData, PipelineError
 from pipeline.render import render
 
@@ -26,6 +28,8 @@ class PipelineGroup(click.Group):
         except PipelineError as exc:
             if isinstance(exc, InvalidData):
                 click.echo(render("report", exc.report, "text"), err=True, nl=False)
+            if isinstance(exc, DeclarationError):
+                emit_declaration_error(exc, ctx.obj)
             click.echo(f"Erreur : {exc.message}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):

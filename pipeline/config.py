@@ -7,7 +7,6 @@ packages are published to and, optionally, the address where the repository serv
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,29 +27,18 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read ``pipeline.json``; a missing or malformed file is a configuration error that
-    names it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        slug = data["datagouv"]["organization"]
-    except FileNotFoundError:
-        raise ConfigError(f"{path} absent : il doit indiquer datagouv.organization.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
-        raise ConfigError(
-            f'{path} invalide : attendu {{"datagouv": {{"organization": "<slug>"}}}}.'
-        ) from None
-    if not isinstance(slug, str) or not slug.strip():
-        raise ConfigError(f"{path} : datagouv.organization doit être le slug de l'organisation.")
-    files_url = _files_url(path, data["datagouv"].get("files_url"))
-    return Config(datagouv=DatagouvConfig(organization=slug.strip(), files_url=files_url))
+    """Read ``pipeline.json``; a missing file is a configuration error that names it, a
+    malformed one a :class:`~pipeline.declarations.problems.DeclarationError` naming each
+    mistake (checked against ``pipeline/schemas/pipeline.schema.json``)."""
+    from pipeline.declarations.problems import Problems
+    from pipeline.declarations.repository import check_config_file
 
-
-def _files_url(path: Path, url: object) -> str | None:
-    if url is None:
-        return None
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-        raise ConfigError(
-            f"{path} : datagouv.files_url doit être l'adresse http(s) où le dépôt sert "
-            "data/published/."
-        )
-    return url if url.endswith("/") else url + "/"
+    if not path.is_file():
+        raise ConfigError(f"{path} absent : il doit indiquer datagouv.organization.")
+    problems = Problems(path.parent)
+    data = check_config_file(path.parent, problems)
+    problems.raise_if_any()
+    url = data["datagouv"].get("files_url")
+    if url is not None and not url.endswith("/"):
+        url += "/"
+    return Config(datagouv=DatagouvConfig(data["datagouv"]["organization"], files_url=url))

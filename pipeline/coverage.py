@@ -11,19 +11,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.catalog import Dataset
-from pipeline.derive import STRING, Derivation, options, register_derivation
+from pipeline.derive import Derivation, options, register_derivation
 from pipeline.errors import ConfigError
-from pipeline.sql.figures import OPS
-
-CONDITIONS = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["field", "value"],
-        "properties": {"field": STRING, "op": {"enum": [*OPS, "in"]}, "value": {}},
-        "additionalProperties": False,
-    },
-}
+from pipeline.options import RESOURCE
+from pipeline.options import conditions as conditions_schema
 
 
 def isin(series: pd.Series, values) -> np.ndarray:
@@ -86,7 +77,9 @@ class Coverage(Derivation):
     the number of programmes."""
 
     kind = "coverage"
-    options_schema = options(kind, [], communes=STRING, where=CONDITIONS)
+    options_schema = options(
+        kind, [], communes=RESOURCE, where=conditions_schema("communes", cog="communes")
+    )
 
     def frame(self) -> pd.DataFrame:
         return coverage_table(self, self.dataset, self.options)
@@ -98,7 +91,7 @@ class CoverageSummary(Derivation):
     DROM) then each région."""
 
     kind = "coverage-summary"
-    options_schema = options(kind, ["coverage"], coverage=STRING, regions=STRING)
+    options_schema = options(kind, ["coverage"], coverage=RESOURCE, regions=RESOURCE)
 
     def frame(self) -> pd.DataFrame:
         return coverage_summary(self, self.dataset, self.options, self.res.field_names)

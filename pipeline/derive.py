@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.errors import ConfigError
-from pipeline.options import check_options
+from pipeline.options import RESOURCE, SELF_FIELD, check_options, field_of
 
 DERIVATIONS: dict[str, type[Derivation]] = {}
 
@@ -51,9 +51,6 @@ def options(kind: str, required: list[str], **properties: dict) -> dict:
     }
 
 
-STRING = {"type": "string"}
-
-
 @register_derivation
 class ExpandGroupings(Derivation):
     """One row per member commune of each grouping (EPCI, EPT) of ``groupings``, named as in
@@ -65,19 +62,19 @@ class ExpandGroupings(Derivation):
         kind,
         ["groupings", "code", "members", "member_group", "member_code", "member_name",
          "communes", "output"],
-        groupings=STRING,
-        code=STRING,
-        commune=STRING,
-        keep={"type": "array", "items": STRING},
-        members=STRING,
-        member_group=STRING,
-        member_code=STRING,
-        member_name=STRING,
-        communes=STRING,
+        groupings=RESOURCE,
+        code=field_of("groupings"),
+        commune=field_of("groupings"),
+        keep={"type": "array", "items": field_of("groupings")},
+        members=RESOURCE,
+        member_group=field_of("members"),
+        member_code=field_of("members"),
+        member_name=field_of("members"),
+        communes=RESOURCE,
         output={
             "type": "object",
             "required": ["code", "name", "via"],
-            "properties": {"code": STRING, "name": STRING, "via": STRING},
+            "properties": {"code": SELF_FIELD, "name": SELF_FIELD, "via": SELF_FIELD},
             "additionalProperties": False,
         },
     )  # fmt: skip

@@ -1,24 +1,24 @@
 """The reusers' formats of a package, next to the CSV and JSON: a typed Parquet file per
 table, a GeoJSON file per table with coordinates, and one picture (SVG and PNG). This module
-writes them from the published text of each table, lists them in ``datapackage.json`` and
-describes them in the README."""
+writes them into the package's staging folder from the published text of each table, batch by
+batch, lists them in ``datapackage.json`` and describes them in the README."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.geojson import MEDIATYPE as GEOJSON_MEDIATYPE
-from pipeline.geojson import NAMED_LIMIT, GeoResult, coordinate_fields, write_geojson
+from pipeline.geojson import NAMED_LIMIT, GeoJSONSink, GeoResult, coordinate_fields
 from pipeline.markdown import md_code, md_text
 from pipeline.numbers_fr import fmt_int
 from pipeline.parquet import MEDIATYPE as PARQUET_MEDIATYPE
-from pipeline.parquet import TEXT_TYPES, arrow_type, parquet_bytes
+from pipeline.parquet import TEXT_TYPES, ParquetSink, arrow_type
 from pipeline.picture import PNG, SVG, Picture
+from pipeline.staging import FileInfo, HashingSink, write_file
 
 TYPE_NAMES = {
     "integer": "entiers 64 bits (int64)",
@@ -33,7 +33,7 @@ TYPE_NAMES = {
 
 @dataclass
 class TableFormats:
-    files: dict[str, bytes]
+    files: dict[str, FileInfo]
     entries: list[dict]
     geo: GeoResult | None = None
 
@@ -46,7 +46,7 @@ class PackageFormats:
     picture: Picture | None = None
 
 
-def _entry(name: str, title: str, path: str, data: bytes, fmt: str, media: str, **extra) -> dict:
+def _entry(name: str, title: str, path: str, info: FileInfo, fmt: str, media: str, **extra) -> dict:
     return {
         "name": name,
         "type": "file",
@@ -56,57 +56,85 @@ def _entry(name: str, title: str, path: str, data: bytes, fmt: str, media: str, 
         "format": fmt,
         "mediatype": media,
         **extra,
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "bytes": info.bytes,
+        "hash": info.hash,
     }
 
 
-def table_formats(res: ResourceDecl, text: pd.DataFrame, schema: dict) -> TableFormats:
-    """Parquet and, for a table with coordinates, GeoJSON of one table (``text``: the
-    published text in primary-key order; ``schema``: its published Table Schema)."""
-    where = str(res.schema_path)
-    parquet = parquet_bytes(text, schema, where=where)
-    name = f"{res.name}.parquet"
-    files = {name: parquet}
-    entries = [
-        _entry(
-            f"{res.name}-parquet",
-            f"{res.title} (Parquet)",
-            name,
-            parquet,
-            "parquet",
-            PARQUET_MEDIATYPE,
-            description=res.description,
-            schema=schema,
-        )
-    ]
-    coords = coordinate_fields(res.schema, res.checks, where)
-    geo = None
-    if coords is not None:
-        sink = io.BytesIO()
-        geo = write_geojson(text, schema, coords, sink, res.primary_key)
-        name = f"{res.name}.geojson"
-        files[name] = sink.getvalue()
-        entries.append(
+class TableFormatsWriter:
+    """Parquet and, for a table with coordinates, GeoJSON of one table, written into
+    ``folder`` as the batches of published text arrive (in primary-key order); ``schema``:
+    the table's published Table Schema. :meth:`close` returns the files and their entries."""
+
+    def __init__(self, res: ResourceDecl, schema: dict, folder: Path):
+        self.res, self.schema = res, schema
+        where = str(res.schema_path)
+        coords = coordinate_fields(res.schema, res.checks, where)
+        self._parquet_file = HashingSink.create(folder / f"{res.name}.parquet")
+        self._geo_file: HashingSink | None = None
+        self._geo: GeoJSONSink | None = None
+        try:
+            self._parquet = ParquetSink(schema, self._parquet_file, where=where)
+            if coords is not None:
+                self._geo_file = HashingSink.create(folder / f"{res.name}.geojson")
+                self._geo = GeoJSONSink(schema, coords, self._geo_file, res.primary_key)
+        except BaseException:
+            self.abort()
+            raise
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._parquet.write(batch)
+        if self._geo is not None:
+            self._geo.write(batch)
+
+    def abort(self) -> None:
+        for sink in (self._parquet_file, self._geo_file):
+            if sink is not None:
+                sink.abort()
+
+    def close(self) -> TableFormats:
+        res = self.res
+        self._parquet.close()
+        name = f"{res.name}.parquet"
+        files = {name: self._parquet_file.finish()}
+        entries = [
             _entry(
-                f"{res.name}-geojson",
-                f"{res.title} (GeoJSON)",
+                f"{res.name}-parquet",
+                f"{res.title} (Parquet)",
                 name,
                 files[name],
-                "geojson",
-                GEOJSON_MEDIATYPE,
-                description=(
-                    f"{res.description} Un point par ligne ayant des coordonnées utilisables "
-                    "(RFC 7946, longitude puis latitude, WGS 84)."
-                ).strip(),
-                encoding="utf-8",
+                "parquet",
+                PARQUET_MEDIATYPE,
+                description=res.description,
+                schema=self.schema,
             )
-        )
-    return TableFormats(files, entries, geo)
+        ]
+        geo = None
+        if self._geo is not None and self._geo_file is not None:
+            geo = self._geo.close()
+            name = f"{res.name}.geojson"
+            files[name] = self._geo_file.finish()
+            entries.append(
+                _entry(
+                    f"{res.name}-geojson",
+                    f"{res.title} (GeoJSON)",
+                    name,
+                    files[name],
+                    "geojson",
+                    GEOJSON_MEDIATYPE,
+                    description=(
+                        f"{res.description} Un point par ligne ayant des coordonnées utilisables "
+                        "(RFC 7946, longitude puis latitude, WGS 84)."
+                    ).strip(),
+                    encoding="utf-8",
+                )
+            )
+        return TableFormats(files, entries, geo)
 
 
-def picture_files(picture: Picture) -> tuple[dict[str, bytes], list[dict]]:
-    files = {SVG: picture.svg, PNG: picture.png}
+def picture_files(picture: Picture, folder: Path) -> tuple[dict[str, FileInfo], list[dict]]:
+    """Write the picture (SVG and PNG) into ``folder``; its files and their entries."""
+    files = {SVG: write_file(folder / SVG, picture.svg), PNG: write_file(folder / PNG, picture.png)}
     entries = [
         _entry(
             f"apercu-{fmt}",

@@ -10,7 +10,8 @@ Output: one FeatureCollection, one Point feature per line in primary-key order, 
 the JSON file (numbers as published, booleans, ``null`` for missing). A row is left out, and
 counted and named, when its coordinates are missing, unreadable, or outside every French
 bounding box (metropolitan France and overseas, ``pipeline.checks.coordinates.FRANCE_BOXES``).
-Input: the published text (as in the CSV), one frame or an iterable of frames.
+Input: the published text (as in the CSV), one frame or an iterable of frames (pandas, or
+Arrow batches), or pushed piece by piece to a :class:`GeoJSONSink`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 # pipeline.picture take it from here).
 from pipeline.checks.coordinates import FRANCE_BOXES
 from pipeline.errors import ConfigError
-from pipeline.frames import Frames, slices
+from pipeline.frames import TEXT_ROWS, Frames, row_text, slices
 
 MEDIATYPE = "application/geo+json"
 LAT_NAMES = ("latitude", "lat")
@@ -37,6 +38,7 @@ NAMED_LIMIT = 100  # rows left out that are named one by one; the rest are count
 JSON_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 TYPED = ("integer", "year", "number", "boolean")
+STRINGS = pd.StringDtype("pyarrow", na_value=float("nan"))  # as the engine's frames
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,11 @@ def _large(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
+def _empty(text: pa.Array) -> pa.Array:
+    """Cells that are '' (by length: comparing with a large_string scalar is slow)."""
+    return pc.equal(pc.binary_length(text), 0)
+
+
 def _arrow_text(values: pd.Series) -> pa.Array:
     text = pa.Array.from_pandas(values.astype("str"), type=pa.large_string())
     if isinstance(text, pa.ChunkedArray):  # pandas strings backed by Arrow
@@ -153,7 +160,7 @@ def _patch(out: pa.Array, text: pa.Array, odd: pa.Array, convert) -> pa.Array:
 def _json_strings(values: pd.Series) -> pa.Array:
     """JSON string literals (``null`` for missing), escaping only where needed."""
     text = _arrow_text(values)
-    empty = pc.equal(text, _large(""))
+    empty = _empty(text)
     quoted = pc.binary_join_element_wise(_large('"'), text, _large('"'), _large(""))
     out = pc.if_else(empty, _large("null"), quoted)
     odd = pc.and_(pc.match_substring_regex(text, NEEDS_ESCAPE), pc.invert(empty))
@@ -169,7 +176,7 @@ def _json_literals(values: pd.Series) -> pa.Array:
         pc.is_in(text, pa.array(["true", "false"], type=pa.large_string())),
     )
     out = pc.if_else(valid, text, _large("null"))
-    odd = pc.and_(pc.invert(valid), pc.not_equal(text, _large("")))
+    odd = pc.and_(pc.invert(valid), pc.invert(_empty(text)))
     return _patch(out, text, odd, _float_literal)
 
 
@@ -194,18 +201,29 @@ def _row_names(text: pd.DataFrame, key: list[str]) -> pd.Series:
     return names
 
 
-def write_geojson(
-    frames: Frames, schema: dict, coords: Coordinates, sink: BinaryIO, key: list[str]
-) -> GeoResult:
-    """Write the FeatureCollection to ``sink``; ``key`` names the rows left out."""
-    result = GeoResult()
-    lons, lats = [], []
-    fields = schema["fields"]
-    names = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
-    sink.write(b'{"type":"FeatureCollection","features":[')
-    first = True
-    for text in slices(frames):
-        text = text.reset_index(drop=True)
+class GeoJSONSink:
+    """The FeatureCollection written to ``sink`` as pieces of published text arrive
+    (:meth:`write`, one frame or Arrow batch at a time, in published order); ``key`` names
+    the rows left out. :meth:`close` ends the collection and returns the counts, with the
+    coordinates of the points kept (for the map)."""
+
+    def __init__(self, schema: dict, coords: Coordinates, sink: BinaryIO, key: list[str]):
+        self.schema, self.coords, self.sink, self.key = schema, coords, sink, key
+        self.result = GeoResult()
+        self._lons: list[np.ndarray] = []
+        self._lats: list[np.ndarray] = []
+        self._names = [json.dumps(f["name"], ensure_ascii=False) for f in schema["fields"]]
+        self._first = True
+        sink.write(b'{"type":"FeatureCollection","features":[')
+
+    def write(self, frames: Frames) -> None:
+        for text in slices(frames, TEXT_ROWS):
+            if not isinstance(text, pd.DataFrame):
+                text = text.to_pandas(types_mapper={pa.string(): STRINGS}.get)
+            self._write(text.reset_index(drop=True))
+
+    def _write(self, text: pd.DataFrame) -> None:
+        coords, key, result = self.coords, self.key, self.result
         if coords.geopoint:
             lon, lat = _geopoints(text[coords.geopoint].astype("str"), coords.geopoint_format)
         else:
@@ -227,11 +245,11 @@ def write_geojson(
                 result.named.append((label, reason))
         kept = text.iloc[np.flatnonzero(usable)]
         if kept.empty:
-            continue
+            return
         lon, lat = lon[usable], lat[usable]
-        lons.append(lon)
-        lats.append(lat)
-        parts: list = ['{"type":"Feature",']
+        self._lons.append(lon)
+        self._lats.append(lat)
+        parts: list = [',\n{"type":"Feature",']
         if len(key) == 1:
             parts += ['"id":', _json_strings(kept[key[0]]), ","]
         parts += [
@@ -241,22 +259,30 @@ def write_geojson(
             _coordinate_text(lat),
             ']},"properties":{',
         ]
-        for index, (fdesc, name) in enumerate(zip(fields, names, strict=True)):
+        for index, (fdesc, name) in enumerate(zip(self.schema["fields"], self._names, strict=True)):
             values = kept[fdesc["name"]]
             literal = fdesc.get("type", "string") in TYPED
             parts += [("," if index else "") + name + ":"]
             parts += [_json_literals(values) if literal else _json_strings(values)]
         parts.append("}}")
-        arrays = [p if isinstance(p, pa.Array) else _large(p) for p in parts]
-        lines = pc.binary_join_element_wise(*arrays, _large(""))
-        joined = pc.binary_join(
-            pa.LargeListArray.from_arrays([0, len(lines)], lines), _large(",\n")
-        )
-        sink.write(b"\n" if first else b",\n")
-        sink.write(joined[0].as_buffer())
-        first = False
-        result.features += len(lines)
-    sink.write(b"\n]}\n")
-    if lons:
-        result.lon, result.lat = np.concatenate(lons), np.concatenate(lats)
-    return result
+        data = row_text(parts)  # each feature after ",\n"; the first one after "\n"
+        self.sink.write(memoryview(data)[1:] if self._first else data)
+        self._first = False
+        result.features += len(kept)
+
+    def close(self) -> GeoResult:
+        self.sink.write(b"\n]}\n")
+        if self._lons:
+            self.result.lon = np.concatenate(self._lons)
+            self.result.lat = np.concatenate(self._lats)
+            self._lons, self._lats = [], []
+        return self.result
+
+
+def write_geojson(
+    frames: Frames, schema: dict, coords: Coordinates, sink: BinaryIO, key: list[str]
+) -> GeoResult:
+    """Write the FeatureCollection to ``sink``; ``key`` names the rows left out."""
+    writer = GeoJSONSink(schema, coords, sink, key)
+    writer.write(frames)
+    return writer.close()

@@ -2,7 +2,8 @@
 
 Input: the normalised text of the table, exactly as written to the CSV (ISO dates, ``true`` /
 ``false``, canonical numbers, empty string for missing), in primary-key order, as one frame or
-an iterable of frames; and the table's Table Schema. Columns are typed from the schema:
+an iterable of frames (pandas, or Arrow batches), or pushed piece by piece to a
+:class:`ParquetSink`; and the table's Table Schema. Columns are typed from the schema:
 
 ========================  ===========================================================
 Table Schema              Parquet (Arrow)
@@ -31,7 +32,6 @@ JSON under the ``table_schema`` key of the file's key-value metadata. The footer
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -115,8 +115,16 @@ def arrow_schema(schema: dict, where: str = "schéma") -> pa.Schema:
     return pa.schema([pa.field(f["name"], arrow_type(f, where)) for f in schema["fields"]])
 
 
-def _column(values: pd.Series, fdesc: dict, target: pa.DataType) -> pa.Array:
-    text = pa.Array.from_pandas(values.astype("str"), type=pa.large_string()).cast(pa.string())
+def _text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pd.Series):
+        values = pa.Array.from_pandas(values.astype("str"), type=pa.large_string())
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.cast(pa.string())
+
+
+def _column(values: pd.Series | pa.Array, fdesc: dict, target: pa.DataType) -> pa.Array:
+    text = _text(values)
     missing = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
     text = pc.if_else(missing, pa.scalar(None, pa.string()), text)
     if pa.types.is_string(target):
@@ -139,8 +147,12 @@ def _column(values: pd.Series, fdesc: dict, target: pa.DataType) -> pa.Array:
         ) from None
 
 
-def to_arrow(text: pd.DataFrame, schema: dict, target: pa.Schema | None = None) -> pa.Table:
-    """One frame of published text as a typed Arrow table (no pandas metadata)."""
+Text = pd.DataFrame | pa.RecordBatch | pa.Table
+
+
+def to_arrow(text: Text, schema: dict, target: pa.Schema | None = None) -> pa.Table:
+    """One frame (or Arrow batch) of published text as a typed Arrow table (no pandas
+    metadata)."""
     target = target or arrow_schema(schema)
     arrays = [
         _column(text[fdesc["name"]], fdesc, target.field(fdesc["name"]).type)
@@ -149,23 +161,58 @@ def to_arrow(text: pd.DataFrame, schema: dict, target: pa.Schema | None = None) 
     return pa.Table.from_arrays(arrays, schema=target)
 
 
-def _row_groups(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
-    """Tables of exactly ``size`` rows (the last one shorter), whatever the input sizes, so
-    that the bytes do not depend on how the rows were batched."""
-    pending: list[pa.Table] = []
-    count = 0
-    for table in tables:
-        if not table.num_rows:
-            continue
-        pending.append(table)
-        count += table.num_rows
-        while count >= size:
-            merged = pa.concat_tables(pending)
-            yield merged.slice(0, size)
-            rest = merged.slice(size)
-            pending, count = ([rest] if rest.num_rows else []), rest.num_rows
-    if count:
-        yield pa.concat_tables(pending)
+class ParquetSink:
+    """The typed table written to ``sink`` as its pieces of published text arrive
+    (:meth:`write`), in row groups of exactly ``row_group_rows`` rows (the last one shorter)
+    whatever the sizes of the pieces, each combined into one chunk per column before it is
+    written, so that the bytes do not depend on how the rows were batched. At most one row
+    group is held in memory (and, while it is combined, one more column)."""
+
+    def __init__(
+        self,
+        schema: dict,
+        sink: str | Path | BinaryIO,
+        *,
+        where: str = "schéma",
+        row_group_rows: int = ROW_GROUP_ROWS,
+    ):
+        self.schema = schema
+        self.target = arrow_schema(schema, where)
+        self.size = row_group_rows
+        self.rows = 0
+        self._columns: list[list[pa.Array]] = [[] for _ in self.target]
+        self._count = 0
+        self._writer = pq.ParquetWriter(sink, self.target, **WRITER_OPTIONS)
+
+    def write(self, text: Text) -> None:
+        for piece in slices(text):
+            table = to_arrow(piece, self.schema, self.target)
+            while table.num_rows:
+                take = min(self.size - self._count, table.num_rows)
+                for pending, column in zip(self._columns, table.columns, strict=True):
+                    pending.extend(column.slice(0, take).chunks)
+                self._count += take
+                table = table.slice(take)
+                if self._count == self.size:
+                    self._flush()
+
+    def _flush(self) -> None:
+        arrays = []
+        for pending in self._columns:
+            arrays.append(pa.concat_arrays(pending) if len(pending) != 1 else pending[0])
+            pending.clear()  # the pieces of this column are freed before the next is combined
+        group = pa.Table.from_arrays(arrays, schema=self.target)
+        self._writer.write_table(group, row_group_size=self.size)
+        self.rows += group.num_rows
+        self._count = 0
+
+    def close(self) -> int:
+        """Write the last row group and the footer; returns the number of rows."""
+        if self._count:
+            self._flush()
+        self._writer.add_key_value_metadata({SCHEMA_KEY.decode(): schema_json(self.schema)})
+        self._writer.close()
+        return self.rows
 
 
 def write_parquet(
@@ -177,15 +224,10 @@ def write_parquet(
     row_group_rows: int = ROW_GROUP_ROWS,
 ) -> int:
     """Write the typed table to ``sink``; returns the number of rows."""
-    target = arrow_schema(schema, where)
-    rows = 0
-    with pq.ParquetWriter(sink, target, **WRITER_OPTIONS) as writer:
-        tables = (to_arrow(frame, schema, target) for frame in slices(frames))
-        for group in _row_groups(tables, row_group_rows):
-            writer.write_table(group, row_group_size=row_group_rows)
-            rows += group.num_rows
-        writer.add_key_value_metadata({SCHEMA_KEY.decode(): schema_json(schema)})
-    return rows
+    writer = ParquetSink(schema, sink, where=where, row_group_rows=row_group_rows)
+    for piece in slices(frames):
+        writer.write(piece)
+    return writer.close()
 
 
 def parquet_bytes(frames: Frames, schema: dict, *, where: str = "schéma") -> bytes:

@@ -18,9 +18,9 @@ picture. Declarations are checked when the catalogue is loaded (:func:`check_pic
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -39,7 +39,19 @@ COMMUNES, REGIONS = "cog2023-communes", "cog2023-regions"
 UNKNOWN_REGION = "Hors COG ou inconnue"
 SVG, PNG = "apercu.svg", "apercu.png"
 
-TextOf = Callable[[str], pd.DataFrame]
+
+class TextOf(Protocol):
+    """The published text of the tables a picture reads, a few columns at a time: no
+    picture needs a whole table in memory."""
+
+    def rows(self, resource: str, fields: list[str]) -> pd.DataFrame:
+        """The ``fields`` of every row, in file order (for small tables)."""
+        ...
+
+    def counts(self, resource: str, fields: list[str]) -> pd.DataFrame:
+        """Each distinct combination of ``fields`` with its number of rows (column ``__count``), in
+        order of first occurrence in the file."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -134,18 +146,26 @@ def region_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[tupl
     for item in spec["series"]:
         res = ds.resource(item["resource"])
         field, communes_name = _commune_key(res, item.get("commune"))
-        communes = text_of(spec.get("communes", communes_name))
-        names = text_of(spec.get("regions", REGIONS)).set_index("code")["nom"]
+        communes = text_of.counts(
+            spec.get("communes", communes_name), ["code_insee", "type", "region"]
+        )
+        names = text_of.counts(spec.get("regions", REGIONS), ["code", "nom"])
+        names = names.set_index("code")["nom"]
         current = communes.assign(_rank=(communes["type"] != "commune-actuelle").astype(int))
         current = current.sort_values(["_rank", "code_insee"], kind="mergesort")
         to_region = current.drop_duplicates("code_insee").set_index("code_insee")["region"]
-        text = text_of(res.name)
+        distinct = item.get("distinct")
+        text = text_of.counts(res.name, list(dict.fromkeys([field, distinct or field])))
         labels = text[field].map(to_region).map(names).fillna(UNKNOWN_REGION)
-        if item.get("distinct"):
-            frame = pd.DataFrame({"r": labels.to_numpy(), "k": text[item["distinct"]].to_numpy()})
+        if distinct:
+            frame = pd.DataFrame({"r": labels.to_numpy(), "k": text[distinct].to_numpy()})
             counts = frame.drop_duplicates().groupby("r").size()
         else:
-            counts = labels.value_counts()
+            counts = (
+                pd.Series(text["__count"].to_numpy(), index=labels.to_numpy())
+                .groupby(level=0)
+                .sum()
+            )
         per_series.append((item.get("label") or res.title, counts))
     totals = pd.concat([c for _, c in per_series], axis=1).fillna(0).sum(axis=1)
     order = sorted(totals.index, key=lambda r: (r == UNKNOWN_REGION, -totals[r], r))
@@ -158,7 +178,9 @@ def value_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[int]]
     if field not in res.field_names:
         raise ConfigError(f"{ds.folder / 'dataset.json'} : « picture.field » {field!r} inconnu.")
     ftype = next(f.get("type", "string") for f in res.schema["fields"] if f["name"] == field)
-    counts = text_of(res.name)[field].replace("", "(vide)").value_counts()
+    grouped = text_of.counts(res.name, [field])
+    values = grouped[field].replace("", "(vide)").to_numpy()
+    counts = pd.Series(grouped["__count"].to_numpy(), index=values).groupby(level=0).sum()
     if ftype in ("integer", "number", "year"):
         order = sorted(
             counts.index, key=lambda v: (v == "(vide)", float(v) if v != "(vide)" else 0)
@@ -170,7 +192,8 @@ def value_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[int]]
 
 def figure_rows(ds, spec: dict, text_of: TextOf) -> list[dict]:
     res = ds.resource(spec["resource"])
-    text = text_of(res.name)
+    wanted = [*FIGURE_FIELDS, *(k for k in res.primary_key if k not in FIGURE_FIELDS)]
+    text = text_of.rows(res.name, [f for f in wanted if f in res.field_names])
     if res.primary_key:
         text = text.sort_values(res.primary_key, kind="mergesort")
     missing = [f for f in FIGURE_FIELDS if f not in text.columns]

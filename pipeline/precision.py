@@ -23,6 +23,9 @@ STEPS = {
     "point": (1.0, "pourcentage arrondi au point"),
 }
 SCHEMA = {
+    "description": "précision du chiffre publié : « exact » (par défaut), « tenth », « unit », "
+    "« ten », « hundred », « thousand » (arrondi au dixième… au millier), « point » (pourcentage "
+    'arrondi au point) ou {"about": 0.05} (« environ », à 5 % près)',
     "oneOf": [
         {"enum": list(STEPS)},
         {
@@ -31,7 +34,7 @@ SCHEMA = {
             "properties": {"about": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}},
             "additionalProperties": False,
         },
-    ]
+    ],
 }
 EPSILON = 1e-9
 

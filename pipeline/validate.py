@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
-from pipeline.errors import ConfigError, DependencyInvalid
+from pipeline.errors import DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.repo import Repo
 from pipeline.tables import LoadedTable, Workspace, dependency_finding
@@ -35,32 +35,15 @@ DEFAULT_CHECKS = (
 
 
 def declared_checks(ctx: TableContext, engine: str) -> list[Check]:
-    """The checks of a resource: its Table Schema, then those declared in dataset.json, then
-    the default checks not declared, then its expectation suite."""
+    """The checks of a resource: its Table Schema, then those declared in dataset.json (their
+    options were checked with the declarations, :mod:`pipeline.declarations`), then the
+    default checks not declared, then its expectation suite."""
     table = ctx.table
     if table.resource.edition:  # an earlier edition, kept for a report: read, not re-judged
         return [REGISTRY[n](ctx) for n in ("table-schema", "keys")]
     checks: list[Check] = [REGISTRY[n](ctx) for n in ("table-schema", "keys", "foreign-keys")]
     for spec in table.resource.checks:
-        cls = REGISTRY.get(spec.get("check"))
-        if cls is None or cls.name in ("table-schema", "keys", "foreign-keys", "expectations"):
-            available = sorted(
-                set(REGISTRY) - {"table-schema", "keys", "foreign-keys", "expectations"}
-            )
-            raise ConfigError(
-                f"{table.dataset.folder / 'dataset.json'} : contrôle inconnu « {spec.get('check')} ». "
-                f"Contrôles disponibles : {', '.join(available)}."
-            )
-        import jsonschema
-
-        try:
-            jsonschema.validate(spec, cls.options_schema)
-        except jsonschema.ValidationError as exc:
-            raise ConfigError(
-                f"{table.dataset.folder / 'dataset.json'} : contrôle « {cls.name} » : "
-                f"{exc.message}."
-            ) from None
-        checks.append(cls(ctx, spec))
+        checks.append(REGISTRY[spec["check"]](ctx, spec))
     declared = {spec.get("check") for spec in table.resource.checks}
     checks += [REGISTRY[name](ctx) for name in DEFAULT_CHECKS if name not in declared]
     if table.resource.suite:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.catalog import Dataset
 from pipeline.compatibility import bump
 from pipeline.diff import DiffKey, PackageDiff, counts_sentence, diff_package
 from pipeline.repo import Repo
+from pipeline.staging import FolderFiles
 
 DATA_SUFFIXES = (".csv", ".json")
 HEADER = "# Journal des versions\n"
@@ -29,8 +31,23 @@ def diff_keys(ds: Dataset) -> dict[str, DiffKey]:
     return {r.name: DiffKey(r.diff_key, r.diff_label) for r in ds.resources if r.diff_key}
 
 
-def data_files(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {n: b for n, b in files.items() if n.endswith(DATA_SUFFIXES) and n != "datapackage.json"}
+def data_files(files: Mapping[str, bytes]) -> list[str]:
+    return sorted(n for n in files if n.endswith(DATA_SUFFIXES) and n != "datapackage.json")
+
+
+def same_data(current: Mapping[str, bytes], files: Mapping[str, bytes]) -> bool:
+    """Whether the data files are the same, compared on disk, in chunks, for packages in
+    folders (:class:`FolderFiles`)."""
+    names = data_files(current)
+    if names != data_files(files):
+        return False
+    if isinstance(current, FolderFiles) and isinstance(files, FolderFiles):
+        return all(current.same(files, n) for n in names)
+    return all(current[n] == files[n] for n in names)
+
+
+def newlines(files: Mapping[str, bytes], name: str) -> int:
+    return files.newlines(name) if isinstance(files, FolderFiles) else files[name].count(b"\n")
 
 
 def last_commit_date(root: Path, paths: list[str]) -> str | None:
@@ -103,13 +120,14 @@ def _first_entry(date: str, version: str, summary: str, raw_files: list[str]) ->
 
 
 def version_and_changelog(
-    repo: Repo, ds: Dataset, current: dict[str, bytes], files: dict[str, bytes]
+    repo: Repo, ds: Dataset, current: Mapping[str, bytes], files: Mapping[str, bytes]
 ) -> tuple[str, str]:
     """(version, CHANGELOG text) for the package about to be built (``files``), given the
-    files of the package published now (``current``, empty when there is none)."""
+    files of the package published now (``current``, empty when there is none). Rows are
+    read, through the diff, only when the data files differ."""
     base = ds.meta.get("version", "1.0.0")
     if "datapackage.json" not in current:
-        rows = sum(b.count(b"\n") - 1 for n, b in files.items() if n.endswith(".csv"))
+        rows = sum(newlines(files, n) - 1 for n in files if n.endswith(".csv"))
         entry = _first_entry(
             ds.meta.get("created") or raw_files_date(repo, ds),
             base,
@@ -119,7 +137,7 @@ def version_and_changelog(
         return base, f"{HEADER}\n{entry}"
     old_version = json.loads(current["datapackage.json"]).get("version", base)
     old_changelog = current["CHANGELOG.md"].decode("utf-8") if "CHANGELOG.md" in current else HEADER
-    if data_files(current) == data_files(files):
+    if same_data(current, files):
         return old_version, old_changelog
     change = diff_package(current, files, keys=diff_keys(ds))
     version = bump(old_version, change.level)

@@ -1,4 +1,5 @@
-"""Editions of the data, checked when the declarations are loaded.
+"""Editions of the data: how the packages name them and how a report reads them. They are
+checked when the declarations are loaded (:mod:`pipeline.declarations.editions`).
 
 - A programme list moves on: its ``source`` is the current edition (with its ``date``); the
   earlier ones stay in ``data/raw/`` and are declared under the resource's ``vintages``.
@@ -11,109 +12,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from pipeline.catalog import DEFAULT_COG, Catalog, Dataset, ResourceDecl
+from pipeline.catalog import Catalog, Dataset, ResourceDecl
+from pipeline.declarations.editions import COG_RE, PLACEHOLDER_RE
 from pipeline.errors import ConfigError
 from pipeline.numbers_fr import date_fr, edition_fr, fmt_int
-
-COG_RE = re.compile(r"cog(\d{4})-[a-z-]+")
-
-
-def check_catalog(catalog: Catalog) -> None:
-    for ds in catalog.datasets.values():
-        if ds.kind == "reference":
-            continue
-        check_cog(ds, cog_vintages(catalog))
-        check_inputs(catalog, ds)
-        check_placeholders(ds)
-
-
-def cog_vintages(catalog: Catalog) -> list[int]:
-    """The COG vintages the reference declares (a ``cogYYYY-communes`` table each)."""
-    years = set()
-    for ds in catalog.references():
-        for res in ds.resources:
-            match = COG_RE.fullmatch(res.name)
-            if match and res.name.endswith("-communes"):
-                years.add(int(match.group(1)))
-    return sorted(years)
-
-
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string of a declaration, with where it is (``checks[0].reference``)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
-
-
-def cog_references(res: ResourceDecl) -> Iterator[tuple[str, str, int]]:
-    """(where, reference table, its COG year) for each COG table a resource names, in its
-    schema's foreign keys, its checks, enrichments and derivation."""
-    for i, fk in enumerate(res.schema.get("foreignKeys", [])):
-        target = (fk.get("reference") or {}).get("resource", "")
-        match = COG_RE.fullmatch(target or "")
-        if match:
-            yield f"{res.schema_path.name} : foreignKeys[{i}]", target, int(match.group(1))
-    for key, value in (("checks", res.checks), ("enrich", res.enrich), ("derive", res.derive)):
-        for path, text in _strings(value, key):
-            match = COG_RE.fullmatch(text)
-            if match:
-                yield f"dataset.json : ressource « {res.name} », {path}", text, int(match.group(1))
-
-
-def check_cog(ds: Dataset, available: list[int]) -> None:
-    """A dataset follows one COG vintage: the one it declares, else the one its references
-    all name."""
-    declared = ds.meta.get("cog")
-    if declared is not None and (not isinstance(declared, int) or declared not in available):
-        raise ConfigError(
-            f"{ds.folder / 'dataset.json'} : « cog » vaut {declared!r} ; millésimes du COG "
-            f"disponibles : {', '.join(map(str, available)) or 'aucun'}."
-        )
-    found = [ref for res in ds.resources for ref in cog_references(res)]
-    expected = declared or (found[0][2] if found else DEFAULT_COG)
-    for where, target, year in found:
-        if year != expected:
-            said = f"déclare « cog »: {declared}" if declared else f"lit aussi {found[0][1]}"
-            raise ConfigError(
-                f"{ds.folder / where} nomme {target}, mais le jeu {said} : un jeu suit un seul "
-                f"millésime du COG. Nommez cog{expected}-… ou changez « cog »."
-            )
-
-
-def check_inputs(catalog: Catalog, ds: Dataset) -> None:
-    """Each edition a report names exists: the current source's date or an earlier one."""
-    raw = ds.meta.get("inputs")
-    if raw is None:
-        return
-    where = f"{ds.folder / 'dataset.json'} : « inputs »"
-    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        raise ConfigError(f'{where} : attendu {{"ressource": "date de l\'édition"}}.')
-    known = {r.name: (d, r) for d in catalog.datasets.values() for r in d.resources}
-    for name, date in raw.items():
-        if name not in known:
-            continue  # detail data absent from this repository: its figures are unverifiable
-        owner, res = known[name]
-        if owner.kind == "reference" or owner.name == ds.name:
-            raise ConfigError(
-                f"{where} : « {name} » est une ressource {'du référentiel' if owner.kind == 'reference' else 'de ce jeu'} ; "
-                "seules les ressources des autres jeux ont des éditions à figer."
-            )
-        if date not in res.editions:
-            editions = ", ".join(res.editions) or "aucune édition datée"
-            raise ConfigError(
-                f"{where} : « {name} » figé à l'édition {date}, que schemas/{owner.name}/"
-                f"dataset.json ne déclare pas (éditions : {editions}). Quand la liste est mise à "
-                "jour, son ancienne source passe sous « vintages » avec sa date."
-            )
-
 
 # --- what the package says of its editions ------------------------------------------------
 
@@ -235,15 +139,6 @@ def resolve_table(view, dataset: Dataset, res: ResourceDecl) -> tuple[str, Any, 
 
 # --- descriptions that cannot contradict their data ----------------------------------------
 
-PLACEHOLDER_RE = re.compile(r"\{([a-z]+)(?::([^{}]+))?\}")
-PLACEHOLDERS = {
-    "rows": "{rows} ou {rows:ressource} : nombre de lignes",
-    "distinct": "{distinct:champ} ou {distinct:ressource.champ} : nombre de valeurs distinctes",
-    "count": "{count:champ=valeur} : nombre de lignes où le champ vaut cette valeur",
-    "edition": "{edition} ou {edition:ressource} : « édition du 5 septembre 2024 »",
-    "cog": "{cog} : « COG 2024 »",
-}
-
 
 def _target(ds: Dataset, arg: str | None, with_field: bool) -> tuple[ResourceDecl, str | None]:
     """(resource, field) named by a placeholder's argument; the first resource by default."""
@@ -263,29 +158,10 @@ def _target(ds: Dataset, arg: str | None, with_field: bool) -> tuple[ResourceDec
     return res, fld
 
 
-def check_placeholders(ds: Dataset) -> None:
-    """Every ``{…}`` of the dataset's description is a placeholder the build can fill."""
-    where = f"{ds.folder / 'dataset.json'} : « description »"
-    for match in PLACEHOLDER_RE.finditer(ds.meta.get("description", "")):
-        kind, arg = match.groups()
-        if kind not in PLACEHOLDERS:
-            raise ConfigError(
-                f"{where} : {match.group(0)} inconnu. Possibles : "
-                + " ; ".join(PLACEHOLDERS.values())
-                + "."
-            )
-        res, _ = _target(ds, arg, kind in ("distinct", "count"))
-        if kind == "count" and "=" not in (arg or ""):
-            raise ConfigError(f"{where} : {match.group(0)} : attendu {{count:champ=valeur}}.")
-        if kind == "edition" and not (res.source and res.source.date):
-            raise ConfigError(f"{where} : {match.group(0)} : la source n'a pas de « date ».")
-        if kind == "cog" and not ds.cog:
-            raise ConfigError(f"{where} : {{cog}} sans « cog » déclaré.")
-
-
-def fill_description(ds: Dataset, frame_of) -> str:
+def fill_description(ds: Dataset, text) -> str:
     """The dataset's description with its placeholders filled from the declaration and from
-    the data (``frame_of(resource)``: the published text of a resource)."""
+    the data (``text``: :class:`pipeline.build.WorkspaceText`, the published text of the
+    run's tables, counted by DuckDB so that a table of any size is never loaded)."""
 
     def value(match: re.Match) -> str:
         kind, arg = match.groups()
@@ -294,12 +170,13 @@ def fill_description(ds: Dataset, frame_of) -> str:
             return edition_fr(res.source.date)  # type: ignore[union-attr, arg-type]
         if kind == "cog":
             return f"COG {ds.cog}"
-        frame = frame_of(res.name)
         if kind == "rows":
-            return fmt_int(len(frame))
-        column = frame[fld]
+            return fmt_int(text.row_count(res.name))
+        counts = text.counts(res.name, [fld])
+        values = counts[fld].fillna("")
         if kind == "distinct":
-            return fmt_int(int(column[column != ""].nunique()))
-        return fmt_int(int((column == (arg or "").split("=", 1)[1]).sum()))
+            return fmt_int(int((values != "").sum()))
+        wanted = (arg or "").split("=", 1)[1]
+        return fmt_int(int(counts["__count"][values == wanted].sum()))
 
     return PLACEHOLDER_RE.sub(value, ds.meta.get("description", ""))

@@ -8,10 +8,10 @@
    equivalent Table Schema (computed field and foreign keys removed).
 3. The row-level findings (row, field) must equal frictionless's; exit 1 otherwise.
 4. ``pipeline build france-services`` on ``--rows`` valid synthetic rows (CSV, JSON, Parquet,
-   GeoJSON, map): wall time, peak RSS and file sizes (target: < 1 GB peak); then the new
-   formats' writers alone on as many rows of published text, written to files (time and
-   memory above the text itself).
-5. A Markdown table, printed and written to ``reports/benchmark.md``.
+   GeoJSON, map), then ``pipeline build --check`` and ``pipeline diff`` on the package built:
+   wall time, CPU time (user+sys), peak RSS and file sizes (target: < 1 GB peak).
+5. A Markdown table (with the machine's load average before and after each command),
+   printed and written to ``reports/benchmark.md``.
 
 Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--quick]
 [--build-only]``.
@@ -56,18 +56,26 @@ def tool(name: str) -> str:
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Run a command under ``/usr/bin/time`` (peak RSS); wall time measured here."""
+    """Run a command under ``/usr/bin/time`` (peak RSS, user and system CPU time); wall time
+    and the machine's load (1-minute load average, before and after) measured here: on a
+    shared machine the CPU time is the figure least sensitive to the other processes."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
-        timed = ["/usr/bin/time", "-f", "%M", "-o", stats.name, *cmd]
+        timed = ["/usr/bin/time", "-f", "%M %U %S", "-o", stats.name, *cmd]
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         proc = subprocess.run(timed, cwd=cwd, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - start
-        lines = [x for x in Path(stats.name).read_text().split() if x.isdigit()]
-    rss_mb = int(lines[-1]) / 1024 if lines else float("nan")
+        fields = Path(stats.name).read_text().split()[-3:]
+    try:
+        rss_mb, cpu = int(fields[0]) / 1024, float(fields[1]) + float(fields[2])
+    except (IndexError, ValueError):
+        rss_mb = cpu = float("nan")
     return {
         "cmd": cmd,
         "wall": wall,
+        "cpu": cpu,
         "rss": rss_mb,
+        "load": (load, os.getloadavg()[0]),
         "rc": proc.returncode,
         "out": proc.stdout,
         "err": proc.stderr,
@@ -192,9 +200,11 @@ def theirs(report: dict) -> tuple[set, list]:
 # --- build ----------------------------------------------------------------------------------
 
 
-def measure_build(rows: int) -> dict:
-    """``pipeline build france-services`` on ``rows`` valid synthetic rows: CSV, JSON,
-    Parquet, GeoJSON and the map, written to data/published/."""
+def measure_build(rows: int) -> list[dict]:
+    """On ``rows`` valid synthetic rows: ``pipeline build france-services`` (CSV, JSON,
+    Parquet, GeoJSON and the map, written to data/published/), then ``pipeline build --check``
+    and ``pipeline diff`` on the package just built (each builds it again aside and compares
+    it with data/published/)."""
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
         repo, _, _ = make_repo(Path(tmp_name), rows, bad=0)
         (repo / "data" / "published").mkdir(parents=True)
@@ -206,88 +216,44 @@ def measure_build(rows: int) -> dict:
                 expectation["kwargs"]["max_value"] = max(rows, 10_000)
         suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
         env = {**os.environ, "PIPELINE_ROOT": str(repo)}
-        result = run([tool("pipeline"), "build", DATASET], repo, env)
+        results = []
+        for args in (["build"], ["build", "--check"], ["diff"]):
+            result = run([tool("pipeline"), *args, DATASET], repo, env)
+            results.append(
+                {**result, "label": f"pipeline {' '.join(args)} {DATASET}", "rows": rows}
+            )
         folder = repo / "data" / "published" / DATASET
         files = {p.name: p.stat().st_size for p in folder.iterdir()} if folder.is_dir() else {}
-    return {**result, "label": f"pipeline build {DATASET}", "rows": rows, "files": files}
+    results[0]["files"] = files
+    return results
 
 
-WRITERS = """
-import io, json, sys, time
-import numpy as np, pandas as pd
-rows, write = int(sys.argv[1]), sys.argv[2] == "write"
-base = pd.read_csv("data/published/france-services/france-services.csv", dtype="str",
-                   keep_default_na=False)
-text = base.iloc[np.arange(rows) % len(base)].reset_index(drop=True)
-text["id_fs"] = np.arange(1, rows + 1).astype(str)
-if write:
-    from pipeline.catalog import load_catalog
-    from pipeline.geojson import coordinate_fields, write_geojson
-    from pipeline.parquet import write_parquet
-    from pipeline.picture import make_picture
-    from pipeline.repo import Repo
-    descriptor = json.load(open("data/published/france-services/datapackage.json"))
-    schema = descriptor["resources"][0]["schema"]
-    ds = load_catalog(Repo(__import__("pathlib").Path(".").resolve())).datasets["france-services"]
-    res = ds.resources[0]
-    write_parquet(text, schema, sys.argv[3] + ".parquet")
-    with open(sys.argv[3] + ".geojson", "wb") as sink:
-        geo = write_geojson(text, schema, coordinate_fields(schema, res.checks, "s"), sink,
-                            res.primary_key)
-    make_picture(ds, None, {res.name: geo})
-"""
-
-
-def measure_writers(rows: int) -> tuple[dict, dict]:
-    """The reusers' formats alone (Parquet and GeoJSON written to files, the map) on ``rows``
-    rows of published text, against the same process that only holds the text."""
-    with tempfile.TemporaryDirectory(prefix="bench-writers-") as tmp:
-        out = str(Path(tmp) / "france-services")
-        py = str(BIN / "python")
-        base = run([py, "-c", WRITERS, str(rows), "read", out], ROOT)
-        full = run([py, "-c", WRITERS, str(rows), "write", out], ROOT)
-    if full["rc"]:
-        print(full["err"][-2000:])
-    return base, full
-
-
-def build_step(rows: int) -> dict:
+def build_step(rows: int) -> list[dict]:
     t0 = time.perf_counter()
-    built = measure_build(rows)
+    results = measure_build(rows)
     sizes = ", ".join(
-        f"{name} {size / 1e6:.0f} Mo" for name, size in sorted(built["files"].items())
+        f"{name} {size / 1e6:.0f} Mo" for name, size in sorted(results[0]["files"].items())
     )
     print(
-        f"\n4. Construction de {rows:,} lignes valides ({time.perf_counter() - t0:.0f} s avec la "
-        f"génération) : {built['wall']:.2f} s, {built['rss']:.0f} Mo, exit {built['rc']}\n"
-        f"   {sizes}"
+        f"\n4. Construction de {rows:,} lignes valides ({time.perf_counter() - t0:.0f} s en tout)"
     )
-    if built["rc"]:
-        print(built["err"][-2000:])
-    return built
+    for r in results:
+        print(
+            f"   {r['label']} : {r['wall']:.2f} s, CPU {r['cpu']:.1f} s, {r['rss']:.0f} Mo, "
+            f"charge {r['load'][0]:.1f} → {r['load'][1]:.1f}, exit {r['rc']}"
+        )
+        if r["rc"]:
+            print(r["err"][-2000:])
+    print(f"   {sizes}")
+    return results
 
 
-def writers_step(rows: int) -> dict:
-    base, full = measure_writers(rows)
-    extra = full["rss"] - base["rss"]
-    print(
-        f"\n5. Parquet, GeoJSON et carte seuls, {rows:,} lignes de texte publié écrites dans des "
-        f"fichiers : {full['wall'] - base['wall']:.2f} s, +{extra:.0f} Mo au-dessus du texte "
-        f"({base['rss']:.0f} Mo), exit {full['rc']}"
-    )
-    return {
-        **full,
-        "label": "formats seuls : Parquet, GeoJSON, carte (au-delà du texte en mémoire)",
-        "wall": full["wall"] - base["wall"],
-        "rss": extra,
-        "rows": rows,
-    }
-
-
-def build_verdict(built: dict) -> str:
+def build_verdict(results: list[dict]) -> str:
+    worst = max(r["rss"] for r in results)
+    ok = worst < 1024 and results[0]["rc"] == 0
     return (
-        f"- Construction (CSV, JSON, Parquet, GeoJSON, carte), mémoire max < 1 Go : "
-        f"{'oui' if built['rss'] < 1024 and built['rc'] == 0 else 'NON'} ({built['rss']:,.0f} Mo)"
+        "- Construction (CSV, JSON, Parquet, GeoJSON, carte), --check et diff, mémoire max "
+        f"< 1 Go : {'oui' if ok else 'NON'} ({worst:,.0f} Mo)"
     )
 
 
@@ -299,12 +265,17 @@ def fmt_rows(r: dict) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = "| Commande | Lignes | Temps (wall) | Lignes/s | Mémoire max (RSS) |\n|---|---:|---:|---:|---:|"
+    head = (
+        "| Commande | Lignes | Temps (wall) | CPU (user+sys) | Lignes/s | Mémoire max (RSS) "
+        "| Charge |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
     body = []
     for r in results:
         rate = f"{r['rows'] / r['wall']:,.0f}".replace(",", "\u202f") if r.get("rows") else "—"
+        load = f"{r['load'][0]:.1f} → {r['load'][1]:.1f}"
         body.append(
-            f"| `{r['label']}` | {fmt_rows(r)} | {r['wall']:.2f} s | {rate} | {r['rss']:,.0f} Mo |"
+            f"| `{r['label']}` | {fmt_rows(r)} | {r['wall']:.2f} s | {r['cpu']:.1f} s | {rate} "
+            f"| {r['rss']:,.0f} Mo | {load} |"
         )
     return "\n".join([head, *body])
 
@@ -318,9 +289,12 @@ def main() -> int:
     args = parser.parse_args()
     rows = 20_000 if args.quick else args.rows
     if args.build_only:
-        built, writers = build_step(rows), writers_step(rows)
-        print("\n" + table([built, writers]) + "\n" + build_verdict(built))
-        return 0 if built["rc"] == 0 and writers["rc"] == 0 else 1
+        built = build_step(rows)
+        print(
+            f"\nMachine : {os.cpu_count()} cœurs, Python {platform.python_version()}, "
+            f"{time.strftime('%Y-%m-%d')}\n\n" + table(built) + "\n" + build_verdict(built)
+        )
+        return 0 if all(r["rc"] == 0 for r in built) else 1
     repeat = 1 if args.quick else args.repeat
     pipeline = [tool("pipeline"), "validate", "--format", "json"]
     env = {**os.environ, "PIPELINE_ROOT": str(ROOT)}
@@ -403,14 +377,13 @@ def main() -> int:
         for key, n in sorted(by_kind.items()):
             print(f"     {n:>7}  {key}")
 
-    # 4. build, and the new formats alone
+    # 4. build, build --check and diff
     built = build_step(rows)
-    writers = writers_step(rows)
-    results += [built, writers]
+    results += built
 
     # 5. table
     md = table(results)
-    validation_rss = max(r["rss"] for r in results if r is not built and r is not writers)
+    validation_rss = max(r["rss"] for r in results if all(r is not b for b in built))
     verdict = [
         f"- Dépôt entier < 5 s : {'oui' if whole['wall'] < 5 else 'NON'} ({whole['wall']:.2f} s)",
         f"- {rows:,} lignes, débit ≥ frictionless : "

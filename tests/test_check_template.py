@@ -117,7 +117,7 @@ def test_findings_are_exact(repo):
 
 def test_options_are_validated_at_load(repo):
     declare(repo, {"check": "trimmed-example", "field": "lib_com", "severity": "fatal"})
-    with pytest.raises(ConfigError, match=r"dataset\.json.*trimmed-example.*fatal"):
+    with pytest.raises(ConfigError, match=r"dataset\.json.*checks\[0\]\.severity.*fatal"):
         validate(Repo(repo), ["mini"])
 
 

@@ -22,8 +22,11 @@ SHARED_TI = Path("/work/shared/data/anct_ti_communes_20231114_derived_cog2023.cs
 COM_PAT = "^([013-9]\\d|2[AB1-9])\\d{3}$"
 
 
+EXAMPLES = {"string": "x", "integer": 1, "number": 1.5, "boolean": True}
+
+
 def _field(name, type="string", **cons):
-    out = {"name": name, "type": type, "example": "x"}
+    out = {"name": name, "type": type, "example": EXAMPLES[type]}
     if cons:
         out["constraints"] = cons
     return out
@@ -228,6 +231,8 @@ def tiny(tmp_path: Path) -> Path:
         "200000001,CC Test,2A001,,Alpha,100,100\n200000001,CC Test,2A002,,Beta,300,300\n",
         encoding="utf-8",
     )
+    for path in list(ref.glob("cog2023_*.csv")):  # the COG 2024 tables, declared too
+        shutil.copy(path, ref / path.name.replace("cog2023", "cog2024"))
     prog = {"fields": [_field("insee_com")]}
     make_dataset(root, "prog-a", [{"name": "prog-a", "schema": prog,
                                    "csv": "insee_com\n2A001\n2A003\n"}])  # fmt: skip
@@ -426,14 +431,20 @@ def _with_figures(ws, figures):
     return replace(ds, meta={**ds.meta, "figures": figures})
 
 
-def test_figure_without_its_detail_dataset_is_unverifiable_not_dropped(tmp_path):
+def test_figure_naming_a_resource_the_repository_lacks_is_a_declaration_error(tmp_path):
+    """A figure whose detail resource is not declared is refused at load (a typo in a
+    resource name would otherwise turn the figure « non vérifiable » in silence)."""
+    from pipeline.declarations.problems import DeclarationError
     from pipeline.validate import validate
     from tests.conftest import copy_repo
 
     root = copy_repo(tmp_path / "solo", published=False, datasets=("chiffres-cles-2023",))
-    v = validate(Repo(root), ["chiffres-cles-2023"])
-    assert v.report.valid
-    assert len(v.report.figures) == 11
-    assert {c.verdict for c in v.report.figures} == {"non vérifiable"}
-    tiers = next(c for c in v.report.figures if c.figure_id == "tiers-lieux-crees")
-    assert "fabriques-de-territoire, manufactures-de-proximite" in tiers.method
+    with pytest.raises(DeclarationError) as caught:
+        validate(Repo(root), ["chiffres-cles-2023"])
+    problems = caught.value.problems
+    assert {p.file for p in problems} == {"schemas/chiffres-cles-2023/dataset.json"}
+    paths = [p.path for p in problems]
+    assert "figures[8].parts[0].resource" in paths
+    tiers = next(p for p in problems if p.path == "figures[8].parts[0].resource")
+    assert tiers.message.startswith("ressource « fabriques-de-territoire » inconnue")
+    assert tiers.line is not None

@@ -339,5 +339,5 @@ def test_bad_files_url_exits_2_before_building(repo, fault_proxy, udata_server):
     (repo / "pipeline.json").write_text(json.dumps(config))
     result = run(repo, "publish", "--to", fault_proxy.url, key=udata_server["api_key"])
     assert result.exit_code == 2, result.output
-    assert "datagouv.files_url doit être l'adresse http(s)" in result.stderr
+    assert "datagouv.files_url : doit être l'adresse http(s)" in result.stderr
     assert published(repo) == [] and fault_proxy.count() == 0

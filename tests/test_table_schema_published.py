@@ -208,7 +208,7 @@ REFUSED = [
     (
         {"name": "v", "type": "string", "constraints": {"pattern": "(?i)a"}},
         "fields[0].constraints.pattern",
-        "Python",
+        "drapeaux globaux",
     ),
     (
         {"name": "v", "type": "string", "constraints": {"pattern": "a{2000}"}},
@@ -236,7 +236,7 @@ REFUSED = [
     (
         {"name": "v", "type": "integer", "constraints": {"enum": [1, "x"]}},
         "fields[0].constraints.enum[1]",
-        "'x'",
+        "« x »",
     ),
     (
         {"name": "v", "type": "string", "constraints": {"enum": ["a", 1]}},

@@ -259,15 +259,16 @@ def test_a_dataset_follows_one_cog_vintage(tmp_path):
     dump(path, meta)
     result = run(root, "validate", "villages-d-avenir")
     assert result.exit_code == 2
-    assert "enrich[0].reference nomme cog2023-communes, mais le jeu déclare « cog »: 2024" in (
-        result.output
+    assert (
+        "resources[0].enrich[0].reference : « cog2023-communes » est une table du COG 2023, mais "
+        "le jeu déclare « cog »: 2024" in result.output
     )
     meta["resources"][0]["enrich"][0]["reference"] = "cog2024-communes"
     meta["cog"] = 2025
     dump(path, meta)
     result = run(root, "validate", "villages-d-avenir")
     assert result.exit_code == 2
-    assert "« cog » vaut 2025 ; millésimes du COG disponibles : 2023, 2024." in result.output
+    assert "cog : « cog » vaut 2025 ; millésimes du COG disponibles : 2023, 2024" in result.output
 
 
 # --------------------------------------------------------------- checks of the COG vintage
@@ -415,11 +416,24 @@ def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_pat
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
-        (lambda r: r["source"].update(date="5 septembre 2024"), "« date » vaut '5 septembre 2024'"),
+        (
+            lambda r: r["source"].update(date="5 septembre 2024"),
+            "resources[0].source.date : « 5 septembre 2024 » n'a pas la forme attendue",
+        ),
         (lambda r: r["vintages"][0].update(date="2024-09-05"), "deux éditions portent la date"),
         (lambda r: r["vintages"][0].update(derive={}), "« derive » ne vaut que pour une ressource"),
-        (lambda r: r["vintages"][0].update(sheet=1, colonnes=2), "clé(s) inconnue(s) : colonnes"),
-        (lambda r: r.update(diffKey=["code_commune"]), "inconnu(s) : code_commune"),
+        (
+            lambda r: r["vintages"][0].update(colonnes=2),
+            "resources[0].vintages[0].colonnes : clé « colonnes » inconnue",
+        ),
+        (
+            lambda r: r["vintages"][0].update(sheet=1),
+            "resources[0].vintages[0].sheet : « sheet » ne vaut que pour un fichier XLSX",
+        ),
+        (
+            lambda r: r.update(diffKey=["code_commune"]),
+            "resources[0].diffKey[0] : champ « code_commune » inconnu",
+        ),
     ],
 )
 def test_editions_are_declared_exactly(tmp_path, edit, said):

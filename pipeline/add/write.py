@@ -33,6 +33,8 @@ CONTRIBUTORS = [
         "organisation": "ANCT",
     }
 ]
+# Editors complete and underline dataset.json with it (docs/schemas/, see docs/declarations.md).
+DATASET_SCHEMA = "../../docs/schemas/dataset.schema.json"
 CODE_KINDS = ("commune", "departement", "region", "epci", "siren", "siret", "code_postal")
 # Keys every published dataset.json of the repository carries; listed when absent.
 RECOMMENDED = {
@@ -63,6 +65,7 @@ def dataset_json(
 ) -> dict:
     filename = rel.rsplit("/", 1)[-1]
     meta: dict[str, Any] = {
+        "$schema": DATASET_SCHEMA,
         "name": name,
         "title": title or f"{TODO} : titre du jeu",
         "description": f"{TODO} : ce que contient le jeu, sa source et sa date.",

@@ -1,5 +1,7 @@
 """The one Check protocol. A check has a ``name``, an ``options_schema`` (JSON Schema of its
-options in ``dataset.json``, validated when the declaration is loaded), a ``plan`` that adds
+options in ``dataset.json``, validated when the declaration is loaded; ``"x-field": "self"``
+and ``"x-resource": true`` mark the names of fields and resources that must exist, see
+:mod:`pipeline.declarations.options`), a ``plan`` that adds
 its SQL conditions to the resource's scans, and a ``run`` that turns what the scans found into
 findings. Findings are built here only (:meth:`TableContext.finding`)."""
 

@@ -42,8 +42,8 @@ class CoordinatesInFrance(Check):
         "required": ["latitude", "longitude"],
         "properties": {
             "check": {"const": "coordinates-in-france"},
-            "latitude": {"type": "string"},
-            "longitude": {"type": "string"},
+            "latitude": {"type": "string", "x-field": "self"},
+            "longitude": {"type": "string", "x-field": "self"},
             "severity": {"type": "string", "enum": ["error", "warning"]},
         },
         "additionalProperties": False,

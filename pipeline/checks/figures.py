@@ -21,25 +21,14 @@ from pipeline.checks.base import Check, TableContext
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import FigureCheck, Finding
 from pipeline.numbers_fr import NNBSP, edition_fr, fmt_int, fmt_number
-from pipeline.options import check_options
+from pipeline.options import RESOURCE, SEVERITY, check_options, conditions, field_of
 from pipeline.sql import figures as q
 
 FIGURES: dict[str, type[Figure]] = {}
-SEVERITY = {"type": "string", "enum": ["error", "warning"]}
-CONDITIONS = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["field", "value"],
-        "properties": {
-            "field": {"type": "string"},
-            "op": {"enum": ["==", "!=", "<", "<=", ">", ">=", "in"]},
-            "value": {},
-        },
-        "additionalProperties": False,
-    },
-}
 DECLARATION = {"type": "object", "required": ["id", "method"]}  # every item of ``figures``
+# The parts of a ``sum`` are figure methods themselves: in the schema of dataset.json
+# (:mod:`pipeline.declarations.composed`), this reference is to all of them.
+PART = {"$ref": "#/definitions/figure-method"}
 OPS_FR = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "parmi"}
 
 
@@ -57,7 +46,7 @@ def options(name: str, required: list[str], **properties: dict) -> dict:
         "type": "object",
         "required": ["method", *required],
         "properties": {
-            "id": {"type": "string"},
+            "id": {"type": "string", "minLength": 1},
             "method": {"const": name},
             "severity": SEVERITY,
             "precision": prec.SCHEMA,
@@ -65,6 +54,9 @@ def options(name: str, required: list[str], **properties: dict) -> dict:
         },
         "additionalProperties": False,
     }
+
+
+FIELD = field_of("resource")
 
 
 def _text(value: object) -> str:
@@ -194,7 +186,7 @@ class Figure(Check):
 @register_figure
 class RowCount(Figure):
     name = "row-count"
-    options_schema = options(name, ["resource"], resource={"type": "string"})
+    options_schema = options(name, ["resource"], resource=RESOURCE)
 
     def value(self) -> float:
         return float(self.scalar(q.row_count(self.table(), self.options.get("where", [])))[0])
@@ -209,16 +201,14 @@ class RowCount(Figure):
 class FilteredCount(RowCount):
     name = "filtered-count"
     options_schema = options(
-        name, ["resource", "where"], resource={"type": "string"}, where=CONDITIONS
+        name, ["resource", "where"], resource=RESOURCE, where=conditions("resource")
     )
 
 
 @register_figure
 class DistinctCount(Figure):
     name = "distinct-count"
-    options_schema = options(
-        name, ["resource", "field"], resource={"type": "string"}, field={"type": "string"}
-    )
+    options_schema = options(name, ["resource", "field"], resource=RESOURCE, field=FIELD)
 
     def value(self) -> float:
         return float(self.scalar(q.distinct_count(self.table(), self.options["field"]))[0])
@@ -232,6 +222,7 @@ class DistinctCount(Figure):
 class Sum(Figure):
     name = "sum"
     options_schema = options(name, ["parts"], parts={"type": "array", "minItems": 1})
+    # (in dataset.json's schema, each part follows its own method's: see :data:`PART`)
 
     def __init__(self, ctx: TableContext, options: dict | None = None):
         super().__init__(ctx, options)
@@ -258,9 +249,7 @@ class CoverageShare(Figure):
     """Percentage of the rows of a coverage table whose ``field`` is above 0."""
 
     name = "coverage-share"
-    options_schema = options(
-        name, ["resource"], resource={"type": "string"}, field={"type": "string"}
-    )
+    options_schema = options(name, ["resource"], resource=RESOURCE, field=FIELD)
 
     def counts(self, population: str | None = None):
         field = self.options.get("field", "nb_programmes")
@@ -287,9 +276,9 @@ class CoveragePopulation(CoverageShare):
     options_schema = options(
         name,
         ["resource"],
-        resource={"type": "string"},
-        field={"type": "string"},
-        population={"type": "string"},
+        resource=RESOURCE,
+        field=FIELD,
+        population=FIELD,
         scale={"type": "number", "exclusiveMinimum": 0},
     )
 

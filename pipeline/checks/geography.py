@@ -13,6 +13,11 @@ from pipeline.sql import ident, literal
 from pipeline.sql.geography import commune_status
 
 SEVERITY = {"type": "string", "enum": ["error", "warning"]}
+# Names checked at load (see pipeline.declarations.options): a field of the checked resource,
+# a resource, a field of the reference resource (by default the communes of the dataset's COG).
+FIELD = {"type": "string", "x-field": "self"}
+RESOURCE = {"type": "string", "x-resource": True}
+COMMUNES_FIELD = {"type": "string", "x-field": {"of": "reference", "cog": "communes"}}
 
 
 def norm_name(expr: str) -> str:
@@ -51,11 +56,11 @@ class CommuneName(_Reference):
         "required": ["code", "name"],
         "properties": {
             "check": {"const": "commune-name"},
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "reference": {"type": "string"},
-            "reference_code": {"type": "string"},
-            "reference_name": {"type": "string"},
+            "code": FIELD,
+            "name": FIELD,
+            "reference": RESOURCE,
+            "reference_code": COMMUNES_FIELD,
+            "reference_name": COMMUNES_FIELD,
             "severity": SEVERITY,
         },
         "additionalProperties": False,
@@ -114,10 +119,10 @@ class CommuneGeography(_Reference):
         "anyOf": [{"required": ["departement"]}, {"required": ["region"]}],
         "properties": {
             "check": {"const": "commune-geography"},
-            "code": {"type": "string"},
-            "departement": {"type": "string"},
-            "region": {"type": "string"},
-            "reference": {"type": "string"},
+            "code": FIELD,
+            "departement": FIELD,
+            "region": FIELD,
+            "reference": RESOURCE,
             "severity": SEVERITY,
         },
         "additionalProperties": False,
@@ -178,14 +183,17 @@ class GroupingInReference(_Reference):
         "required": ["field", "type", "references"],
         "properties": {
             "check": {"const": "grouping-in-reference"},
-            "field": {"type": "string"},
-            "type": {"type": "string"},
+            "field": FIELD,
+            "type": FIELD,
             "references": {
                 "type": "object",
                 "additionalProperties": {
                     "type": "object",
                     "required": ["resource", "field"],
-                    "properties": {"resource": {"type": "string"}, "field": {"type": "string"}},
+                    "properties": {
+                        "resource": RESOURCE,
+                        "field": {"type": "string", "x-field": {"of": "resource"}},
+                    },
                     "additionalProperties": False,
                 },
             },
@@ -277,8 +285,8 @@ class CommuneCurrent(_Reference):
         "required": ["code"],
         "properties": {
             "check": {"const": "commune-current"},
-            "code": {"type": "string"},
-            "reference": {"type": "string"},
+            "code": FIELD,
+            "reference": RESOURCE,
             "severity": SEVERITY,
         },
         "additionalProperties": False,

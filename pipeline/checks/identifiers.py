@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from pipeline.checks.base import Check, register
 from pipeline.errors import ConfigError
+from pipeline.options import SELF_FIELD, SEVERITY
 from pipeline.sql import ident
 from pipeline.sql.published import published_table
 
@@ -27,10 +28,10 @@ class StableIdentifier(Check):
         "type": "object",
         "properties": {
             "check": {"const": "stable-identifier"},
-            "identifier": {"type": "string"},
-            "key": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            "label": {"type": "string"},
-            "severity": {"type": "string", "enum": ["error", "warning"]},
+            "identifier": SELF_FIELD,
+            "key": {"type": "array", "items": SELF_FIELD, "minItems": 1},
+            "label": SELF_FIELD,
+            "severity": SEVERITY,
         },
         "additionalProperties": False,
     }

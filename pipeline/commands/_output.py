@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from pipeline.declarations.problems import DeclarationError
 from pipeline.errors import ConfigError
 from pipeline.render import FORMATS, formats, render
 
@@ -32,8 +33,38 @@ def format_option(*kinds: str) -> Callable:
         type=click.Choice(names),
         default="text",
         show_default=True,
+        callback=remember("format"),
         help="Output format: " + "; ".join(parts) + ".",
     )
+
+
+def remember(key: str) -> Callable:
+    """An option callback keeping the value in ``ctx.obj``, where the CLI finds the format
+    (and the report file) to render errors raised before the command could."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if isinstance(ctx.obj, dict):
+            ctx.obj[key] = value
+        return value
+
+    return callback
+
+
+def emit_declaration_error(error: DeclarationError, obj: dict | None) -> None:
+    """The mistakes in declarations as ``declaration-error`` findings, in the format the
+    command was asked for (the French text itself follows, on stderr)."""
+    fmt = (obj or {}).get("format") or "text"
+    output = (obj or {}).get("output")
+    report = error.report()
+    if fmt not in ("text", "github") and "report" in FORMATS[fmt].renderers:
+        if output:
+            path = Path(output)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render("report", report, fmt), encoding="utf-8")
+        elif FORMATS[fmt].stream == "stdout":
+            click.echo(render("report", report, fmt), nl=False)
+    if fmt == "github" or (fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true"):
+        click.echo(render("report", report, "github"), err=True, nl=False)
 
 
 def emit(

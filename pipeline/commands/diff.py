@@ -17,16 +17,7 @@ def command(ctx: click.Context, datasets: tuple[str, ...], fmt: str, max_finding
     """Compare what build would produce with the committed data/published/, row by row on
     what identifies a row (diffKey, else the primary key), and show the version each package
     would take."""
-    from pipeline.build import render_all
-    from pipeline.diff import diff_package, read_folder
-    from pipeline.versioning import diff_keys
+    from pipeline.build import diff_all
 
-    repo = repo_from(ctx)
-    v, packages = render_all(repo, list(datasets) or None, limit_of(max_findings))
-    diffs = [
-        diff_package(
-            read_folder(repo.published / name), files, keys=diff_keys(v.catalog.datasets[name])
-        )
-        for name, files in packages.items()
-    ]
+    diffs = diff_all(repo_from(ctx), list(datasets) or None, limit_of(max_findings))
     emit("diff", diffs, fmt)

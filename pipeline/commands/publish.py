@@ -41,8 +41,10 @@ def command(
     client = None
     if target:
         from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
+        from pipeline.declarations.repository import check_repository
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
+        check_repository(repo.root)  # every mistake in declarations, pipeline.json included
         config = repo.config.datagouv  # before building: a bad pipeline.json exits 2
     built = build(repo, list(datasets) or None, limit=limit_of(max_findings))
     if client is None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from pipeline.commands._common import limit_of, max_findings_option, repo_from
-from pipeline.commands._output import emit, format_option
+from pipeline.commands._output import emit, format_option, remember
 
 
 @click.command(name="validate")
@@ -17,6 +17,7 @@ from pipeline.commands._output import emit, format_option
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
+    callback=remember("output"),
     help="Write the report to this file (required for html).",
 )
 @click.option(

@@ -26,7 +26,6 @@ from pipeline.markdown import md_code, md_text
 DATASET_KEY = "pipeline:dataset"
 FILE_KEY = "pipeline:file"
 DESCRIPTOR = "datapackage.json"
-LICENSES = {"etalab-2.0": "lov2", "lov2": "lov2", "odc-odbl": "odc-odbl", "ODbL-1.0": "odc-odbl"}
 FORMAT_LABELS = {
     "csv": "CSV",
     "json": "JSON",
@@ -73,7 +72,10 @@ class LocalFile:
 
     @cached_property
     def sha1(self) -> str:
-        return hashlib.sha1(self.read()).hexdigest()
+        if self.content is not None:
+            return hashlib.sha1(self.content).hexdigest()
+        with self.path.open("rb") as handle:  # in chunks: a data file may weigh a GB
+            return hashlib.file_digest(handle, "sha1").hexdigest()
 
     @cached_property
     def size(self) -> int:
@@ -166,10 +168,13 @@ class LocalPackage:
 
     @property
     def license(self) -> str:
+        from pipeline.declarations.composed import licences
+
+        known = licences()  # the list dataset.json is checked against
         names = [lic.get("name") for lic in self.descriptor.get("licenses") or []]
         for name in names:
-            if name in LICENSES:
-                return LICENSES[name]
+            if name in known:
+                return known[name]
         raise DataError(
             f"Paquet {self.name} : licence {names or 'absente'} non reconnue pour data.gouv.fr ; "
             "déclarez etalab-2.0 (Licence Ouverte 2.0) dans datapackage.json."
@@ -247,7 +252,8 @@ def _data_file(package: LocalPackage, resource: dict) -> LocalFile:
     if not path.is_file():
         raise DataError(f"Paquet {package.name} : fichier {rel} absent ; relancez pipeline build.")
     expected = resource.get("hash", "")
-    actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # in chunks: a data file may weigh a GB
+        actual = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
     if expected and expected.removeprefix("sha256:") != actual.removeprefix("sha256:"):
         raise DataError(
             f"Paquet {package.name} : {rel} ne correspond plus à son empreinte dans {DESCRIPTOR} "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -50,14 +51,9 @@ class ScanResult:
     aggregates: dict = field(default_factory=dict)
     group_sizes: dict = field(default_factory=dict)  # group key -> (values held twice+, rows)
     fail_counts: dict = field(default_factory=dict)  # condition key -> rows failing it
-
-    @property
-    def table(self) -> str:
-        return self.plan.table
-
-    @property
-    def rec(self) -> str:
-        return "c.__rec" if self.plan.numbered else "(c.rowid + 1)"
+    stages: list = field(default_factory=list)
+    where: dict = field(default_factory=dict)  # condition key -> (stage, bit)
+    group_stage: dict = field(default_factory=dict)  # group key -> stage
 
     def line(self, rec: int, stored: int | None) -> int:
         """Physical line of a record (header = record 0)."""
@@ -72,13 +68,15 @@ class ScanResult:
         )
         return {rec: int(stored[rec]) for rec in recs}
 
-    def _where(self, key: str) -> tuple[str, str]:
-        """(FROM, condition) of a condition or duplicate group ``key``."""
-        if key in self.plan.bits:
-            return f"{ident(self.table)} AS c", q.bit_test(self.plan.bits[key])
+    def _where(self, key: str) -> tuple[str, str, str]:
+        """(FROM, condition, record number) of a condition or duplicate group ``key``."""
+        if key in self.where:
+            stage, bit = self.where[key]
+            return f"{ident(stage.table)} AS c", q.bit_test(bit), stage.rec
         group = self.plan.group_of[key]
+        stage = self.group_stage[group.key]
         dups = self.plan.dups_table(group.key)
-        return q.group_members(self.table, dups, group), "TRUE"
+        return q.group_members(stage.table, dups, group), "TRUE", stage.rec
 
     def failing(
         self, key: str, names: list[str], computed: dict[str, str] | None = None
@@ -93,9 +91,9 @@ class ScanResult:
             total = self.group_sizes[self.plan.group_of[key].key][1]
         if total == 0:  # counted with the pass: no query for a clean condition
             return [], 0
-        from_sql, condition = self._where(key)
+        from_sql, condition, rec = self._where(key)
         columns = {n: self.plan.column(key, n) for n in names}
-        query = q.failing(from_sql, self.rec, condition, columns, self.limit, computed)
+        query = q.failing(from_sql, rec, condition, columns, self.limit, computed)
         fetched = self.con.execute(query).fetchall()
         return self._rows(fetched, [*names, *(computed or {})]), total
 
@@ -108,8 +106,9 @@ class ScanResult:
         if members == 0:
             return [], 0
         columns = {n: self.plan.column(key, n) for n in names}
+        stage = self.group_stage[group.key]
         query = q.later_duplicates(
-            self.table, self.plan.dups_table(group.key), group, self.rec, columns, self.limit
+            stage.table, self.plan.dups_table(group.key), group, stage.rec, columns, self.limit
         )
         fetched = self.con.execute(query).fetchall()
         rows = self._rows([row[:-2] for row in fetched], names)
@@ -205,41 +204,100 @@ class ScanPlan:
         return f"gv:{self.group_of[key].key}:{name}"
 
 
-def run_scan(
-    con: duckdb.DuckDBPyConnection, source: Source, rows_sql: str, plan: ScanPlan, limit: int | None
-) -> ScanResult:
-    """Run the plan over ``rows_sql`` (the layered data rows of ``source``, alias ``r``)."""
-    flags = [p.fails for p in plan.predicates]
-    if source.fast and source.cr_check:
-        flags.append("ends_with(r.__last, chr(13))")
+REF = re.compile(r'\br\."([^"]+)"')
+
+
+@dataclass
+class Stage:
+    """One pass of a plan and the compact table it writes."""
+
+    table: str
+    numbered: bool
+    predicates: list[q.Predicate]
+    groups: list[q.KeyGroup]
+    aggregates: dict[str, tuple[str, str, tuple[str, ...]]]
+    joins: list[str]
+
+    @property
+    def rec(self) -> str:
+        return "c.__rec" if self.numbered else "(c.rowid + 1)"
+
+
+def _stages(plan: ScanPlan, source: Source) -> list[Stage]:
+    """The passes of a plan. A CSV read directly is scanned unnumbered, and only a
+    projection keeps DuckDB's file order: the conditions that join other tables then run
+    in a second pass over the first one's compact table, each row carrying its number."""
+    joined_preds = [p for p in plan.predicates if p.joins]
+    joined_aggs = {n: a for n, a in plan.aggregates.items() if a[2]}
+    joined_groups = list(plan.groups) if plan.extra_joins else []
+    if plan.numbered or not (joined_preds or joined_aggs or joined_groups):
+        joins = q.joins(
+            [j for p in plan.predicates for j in p.joins]
+            + plan.extra_joins
+            + [j for _, _, js in plan.aggregates.values() for j in js]
+        )
+        return [
+            Stage(plan.table, plan.numbered, plan.predicates, plan.groups, plan.aggregates, joins)
+        ]
+    local_preds = [p for p in plan.predicates if not p.joins]
+    local_aggs = {n: a for n, a in plan.aggregates.items() if n not in joined_aggs}
+    local_groups = [g for g in plan.groups if g not in joined_groups]
+    first = Stage(plan.table, False, local_preds, local_groups, local_aggs, [])
+    joins = q.joins(
+        [j for p in joined_preds for j in p.joins]
+        + plan.extra_joins
+        + [j for _, _, js in joined_aggs.values() for j in js]
+    )
+    second = Stage(f"{plan.table}_j", True, joined_preds, joined_groups, joined_aggs, joins)
+    return [first, second]
+
+
+def _carried(stage: Stage) -> list[str]:
+    """The row columns a stage reads (``r."…"``), in first-seen order."""
+    texts = [p.fails for p in stage.predicates]
+    texts += [e for p in stage.predicates for e in p.values.values()]
+    texts += [e for g in stage.groups for e in g.exprs]
+    texts += [e for g in stage.groups for _, e in g.values]
+    texts += [e for _, e, _ in stage.aggregates.values()]
+    seen: list[str] = []
+    for text in texts:
+        for name in REF.findall(text):
+            if name not in seen:
+                seen.append(name)
+    return seen
+
+
+def _write(con, stage: Stage, rows_sql: str, source: Source, extra_flags, carry) -> None:
+    flags = [p.fails for p in stage.predicates] + extra_flags
     masks = [q.mask_expr(flags[i : i + q.BITS]) for i in range(0, len(flags), q.BITS)] or [
         "0::BIGINT"
     ]
     dense: dict[str, str] = {}
-    for group in plan.groups:
+    for group in stage.groups:
         for i, expr in enumerate(group.exprs):
             dense[f"k:{group.key}:{i}"] = expr
         for name, expr in group.values:
             dense[f"gv:{group.key}:{name}"] = expr
-    for name, (func, expr, _) in plan.aggregates.items():
+    for name, (func, expr, _) in stage.aggregates.items():
         dense[f"a:{name}"] = f"({expr}) IS NOT NULL" if func == "count" else expr
+    for name in carry:
+        dense[name] = f'r."{name}"'
     sparse: dict[str, tuple[str, list[str]]] = {}
-    for index, p in enumerate(plan.predicates):
+    for index, p in enumerate(stage.predicates):
         for name, expr in p.values.items():
             if name in sparse and sparse[name][0] != expr:
                 raise ValueError(f"value {name} declared twice with different expressions")
             sparse.setdefault(name, (expr, []))[1].append(q.bit_test(index))
-    joins = q.joins(
-        [j for p in plan.predicates for j in p.joins]
-        + plan.extra_joins
-        + [j for _, _, js in plan.aggregates.values() for j in js]
+    position = ["r.__rec AS __rec"] if stage.numbered else []
+    position.append(
+        "r.__line AS __line"
+        if source.has_lines or stage.table.endswith("_j")
+        else "NULL::BIGINT AS __line"
     )
-    position = ["r.__rec AS __rec"] if plan.numbered else []
-    position.append("r.__line AS __line" if source.has_lines else "NULL::BIGINT AS __line")
     statement = q.compact(
-        plan.table,
+        stage.table,
         rows_sql,
-        joins,
+        stage.joins,
         masks,
         dense,
         {n: (e, " OR ".join(c)) for n, (e, c) in sparse.items()},
@@ -251,38 +309,61 @@ def run_scan(
     con.execute("SET disabled_optimizers = 'filter_pushdown,build_side_probe_side,join_order'")
     try:
         con.execute(statement)
+    finally:
+        con.execute("RESET disabled_optimizers")
+
+
+def run_scan(
+    con: duckdb.DuckDBPyConnection, source: Source, rows_sql: str, plan: ScanPlan, limit: int | None
+) -> ScanResult:
+    """Run the plan over ``rows_sql`` (the layered data rows of ``source``, alias ``r``)."""
+    stages = _stages(plan, source)
+    cr_flag = ["ends_with(r.__last, chr(13))"] if source.fast and source.cr_check else []
+    carry = _carried(stages[1]) if len(stages) > 1 else []
+    try:
+        _write(con, stages[0], rows_sql, source, cr_flag, carry)
+        if len(stages) > 1:
+            first = ident(stages[0].table)
+            numbered = f"(SELECT (c.rowid + 1) AS __rec, c.* FROM {first} AS c) AS r"
+            _write(con, stages[1], numbered, source, [], [])
     except duckdb.Error as exc:
         if source.fast:
             raise FastPathFailed(str(exc)) from exc
         raise
-    finally:
-        con.execute("RESET disabled_optimizers")
-    aggregates = {
-        name: AGGREGATES[func].format(x=ident(f"a:{name}"))
-        for name, (func, _, _) in plan.aggregates.items()
-    }
-    if source.fast and source.cr_check:
-        aggregates["__cr"] = f"count_if({q.bit_test(len(plan.predicates))})"
-    # how many rows fail each condition, in the same query: no query per clean condition
-    counts = {
-        f"__fails:{p.key}": f"count_if({q.bit_test(i)})" for i, p in enumerate(plan.predicates)
-    }
-    totals = con.execute(q.summary(plan.table, {**aggregates, **counts})).fetchall()
-    count, *values = totals[0]
-    result = ScanResult(con, plan, source, limit, int(count))
-    result.aggregates = dict(zip(aggregates, values[: len(aggregates)], strict=True))
-    result.fail_counts = {
-        p.key: int(n or 0) for p, n in zip(plan.predicates, values[len(aggregates) :], strict=True)
-    }
+    result = ScanResult(con, plan, source, limit)
+    result.stages = stages
+    for n, stage in enumerate(stages):
+        aggregates = {
+            name: AGGREGATES[func].format(x=ident(f"a:{name}"))
+            for name, (func, _, _) in stage.aggregates.items()
+        }
+        if n == 0 and cr_flag:
+            aggregates["__cr"] = f"count_if({q.bit_test(len(stage.predicates))})"
+        # how many rows fail each condition, in the same query: no query per clean condition
+        counts = {
+            f"__fails:{p.key}": f"count_if({q.bit_test(i)})" for i, p in enumerate(stage.predicates)
+        }
+        totals = con.execute(q.summary(stage.table, {**aggregates, **counts})).fetchall()
+        count, *values = totals[0]
+        if n == 0:
+            result.rows = int(count)
+        result.aggregates.update(zip(aggregates, values[: len(aggregates)], strict=True))
+        result.fail_counts.update(
+            (p.key, int(v or 0))
+            for p, v in zip(stage.predicates, values[len(aggregates) :], strict=True)
+        )
+        for i, p in enumerate(stage.predicates):
+            result.where[p.key] = (stage, i)
+        for group in stage.groups:
+            result.group_stage[group.key] = stage
+            dups = plan.dups_table(group.key)
+            con.execute(q.duplicates(dups, stage.table, group))
+            held, members = con.execute(
+                f"SELECT count(*), coalesce(sum(n), 0) FROM {ident(dups)}"
+            ).fetchall()[0]
+            result.group_sizes[group.key] = (int(held), int(members))
     if source.fast and source.layout is not None:
         expected = len(source.layout.starts) - 1
-        if count != expected or result.aggregates.pop("__cr", 0):
-            raise FastPathFailed(f"{count} enregistrements lus, {expected} dans le fichier")
-    for group in plan.groups:
-        dups = plan.dups_table(group.key)
-        con.execute(q.duplicates(dups, plan.table, group))
-        held, members = con.execute(
-            f"SELECT count(*), coalesce(sum(n), 0) FROM {ident(dups)}"
-        ).fetchall()[0]
-        result.group_sizes[group.key] = (int(held), int(members))
+        if result.rows != expected or result.aggregates.pop("__cr", 0):
+            raise FastPathFailed(f"{result.rows} enregistrements lus, {expected} dans le fichier")
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.declarations.problems import DECLARATION_ERROR
 from pipeline.findings import Finding, Report
 from pipeline.markdown import truncate
 from pipeline.numbers_fr import fmt_int
@@ -126,7 +127,9 @@ def group_findings(
     ``left_out``: findings the report left out, by (dataset, severity, file, code, field)."""
     groups: dict[tuple, _Group] = {}
     for f in findings:
-        key = (f.dataset, f.severity, f.file, f.code, f.field)
+        key: tuple = (f.dataset, f.severity, f.file, f.code, f.field)
+        if f.code == DECLARATION_ERROR:  # each mistake annotated on its own line
+            key += (f.line, f.check, f.message)
         if key in groups:
             groups[key].findings.append(f)
         else:

@@ -52,6 +52,30 @@ class Untranslatable(ValueError):
     """A Python pattern RE2 cannot run with the same meaning (message in French)."""
 
 
+PYTHON_ERRORS_FR = {
+    "missing ), unterminated subpattern": "parenthèse fermante manquante",
+    "unbalanced parenthesis": "parenthèse fermante en trop",
+    "unterminated character set": "crochet fermant « ] » manquant",
+    "nothing to repeat": "quantificateur (*, +, ?, {n}) sans rien à répéter",
+    "multiple repeat": "deux quantificateurs à la suite",
+    "min repeat greater than max repeat": "{min,max} avec min plus grand que max",
+    "global flags not at the start of the expression": (
+        "drapeaux globaux comme (?i) ailleurs qu'au début (un motif de Table Schema est lu "
+        "entre ^ et $ : écrivez (?i:…))"
+    ),
+}
+
+
+def python_error_fr(exc: re.error) -> str:
+    """Why Python's ``re`` refuses a pattern, in French, with the position."""
+    msg = exc.msg
+    if msg.startswith("bad escape"):
+        text = f"séquence d'échappement inconnue {msg.split()[-1]}"
+    else:
+        text = PYTHON_ERRORS_FR.get(msg, msg)
+    return f"expression régulière invalide : {text} (position {exc.pos})"
+
+
 # --- code point ranges -------------------------------------------------------------------
 
 

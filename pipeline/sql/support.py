@@ -11,13 +11,14 @@ hash (object, array, list, geojson: frictionless crashes on them)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
 
 from pipeline.sql import fields as f
 from pipeline.sql.constants import read_constants, scratch
-from pipeline.sql.pyregex import Untranslatable, translate
+from pipeline.sql.pyregex import Untranslatable, python_error_fr, translate
 from pipeline.sql.temporal import BadFormat
 
 TYPES = tuple(f.BUILDERS)
@@ -61,6 +62,21 @@ TYPE_KEYS = {  # x-parquet-decimal: the Parquet type of the published column (pa
     "year": {"x-parquet-decimal"},
     "boolean": {"trueValues", "falseValues"},
     "list": {"delimiter", "itemType"},
+}
+TYPE_FR = {
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "year": "une année",
+    "boolean": "un booléen",
+    "date": "une date",
+    "datetime": "une date et heure",
+    "time": "une heure",
+    "yearmonth": "une année et un mois",
+    "duration": "une durée",
+    "geopoint": "un point",
+    "geojson": "un objet GeoJSON",
+    "object": "un objet JSON",
+    "array": "un tableau JSON",
 }
 REFUSED_FORMATS = {
     ("string", "wkt"): "le format wkt (géométrie en texte) n'est pas vérifié par le moteur",
@@ -110,7 +126,8 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
     if (ftype, fmt) in REFUSED_FORMATS:
         problem("format", REFUSED_FORMATS[(ftype, fmt)])
     elif allowed is not None and fmt not in allowed:
-        problem("format", f"format « {fmt} » inconnu pour le type {ftype}")
+        known = ", ".join(sorted(allowed, key=lambda k: (k != "default", k)))
+        problem("format", f"format « {fmt} » inconnu pour le type {ftype} (formats : {known})")
     for key in ("missingValues", "trueValues", "falseValues"):
         if key in fdesc and not _string_list(fdesc[key]):
             problem(key, f"« {key} » doit être une liste de textes")
@@ -165,15 +182,33 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
                 continue
             for i, option in enumerate(value):
                 if enum_unreadable[i]:
-                    problem(
-                        f"{where}[{i}]",
-                        f"la valeur permise {option!r} n'est pas un {ftype} lisible",
-                    )
+                    problem(f"{where}[{i}]", f"la valeur permise {_unread(option, fdesc)}")
         elif key in f.BOUNDS and unreadable[key]:
-            problem(where, f"la borne {value!r} n'est pas un {ftype} lisible par ce champ")
+            problem(where, f"la borne {_unread(value, fdesc)}")
         elif key == "unique" and value and ftype in UNHASHABLE:
             problem(where, f"« unique » n'est pas vérifiable sur le type {ftype}")
     return out
+
+
+def _unread(value: object, fdesc: dict) -> str:
+    """« value » ne se lit pas comme <a value of the field>, with how the field reads it."""
+    ftype = fdesc.get("type", "string")
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if ftype == "number" and _is_nan(value):
+        return f"« {shown} » (NaN) ne se compare à aucun nombre : frictionless plante dessus"
+    text = f"« {shown} » ne se lit pas comme {TYPE_FR.get(ftype, f'une valeur {ftype}')}"
+    fmt = f.field_format(fdesc)
+    if ftype in ("date", "datetime", "time") and fmt not in ("default", "any"):
+        text += f" au format « {fmt} »"
+    return text
+
+
+def _is_nan(value: object) -> bool:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return number != number
 
 
 def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, str]]:
@@ -183,11 +218,12 @@ def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, 
         translated = translate("^" + pattern + "$")
         scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
     except re.error as exc:
-        return [(path, f"champ « {name} » : motif refusé par Python ({exc}).")]
+        return [(path, f"champ « {name} » : {python_error_fr(exc)}.")]
     except Untranslatable as exc:
-        return [(path, f"champ « {name} » : motif non pris en charge ({exc}).")]
+        why = f"motif sans équivalent exact dans le moteur d'expressions régulières RE2 ({exc})"
+        return [(path, f"champ « {name} » : {why}.")]
     except duckdb.Error as exc:
-        return [(path, f"champ « {name} » : motif trop complexe pour le moteur ({exc}).")]
+        return [(path, f"champ « {name} » : motif trop complexe pour le moteur RE2 ({exc}).")]
     return []
 
 

@@ -122,7 +122,9 @@ def strptime_clock(fmt: str, raw: str) -> Clock:
     try:
         python = _strptime._TimeRE_cache.pattern(fmt)
         compiled = re.compile(python, re.IGNORECASE)
-    except (KeyError, IndexError, ValueError, re.error) as exc:
+    except KeyError as exc:
+        raise BadFormat(f"directive %{exc.args[0]} inconnue dans le format « {fmt} »") from None
+    except (IndexError, ValueError, re.error) as exc:
         raise BadFormat(f"format « {fmt} » refusé par Python ({exc})") from None
     names = [f"g{i}" for i in range(1, compiled.groups + 1)]
     alias = {name: f"g{number}" for name, number in compiled.groupindex.items()}

@@ -1,0 +1,134 @@
+"""Values of declarations tried where they will be used: regexes in Python's ``re`` and in
+DuckDB's RE2, date formats read by the engine's own reader of dates
+(:mod:`pipeline.sql.temporal`, Python's ``strptime``). A Table Schema's patterns, bounds and
+``enum`` members are tried with the engine's support (:mod:`pipeline.sql.support`), so that
+a declaration the engine would misread is refused at load rather than blamed on the data."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+import duckdb
+
+from pipeline.sql import fields as sqlf
+from pipeline.sql.pyregex import Untranslatable, python_error_fr
+from pipeline.sql.temporal import BadFormat
+
+SAMPLE = datetime(2023, 11, 25, 13, 47, 52)
+EXAMPLE = "« %d/%m/%Y » ou « %Y-%m-%d »"
+
+
+def _re2_fr(detail: str) -> str:
+    if detail.startswith("invalid perl operator"):
+        return (
+            f"construction {detail.split(':', 1)[-1].strip()} non prise en charge ; réécrivez le "
+            "motif sans anticipation (?=…), (?!…), rétrospection (?<=…) ni référence arrière \\1"
+        )
+    if detail.startswith("missing )"):
+        return "parenthèse fermante manquante"
+    if detail.startswith("missing ]"):
+        return "crochet fermant « ] » manquant"
+    return detail
+
+
+class Engine:
+    """Answers computed in a DuckDB connection of its own (no extension is ever loaded),
+    opened on first need. The answers depend on their inputs only, so they are kept for the
+    life of the process: a run checks the same patterns and formats again and again."""
+
+    _answers: ClassVar[dict[tuple, str | None]] = {}
+
+    def __init__(self) -> None:
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect(
+                config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+            )
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+
+    def _cached(self, key: tuple, compute: Callable[[], str | None]) -> str | None:
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
+
+    def _regex_problem(self, pattern: str, python: bool = True, re2: bool = True) -> str | None:
+        if python:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    re.compile(pattern)
+            except re.error as exc:
+                return python_error_fr(exc)
+        if not re2:
+            return None
+        try:
+            self.con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+        except duckdb.Error as exc:
+            detail = str(exc).split(":", 1)[-1].strip()
+            return f"expression régulière refusée par le moteur RE2 : {_re2_fr(detail)}"
+        return None
+
+    def _rewrite_problem(self, pattern: str, replace: str) -> str | None:
+        try:
+            self.con.execute(
+                "SELECT regexp_replace('', ?, ?)", ["^.*?" + pattern + ".*$", replace]
+            ).fetchall()
+        except duckdb.Error as exc:
+            found = re.search(r"requests (\d+) matches, but the regexp only has (\d+)", str(exc))
+            if found:
+                return (
+                    f"le remplacement « {replace} » cite le groupe \\{found.group(1)} mais le "
+                    f"motif n'a que {found.group(2)} groupe(s) entre parenthèses"
+                )
+            return f"remplacement « {replace} » impossible ({str(exc).split(':', 1)[-1].strip()})"
+        return None
+
+    def _date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
+        if fmt in ("default", "any"):
+            return None
+        if fmt.startswith("fmt:"):
+            return f"écrivez le format sans le préfixe « fmt: », par exemple « {fmt[4:]} »"
+        if "%" not in fmt:
+            return f"format de date sans aucune directive : écrivez par exemple {EXAMPLE}"
+        try:
+            sqlf.compile_field({"name": "d", "type": kind, "format": fmt}, "''", [""], {})
+        except (BadFormat, Untranslatable, re.error) as exc:
+            return f"format de date illisible : {exc} ; écrivez par exemple {EXAMPLE}"
+        directives = set(re.findall(r"%(.)", fmt))
+        if "M" in directives and not directives & {"H", "I"}:
+            return (
+                f"le format « {fmt} » lit des minutes (%M) sans heure : le mois s'écrit %m. "
+                f"Écrivez par exemple {EXAMPLE}"
+            )
+        return None
+
+    def regex_problem(self, pattern: str, python: bool = True, re2: bool = True) -> str | None:
+        """Why ``pattern`` does not compile in RE2 (DuckDB) or, with ``python``, in ``re``
+        (frictionless and Great Expectations); None when it compiles in both. ``re2=False``
+        for a regex of an expectation: one RE2 cannot run goes to GX."""
+        key = ("re", pattern, python, re2)
+        return self._cached(key, lambda: self._regex_problem(pattern, python, re2))
+
+    def rewrite_problem(self, pattern: str, replace: str) -> str | None:
+        """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two
+        groups), as :func:`pipeline.tables.computed_sql` uses them."""
+        key = ("rewrite", pattern, replace)
+        return self._cached(key, lambda: self._rewrite_problem(pattern, replace))
+
+    def date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
+        """Why the engine cannot read dates with ``fmt`` (an unknown directive, one Python's
+        ``strptime`` refuses or we do not read), or why ``fmt`` is surely a typo: the
+        ``fmt:`` prefix of old Table Schemas, no directive, minutes (``%M``) without hours
+        where the month (``%m``) was meant."""
+        return self._cached(("date", fmt, kind), lambda: self._date_format_problem(fmt, kind))
