@@ -168,7 +168,7 @@ CASES = [
     Case("string-format-unknown", edit(FS_SCHEMA, lambda d: field(d, "mail").update(format="courriel")), FS_SCHEMA, "fields[10].format", "email"),
     Case("date-format-minutes", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%M-%d")), VA_OLD, "fields[4].format", "%M"),
     Case("date-format-unknown-directive", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%Q-%d")), VA_OLD, "fields[4].format", "%Q"),
-    Case("date-format-fmt-prefix", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="fmt:%Y-%m-%d")), VA_OLD, "fields[4].format", "fmt:"),
+    Case("date-format-week-number", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%U")), VA_OLD, "fields[4].format", "%U"),
     Case("dialect-date-format-typo", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(dateFormat="%d/%m/%Q")), VA_DS, "resources[0].source.dialect.dateFormat", "%Q"),
     Case("example-not-a-date", edit(VA_OLD, lambda d: field(d, "date_signature").update(example="24/11/2023")), VA_OLD, "fields[4].example", "24/11/2023"),
     # --- expectation types, arguments and severities ------------------------------------

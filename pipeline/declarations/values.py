@@ -97,8 +97,6 @@ class Engine:
     def _date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
         if fmt in ("default", "any"):
             return None
-        if fmt.startswith("fmt:"):
-            return f"écrivez le format sans le préfixe « fmt: », par exemple « {fmt[4:]} »"
         if "%" not in fmt:
             return f"format de date sans aucune directive : écrivez par exemple {EXAMPLE}"
         try:
@@ -128,7 +126,7 @@ class Engine:
 
     def date_format_problem(self, fmt: str, kind: str = "date") -> str | None:
         """Why the engine cannot read dates with ``fmt`` (an unknown directive, one Python's
-        ``strptime`` refuses or we do not read), or why ``fmt`` is surely a typo: the
-        ``fmt:`` prefix of old Table Schemas, no directive, minutes (``%M``) without hours
-        where the month (``%m``) was meant."""
+        ``strptime`` refuses or we do not read), or why ``fmt`` is surely a typo: no
+        directive, minutes (``%M``) without hours where the month (``%m``) was meant. (The
+        ``fmt:`` prefix of old Table Schemas is read, as frictionless reads it.)"""
         return self._cached(("date", fmt, kind), lambda: self._date_format_problem(fmt, kind))

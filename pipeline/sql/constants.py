@@ -61,6 +61,19 @@ class Constant:
 
 
 _CONSTANTS: dict[tuple[str, str, str], Constant] = {}
+# What the readers of pipeline.sql.readers read of a field (its name, title, constraints…
+# change nothing to how a value is read).
+READER_KEYS = {
+    "type",
+    "format",
+    "decimalChar",
+    "groupChar",
+    "bareNumber",
+    "trueValues",
+    "falseValues",
+    "delimiter",
+    "itemType",
+}
 
 
 def _as_literal(value: str | None, kind: str) -> str:
@@ -93,7 +106,8 @@ def read_constants(fdesc: dict, values: list, dialect: dict) -> list[Constant]:
         if not isinstance(value, str):
             drop |= {"decimalChar", "groupChar", "bareNumber"}
             options = {}
-        bare = {k: v for k, v in fdesc.items() if k not in drop}
+        bare = {k: v for k, v in fdesc.items() if k in READER_KEYS and k not in drop}
+        bare["name"] = "v"  # fields read alike share their constants (one query)
         group = (json.dumps(bare, sort_keys=True), json.dumps(options, sort_keys=True))
         plan.append((*group, text))
         if (*group, text) not in _CONSTANTS:

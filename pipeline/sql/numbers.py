@@ -21,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.sql import literal
-from pipeline.sql.pyregex import space_items
+from pipeline.sql.pyregex import class_chars, space_items
 
 MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 10**9
 DIALECT_SPACES = " \u00a0\u202f"
@@ -37,8 +37,7 @@ NUMBER_RE = (
 @lru_cache(maxsize=1)
 def _unicode_digits() -> tuple[str, str]:
     """Every non-ASCII decimal digit (category Nd, Python's ``\\d``) and its ASCII value."""
-    everything = "".join(map(chr, range(0x80, 0x110000)))
-    chars = "".join(re.findall(r"\d", everything))
+    chars = "".join(ch for ch in class_chars(r"\d") if not ch.isascii())
     return chars, "".join(str(unicodedata.decimal(ch)) for ch in chars)
 
 

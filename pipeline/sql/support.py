@@ -12,7 +12,10 @@ hash (object, array, list, geojson: frictionless crashes on them)."""
 from __future__ import annotations
 
 import json
+import math
 import re
+from datetime import date
+from functools import lru_cache
 
 import duckdb
 
@@ -86,13 +89,41 @@ REFUSED_FORMATS = {
 
 def _unreadable(fdesc: dict, values: list) -> list[bool]:
     """For each value (a bound or an enum option): the field's reader cannot read it (NaN
-    included: frictionless cannot compare it)."""
-    read = read_constants(fdesc, values, {})
+    included: frictionless cannot compare it). Values plainly of the field's type are not
+    read: every schema of the repository is checked at each run."""
+    todo = [v for v in values if not _plainly_readable(fdesc, v)]
+    read = iter(read_constants(fdesc, todo, {}) if todo else [])
     boolean = fdesc.get("type") == "boolean"
-    return [
-        not (c.readable or (boolean and isinstance(v, bool)))
-        for v, c in zip(values, read, strict=True)
-    ]
+    out = []
+    for v in values:
+        if _plainly_readable(fdesc, v):
+            out.append(False)
+            continue
+        c = next(read)
+        out.append(not (c.readable or (boolean and isinstance(v, bool))))
+    return out
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plainly_readable(fdesc: dict, value: object) -> bool:
+    """A JSON integer for an integer or number field, a finite JSON number for a number
+    field, an ISO date for a date field read with ``%Y-%m-%d``: every reader of the field
+    takes them (see :func:`pipeline.sql.constants.bound_text`)."""
+    ftype = fdesc.get("type", "string")
+    if type(value) is int and ftype in ("integer", "number"):
+        return abs(value) < 2**63
+    if type(value) is float and ftype == "number":
+        return math.isfinite(value)
+    if isinstance(value, str) and ftype == "date" and f.field_format(fdesc) == "default":
+        if not ISO_DATE.fullmatch(value):
+            return False
+        try:
+            return date.fromisoformat(value).year >= 1
+        except ValueError:
+            return False
+    return False
 
 
 def _string_list(value: object) -> bool:
@@ -214,21 +245,41 @@ def _is_nan(value: object) -> bool:
 def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, str]]:
     if not isinstance(pattern, str):
         return [(path, f"champ « {name} » : « pattern » doit être un texte.")]
+    why = _pattern_problem(pattern)
+    return [(path, f"champ « {name} » : {why}.")] if why else []
+
+
+@lru_cache(maxsize=512)
+def _pattern_problem(pattern: str) -> str | None:
     try:
         translated = translate("^" + pattern + "$")
         scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
     except re.error as exc:
-        return [(path, f"champ « {name} » : {python_error_fr(exc)}.")]
+        return python_error_fr(exc)
     except Untranslatable as exc:
-        why = f"motif sans équivalent exact dans le moteur d'expressions régulières RE2 ({exc})"
-        return [(path, f"champ « {name} » : {why}.")]
+        return f"motif sans équivalent exact dans le moteur d'expressions régulières RE2 ({exc})"
     except duckdb.Error as exc:
-        return [(path, f"champ « {name} » : motif trop complexe pour le moteur RE2 ({exc}).")]
-    return []
+        return f"motif trop complexe pour le moteur RE2 ({exc})"
+    return None
 
 
 def support_problems(schema: dict) -> list[tuple[str, str]]:
-    """(JSON path, French message) for everything of ``schema`` the engine does not check."""
+    """(JSON path, French message) for everything of ``schema`` the engine does not check.
+    A schema is asked about when its declaration is checked and again when its table is
+    compiled: the answer is kept."""
+    try:
+        text = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON: never from a declaration file
+        return _support_problems(schema)
+    return list(_cached_problems(text))
+
+
+@lru_cache(maxsize=256)
+def _cached_problems(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_support_problems(json.loads(text)))
+
+
+def _support_problems(schema: dict) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     fields = schema.get("fields", [])
     if not isinstance(fields, list):

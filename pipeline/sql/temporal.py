@@ -35,8 +35,9 @@ class BadFormat(ValueError):
 
 
 def _int(expr: str) -> str:
-    """A captured number (its digits made ASCII before matching: see :func:`_struct`)."""
-    return f"TRY_CAST(trim({expr}) AS BIGINT)"
+    """A captured number (its digits made ASCII before matching: see :func:`_struct`).
+    Captures hold digits, and for ``%d`` a leading space, which the cast skips."""
+    return f"TRY_CAST({expr} AS BIGINT)"
 
 
 @dataclass
@@ -56,15 +57,10 @@ class Clock:
     offset_ok: str = "TRUE"
     next_day: str = "FALSE"  # 24:00:00, read as the next midnight
 
-    def date_iso(self) -> str:
-        return (
-            f"lpad(CAST({self.year} AS VARCHAR), 4, '0') || '-' || "
-            f"lpad(CAST({self.month} AS VARCHAR), 2, '0') || '-' || "
-            f"lpad(CAST({self.day} AS VARCHAR), 2, '0')"
-        )
-
     def date(self) -> str:
-        return f"TRY_CAST({self.date_iso()} AS DATE)"
+        """The calendar date, NULL when there is none (30 February, month 13): ``try`` turns
+        make_date's error into NULL (twice as fast as casting an ISO text built for it)."""
+        return f"try(make_date({self.year}, {self.month}, {self.day}))"
 
     def valid(self) -> str:
         """Python's verdict once the text matched: a real date, a time below 24:00, an
@@ -95,6 +91,23 @@ def _struct(pattern: str, names: list[str], raw: str) -> str:
     """The captured texts. Unicode digits are made ASCII first: Python's ``\\d`` matches
     them and ``int()`` reads them, and each is one character, so the match is the same."""
     return f"regexp_extract({ascii_digits(raw)}, {literal(pattern)}, {literal(names)}::VARCHAR[])"
+
+
+# A cell of this exact shape is captured by Python's regex for "%Y-%m-%d" as its three
+# parts (the two-digit alternatives of %m and %d come first and reach the end): cut out
+# with substr, three times faster than the general match, which the other cells get.
+ISO_SHAPE = "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+
+
+def _iso_fast_path(raw: str, general: str) -> str:
+    parts = ", ".join(
+        f"g{i} := substr({raw}, {start}, {size})"
+        for i, (start, size) in enumerate(((1, 4), (6, 2), (9, 2)), 1)
+    )
+    return (
+        f"CASE WHEN regexp_full_match({raw}, {literal(ISO_SHAPE)}) THEN struct_pack({parts}) "
+        f"ELSE {general} END"
+    )
 
 
 def _group(name: str) -> str:
@@ -134,7 +147,10 @@ def strptime_clock(fmt: str, raw: str) -> Clock:
 
     pattern = translate(python, re.IGNORECASE) + "\\z"
     first = _group(min(alias.values(), key=lambda g: int(g[1:])))
-    clock = Clock(_struct(pattern, names, raw), f"{first} <> ''")
+    prepared = _struct(pattern, names, raw)
+    if fmt == "%Y-%m-%d" and alias == {"Y": "g1", "m": "g2", "d": "g3"}:
+        prepared = _iso_fast_path(raw, prepared)
+    clock = Clock(prepared, f"{first} <> ''")
     has = set(compiled.groupindex)
     lt = _strptime._TimeRE_cache.locale_time
     if "Y" in has:
