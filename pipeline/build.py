@@ -192,7 +192,8 @@ def render_package(
     ds = replace(ds, meta={**ds.meta, "description": described})
     provisional = {"datapackage.json": _json(datapackage(ds, "0.0.0", entries))}  # for diff
     current, staged_files = comparable(repo.published / ds.name, folder, provisional)
-    version, changelog = version_and_changelog(repo, ds, current, staged_files)
+    data_rows = sum(rows[f"{res.name}.csv"] for res in ds.resources)  # records, not lines
+    version, changelog = version_and_changelog(repo, ds, current, staged_files, data_rows)
     descriptor = datapackage(ds, version, entries)
     files["datapackage.json"] = write_file(folder / "datapackage.json", _json(descriptor))
     lead = picture_lead(reuse.picture)

@@ -120,14 +120,20 @@ def _first_entry(date: str, version: str, summary: str, raw_files: list[str]) ->
 
 
 def version_and_changelog(
-    repo: Repo, ds: Dataset, current: Mapping[str, bytes], files: Mapping[str, bytes]
+    repo: Repo,
+    ds: Dataset,
+    current: Mapping[str, bytes],
+    files: Mapping[str, bytes],
+    rows: int | None = None,
 ) -> tuple[str, str]:
-    """(version, CHANGELOG text) for the package about to be built (``files``), given the
-    files of the package published now (``current``, empty when there is none). Rows are
-    read, through the diff, only when the data files differ."""
+    """(version, CHANGELOG text) for the package about to be built (``files``, holding
+    ``rows`` data rows in its CSV files), given the files of the package published now
+    (``current``, empty when there is none). Rows are read, through the diff, only when the
+    data files differ."""
     base = ds.meta.get("version", "1.0.0")
     if "datapackage.json" not in current:
-        rows = sum(newlines(files, n) - 1 for n in files if n.endswith(".csv"))
+        if rows is None:  # a line count: right unless a cell spans several lines
+            rows = sum(newlines(files, n) - 1 for n in files if n.endswith(".csv"))
         entry = _first_entry(
             ds.meta.get("created") or raw_files_date(repo, ds),
             base,

@@ -1,20 +1,25 @@
-"""Benchmark ``pipeline validate`` (issue 3, §5 Speed): not a timed test, a measurement.
+"""Benchmark ``pipeline`` (issue 8, Targets): not a timed test, a measurement.
 
-1. Validate every dataset of the repository (``pipeline validate --format json``, in a
-   subprocess so imports count): wall time and peak RSS, best of 3.
-2. France Services scaled to ``--rows`` synthetic rows (unique ``id_fs``, seeded, with ~50
-   known invalid cells) in a temporary copy of the repository: ``pipeline validate
-   france-services`` and, in the same run, ``frictionless validate`` on the same file with the
-   equivalent Table Schema (computed field and foreign keys removed).
-3. The row-level findings (row, field) must equal frictionless's; exit 1 otherwise.
-4. ``pipeline build france-services`` on ``--rows`` valid synthetic rows (CSV, JSON, Parquet,
-   GeoJSON, map), then ``pipeline build --check`` and ``pipeline diff`` on the package built:
-   wall time, CPU time (user+sys), peak RSS and file sizes (target: < 1 GB peak).
-5. A Markdown table (with the machine's load average before and after each command),
-   printed and written to ``reports/benchmark.md``.
+Each scenario runs in a subprocess (imports count, cold) under ``/usr/bin/time``: wall time,
+CPU time (user+sys, the figure least sensitive to other processes on a shared machine), peak
+RSS, rows per second, and the machine's load before and after.
 
-Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--quick]
-[--build-only]``.
+1. ``repo``: ``pipeline validate`` on the whole repository, best of 3 (target < 2 s wall).
+2. ``1m``: France Services scaled to ``--rows`` synthetic rows (seeded, ~50 known invalid
+   cells): ``pipeline validate france-services`` (Table Schema, foreign keys to the COG, suite
+   and rules) and, in the same run, ``frictionless validate`` on the same file with the
+   equivalent Table Schema (target: >= 15x frictionless's rows/s, < 600 MB). The findings
+   (row, field) frictionless can make must be the same; exit 1 otherwise.
+3. ``10m``: ``--huge-rows`` rows of the same shape (target: completes, < 1.5 GB).
+4. ``errors``: 200,000 rows that all repeat the same primary key, every row an error
+   (target < 10 s, < 1 GB).
+5. ``oneline``: a 5 MB file whose records sit on one line (target < 5 s, < 500 MB).
+6. ``build``: ``pipeline build``, ``build --check`` and ``diff`` of ``--rows`` valid rows (CSV,
+   JSON, Parquet, GeoJSON, map; target < 1 GB).
+
+The table (with targets and verdicts) is printed and written to ``reports/benchmark.md``.
+Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--huge-rows N]
+[--only repo,1m,…] [--quick]``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,13 +35,20 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cases import (  # noqa: E402
+    DATASET,
+    RAW,
+    make_repo,
+    one_line_repo,
+    record_lines,
+    widen_row_count,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DATASET = "france-services"
-RAW = "data/raw/anct_france_services_20240801.csv"
-SEED = 20240801
+SCENARIOS = ("repo", "1m", "10m", "errors", "oneline", "build")
 # Findings of the schema stage, the only ones frictionless can produce.
 SCHEMA_CODES = {
     "type-error",
@@ -90,82 +101,6 @@ def best_of(n: int, cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     return best
 
 
-# --- synthetic file -------------------------------------------------------------------------
-
-
-def injections(frame: pd.DataFrame, rng: np.random.Generator, count: int) -> list[tuple]:
-    """(row, column, value) of the invalid cells to inject, on distinct rows."""
-    kinds = [
-        ("latitude", "abc"),  # bad number
-        ("longitude", "5,83"),  # decimal comma: bad number
-        ("latitude", "95.5"),  # above maximum
-        ("labellisation_fs", "Espace labellisé 2020-01-01"),  # bad date: pattern violation
-        ("labellisation_fs", "Espace labellisé 31/02/2020"),  # bad date, pattern ok (computed)
-        ("insee_com", "1A033"),  # pattern
-        ("code_postal", "1200"),  # pattern
-        ("insee_dep", "1"),  # pattern
-        ("id_fs", None),  # duplicate id
-        ("prise_rdv", "Peut-être"),  # enum
-        ("lib_fs", ""),  # required
-    ]
-    n = len(frame)
-    rows = np.sort(rng.choice(np.arange(n // 10, n), size=count, replace=False))
-    out = []
-    for i, row in enumerate(rows):
-        column, value = kinds[i % len(kinds)]
-        if value is None:  # copy the id of an earlier, untouched row
-            value = str(int(rng.integers(1, n // 10)))
-        out.append((int(row), column, value))
-    return out
-
-
-def generate(path: Path, rows: int, source: Path, bad: int = 50) -> list[tuple]:
-    base = pd.read_csv(source, dtype=str, keep_default_na=False, na_filter=False)
-    rng = np.random.default_rng(SEED)
-    index = rng.integers(0, len(base), size=rows)
-    frame = base.iloc[index].reset_index(drop=True)
-    frame["id_fs"] = np.arange(1, rows + 1).astype(str)
-    injected = injections(frame, rng, min(bad, max(rows // 20, 1))) if bad else []
-    for row, column, value in injected:
-        frame.iat[row, frame.columns.get_loc(column)] = value
-    frame.to_csv(path, index=False)
-    return injected
-
-
-def record_lines(path: Path) -> np.ndarray:
-    """Physical start line of every record (header = line 1), for line -> row number."""
-    import csv
-
-    starts, previous = [], 0
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        for _ in reader:
-            starts.append(previous + 1)
-            previous = reader.line_num
-    return np.array(starts)
-
-
-def make_repo(tmp: Path, rows: int, bad: int = 50) -> tuple[Path, Path, list[tuple]]:
-    repo = tmp / "repo"
-    (repo / "data" / "raw").mkdir(parents=True)
-    shutil.copytree(ROOT / "schemas", repo / "schemas")
-    shutil.copytree(ROOT / "data" / "reference", repo / "data" / "reference")
-    if (ROOT / "pipeline.json").exists():
-        shutil.copy(ROOT / "pipeline.json", repo / "pipeline.json")
-    target = repo / RAW
-    injected = generate(target, rows, ROOT / RAW, bad)
-    meta = json.loads((ROOT / "schemas" / DATASET / "dataset.json").read_text())
-    res = meta["resources"][0]
-    computed = {c["name"] for c in res.get("computed", [])}
-    schema = json.loads((ROOT / "schemas" / DATASET / res["schema"]).read_text())
-    schema["fields"] = [f for f in schema["fields"] if f["name"] not in computed]
-    schema.pop("foreignKeys", None)
-    schema["missingValues"] = [""]
-    schema_path = tmp / "frictionless.schema.json"
-    schema_path.write_text(json.dumps(schema, ensure_ascii=False, indent=2))
-    return repo, schema_path, injected
-
-
 # --- comparison -----------------------------------------------------------------------------
 
 
@@ -197,85 +132,194 @@ def theirs(report: dict) -> tuple[set, list]:
     return keyed, other
 
 
-# --- build ----------------------------------------------------------------------------------
+# --- scenarios ------------------------------------------------------------------------------
 
 
-def measure_build(rows: int) -> list[dict]:
-    """On ``rows`` valid synthetic rows: ``pipeline build france-services`` (CSV, JSON,
-    Parquet, GeoJSON and the map, written to data/published/), then ``pipeline build --check``
-    and ``pipeline diff`` on the package just built (each builds it again aside and compares
-    it with data/published/)."""
-    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
-        repo, _, _ = make_repo(Path(tmp_name), rows, bad=0)
-        (repo / "data" / "published").mkdir(parents=True)
-        # the suite expects a real-sized list (2 000 to 10 000 rows): widen it for the copy
-        suite_path = repo / "schemas" / DATASET / f"{DATASET}.expectations.json"
-        suite = json.loads(suite_path.read_text(encoding="utf-8"))
-        for expectation in suite["expectations"]:
-            if expectation["type"] == "expect_table_row_count_to_be_between":
-                expectation["kwargs"]["max_value"] = max(rows, 10_000)
-        suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+def result(r: dict, label: str, rows: int | None, target: str, ok: bool) -> dict:
+    return {**r, "label": label, "rows": rows, "target": target, "ok": ok}
+
+
+def report_line(r: dict) -> None:
+    rate = f", {r['rows'] / r['wall']:,.0f} lignes/s" if r.get("rows") else ""
+    print(
+        f"   {r['label']} : {r['wall']:.2f} s, CPU {r['cpu']:.1f} s{rate}, {r['rss']:,.0f} Mo, "
+        f"charge {r['load'][0]:.1f} → {r['load'][1]:.1f}, exit {r['rc']}"
+    )
+    if r["rc"] not in (0, 1):
+        print(r["err"][-2000:])
+
+
+def validate_cmd(*names: str) -> list[str]:
+    return [tool("pipeline"), "validate", "--format", "json", *names]
+
+
+def whole_repo(repeat: int) -> list[dict]:
+    env = {**os.environ, "PIPELINE_ROOT": str(ROOT)}
+    whole = best_of(repeat, validate_cmd(), ROOT, env)
+    report = json.loads(whole["out"])
+    total = sum(sum(d["rows"].values()) for d in report["datasets"])
+    print(f"\n1. Dépôt entier : {', '.join(f'{w:.2f}' for w in whole['runs'])} s")
+    ok = whole["wall"] < 2 and whole["rc"] in (0, 1)
+    out = result(whole, "pipeline validate (dépôt entier)", total, "< 2 s", ok)
+    report_line(out)
+    return [out]
+
+
+def versus_frictionless(rows: int) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        t0 = time.perf_counter()
+        repo, schema_path, injected = make_repo(tmp, rows)
+        csv_path = repo / RAW
+        print(
+            f"\n2. {rows:,} lignes synthétiques ({csv_path.stat().st_size / 1e6:.0f} Mo), "
+            f"{len(injected)} cellules invalides, générées en {time.perf_counter() - t0:.0f} s"
+        )
         env = {**os.environ, "PIPELINE_ROOT": str(repo)}
-        results = []
-        for args in (["build"], ["build", "--check"], ["diff"]):
-            result = run([tool("pipeline"), *args, DATASET], repo, env)
-            results.append(
-                {**result, "label": f"pipeline {' '.join(args)} {DATASET}", "rows": rows}
-            )
-        folder = repo / "data" / "published" / DATASET
-        files = {p.name: p.stat().st_size for p in folder.iterdir()} if folder.is_dir() else {}
-    results[0]["files"] = files
-    return results
+        ours_run = run(validate_cmd(DATASET), repo, env)
+        theirs_cmd = [tool("frictionless"), "validate", "--json", "--limit-errors", "0"]
+        theirs_cmd += ["--schema", schema_path.name, str(csv_path.relative_to(tmp))]
+        theirs_run = run(theirs_cmd, tmp)
+        same = same_findings(ours_run, theirs_run, csv_path)
+    speedup = theirs_run["wall"] / ours_run["wall"]
+    ok = speedup >= 15 and ours_run["rss"] < 600 and same and ours_run["rc"] == 1
+    mine = result(
+        ours_run,
+        f"pipeline validate {DATASET}",
+        rows,
+        "≥ 15× frictionless, < 600 Mo",
+        ok,
+    )
+    mine["speedup"] = speedup
+    mine["cpu_speedup"] = theirs_run["cpu"] / ours_run["cpu"]
+    theirs = result(theirs_run, "frictionless validate --schema … (même fichier)", rows, "—", True)
+    for r in (mine, theirs):
+        report_line(r)
+    print(f"   rapport : {speedup:.1f}× en temps écoulé, {mine['cpu_speedup']:.1f}× en CPU")
+    return [mine, theirs]
+
+
+def same_findings(ours_run: dict, theirs_run: dict, csv_path: Path) -> bool:
+    """Whether the (row, field) findings frictionless can make are the same."""
+    meta = json.loads((ROOT / "schemas" / DATASET / "dataset.json").read_text())
+    computed = {c["name"] for c in meta["resources"][0].get("computed", [])}
+    try:
+        report, fl_report = json.loads(ours_run["out"]), json.loads(theirs_run["out"])
+    except json.JSONDecodeError:
+        print("   sortie JSON illisible")
+        return False
+    mine, extra = ours(report["findings"], record_lines(csv_path), computed)
+    their, fl_other = theirs(fl_report)
+    print(f"   constats ligne/champ : pipeline {len(mine)}, frictionless {len(their)}")
+    only_ours, only_theirs = sorted(mine - their, key=str), sorted(their - mine, key=str)
+    if only_ours or only_theirs or fl_other:
+        print(f"   DIFFÉRENTS — pipeline seul : {only_ours[:20]}")
+        print(f"   frictionless seul : {only_theirs[:20]}")
+        if fl_other:
+            print(f"   erreurs frictionless hors ligne : {[e['type'] for e in fl_other]}")
+        return False
+    by_kind: dict[str, int] = {}
+    for f in extra:
+        key = f"{f['severity']} {f['code']}" + (f" [{f['check']}]" if f.get("check") else "")
+        by_kind[key] = by_kind.get(key, 0) + 1
+    print("   identiques ; hors de portée de frictionless (COG, règles, attentes, calculés) :")
+    for key, n in sorted(by_kind.items()):
+        print(f"     {n:>7}  {key}")
+    return True
+
+
+def huge(rows: int) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="bench-huge-") as tmp_name:
+        t0 = time.perf_counter()
+        repo, _, _ = make_repo(Path(tmp_name), rows)
+        size = (repo / RAW).stat().st_size / 1e9
+        print(f"\n3. {rows:,} lignes ({size:.1f} Go), générées en {time.perf_counter() - t0:.0f} s")
+        r = run(validate_cmd(DATASET), repo, {**os.environ, "PIPELINE_ROOT": str(repo)})
+    ok = r["rc"] == 1 and r["rss"] < 1536
+    out = result(r, f"pipeline validate {DATASET}", rows, "termine, < 1,5 Go", ok)
+    report_line(out)
+    return [out]
+
+
+def all_errors(rows: int = 200_000) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="bench-errors-") as tmp_name:
+        repo, _, _ = make_repo(Path(tmp_name), rows, bad=0, same_id=True)
+        print(f"\n4. {rows:,} lignes, toutes avec le même identifiant (chaque ligne en erreur)")
+        r = run(validate_cmd(DATASET), repo, {**os.environ, "PIPELINE_ROOT": str(repo)})
+    totals = _totals(r)
+    ok = r["rc"] == 1 and r["wall"] < 10 and r["rss"] < 1024 and totals >= rows
+    out = result(r, f"pipeline validate {DATASET} (tout en erreur)", rows, "< 10 s, < 1 Go", ok)
+    report_line(out)
+    print(f"   {totals:,} constats comptés (dont ceux laissés hors du rapport)")
+    return [out]
+
+
+def one_line(size: int = 5_000_000) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="bench-oneline-") as tmp_name:
+        repo = one_line_repo(Path(tmp_name), size)
+        print(f"\n5. {size / 1e6:.0f} Mo d'enregistrements sur une seule ligne")
+        r = run(validate_cmd(DATASET), repo, {**os.environ, "PIPELINE_ROOT": str(repo)})
+    ok = r["rc"] == 1 and r["wall"] < 5 and r["rss"] < 500
+    out = result(
+        r, f"pipeline validate {DATASET} (5 Mo sur une ligne)", None, "< 5 s, < 500 Mo", ok
+    )
+    report_line(out)
+    return [out]
+
+
+def _totals(r: dict) -> int:
+    try:
+        report = json.loads(r["out"])
+    except json.JSONDecodeError:
+        return 0
+    return int(report.get("errors", 0)) + int(report.get("warnings", 0))
 
 
 def build_step(rows: int) -> list[dict]:
-    t0 = time.perf_counter()
-    results = measure_build(rows)
-    sizes = ", ".join(
-        f"{name} {size / 1e6:.0f} Mo" for name, size in sorted(results[0]["files"].items())
-    )
-    print(
-        f"\n4. Construction de {rows:,} lignes valides ({time.perf_counter() - t0:.0f} s en tout)"
-    )
-    for r in results:
-        print(
-            f"   {r['label']} : {r['wall']:.2f} s, CPU {r['cpu']:.1f} s, {r['rss']:.0f} Mo, "
-            f"charge {r['load'][0]:.1f} → {r['load'][1]:.1f}, exit {r['rc']}"
-        )
-        if r["rc"]:
-            print(r["err"][-2000:])
-    print(f"   {sizes}")
+    """``pipeline build france-services`` on ``rows`` valid rows (CSV, JSON, Parquet, GeoJSON
+    and the map, written to data/published/), then ``pipeline build --check`` and ``pipeline
+    diff`` on the package just built (each builds it again aside and compares)."""
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
+        t0 = time.perf_counter()
+        repo, _, _ = make_repo(Path(tmp_name), rows, bad=0)
+        (repo / "data" / "published").mkdir(parents=True, exist_ok=True)
+        widen_row_count(repo, rows)
+        env = {**os.environ, "PIPELINE_ROOT": str(repo)}
+        print(f"\n6. Construction de {rows:,} lignes valides")
+        results = []
+        for args in (["build"], ["build", "--check"], ["diff"]):
+            r = run([tool("pipeline"), *args, DATASET], repo, env)
+            ok = r["rc"] == 0 and r["rss"] < 1024
+            results.append(result(r, f"pipeline {' '.join(args)} {DATASET}", rows, "< 1 Go", ok))
+            report_line(results[-1])
+        folder = repo / "data" / "published" / DATASET
+        sizes = sorted((p.name, p.stat().st_size) for p in folder.iterdir())
+    print("   " + ", ".join(f"{name} {size / 1e6:.0f} Mo" for name, size in sizes))
+    print(f"   ({time.perf_counter() - t0:.0f} s en tout)")
     return results
-
-
-def build_verdict(results: list[dict]) -> str:
-    worst = max(r["rss"] for r in results)
-    ok = worst < 1024 and results[0]["rc"] == 0
-    return (
-        "- Construction (CSV, JSON, Parquet, GeoJSON, carte), --check et diff, mémoire max "
-        f"< 1 Go : {'oui' if ok else 'NON'} ({worst:,.0f} Mo)"
-    )
 
 
 # --- report ---------------------------------------------------------------------------------
 
 
-def fmt_rows(r: dict) -> str:
-    return f"{r['rows']:,}".replace(",", "\u202f") if r.get("rows") else "—"
+def number(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def table(results: list[dict]) -> str:
     head = (
         "| Commande | Lignes | Temps (wall) | CPU (user+sys) | Lignes/s | Mémoire max (RSS) "
-        "| Charge |\n|---|---:|---:|---:|---:|---:|---:|"
+        "| Charge | Objectif | Atteint |\n|---|---:|---:|---:|---:|---:|---:|---|---|"
     )
     body = []
     for r in results:
-        rate = f"{r['rows'] / r['wall']:,.0f}".replace(",", "\u202f") if r.get("rows") else "—"
-        load = f"{r['load'][0]:.1f} → {r['load'][1]:.1f}"
+        rows = number(r["rows"]) if r.get("rows") else "—"
+        rate = number(r["rows"] / r["wall"]) if r.get("rows") else "—"
+        verdict = "—" if r["target"] == "—" else ("oui" if r["ok"] else "**non**")
         body.append(
-            f"| `{r['label']}` | {fmt_rows(r)} | {r['wall']:.2f} s | {r['cpu']:.1f} s | {rate} "
-            f"| {r['rss']:,.0f} Mo | {load} |"
+            f"| `{r['label']}` | {rows} | {number(r['wall'], 2)} s | {number(r['cpu'], 1)} s "
+            f"| {rate} | {number(r['rss'])} Mo | {number(r['load'][0], 1)} → {number(r['load'][1], 1)} "
+            f"| {r['target']} | {verdict} |"
         )
     return "\n".join([head, *body])
 
@@ -283,124 +327,38 @@ def table(results: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic rows (1 000 000)")
-    parser.add_argument("--quick", action="store_true", help="small run: 20 000 rows, 1 repeat")
+    parser.add_argument("--huge-rows", type=int, default=10_000_000, help="rows of `10m`")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="20 000 rows, 1 repeat, no 10m")
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the whole repo")
-    parser.add_argument("--build-only", action="store_true", help="only the build measurement")
     args = parser.parse_args()
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SCENARIOS))
+    if unknown:
+        parser.error(f"scénarios inconnus : {', '.join(unknown)} (connus : {', '.join(SCENARIOS)})")
     rows = 20_000 if args.quick else args.rows
-    if args.build_only:
-        built = build_step(rows)
-        print(
-            f"\nMachine : {os.cpu_count()} cœurs, Python {platform.python_version()}, "
-            f"{time.strftime('%Y-%m-%d')}\n\n" + table(built) + "\n" + build_verdict(built)
-        )
-        return 0 if all(r["rc"] == 0 for r in built) else 1
-    repeat = 1 if args.quick else args.repeat
-    pipeline = [tool("pipeline"), "validate", "--format", "json"]
-    env = {**os.environ, "PIPELINE_ROOT": str(ROOT)}
+    if args.quick:
+        chosen = [s for s in chosen if s != "10m"]
+    print(f"Machine : {os.cpu_count()} cœurs, Python {platform.python_version()}")
+    steps = {
+        "repo": lambda: whole_repo(1 if args.quick else args.repeat),
+        "1m": lambda: versus_frictionless(rows),
+        "10m": lambda: huge(args.huge_rows),
+        "errors": all_errors,
+        "oneline": one_line,
+        "build": lambda: build_step(rows),
+    }
     results: list[dict] = []
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
-    )
-
-    # 1. whole repository
-    whole = best_of(repeat, pipeline, ROOT, env)
-    report = json.loads(whole["out"])
-    total = sum(sum(d["rows"].values()) for d in report["datasets"])
-    print(
-        f"\n1. Dépôt entier : {', '.join(f'{w:.2f}' for w in whole['runs'])} s "
-        f"(meilleur {whole['wall']:.2f} s), {whole['rss']:.0f} Mo, exit {whole['rc']}"
-    )
-    results.append({**whole, "label": "pipeline validate", "rows": total})
-
-    # 2. scaled France Services
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        t0 = time.perf_counter()
-        repo, schema_path, injected = make_repo(tmp, rows)
-        csv_path = repo / RAW
-        size = csv_path.stat().st_size / 1e6
-        print(
-            f"\n2. {rows:,} lignes synthétiques ({size:.0f} Mo), {len(injected)} cellules "
-            f"invalides injectées, générées en {time.perf_counter() - t0:.1f} s"
-        )
-        env_tmp = {**os.environ, "PIPELINE_ROOT": str(repo)}
-        ours_run = run([*pipeline, DATASET], repo, env_tmp)
-        theirs_run = run(
-            [
-                tool("frictionless"),
-                "validate",
-                "--json",
-                "--limit-errors",
-                "0",
-                "--schema",
-                schema_path.name,
-                str(csv_path.relative_to(tmp)),
-            ],
-            tmp,
-        )
-        for label, r in (("pipeline", ours_run), ("frictionless", theirs_run)):
-            print(
-                f"   {label}: {r['wall']:.2f} s, {rows / r['wall']:,.0f} lignes/s, "
-                f"{r['rss']:.0f} Mo, exit {r['rc']}"
-            )
-        results.append({**ours_run, "label": f"pipeline validate {DATASET}", "rows": rows})
-        results.append({**theirs_run, "label": "frictionless validate --schema …", "rows": rows})
-
-        # 3. same findings
-        meta = json.loads((ROOT / "schemas" / DATASET / "dataset.json").read_text())
-        computed = {c["name"] for c in meta["resources"][0].get("computed", [])}
-        starts = record_lines(csv_path)
-        mine, extra = ours(json.loads(ours_run["out"])["findings"], starts, computed)
-        fl_report = json.loads(theirs_run["out"])
-        their, fl_other = theirs(fl_report)
-        print(f"\n3. Constats ligne/champ : pipeline {len(mine)}, frictionless {len(their)}")
-        only_ours, only_theirs = sorted(mine - their, key=str), sorted(their - mine, key=str)
-        if only_ours or only_theirs or fl_other:
-            ok = False
-            print(f"   DIFFÉRENT — pipeline seul : {only_ours[:20]}")
-            print(f"   frictionless seul : {only_theirs[:20]}")
-            if fl_other:
-                print(f"   erreurs frictionless hors ligne : {[e['type'] for e in fl_other]}")
-        else:
-            print("   identiques (mêmes lignes, mêmes champs)")
-        by_kind: dict[str, int] = {}
-        for f in extra:
-            key = f"{f['severity']} {f['code']}" + (f" [{f['check']}]" if f.get("check") else "")
-            key += f" ({f['field']})" if f.get("field") in computed else ""
-            by_kind[key] = by_kind.get(key, 0) + 1
-        print(
-            "   Exclus (hors de portée de frictionless : clés étrangères, règles, GX, champ "
-            "calculé) :"
-        )
-        for key, n in sorted(by_kind.items()):
-            print(f"     {n:>7}  {key}")
-
-    # 4. build, build --check and diff
-    built = build_step(rows)
-    results += built
-
-    # 5. table
-    md = table(results)
-    validation_rss = max(r["rss"] for r in results if all(r is not b for b in built))
-    verdict = [
-        f"- Dépôt entier < 5 s : {'oui' if whole['wall'] < 5 else 'NON'} ({whole['wall']:.2f} s)",
-        f"- {rows:,} lignes, débit ≥ frictionless : "
-        f"{'oui' if ours_run['wall'] <= theirs_run['wall'] else 'NON'} "
-        f"({theirs_run['wall'] / ours_run['wall']:.1f}×)",
-        f"- Mémoire max de la validation < 2 Go : {'oui' if validation_rss < 2048 else 'NON'}",
-        f"- Constats identiques à frictionless : {'oui' if ok else 'NON'}",
-        build_verdict(built),
-    ]
+    for name in chosen:
+        results += steps[name]()
     text = (
         f"Machine : {os.cpu_count()} cœurs, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}\n\n{md}\n\n" + "\n".join(verdict) + "\n"
+        f"{time.strftime('%Y-%m-%d')}\n\n{table(results)}\n"
     )
     print("\n" + text)
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "benchmark.md").write_text(text, encoding="utf-8")
-    return 0 if ok else 1
+    return 0 if all(r["ok"] for r in results) else 1
 
 
 if __name__ == "__main__":

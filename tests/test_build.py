@@ -88,3 +88,12 @@ def test_exchange_swaps_directories(tmp_path):
     (b / "old").write_text("old")
     build_module._exchange(a, b)
     assert (b / "new").read_text() == "new" and (a / "old").read_text() == "old"
+
+
+def test_first_changelog_counts_records_not_lines(mini):
+    """A cell spanning two lines is one row of the first CHANGELOG entry, not two."""
+    root = mini(MINI_OK.replace("Valromey-sur-Séran", '"Valromey-sur-Séran\n(Ain)"'))
+    result = run(root, "build", "mini")
+    assert result.exit_code == 0, result.output
+    changelog = (root / "data/published/mini/CHANGELOG.md").read_text(encoding="utf-8")
+    assert "Première publication : 3 lignes." in changelog

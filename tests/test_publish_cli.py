@@ -341,3 +341,23 @@ def test_bad_files_url_exits_2_before_building(repo, fault_proxy, udata_server):
     assert result.exit_code == 2, result.output
     assert "datagouv.files_url : doit être l'adresse http(s)" in result.stderr
     assert published(repo) == [] and fault_proxy.count() == 0
+
+
+def test_placeholders_left_by_add_are_never_published(repo, fault_proxy, udata_server):
+    add_dataset(repo, "cli-todo", PAO)
+    meta_path = repo / "schemas/cli-todo/dataset.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["description"] = "À COMPLÉTER : ce que contient le jeu, sa source et sa date."
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    result = run(repo, "publish", "--to", fault_proxy.url, key=udata_server["api_key"])
+    assert result.exit_code == 2, result.output
+    assert "1 texte(s) « À COMPLÉTER » dans les déclarations : rien n'a été publié" in (
+        result.stderr
+    )
+    assert (
+        "  - schemas/cli-todo/dataset.json : description : « À COMPLÉTER : ce que contient le "
+        "jeu, sa source et sa date. »"
+    ) in result.stderr
+    assert published(repo) == [] and fault_proxy.count() == 0
+    # building to look at the result stays possible
+    assert run(repo, "build").exit_code == 0

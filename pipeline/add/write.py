@@ -211,7 +211,7 @@ def todo(files: dict[str, str]) -> list[Todo]:
     out: list[Todo] = []
     for path, content in files.items():
         data = json.loads(content)
-        out.extend(Todo(path, where, text) for where, text in _placeholders(data, ""))
+        out.extend(Todo(path, where, text) for where, text in placeholders(data, ""))
         if path.endswith("/dataset.json"):
             out.extend(
                 Todo(path, key, f"absent : {label}")
@@ -221,18 +221,18 @@ def todo(files: dict[str, str]) -> list[Todo]:
     return out
 
 
-def _placeholders(node: Any, where: str):
+def placeholders(node: Any, where: str):
     if isinstance(node, str):
         if TODO in node:
             yield where or "(racine)", node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _placeholders(value, f"{where}.{key}" if where else key)
+            yield from placeholders(value, f"{where}.{key}" if where else key)
     elif isinstance(node, list):
         for index, value in enumerate(node):
             label = value.get("name") if isinstance(value, dict) else None
             step = f"« {label} »" if label and where in ("fields", "resources") else f"[{index}]"
-            yield from _placeholders(value, f"{where} {step}" if label else f"{where}{step}")
+            yield from placeholders(value, f"{where} {step}" if label else f"{where}{step}")
 
 
 def write_folder(root: Path, files: dict[str, str]) -> list[Path]:

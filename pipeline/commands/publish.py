@@ -40,12 +40,15 @@ def command(
     repo = repo_from(ctx)
     client = None
     if target:
+        from pipeline.catalog import load_catalog
         from pipeline.datagouv.client import Client  # lazy: keeps other commands fast
-        from pipeline.declarations.repository import check_repository
+        from pipeline.declarations.unfinished import refuse_unfinished
 
         client = Client.from_env(target)  # fail fast (exit 2) before building
-        check_repository(repo.root)  # every mistake in declarations, pipeline.json included
+        catalog = load_catalog(repo)  # every mistake in declarations, pipeline.json included
         config = repo.config.datagouv  # before building: a bad pipeline.json exits 2
+        chosen = [d for d in catalog.packages() if not datasets or d.name in datasets]
+        refuse_unfinished(repo.root, [d.folder for d in chosen])  # never on data.gouv.fr
     built = build(repo, list(datasets) or None, limit=limit_of(max_findings))
     if client is None:
         emit("unpublished", built, fmt, with_text=True)

@@ -66,7 +66,7 @@ class DeclarationError(ConfigError):
 
     def report(self) -> Report:
         """The problems as a validation report of ``declaration-error`` findings."""
-        report = Report(limit=2**62)
+        report = Report(limit=None)  # every declaration problem is listed
         report.extend(p.finding() for p in self.problems)
         return report
 
