@@ -26,6 +26,7 @@ from pipeline.messages import message
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
+from pipeline.sql.derive import derived_table
 from pipeline.vintages import resolve_table
 
 if TYPE_CHECKING:
@@ -78,15 +79,6 @@ def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, 
     pieces = [f"{ref}.g{p}" if isinstance(p, int) else literal(p) for p in parts]
     raw = f"CASE WHEN {ref} IS NOT NULL THEN nullif({' || '.join(pieces) or literal('')}, '') END"
     return raw, {match: extract}
-
-
-def _nullable(values):
-    """A column of text as Arrow strings, '' made NULL (an empty raw cell is NULL)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values.astype(str).to_numpy(dtype=object), pa.string())
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 @dataclass
@@ -316,30 +308,16 @@ class Workspace:
         return source
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
-        import pyarrow as pa
-
         from pipeline.derive import derive
 
         try:
-            frame = derive(self, dataset, res)
+            query = derive(self, dataset, res)
         except DependencyInvalid as exc:
             finding = dependency_finding(dataset.name, exc, res.name, f"Ressource « {res.name} »")
             return LoadedTable(self, dataset, res, None, [finding], blocked_by=exc)
         table_name = self.name("derived")
-        names = list(frame.columns)
-        arrow = pa.Table.from_arrays(
-            [
-                pa.array(range(1, len(frame) + 1), pa.int64()),
-                pa.array(range(2, len(frame) + 2), pa.int64()),
-                *[_nullable(frame[n]) for n in names],
-            ],
-            names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
-        )
-        self.con.register("__frame", arrow)
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(table_name)} AS SELECT * FROM __frame"
-        )
-        self.con.unregister("__frame")
+        names = res.field_names
+        self.con.execute(derived_table(table_name, query, names))
         source = Source(
             dataset.name,
             None,
@@ -382,17 +360,7 @@ class Workspace:
                 compiled[name].layers = (pre, *compiled[name].layers[1:])
         return compiled
 
-    # --- derived tables in the engine ---------------------------------------------------
-
-    def text_of(self, resource: str) -> pd.DataFrame:
-        """The published text of a resource another one is computed from; raises
-        :class:`DependencyInvalid` when it cannot be read."""
-        table = self.table(resource)
-        if table.source is None:
-            raise table.invalid()
-        text = table.text
-        assert text is not None
-        return text
+    # --- the published text, in the engine ------------------------------------------
 
     def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
