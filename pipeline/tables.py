@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,7 @@ class LoadedTable:
     findings: list[Finding] = field(default_factory=list)
     fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
     rows: int = 0
+    read_whole: bool = False  # a pass has read every cell (the validation scan, a full text)
     key: str = ""  # the table's name in the workspace: resource, @edition, #report
     blocked_by: DependencyInvalid | None = None  # a derived table whose input is unreadable
     _text: pd.DataFrame | None = None
@@ -187,7 +189,8 @@ class Workspace:
         self.limit = limit
         self.con, self.scratch = connect()
         self._tables: dict[str, LoadedTable] = {}
-        self._materialised: dict[tuple, str] = {}
+        self._texts: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # table key -> made
+        self._lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         self._counter = itertools.count(1)
         self.notes: list[str] = []
         self.owner: Dataset | None = None  # the report this view is of (None: the live data)
@@ -401,39 +404,85 @@ class Workspace:
 
         return self._query(table, build)
 
-    def materialised(self, resource: str, columns: tuple[str, ...] | None = None) -> str:
-        """A DuckDB table of a resource's published text (all fields, or ``columns``)."""
+    def _text_columns(self, table: LoadedTable, columns: Sequence[str] | None) -> list[str]:
+        if table.source is None:
+            raise table.invalid()
+        names = list(dict.fromkeys(columns)) if columns is not None else table.resource.field_names
+        unknown = [n for n in names if n not in table.resource.field_names]
+        if unknown:
+            raise ConfigError(
+                f"La table « {table.resource.name} » n'a pas de champ {', '.join(unknown)}."
+            )
+        return names
+
+    def _holding(self, table: LoadedTable, names: list[str]) -> str | None:
+        """A table made by :meth:`materialised` of ``table`` that holds the columns ``names``."""
+        for columns, made in self._texts.get(table.key, []):
+            if set(names) <= set(columns):
+                return made
+        return None
+
+    @staticmethod
+    def _unread(table: LoadedTable) -> bool:
+        """A file DuckDB reads in place that no pass has read whole yet: reading a few of its
+        columns could miss what makes it unreadable (bytes that are not UTF-8 elsewhere), so
+        its first read takes every field (and falls back on the exact reader if need be)."""
+        return table.source is not None and table.source.fast and not table.read_whole
+
+    def materialised(self, resource: str, columns: Sequence[str] | None = None) -> str:
+        """A DuckDB table of a resource's published text (``__rec`` and all fields, or
+        ``columns``): made once, and not again for columns a table made already holds."""
         table = self.table(resource)
-        key = ("text", table.key, columns)
-        if key not in self._materialised:
-            if table.source is None:
-                raise table.invalid()
-            names = list(columns) if columns else table.resource.field_names
-            unknown = [n for n in names if n not in table.resource.field_names]
-            if unknown:
-                raise ConfigError(f"La table « {resource} » n'a pas de champ {', '.join(unknown)}.")
-            name = self.name("text")
+        names = self._text_columns(table, columns)
+        made = self._holding(table, names)
+        if made is None:
+            if self._unread(table):
+                names = table.resource.field_names
+            made = self.name("text")
             self._query(
                 table,
                 lambda t: self.con.execute(
-                    q.materialise(name, t.rows_sql, {n: t.text_sql(n) for n in names})
+                    q.materialise(made, t.rows_sql, {n: t.text_sql(n) for n in names})
                 ),
             )
-            self._materialised[key] = name
-        return self._materialised[key]
+            self._texts.setdefault(table.key, []).append((tuple(names), made))
+            if names == table.resource.field_names:
+                table.read_whole = True
+        return made
 
-    def lookup(self, resource: str, key: str) -> str:
-        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates)."""
-        cache = ("lookup", self.table(resource).key, key)
-        if cache not in self._materialised:
-            source = self.materialised(resource)
-            name = self.name("lookup")
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM {ident(source)} "
-                f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
-            )
-            self._materialised[cache] = name
-        return self._materialised[cache]
+    def text_rows(self, resource: str, columns: Sequence[str], query) -> list[tuple]:
+        """The rows of ``query(relation)``, where ``relation`` is a FROM item of the published
+        text of ``columns`` of a resource (and ``__rec``): a table made by
+        :meth:`materialised` when one holds them, else the rows themselves, read for this
+        query only (a count needs no table)."""
+        table = self.table(resource)
+        names = self._text_columns(table, columns)
+        made = self._holding(table, names)
+        if made is None and self._unread(table):
+            made = self.materialised(resource)
+        if made is not None:
+            return self.con.execute(query(ident(made))).fetchall()
+
+        def build(t: LoadedTable) -> list[tuple]:
+            relation = q.text_relation(t.rows_sql, {n: t.text_sql(n) for n in names})
+            return self.con.execute(query(relation)).fetchall()
+
+        return self._query(table, build)
+
+    def lookup(self, resource: str, key: str, columns: Sequence[str] | None = None) -> str:
+        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates),
+        with ``columns`` (all fields when None)."""
+        table = self.table(resource)
+        names = self._text_columns(table, None if columns is None else [key, *columns])
+        made = self._lookups.setdefault((table.key, key), [])
+        for held, name in made:
+            if set(names) <= set(held):
+                return name
+        source = self.materialised(resource, names)
+        name = self.name("lookup")
+        self.con.execute(q.first_per_key(name, source, key, names))
+        made.append((tuple(names), name))
+        return name
 
 
 def dependency_finding(

@@ -90,7 +90,7 @@ def check_resource(
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
-        table.rows = result.rows
+        table.rows, table.read_whole = result.rows, True
         findings = list(table.findings) + blocked
         for check in checks:
             try:

@@ -209,6 +209,22 @@ def select(rows_sql: str, columns: dict[str, str], join_clauses=()) -> str:
     return f"SELECT {items} FROM {rows_sql} {' '.join(joins(join_clauses))} ORDER BY r.__rec"
 
 
+def text_relation(rows_sql: str, columns: dict[str, str]) -> str:
+    """The given expressions over the data rows (with ``__rec``), as a FROM item, unordered."""
+    items = ", ".join(["r.__rec", *[f"{expr} AS {ident(name)}" for name, expr in columns.items()]])
+    return f"(SELECT {items} FROM {rows_sql}) AS t"
+
+
+def first_per_key(table: str, source: str, key: str, columns: list[str]) -> str:
+    """CREATE the table of the first row (in file order) of ``source`` for each value of
+    ``key``, with ``columns``."""
+    items = ", ".join(ident(c) for c in dict.fromkeys([key, *columns]))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {items} FROM {ident(source)} "
+        f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
+    )
+
+
 def materialise(table: str, rows_sql: str, columns: dict[str, str]) -> str:
     """CREATE a table of the given expressions over the data rows, in file order."""
     return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows_sql, columns)}"
