@@ -187,7 +187,7 @@ class Workspace:
         self.catalog = catalog
         self.repo = catalog.repo
         self.limit = limit
-        self.con, self.scratch = connect()
+        self.con, self.scratch = connect(largest_input(catalog))
         self._tables: dict[str, LoadedTable] = {}
         self._texts: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # table key -> made
         self._lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
@@ -483,6 +483,18 @@ class Workspace:
         self.con.execute(q.first_per_key(name, source, key, names))
         made.append((tuple(names), name))
         return name
+
+
+def largest_input(catalog: Catalog) -> int:
+    """The size in bytes of the largest raw file the catalogue declares (0 when none is
+    there)."""
+    sizes = [0]
+    for ds in catalog.datasets.values():
+        for rel in [*ds.raw_files, *ds.earlier_files]:
+            path = catalog.repo.root / rel
+            if path.is_file():
+                sizes.append(path.stat().st_size)
+    return max(sizes)
 
 
 def dependency_finding(
