@@ -193,6 +193,7 @@ class Workspace:
         self._lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         self._counter = itertools.count(1)
         self.notes: list[str] = []
+        self.computed: dict[tuple, object] = {}  # results computed once per run (figures)
         self.owner: Dataset | None = None  # the report this view is of (None: the live data)
 
     def name(self, prefix: str) -> str:

@@ -253,10 +253,19 @@ class CoverageShare(Figure):
     name = "coverage-share"
     options_schema = options(name, ["resource"], resource=RESOURCE, field=FIELD)
 
-    def counts(self, population: str | None = None):
-        field = self.options.get("field", "nb_programmes")
-        fields = [field, *([population] if population else [])]
-        return self.scalar(fields, lambda t: q.coverage(t, field, population))
+    _counts: tuple | None = None
+
+    def population(self) -> str | None:
+        """The field summed over the covered rows, if any."""
+        return None
+
+    def counts(self) -> tuple:
+        """(rows, covered rows, population of the covered rows), one query per figure."""
+        if self._counts is None:
+            field, population = self.options.get("field", "nb_programmes"), self.population()
+            fields = [field, *([population] if population else [])]
+            self._counts = self.scalar(fields, lambda t: q.coverage(t, field, population))
+        return self._counts
 
     def value(self) -> float | None:
         total, covered, _ = self.counts()
@@ -285,8 +294,11 @@ class CoveragePopulation(CoverageShare):
         scale={"type": "number", "exclusiveMinimum": 0},
     )
 
+    def population(self) -> str:
+        return self.options.get("population", "population")
+
     def value(self) -> float | None:
-        _, _, pop = self.counts(self.options.get("population", "population"))
+        _, _, pop = self.counts()
         return round(float(pop or 0) / float(self.options.get("scale", 1)), 2)
 
     def describe(self) -> str:
@@ -338,8 +350,14 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     """Every figure of a report, as the report's view reads the data: (verdicts, findings).
     A figure whose detail data are unreadable is « non vérifiable », with one
     ``dependency-invalid`` finding; raises :class:`DependencyInvalid` when the figures
-    resource itself is."""
-    ws = ws.view(dataset)
+    resource itself is. Computed once per run (the verification table, then validate)."""
+    key = ("figures", dataset.name)
+    if key not in ws.computed:
+        ws.computed[key] = _evaluate(ws.view(dataset), dataset)
+    return ws.computed[key]
+
+
+def _evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     where = f"{dataset.folder / 'dataset.json'} : « figures »"
     spec = dataset.meta.get("figures_source", {})
     resource = spec.get("resource", dataset.resources[0].name)
