@@ -85,28 +85,29 @@ def coverage(communes: str, kept: list[dict], programmes: list[tuple[str, str, l
     """One row per commune of ``communes`` meeting the conditions ``kept``, by code (ties in
     file order): its base fields, ``'true'``/``'false'`` per programme ``(table, field,
     conditions, column)`` (a row of the programme's table meeting its conditions names, by a
-    code the COG knows, the current commune), and the number of programmes."""
-    ctes = [f"cur AS ({current_code(communes)})"]
-    flags = []
-    for i, (table, fld, conditions, _) in enumerate(programmes):
-        ctes.append(
-            f"p{i} AS (SELECT DISTINCT cur.target AS code FROM (SELECT {ident(fld)} AS __code "
-            f"FROM {ident(table)} WHERE {where(conditions)}) AS p "
-            "JOIN cur ON cur.code = p.__code)"
+    code the COG knows, the current commune), and the number of programmes. The programmes
+    of each current commune are gathered in one join (a list of their indexes)."""
+    named = (
+        " UNION ALL ".join(
+            f"SELECT {i} AS i, {ident(fld)} AS code FROM {ident(table)} WHERE {where(conditions)}"
+            for i, (table, fld, conditions, _) in enumerate(programmes)
         )
-        flags.append(f"b.code_insee IN (SELECT code FROM p{i}) AS __p{i}")
-    base = ", ".join([*(f"b.{ident(c)}" for c in ("__rec", *COVERAGE_BASE)), *flags])
-    columns = [f"b.{ident(c)}" for c in COVERAGE_BASE]
+        or "SELECT NULL::INTEGER AS i, NULL::VARCHAR AS code WHERE FALSE"
+    )
+    covered = (
+        f"SELECT cur.target AS code, list(DISTINCT p.i) AS progs FROM ({named}) AS p "
+        f"JOIN ({current_code(communes)}) AS cur ON cur.code = p.code GROUP BY ALL"
+    )
+    columns = [f"b.{ident(c)}" for c in ("__rec", *COVERAGE_BASE)]
     columns += [
-        f"CASE WHEN __p{i} THEN 'true' ELSE 'false' END AS {ident(p[3])}"
+        f"CASE WHEN list_contains(c.progs, {i}) THEN 'true' ELSE 'false' END AS {ident(p[3])}"
         for i, p in enumerate(programmes)
     ]
-    count = " + ".join(f"__p{i}::INTEGER" for i in range(len(programmes))) or "0"
-    columns.append(f"CAST({count} AS VARCHAR) AS nb_programmes")
+    columns.append("CAST(coalesce(len(c.progs), 0) AS VARCHAR) AS nb_programmes")
     outputs = [*COVERAGE_BASE, *(p[3] for p in programmes), "nb_programmes"]
     rows = (
-        f"WITH {', '.join(ctes)} SELECT b.__rec, {', '.join(columns)} FROM "
-        f"(SELECT {base} FROM {ident(communes)} AS b WHERE {where(kept)}) AS b"
+        f"SELECT {', '.join(columns)} FROM (SELECT * FROM {ident(communes)} WHERE {where(kept)}) "
+        f"AS b LEFT JOIN ({covered}) AS c ON c.code = b.code_insee"
     )
     return _numbered(rows, outputs, "code_insee, __rec")
 
