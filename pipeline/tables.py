@@ -126,18 +126,28 @@ class LoadedTable:
         numbered (``__rec``) in file order."""
         return self.layered(numbered=True)
 
-    @property
-    def scan_sql(self) -> str:
-        """The data rows for the validation pass: unnumbered (so read with every thread)
-        when the CSV is scanned directly, in file order."""
-        return self.layered(numbered=self.source is None or self.source.scan_relation is None)
+    def scan_rows(self, used: list[str]) -> str:
+        """The data rows for the validation pass, computing only the layer columns the SQL
+        ``used`` reads: unnumbered (so read with every thread) when the CSV is scanned
+        directly, in file order."""
+        numbered = self.source is None or self.source.scan_relation is None
+        return self.layered(numbered=numbered, used=used)
 
-    def layered(self, numbered: bool) -> str:
+    def text_of(self, names: list[str]) -> tuple[str, dict[str, str]]:
+        """(rows, name -> SQL) of the published text of fields ``names``, the rows computing
+        only what that text needs."""
+        columns = {n: self.text_sql(n) for n in names}
+        return self.layered(numbered=True, used=list(columns.values())), columns
+
+    def layered(self, numbered: bool, used: list[str] | None = None) -> str:
+        """The layered rows: every field's columns, or those the SQL ``used`` reads."""
         assert self.source is not None
         layers: list[dict[str, str]] = [{}, {}, {}, {}, {}, {}]
         for f in self.fields.values():
             for i, layer in enumerate(f.layers):
                 layers[i].update(layer)
+        if used is not None:
+            layers = q.needed(layers, used)
         extra = {}
         if self.source.cr_check:
             extra["__last"] = f'r."c{self.source.width - 1}"'
@@ -442,9 +452,7 @@ class Workspace:
             made = self.name("text")
             self._query(
                 table,
-                lambda t: self.con.execute(
-                    q.materialise(made, t.rows_sql, {n: t.text_sql(n) for n in names})
-                ),
+                lambda t: self.con.execute(q.materialise(made, *t.text_of(names))),
             )
             self._texts.setdefault(table.key, []).append((tuple(names), made))
             if names == table.resource.field_names:
@@ -465,8 +473,7 @@ class Workspace:
             return self.con.execute(query(ident(made))).fetchall()
 
         def build(t: LoadedTable) -> list[tuple]:
-            relation = q.text_relation(t.rows_sql, {n: t.text_sql(n) for n in names})
-            return self.con.execute(query(relation)).fetchall()
+            return self.con.execute(query(q.text_relation(*t.text_of(names)))).fetchall()
 
         return self._query(table, build)
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.sql import ident
@@ -63,6 +64,22 @@ def rows(relation: str, layers: list[dict[str, str]], extra: dict[str, str], num
         if layer:
             select = f"SELECT {', '.join(['r.*', *_defs(layer)])} FROM ({select}) AS r"
     return f"({select}) AS r"
+
+
+REF = re.compile(r'\br\."([^"]+)"')  # a column of the row layers, as expressions name it
+
+
+def needed(layers: list[dict[str, str]], used: list[str]) -> list[dict[str, str]]:
+    """The layers without the columns that neither the SQL ``used`` nor a kept column reads:
+    DuckDB then parses and binds the expressions of the fields a query reads, not of every
+    field of the table (one field of the COG's sixteen for a foreign key)."""
+    wanted = {name for text in used for name in REF.findall(text)}
+    kept: list[dict[str, str]] = []
+    for layer in reversed(layers):
+        keep = {name: expr for name, expr in layer.items() if name in wanted}
+        wanted.update(name for expr in keep.values() for name in REF.findall(expr))
+        kept.append(keep)
+    return kept[::-1]
 
 
 def joins(items) -> list[str]:
