@@ -133,11 +133,11 @@ class LoadedTable:
         numbered = self.source is None or self.source.scan_relation is None
         return self.layered(numbered=numbered, used=used)
 
-    def text_of(self, names: list[str]) -> tuple[str, dict[str, str]]:
+    def text_of(self, names: list[str], numbered: bool = True) -> tuple[str, dict[str, str]]:
         """(rows, name -> SQL) of the published text of fields ``names``, the rows computing
         only what that text needs."""
         columns = {n: self.text_sql(n) for n in names}
-        return self.layered(numbered=True, used=list(columns.values())), columns
+        return self.layered(numbered=numbered, used=list(columns.values())), columns
 
     def layered(self, numbered: bool, used: list[str] | None = None) -> str:
         """The layered rows: every field's columns, or those the SQL ``used`` reads."""
@@ -450,10 +450,16 @@ class Workspace:
             if self._unread(table):
                 names = table.resource.field_names
             made = self.name("text")
-            self._query(
-                table,
-                lambda t: self.con.execute(q.materialise(made, *t.text_of(names))),
-            )
+
+            def make(t: LoadedTable) -> None:
+                assert t.source is not None
+                if t.source.scan_relation is None:
+                    self.con.execute(q.materialise(made, *t.text_of(names)))
+                    return
+                for statement in q.materialise_unnumbered(made, *t.text_of(names, False)):
+                    self.con.execute(statement)
+
+            self._query(table, make)
             self._texts.setdefault(table.key, []).append((tuple(names), made))
             if names == table.resource.field_names:
                 table.read_whole = True

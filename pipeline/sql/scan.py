@@ -245,3 +245,15 @@ def first_per_key(table: str, source: str, key: str, columns: list[str]) -> str:
 def materialise(table: str, rows_sql: str, columns: dict[str, str]) -> str:
     """CREATE a table of the given expressions over the data rows, in file order."""
     return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows_sql, columns)}"
+
+
+def materialise_unnumbered(table: str, rows_sql: str, columns: dict[str, str]) -> list[str]:
+    """:func:`materialise` over unnumbered rows (a CSV read in place): a projection keeps
+    file order, so the stored rows need neither a window to number them nor a sort; a view
+    ``table`` numbers them (``__rec`` from 1) by their place in the stored table."""
+    stored = ident(table + ":rows")
+    items = ", ".join(f"{expr} AS {ident(name)}" for name, expr in columns.items())
+    return [
+        f"CREATE OR REPLACE TEMP TABLE {stored} AS SELECT {items} FROM {rows_sql}",
+        f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS SELECT rowid + 1 AS __rec, * FROM {stored}",
+    ]
