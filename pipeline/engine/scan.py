@@ -268,6 +268,7 @@ def _carried(stage: Stage) -> list[str]:
     texts += [e for g in stage.groups for e in g.exprs]
     texts += [e for g in stage.groups for _, e in g.values]
     texts += [e for _, e, _ in stage.aggregates.values()]
+    texts += stage.joins  # a join condition reads the row too (a foreign key's value)
     seen: list[str] = []
     for text in texts:
         for name in REF.findall(text):
@@ -340,6 +341,8 @@ def run_scan(
             first = ident(stages[0].table)
             numbered = f"(SELECT (c.rowid + 1) AS __rec, c.* FROM {first} AS c) AS r"
             _write(con, stages[1], numbered, source, [], [])
+    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
+        raise  # SQL we generated wrong: a bug, never hidden behind the exact reader
     except duckdb.Error as exc:
         if source.fast:
             raise FastPathFailed(str(exc)) from exc
