@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import traceback
 
@@ -67,4 +68,10 @@ for module in (validate, build, diff, publish, verify, add):
 def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    cli(prog_name="pipeline")
+    try:
+        cli(prog_name="pipeline")
+    finally:
+        # The command is done: the interpreter's last garbage collections need not walk the
+        # run's objects (0.05 to 0.1 s of a whole-repository validate); every file the
+        # commands write is closed by then, and the exit handlers still run.
+        gc.freeze()

@@ -5,53 +5,16 @@ régions are those of the dataset's COG vintage (``cog``) unless the derivation 
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from pipeline.catalog import Dataset
-from pipeline.derive import Derivation, options, register_derivation
+from pipeline.derive import Derivation, Derived, options, register_derivation
 from pipeline.errors import ConfigError
 from pipeline.options import RESOURCE
 from pipeline.options import conditions as conditions_schema
+from pipeline.sql import derive as q
 
-
-def isin(series: pd.Series, values) -> np.ndarray:
-    """Membership as a boolean array (pyarrow's ``is_in``: milliseconds where pandas' ``isin``
-    on Arrow strings converts every call)."""
-    if not len(series):
-        return np.zeros(0, dtype=bool)
-    value_set = pa.array([str(v) for v in values], pa.string())
-    found = pc.is_in(pa.array(series.astype("str").fillna("").array), value_set=value_set)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def where(frame: pd.DataFrame, conditions: list[dict]) -> pd.Series:
-    """Rows meeting every condition ``{"field", "op", "value"}``; ``op`` is one of ==, !=, <,
-    <=, >, >=, in. Values are compared as text (ISO dates compare correctly)."""
-    mask = pd.Series(True, index=frame.index)
-    for cond in conditions:
-        col = frame[cond["field"]].astype(str)
-        op, value = cond.get("op", "=="), cond["value"]
-        if op == "in":
-            mask &= isin(col, [str(v) for v in value])
-        elif op in ("==", "!=", "<", "<=", ">", ">="):
-            filled = col != ""
-            mask &= (
-                filled
-                & {
-                    "==": col == str(value),
-                    "!=": col != str(value),
-                    "<": col < str(value),
-                    "<=": col <= str(value),
-                    ">": col > str(value),
-                    ">=": col >= str(value),
-                }[op]
-            )
-        else:
-            raise ConfigError(f"Opérateur de condition inconnu : « {op} ».")
-    return mask
+FRANCE = "France (métropole et DROM)"
+# What the coverage reads of the communes table, besides the fields of its conditions.
+COMMUNE_FIELDS = [*q.COVERAGE_BASE, "type", "commune_parente", "chef_lieu"]
 
 
 def programmes(dataset: Dataset) -> list[dict]:
@@ -61,28 +24,36 @@ def programmes(dataset: Dataset) -> list[dict]:
     return progs
 
 
-def _current_code(communes: pd.DataFrame) -> pd.Series:
-    """Map every COG code (commune déléguée, associée, arrondissement) to its current commune."""
-    parent = communes["commune_parente"].where(communes["commune_parente"] != "")
-    chef = communes["chef_lieu"].where(communes["chef_lieu"] != "")
-    target = parent.fillna(chef).fillna(communes["code_insee"])
-    actual = communes["type"] == "commune-actuelle"
-    target = target.where(~actual, communes["code_insee"])
-    return pd.Series(target.to_numpy(), index=communes["code_insee"].to_numpy())
+def _fields(conditions: list[dict]) -> list[str]:
+    return [c["field"] for c in conditions]
 
 
 @register_derivation
 class Coverage(Derivation):
-    """One row per commune of the reference kept by ``where``: a boolean per programme, and
-    the number of programmes."""
+    """One row per commune of the reference kept by ``where`` (conditions compared as text:
+    ISO dates compare correctly), by code: a boolean per programme, and the number of
+    programmes. A programme covers a commune when one of its rows names it, or one of its
+    communes déléguées or associées or municipal arrondissements."""
 
     kind = "coverage"
     options_schema = options(
         kind, [], communes=RESOURCE, where=conditions_schema("communes", cog="communes")
     )
 
-    def frame(self) -> pd.DataFrame:
-        return coverage_table(self, self.dataset, self.options)
+    def query(self) -> Derived:
+        spec, dataset = self.options, self.dataset
+        kept = spec.get("where", [])
+        communes = self.text(
+            spec.get("communes", dataset.cog_resource("communes")),
+            [*COMMUNE_FIELDS, *_fields(kept)],
+        )
+        progs = []
+        for prog in programmes(dataset):
+            fld, conditions = prog.get("field", "insee_com"), prog.get("where", [])
+            table = self.text(prog["resource"], [fld, *_fields(conditions)])
+            progs.append((table, fld, conditions, prog["column"]))
+        columns = [*q.COVERAGE_BASE, *(p[3] for p in progs), "nb_programmes"]
+        return Derived(q.coverage(communes, kept, progs), columns)
 
 
 @register_derivation
@@ -93,84 +64,13 @@ class CoverageSummary(Derivation):
     kind = "coverage-summary"
     options_schema = options(kind, ["coverage"], coverage=RESOURCE, regions=RESOURCE)
 
-    def frame(self) -> pd.DataFrame:
-        return coverage_summary(self, self.dataset, self.options, self.res.field_names)
-
-
-def coverage_table(d: Derivation, dataset: Dataset, spec: dict) -> pd.DataFrame:
-    communes = d.text(spec.get("communes", dataset.cog_resource("communes")))
-    keep = where(communes, spec.get("where", []))
-    base = communes[keep]
-    to_current = _current_code(communes.drop_duplicates("code_insee"))
-    out = pd.DataFrame(
-        {
-            "code_insee": base["code_insee"].to_numpy(),
-            "nom": base["nom"].to_numpy(),
-            "departement": base["departement"].to_numpy(),
-            "region": base["region"].to_numpy(),
-            "population": base["population"].to_numpy(),
-        }
-    )
-    count = pd.Series(0, index=out.index)
-    for prog in programmes(dataset):
-        frame = d.text(prog["resource"])
-        frame = frame[where(frame, prog.get("where", []))]
-        codes = set(frame[prog.get("field", "insee_com")].map(to_current).dropna())
-        covered = pd.Series(isin(out["code_insee"], codes), index=out.index)
-        out[prog["column"]] = covered.map({True: "true", False: "false"})
-        count += covered.astype(int)
-    out["nb_programmes"] = count.astype(str)
-    return out.sort_values("code_insee").reset_index(drop=True)
-
-
-def _share(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.2f}" if whole else ""
-
-
-def summarise(cov: pd.DataFrame, columns: list[str]) -> dict[str, str]:
-    pop = pd.to_numeric(cov["population"], errors="coerce").fillna(0)
-    covered = pd.to_numeric(cov["nb_programmes"]).gt(0)
-    row = {
-        "communes": str(len(cov)),
-        "communes_couvertes": str(int(covered.sum())),
-        "part_communes": _share(covered.sum(), len(cov)),
-        "population": str(int(pop.sum())),
-        "population_couverte": str(int(pop[covered].sum())),
-        "part_population": _share(pop[covered].sum(), pop.sum()),
-    }
-    for col in columns:
-        row[f"communes_{col}"] = str(int((cov[col] == "true").sum()))
-    return row
-
-
-def coverage_summary(
-    d: Derivation, dataset: Dataset, spec: dict, field_names: list[str]
-) -> pd.DataFrame:
-    cov = d.text(spec["coverage"])
-    regions = d.text(spec.get("regions", dataset.cog_resource("regions"))).set_index("code")["nom"]
-    columns = [p["column"] for p in programmes(dataset)]
-    rows = [
-        {
-            "niveau": "france",
-            "code": "",
-            "nom": "France (métropole et DROM)",
-            **summarise(cov, columns),
-        }
-    ]
-    for code, group in cov.groupby("region", sort=True):
-        rows.append(
-            {
-                "niveau": "region",
-                "code": code,
-                "nom": regions.get(code, ""),
-                **summarise(group, columns),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    for name in field_names:
-        if name not in frame.columns:
-            frame[name] = ""
-    return frame[field_names].astype(str)
+    def query(self) -> Derived:
+        spec, dataset = self.options, self.dataset
+        columns = [p["column"] for p in programmes(dataset)]
+        cov = self.text(spec["coverage"], ["region", "population", "nb_programmes", *columns])
+        regions = self.text(spec.get("regions", dataset.cog_resource("regions")), ["code", "nom"])
+        fields = self.res.field_names
+        return Derived(q.coverage_summary(cov, regions, columns, fields, FRANCE), fields)
 
 
 def programmes_readme_section(dataset: Dataset) -> str:

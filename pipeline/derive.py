@@ -1,19 +1,29 @@
 """Resources computed by the pipeline from other resources, declared in ``dataset.json`` with
 ``"derive": {"kind": ..., ...}``. Each kind is a registered :class:`Derivation` with the JSON
-Schema of its options; it returns a frame of strings whose columns are exactly the resource
-schema's field names."""
+Schema of its options; it returns its rows as one SQL query (:mod:`pipeline.sql.derive`)
+over the published text of the resources it reads, run by DuckDB: no table is copied into
+Python."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
-
-import pandas as pd
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.errors import ConfigError
 from pipeline.options import RESOURCE, SELF_FIELD, check_options, field_of
+from pipeline.sql import derive as q
 
 DERIVATIONS: dict[str, type[Derivation]] = {}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The rows of a derived resource: a SELECT with ``__rec`` (1, 2… in published order)
+    and one VARCHAR column per name of ``columns`` ('' for an empty value)."""
+
+    sql: str
+    columns: list[str]
 
 
 def register_derivation(cls: type[Derivation]) -> type[Derivation]:
@@ -25,7 +35,7 @@ def register_derivation(cls: type[Derivation]) -> type[Derivation]:
 
 
 class Derivation:
-    """Base class: subclasses set ``kind`` and ``options_schema`` and implement ``frame``."""
+    """Base class: subclasses set ``kind`` and ``options_schema`` and implement ``query``."""
 
     kind: ClassVar[str] = ""
     options_schema: ClassVar[dict] = {"type": "object"}
@@ -33,13 +43,14 @@ class Derivation:
     def __init__(self, ws, dataset: Dataset, res: ResourceDecl, options: dict):
         self.ws, self.dataset, self.res, self.options = ws, dataset, res, options
 
-    def frame(self) -> pd.DataFrame:
+    def query(self) -> Derived:
         raise NotImplementedError
 
-    def text(self, resource: str) -> pd.DataFrame:
-        """The published text of another resource, as this dataset reads it; raises
+    def text(self, resource: str, fields: list[str]) -> str:
+        """A table of the published text of ``fields`` of another resource (with ``__rec``,
+        in file order), as this dataset reads it; raises
         :class:`~pipeline.errors.DependencyInvalid` when it cannot be read."""
-        return self.ws.text_of(resource)
+        return self.ws.materialised(resource, tuple(dict.fromkeys(fields)))
 
 
 def options(kind: str, required: list[str], **properties: dict) -> dict:
@@ -79,35 +90,18 @@ class ExpandGroupings(Derivation):
         },
     )  # fmt: skip
 
-    def frame(self) -> pd.DataFrame:
+    def query(self) -> Derived:
         spec = self.options
-        groups = self.text(spec["groupings"])
-        members = self.text(spec["members"])
         out_f = spec["output"]
         keep = list(spec.get("keep", []))
         code, commune = spec["code"], spec.get("commune")
-        communes = self.text(spec["communes"]).drop_duplicates("code_insee")
-        names = communes.set_index("code_insee")["nom"]
-        mem = members[[spec["member_group"], spec["member_code"], spec["member_name"]]].rename(
-            columns={
-                spec["member_group"]: code,
-                spec["member_code"]: out_f["code"],
-                spec["member_name"]: out_f["name"],
-            }
-        )
-        by_group = groups
-        if commune:
-            by_group = groups[groups[commune] == ""]
-        expanded = by_group[[*keep, code]].merge(mem, on=code, how="inner")
-        parts = [expanded]
-        if commune:
-            single = groups[groups[commune] != ""][[*keep, code, commune]]
-            single = single.rename(columns={commune: out_f["code"]})
-            single[out_f["name"]] = single[out_f["code"]].map(names).fillna("")
-            parts.append(single)
-        frame = pd.concat(parts, ignore_index=True).rename(columns={code: out_f["via"]})
-        frame = frame.drop_duplicates([*keep, out_f["code"]])
-        return frame[self.res.field_names].astype(str).reset_index(drop=True)
+        member = (spec["member_group"], spec["member_code"], spec["member_name"])
+        groups = self.text(spec["groupings"], [*keep, code, *([commune] if commune else [])])
+        members = self.text(spec["members"], list(member))
+        communes = self.text(spec["communes"], ["code_insee", "nom"])
+        output = (out_f["code"], out_f["name"], out_f["via"])
+        sql = q.expand_groupings(groups, members, communes, keep, code, commune, member, output)
+        return Derived(sql, [*keep, out_f["via"], out_f["code"], out_f["name"]])
 
 
 def derivation(ws, dataset: Dataset, res: ResourceDecl) -> Derivation:
@@ -126,9 +120,10 @@ def derivation(ws, dataset: Dataset, res: ResourceDecl) -> Derivation:
     return cls(ws, dataset, res, spec)
 
 
-def derive(ws, dataset: Dataset, res: ResourceDecl) -> pd.DataFrame:
-    frame = derivation(ws, dataset, res).frame()
-    missing = [n for n in res.field_names if n not in frame.columns]
+def derive(ws, dataset: Dataset, res: ResourceDecl) -> str:
+    """The query of a derived resource: ``__rec`` and its fields, in published order."""
+    derived = derivation(ws, dataset, res).query()
+    missing = [n for n in res.field_names if n not in derived.columns]
     if missing:
         raise ConfigError(f"« {res.name} » : la dérivation ne produit pas {', '.join(missing)}.")
-    return frame[res.field_names]
+    return derived.sql

@@ -4,12 +4,11 @@ methods of :mod:`pipeline.checks.figures`."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from pipeline.checks.figures import evaluate, fmt, fr
-from pipeline.derive import Derivation, options, register_derivation
+from pipeline.derive import Derivation, Derived, options, register_derivation
 from pipeline.findings import FigureCheck
 from pipeline.markdown import md_text
+from pipeline.sql import derive as q
 
 VERDICTS = ("concorde", "écart", "non vérifiable")
 
@@ -22,23 +21,25 @@ class Verification(Derivation):
     kind = "figures"
     options_schema = options(kind, [])
 
-    def frame(self) -> pd.DataFrame:
+    def query(self) -> Derived:
         outcomes, _ = evaluate(self.ws, self.dataset)
+        columns = ["figure_id", "libelle", "valeur_publiee", "valeur_recalculee", "ecart"]
+        columns += ["unite", "precision", "verdict", "methode"]
         rows = [
-            {
-                "figure_id": c.figure_id,
-                "libelle": c.label,
-                "valeur_publiee": fmt(c.published),
-                "valeur_recalculee": fmt(c.recomputed),
-                "ecart": fmt(c.gap),
-                "unite": c.unit,
-                "precision": c.precision,
-                "verdict": c.verdict,
-                "methode": c.method,
-            }
+            (
+                c.figure_id,
+                c.label,
+                fmt(c.published),
+                fmt(c.recomputed),
+                fmt(c.gap),
+                c.unit,
+                c.precision,
+                c.verdict,
+                c.method,
+            )
             for c in outcomes
         ]
-        return pd.DataFrame(rows, columns=self.res.field_names).astype(str)
+        return Derived(q.values(columns, rows), columns)
 
 
 def figures_readme_section(checks: list[FigureCheck], dataset) -> str:

@@ -1,6 +1,9 @@
 """Options declared in ``dataset.json`` checked against the JSON Schema of the class that
 reads them (a check, a figure method, a derivation). Each schema is compiled once per run:
-``jsonschema.validate`` would check the schema itself at every call."""
+``jsonschema.validate`` would check the schema itself at every call. The schemas are this
+code's constants: that they are valid JSON Schemas is tested once
+(tests/test_declaration_outputs.py), not checked again at every run (a twentieth of a
+whole-repository validate)."""
 
 from __future__ import annotations
 
@@ -16,9 +19,7 @@ from pipeline.errors import ConfigError
 @functools.cache
 def _validator(schema_text: str):
     schema = json.loads(schema_text)
-    cls = validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
+    return validator_for(schema)(schema)
 
 
 def check_options(spec: object, schema: dict, where: str) -> None:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.errors import ConfigError
+
+if TYPE_CHECKING:  # pandas only for drawing (builds): validation does not import it
+    import pandas as pd
 
 KINDS = {
     "map": {"resource"},
@@ -142,6 +143,8 @@ def _commune_key(res, field: str | None, *, required: bool = True) -> tuple[str,
 
 def region_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[tuple[str, list]]]:
     """Categories (régions, most rows first) and one list of counts per series."""
+    import pandas as pd
+
     per_series = []
     for item in spec["series"]:
         res = ds.resource(item["resource"])
@@ -173,6 +176,8 @@ def region_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[tupl
 
 
 def value_counts(ds, spec: dict, text_of: TextOf) -> tuple[list[str], list[int]]:
+    import pandas as pd
+
     res = ds.resource(spec["resource"])
     field = spec["field"]
     if field not in res.field_names:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from pipeline.messages import message
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident, literal
 from pipeline.sql import scan as q
+from pipeline.sql.derive import derived_table
 from pipeline.vintages import resolve_table
 
 if TYPE_CHECKING:
@@ -80,15 +82,6 @@ def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, 
     return raw, {match: extract}
 
 
-def _nullable(values):
-    """A column of text as Arrow strings, '' made NULL (an empty raw cell is NULL)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values.astype(str).to_numpy(dtype=object), pa.string())
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-
-
 @dataclass
 class LoadedTable:
     ws: Workspace
@@ -98,6 +91,7 @@ class LoadedTable:
     findings: list[Finding] = field(default_factory=list)
     fields: dict[str, sqlf.FieldSQL] = field(default_factory=dict)
     rows: int = 0
+    read_whole: bool = False  # a pass has read every cell (the validation scan, a full text)
     key: str = ""  # the table's name in the workspace: resource, @edition, #report
     blocked_by: DependencyInvalid | None = None  # a derived table whose input is unreadable
     _text: pd.DataFrame | None = None
@@ -132,19 +126,29 @@ class LoadedTable:
         numbered (``__rec``) in file order."""
         return self.layered(numbered=True)
 
-    @property
-    def scan_sql(self) -> str:
-        """The data rows for the validation pass: unnumbered (so read with every thread)
-        when the CSV is scanned directly, in file order."""
-        return self.layered(numbered=self.source is None or self.source.scan_relation is None)
+    def scan_rows(self, used: list[str]) -> str:
+        """The data rows for the validation pass, computing only the layer columns the SQL
+        ``used`` reads: unnumbered (so read with every thread) when the CSV is scanned
+        directly, in file order."""
+        numbered = self.source is None or self.source.scan_relation is None
+        return self.layered(numbered=numbered, used=used)
 
-    def layered(self, numbered: bool) -> str:
+    def text_of(self, names: list[str], numbered: bool = True) -> tuple[str, dict[str, str]]:
+        """(rows, name -> SQL) of the published text of fields ``names``, the rows computing
+        only what that text needs."""
+        columns = {n: self.text_sql(n) for n in names}
+        return self.layered(numbered=numbered, used=list(columns.values())), columns
+
+    def layered(self, numbered: bool, used: list[str] | None = None) -> str:
+        """The layered rows: every field's columns, or those the SQL ``used`` reads."""
         assert self.source is not None
         depth = max((len(f.layers) for f in self.fields.values()), default=0)
         layers: list[dict[str, str]] = [{} for _ in range(depth)]
         for f in self.fields.values():
             for i, layer in enumerate(f.layers):
                 layers[i].update(layer)
+        if used is not None:
+            layers = q.needed(layers, used)
         extra = {}
         if self.source.cr_check:
             extra["__last"] = f'r."c{self.source.width - 1}"'
@@ -193,11 +197,13 @@ class Workspace:
         self.catalog = catalog
         self.repo = catalog.repo
         self.limit = limit
-        self.con, self.scratch = connect()
+        self.con, self.scratch = connect(largest_input(catalog))
         self._tables: dict[str, LoadedTable] = {}
-        self._materialised: dict[tuple, str] = {}
+        self._texts: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # table key -> made
+        self._lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         self._counter = itertools.count(1)
         self.notes: list[str] = []
+        self.computed: dict[tuple, object] = {}  # results computed once per run (figures)
         self.owner: Dataset | None = None  # the report this view is of (None: the live data)
 
     def name(self, prefix: str) -> str:
@@ -316,30 +322,16 @@ class Workspace:
         return source
 
     def _derived(self, dataset: Dataset, res: ResourceDecl) -> LoadedTable:
-        import pyarrow as pa
-
         from pipeline.derive import derive
 
         try:
-            frame = derive(self, dataset, res)
+            query = derive(self, dataset, res)
         except DependencyInvalid as exc:
             finding = dependency_finding(dataset.name, exc, res.name, f"Ressource « {res.name} »")
             return LoadedTable(self, dataset, res, None, [finding], blocked_by=exc)
         table_name = self.name("derived")
-        names = list(frame.columns)
-        arrow = pa.Table.from_arrays(
-            [
-                pa.array(range(1, len(frame) + 1), pa.int64()),
-                pa.array(range(2, len(frame) + 2), pa.int64()),
-                *[_nullable(frame[n]) for n in names],
-            ],
-            names=["__rec", "__line", *[f"c{i}" for i in range(len(names))]],
-        )
-        self.con.register("__frame", arrow)
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(table_name)} AS SELECT * FROM __frame"
-        )
-        self.con.unregister("__frame")
+        names = res.field_names
+        self.con.execute(derived_table(table_name, query, names))
         source = Source(
             dataset.name,
             None,
@@ -382,17 +374,7 @@ class Workspace:
                 compiled[name].layers = (pre, *compiled[name].layers[1:])
         return compiled
 
-    # --- derived tables in the engine ---------------------------------------------------
-
-    def text_of(self, resource: str) -> pd.DataFrame:
-        """The published text of a resource another one is computed from; raises
-        :class:`DependencyInvalid` when it cannot be read."""
-        table = self.table(resource)
-        if table.source is None:
-            raise table.invalid()
-        text = table.text
-        assert text is not None
-        return text
+    # --- the published text, in the engine ------------------------------------------
 
     def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
         """A pandas frame of SQL expressions over the table's data rows, in file order."""
@@ -433,39 +415,100 @@ class Workspace:
 
         return self._query(table, build)
 
-    def materialised(self, resource: str, columns: tuple[str, ...] | None = None) -> str:
-        """A DuckDB table of a resource's published text (all fields, or ``columns``)."""
-        table = self.table(resource)
-        key = ("text", table.key, columns)
-        if key not in self._materialised:
-            if table.source is None:
-                raise table.invalid()
-            names = list(columns) if columns else table.resource.field_names
-            unknown = [n for n in names if n not in table.resource.field_names]
-            if unknown:
-                raise ConfigError(f"La table « {resource} » n'a pas de champ {', '.join(unknown)}.")
-            name = self.name("text")
-            self._query(
-                table,
-                lambda t: self.con.execute(
-                    q.materialise(name, t.rows_sql, {n: t.text_sql(n) for n in names})
-                ),
+    def _text_columns(self, table: LoadedTable, columns: Sequence[str] | None) -> list[str]:
+        if table.source is None:
+            raise table.invalid()
+        names = list(dict.fromkeys(columns)) if columns is not None else table.resource.field_names
+        unknown = [n for n in names if n not in table.resource.field_names]
+        if unknown:
+            raise ConfigError(
+                f"La table « {table.resource.name} » n'a pas de champ {', '.join(unknown)}."
             )
-            self._materialised[key] = name
-        return self._materialised[key]
+        return names
 
-    def lookup(self, resource: str, key: str) -> str:
-        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates)."""
-        cache = ("lookup", self.table(resource).key, key)
-        if cache not in self._materialised:
-            source = self.materialised(resource)
-            name = self.name("lookup")
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM {ident(source)} "
-                f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
-            )
-            self._materialised[cache] = name
-        return self._materialised[cache]
+    def _holding(self, table: LoadedTable, names: list[str]) -> str | None:
+        """A table made by :meth:`materialised` of ``table`` that holds the columns ``names``."""
+        for columns, made in self._texts.get(table.key, []):
+            if set(names) <= set(columns):
+                return made
+        return None
+
+    @staticmethod
+    def _unread(table: LoadedTable) -> bool:
+        """A file DuckDB reads in place that no pass has read whole yet: reading a few of its
+        columns could miss what makes it unreadable (bytes that are not UTF-8 elsewhere), so
+        its first read takes every field (and falls back on the exact reader if need be)."""
+        return table.source is not None and table.source.fast and not table.read_whole
+
+    def materialised(self, resource: str, columns: Sequence[str] | None = None) -> str:
+        """A DuckDB table of a resource's published text (``__rec`` and all fields, or
+        ``columns``): made once, and not again for columns a table made already holds."""
+        table = self.table(resource)
+        names = self._text_columns(table, columns)
+        made = self._holding(table, names)
+        if made is None:
+            if self._unread(table):
+                names = table.resource.field_names
+            made = self.name("text")
+
+            def make(t: LoadedTable) -> None:
+                assert t.source is not None
+                if t.source.scan_relation is None:
+                    self.con.execute(q.materialise(made, *t.text_of(names)))
+                    return
+                for statement in q.materialise_unnumbered(made, *t.text_of(names, False)):
+                    self.con.execute(statement)
+
+            self._query(table, make)
+            self._texts.setdefault(table.key, []).append((tuple(names), made))
+            if names == table.resource.field_names:
+                table.read_whole = True
+        return made
+
+    def text_rows(self, resource: str, columns: Sequence[str], query) -> list[tuple]:
+        """The rows of ``query(relation)``, where ``relation`` is a FROM item of the published
+        text of ``columns`` of a resource (and ``__rec``): a table made by
+        :meth:`materialised` when one holds them, else the rows themselves, read for this
+        query only (a count needs no table)."""
+        table = self.table(resource)
+        names = self._text_columns(table, columns)
+        made = self._holding(table, names)
+        if made is None and self._unread(table):
+            made = self.materialised(resource)
+        if made is not None:
+            return self.con.execute(query(ident(made))).fetchall()
+
+        def build(t: LoadedTable) -> list[tuple]:
+            return self.con.execute(query(q.text_relation(*t.text_of(names)))).fetchall()
+
+        return self._query(table, build)
+
+    def lookup(self, resource: str, key: str, columns: Sequence[str] | None = None) -> str:
+        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates),
+        with ``columns`` (all fields when None)."""
+        table = self.table(resource)
+        names = self._text_columns(table, None if columns is None else [key, *columns])
+        made = self._lookups.setdefault((table.key, key), [])
+        for held, name in made:
+            if set(names) <= set(held):
+                return name
+        source = self.materialised(resource, names)
+        name = self.name("lookup")
+        self.con.execute(q.first_per_key(name, source, key, names))
+        made.append((tuple(names), name))
+        return name
+
+
+def largest_input(catalog: Catalog) -> int:
+    """The size in bytes of the largest raw file the catalogue declares (0 when none is
+    there)."""
+    sizes = [0]
+    for ds in catalog.datasets.values():
+        for rel in [*ds.raw_files, *ds.earlier_files]:
+            path = catalog.repo.root / rel
+            if path.is_file():
+                sizes.append(path.stat().st_size)
+    return max(sizes)
 
 
 def dependency_finding(

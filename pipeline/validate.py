@@ -86,11 +86,12 @@ def check_resource(
         plan = ScanPlan(numbered=table.source.scan_relation is None)
         checks, blocked = planned_checks(ctx, declared_checks(ctx, engine), plan)
         try:
-            result = run_scan(ws.con, table.source, table.scan_sql, plan, ws.limit)
+            rows = table.scan_rows(plan.references())
+            result = run_scan(ws.con, table.source, rows, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
-        table.rows = result.rows
+        table.rows, table.read_whole = result.rows, True
         findings = list(table.findings) + blocked
         for check in checks:
             try:

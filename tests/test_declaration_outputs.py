@@ -120,6 +120,22 @@ def test_the_schema_knows_every_derive_kind_figure_method_and_declared_check() -
     assert sorted(checks) == sorted(set(REGISTRY) - set(composed.IMPLICIT_CHECKS))
 
 
+def test_every_options_schema_is_a_valid_json_schema() -> None:
+    """The options schemas are checked against JSON Schema's metaschema here, once, and not
+    at every run (:mod:`pipeline.options`)."""
+    from jsonschema.validators import validator_for
+
+    from pipeline.checks import FIGURES, REGISTRY
+    from pipeline.checks.figures import DECLARATION
+    from pipeline.derive import DERIVATIONS
+
+    classes = [*REGISTRY.values(), *FIGURES.values(), *DERIVATIONS.values()]
+    schemas = [cls.options_schema for cls in classes] + [DECLARATION]
+    assert len(schemas) > 20
+    for schema in schemas:
+        validator_for(schema).check_schema(schema)
+
+
 def test_the_licences_publish_maps_are_those_dataset_json_is_checked_against() -> None:
     assert composed.licences()["etalab-2.0"] == "lov2"
     assert composed.licences()["ODbL-1.0"] == "odc-odbl"

@@ -34,3 +34,25 @@ def test_lines_of_findings_are_exact_on_a_file_read_in_parallel(mini):
         assert code == 1
         got = {f["line"]: f["value"] for f in items if f["code"] == "foreign-key-error"}
         assert got == expected
+
+
+def test_every_committed_csv_is_read_by_the_fast_path(monkeypatch):
+    """The exact reader is for files DuckDB cannot read as they are, never a cover for SQL
+    the engine generated wrong (a column a join reads but the first pass did not keep made
+    villages-d-avenir fall back to it, silently, at a tenth of the speed)."""
+    from pipeline.repo import Repo
+    from pipeline.tables import Workspace
+    from pipeline.validate import validate
+    from tests.conftest import ROOT
+
+    reloaded = []
+    original = Workspace.reload_exact
+
+    def spy(self, table):
+        reloaded.append(table.resource.name)
+        return original(self, table)
+
+    monkeypatch.setattr(Workspace, "reload_exact", spy)
+    report = validate(Repo(ROOT)).report
+    assert report.valid
+    assert reloaded == []

@@ -297,6 +297,49 @@ def test_coverage_on_a_hand_made_reference(tiny):
     assert len(summary) == 3
 
 
+def test_expanded_groupings_in_order_without_repeats(tiny):
+    """Each grouping's members in the membership table's order, groupings in file order, then
+    the groupings that are communes (named as in the COG, '' when unknown); a row repeating
+    the kept values and the commune of an earlier one is left out."""
+    schema = {"fields": [_field(n) for n in ("id", "code_groupement", "insee_com")]}
+    csv = (
+        "id,code_groupement,insee_com\nt1,200000001,\nt2,,97101\nt1,200000001,\n"
+        "t2,200000001,\nt1,,2A001\nt3,,99999\n"
+    )
+    out = {"fields": [_field(n) for n in ("id", "via_groupement", "insee_com", "lib_com")]}
+    derive = {
+        "kind": "expand-groupings",
+        "groupings": "groupes",
+        "code": "code_groupement",
+        "commune": "insee_com",
+        "keep": ["id"],
+        "members": "cog2023-epci-membres",
+        "member_group": "epci_siren",
+        "member_code": "code_insee",
+        "member_name": "nom",
+        "communes": "cog2023-communes",
+        "output": {"code": "insee_com", "name": "lib_com", "via": "via_groupement"},
+    }
+    make_dataset(
+        tiny,
+        "groupes",
+        [
+            {"name": "groupes", "schema": schema, "csv": csv},
+            {"name": "communes-des-groupes", "schema": out, "derive": derive},
+        ],
+    )
+    ws = Workspace(load_catalog(Repo(tiny)))
+    got = ws.table("communes-des-groupes").text
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("t1", "200000001", "2A001", "Alpha"),
+        ("t1", "200000001", "2A002", "Beta"),
+        ("t2", "200000001", "2A001", "Alpha"),
+        ("t2", "200000001", "2A002", "Beta"),
+        ("t2", "", "97101", "Gamma"),
+        ("t3", "", "99999", ""),
+    ]
+
+
 # ---------------------------------------------------------------- figures
 
 

@@ -75,7 +75,7 @@ class Expectations(Check):
         for i, spec in enumerate(table.resource.enrich):
             ((left, right),) = spec["on"].items()
             ref = self.ctx.ws.table(spec["reference"])
-            lookup = self.ctx.ws.lookup(spec["reference"], right)
+            lookup = self.ctx.ws.lookup(spec["reference"], right, list(spec["columns"]))
             alias = ident(f"en_{plan.id}_{i}")
             self.joins.append(
                 f"LEFT JOIN {ident(lookup)} AS {alias} ON {alias}.{ident(right)} = "

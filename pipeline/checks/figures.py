@@ -94,11 +94,10 @@ class Figure(Check):
     def describe(self) -> str:
         raise NotImplementedError
 
-    def scalar(self, sql: str):
-        return self.ws.con.execute(sql).fetchall()[0]
-
-    def table(self) -> str:
-        return self.ws.materialised(self.options["resource"])
+    def scalar(self, columns: list[str], query) -> tuple:
+        """The one row of ``query(relation)`` over the published text of ``columns`` of the
+        figure's resource (:meth:`Workspace.text_rows`: no table is made for it)."""
+        return self.ws.text_rows(self.options["resource"], columns, query)[0]
 
     def edition(self, resource: str) -> str:
         """Which data a resource holds in this view: « édition du 12 janvier 2024 :
@@ -189,7 +188,9 @@ class RowCount(Figure):
     options_schema = options(name, ["resource"], resource=RESOURCE)
 
     def value(self) -> float:
-        return float(self.scalar(q.row_count(self.table(), self.options.get("where", [])))[0])
+        where = self.options.get("where", [])
+        fields = [c["field"] for c in where]
+        return float(self.scalar(fields, lambda t: q.row_count(t, where))[0])
 
     def describe(self) -> str:
         where = self.options.get("where")
@@ -211,7 +212,8 @@ class DistinctCount(Figure):
     options_schema = options(name, ["resource", "field"], resource=RESOURCE, field=FIELD)
 
     def value(self) -> float:
-        return float(self.scalar(q.distinct_count(self.table(), self.options["field"]))[0])
+        fld = self.options["field"]
+        return float(self.scalar([fld], lambda t: q.distinct_count(t, fld))[0])
 
     def describe(self) -> str:
         o = self.options
@@ -251,9 +253,19 @@ class CoverageShare(Figure):
     name = "coverage-share"
     options_schema = options(name, ["resource"], resource=RESOURCE, field=FIELD)
 
-    def counts(self, population: str | None = None):
-        field = self.options.get("field", "nb_programmes")
-        return self.scalar(q.coverage(self.table(), field, population))
+    _counts: tuple | None = None
+
+    def population(self) -> str | None:
+        """The field summed over the covered rows, if any."""
+        return None
+
+    def counts(self) -> tuple:
+        """(rows, covered rows, population of the covered rows), one query per figure."""
+        if self._counts is None:
+            field, population = self.options.get("field", "nb_programmes"), self.population()
+            fields = [field, *([population] if population else [])]
+            self._counts = self.scalar(fields, lambda t: q.coverage(t, field, population))
+        return self._counts
 
     def value(self) -> float | None:
         total, covered, _ = self.counts()
@@ -282,8 +294,11 @@ class CoveragePopulation(CoverageShare):
         scale={"type": "number", "exclusiveMinimum": 0},
     )
 
+    def population(self) -> str:
+        return self.options.get("population", "population")
+
     def value(self) -> float | None:
-        _, _, pop = self.counts(self.options.get("population", "population"))
+        _, _, pop = self.counts()
         return round(float(pop or 0) / float(self.options.get("scale", 1)), 2)
 
     def describe(self) -> str:
@@ -335,8 +350,14 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     """Every figure of a report, as the report's view reads the data: (verdicts, findings).
     A figure whose detail data are unreadable is « non vérifiable », with one
     ``dependency-invalid`` finding; raises :class:`DependencyInvalid` when the figures
-    resource itself is."""
-    ws = ws.view(dataset)
+    resource itself is. Computed once per run (the verification table, then validate)."""
+    key = ("figures", dataset.name)
+    if key not in ws.computed:
+        ws.computed[key] = _evaluate(ws.view(dataset), dataset)
+    return ws.computed[key]
+
+
+def _evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     where = f"{dataset.folder / 'dataset.json'} : « figures »"
     spec = dataset.meta.get("figures_source", {})
     resource = spec.get("resource", dataset.resources[0].name)
@@ -344,11 +365,12 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     table = ws.table(resource)
     if table.source is None:  # its own findings say why; what is computed from it, one each
         raise table.invalid()
+    columns = ["libelle", "valeur", "unite"]
     rows = {
-        r[0]: dict(zip(("libelle", "valeur", "unite"), r[1:], strict=True))
-        for r in ws.con.execute(
-            q.published_figures(ws.materialised(resource), key, ["libelle", "valeur", "unite"])
-        ).fetchall()
+        r[0]: dict(zip(columns, r[1:], strict=True))
+        for r in ws.text_rows(
+            resource, [key, *columns], lambda t: q.published_figures(t, key, columns)
+        )
     }
     ctx = TableContext(ws, table, ws.limit)
     outcomes, findings = [], []

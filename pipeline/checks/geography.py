@@ -10,7 +10,7 @@ from pipeline.checks.base import Check, register
 from pipeline.checks.keys import TARGET_FR
 from pipeline.errors import ConfigError
 from pipeline.sql import ident, literal
-from pipeline.sql.geography import commune_status
+from pipeline.sql.geography import STATUS_FIELDS, commune_status
 
 SEVERITY = {"type": "string", "enum": ["error", "warning"]}
 # Names checked at load (see pipeline.declarations.options): a field of the checked resource,
@@ -43,8 +43,9 @@ class _Reference(Check):
             return "''", "''"
         return f.raw, f.text
 
-    def lookup(self, reference: str, key: str, alias: str, on: str) -> str:
-        table = self.ctx.ws.lookup(reference, key)
+    def lookup(self, reference: str, key: str, alias: str, on: str, columns: list[str]) -> str:
+        """A LEFT JOIN of the first row of ``reference`` (its ``columns``) per ``key`` value."""
+        table = self.ctx.ws.lookup(reference, key, columns)
         return f"LEFT JOIN {ident(table)} AS {alias} ON {alias}.{ident(key)} = ({on})"
 
 
@@ -78,6 +79,7 @@ class CommuneName(_Reference):
             o.get("reference_code", "code_insee"),
             alias,
             code,
+            [ref_name],
         )
         expected = f"{alias}.{ident(ref_name)}"
         fails = (
@@ -133,7 +135,8 @@ class CommuneGeography(_Reference):
         _, code = self.field_sql(o["code"])
         alias = ident(f"cg_{plan.id}_{len(plan.predicates)}")
         reference = o.get("reference", self.ctx.table.dataset.cog_resource("communes"))
-        join = self.lookup(reference, "code_insee", alias, code)
+        levels = [level for level in ("departement", "region") if o.get(level)]
+        join = self.lookup(reference, "code_insee", alias, code, levels)
         self.levels = []
         for level in ("departement", "region"):
             fld = o.get(level)
@@ -297,7 +300,8 @@ class CommuneCurrent(_Reference):
         raw, code = self.field_sql(o["code"])
         self.reference = o.get("reference", self.ctx.table.dataset.cog_resource("communes"))
         status = self.ctx.ws.name("status")
-        self.ctx.ws.con.execute(commune_status(status, self.ctx.ws.materialised(self.reference)))
+        communes = self.ctx.ws.materialised(self.reference, STATUS_FIELDS)
+        self.ctx.ws.con.execute(commune_status(status, communes))
         alias = ident(f"cc_{plan.id}_{len(plan.predicates)}")
         join = f"LEFT JOIN {ident(status)} AS {alias} ON {alias}.code_insee = ({code})"
         self.key = f"commune_current_{o['code']}"

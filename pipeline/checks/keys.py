@@ -75,7 +75,7 @@ def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> 
     unreadable left out, as frictionless's lookup does), made once per run."""
     table = ws.table(target)
     cache = ("fk-keys", table.key, tuple(ref_fields), tuple(exprs))
-    if cache not in ws._materialised:
+    if cache not in ws.computed:
         if table.source is None:
             raise table.invalid()  # the checks joining it are blocked (partial failure)
         name = ws.name("fkref")
@@ -88,8 +88,8 @@ def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> 
                 f"FROM (SELECT {cols} FROM {t.rows_sql}) WHERE NOT ({empty})"
             ),
         )
-        ws._materialised[cache] = name
-    return ws._materialised[cache]
+        ws.computed[cache] = name
+    return ws.computed[cache]
 
 
 @register

@@ -197,6 +197,15 @@ class ScanPlan:
         self.aggregates[name] = (func, expr or "TRUE", tuple(joins))
         return name
 
+    def references(self) -> list[str]:
+        """Every SQL text the pass evaluates over the rows (alias ``r``), joins included:
+        what the rows must compute (:func:`pipeline.sql.scan.needed`)."""
+        texts = [p.fails for p in self.predicates]
+        texts += [e for p in self.predicates for e in (*p.values.values(), *p.joins)]
+        texts += [e for g in self.groups for e in (*g.exprs, *(v for _, v in g.values))]
+        texts += [e for _, expr, js in self.aggregates.values() for e in (expr, *js)]
+        return texts + self.extra_joins
+
     def column(self, key: str, name: str) -> str:
         """The compact column holding value ``name`` for the rows of ``key``."""
         if key in self.bits:
@@ -259,6 +268,7 @@ def _carried(stage: Stage) -> list[str]:
     texts += [e for g in stage.groups for e in g.exprs]
     texts += [e for g in stage.groups for _, e in g.values]
     texts += [e for _, e, _ in stage.aggregates.values()]
+    texts += stage.joins  # a join condition reads the row too (a foreign key's value)
     seen: list[str] = []
     for text in texts:
         for name in REF.findall(text):
@@ -305,8 +315,13 @@ def _write(con, stage: Stage, rows_sql: str, source: Source, extra_flags, carry)
     )
     # Filters pushed below the row layers would copy each field's expressions into every
     # condition using them; DuckDB also misjudges the size of a CSV scan (it would build its
-    # hash tables on the million rows instead of the reference tables).
-    con.execute("SET disabled_optimizers = 'filter_pushdown,build_side_probe_side,join_order'")
+    # hash tables on the million rows instead of the reference tables). The layers already
+    # compute each expression once: looking for common subexpressions in them only costs
+    # planning time (half the time of a pass over a small file).
+    con.execute(
+        "SET disabled_optimizers = "
+        "'filter_pushdown,build_side_probe_side,join_order,common_subexpressions'"
+    )
     try:
         con.execute(statement)
     finally:
@@ -326,6 +341,8 @@ def run_scan(
             first = ident(stages[0].table)
             numbered = f"(SELECT (c.rowid + 1) AS __rec, c.* FROM {first} AS c) AS r"
             _write(con, stages[1], numbered, source, [], [])
+    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
+        raise  # SQL we generated wrong: a bug, never hidden behind the exact reader
     except duckdb.Error as exc:
         if source.fast:
             raise FastPathFailed(str(exc)) from exc

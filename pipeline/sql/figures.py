@@ -1,5 +1,5 @@
-"""SQL of the headline-figure methods, over the published text of a resource (a table made by
-``Workspace.materialised``). Values are compared as text, as they are published (ISO dates
+"""SQL of the headline-figure methods, over the published text of a resource (``relation``: a
+FROM item with a column per field, from ``Workspace.text_rows``). Values are compared as text, as they are published (ISO dates
 compare correctly); an empty cell meets no comparison."""
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ def where(conditions: list[dict]) -> str:
     return " AND ".join(condition(c) for c in conditions) or "TRUE"
 
 
-def row_count(table: str, conditions: list[dict]) -> str:
-    return f"SELECT count(*) FROM {ident(table)} WHERE {where(conditions)}"
+def row_count(relation: str, conditions: list[dict]) -> str:
+    return f"SELECT count(*) FROM {relation} WHERE {where(conditions)}"
 
 
-def distinct_count(table: str, field: str) -> str:
+def distinct_count(relation: str, field: str) -> str:
     col = ident(field)
-    return f"SELECT count(DISTINCT {col}) FROM {ident(table)} WHERE coalesce({col}, '') <> ''"
+    return f"SELECT count(DISTINCT {col}) FROM {relation} WHERE coalesce({col}, '') <> ''"
 
 
-def coverage(table: str, field: str, population: str | None) -> str:
+def coverage(relation: str, field: str, population: str | None) -> str:
     """Rows, rows whose ``field`` is above 0 (covered) and, with ``population``, the sum of
     that field over the covered rows (unreadable values left out)."""
     covered = f"TRY_CAST({ident(field)} AS DOUBLE) > 0"
@@ -41,10 +41,8 @@ def coverage(table: str, field: str, population: str | None) -> str:
         if population
         else "NULL"
     )
-    return f"SELECT count(*), count(*) FILTER (WHERE {covered}), {pop} FROM {ident(table)}"
+    return f"SELECT count(*), count(*) FILTER (WHERE {covered}), {pop} FROM {relation}"
 
 
-def published_figures(table: str, key: str, columns: list[str]) -> str:
-    return (
-        f"SELECT {', '.join(ident(c) for c in [key, *columns])} FROM {ident(table)} ORDER BY __rec"
-    )
+def published_figures(relation: str, key: str, columns: list[str]) -> str:
+    return f"SELECT {', '.join(ident(c) for c in [key, *columns])} FROM {relation} ORDER BY __rec"

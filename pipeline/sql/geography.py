@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pipeline.sql import ident
 
+STATUS_FIELDS = ("code_insee", "type", "chef_lieu", "commune_parente", "nom")  # what it reads
+
 
 def commune_status(table: str, communes: str) -> str:
     """CREATE, from a COG communes table, one row per code: whether a current commune holds

@@ -18,9 +18,7 @@ more pattern have no RE2 form."""
 
 from __future__ import annotations
 
-import array
 import re
-import sys
 import warnings
 from functools import lru_cache
 
@@ -83,12 +81,13 @@ def python_error_fr(exc: re.error) -> str:
 
 @lru_cache(maxsize=1)
 def _all_text() -> str:
-    """Every code point but the surrogates, in order (made as UTF-32: 5× faster than
-    joining a million ``chr``)."""
+    """Every code point but the surrogates, in order (decoded from UTF-32 in one call: ten
+    times faster than a million ``chr``)."""
+    import numpy as np
+
     lo, hi = SURROGATES
-    codes = array.array("I", range(lo))  # 4 bytes wide on every platform CPython runs on
-    codes.extend(range(hi + 1, MAX_CODE + 1))
-    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    codes = np.concatenate([np.arange(lo), np.arange(hi + 1, MAX_CODE + 1)]).astype("<u4")
+    return codes.tobytes().decode("utf-32-le")
 
 
 def _code(index: int) -> int:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.sql import ident
@@ -63,6 +64,22 @@ def rows(relation: str, layers: list[dict[str, str]], extra: dict[str, str], num
         if layer:
             select = f"SELECT {', '.join(['r.*', *_defs(layer)])} FROM ({select}) AS r"
     return f"({select}) AS r"
+
+
+REF = re.compile(r'\br\."([^"]+)"')  # a column of the row layers, as expressions name it
+
+
+def needed(layers: list[dict[str, str]], used: list[str]) -> list[dict[str, str]]:
+    """The layers without the columns that neither the SQL ``used`` nor a kept column reads:
+    DuckDB then parses and binds the expressions of the fields a query reads, not of every
+    field of the table (one field of the COG's sixteen for a foreign key)."""
+    wanted = {name for text in used for name in REF.findall(text)}
+    kept: list[dict[str, str]] = []
+    for layer in reversed(layers):
+        keep = {name: expr for name, expr in layer.items() if name in wanted}
+        wanted.update(name for expr in keep.values() for name in REF.findall(expr))
+        kept.append(keep)
+    return kept[::-1]
 
 
 def joins(items) -> list[str]:
@@ -209,6 +226,34 @@ def select(rows_sql: str, columns: dict[str, str], join_clauses=()) -> str:
     return f"SELECT {items} FROM {rows_sql} {' '.join(joins(join_clauses))} ORDER BY r.__rec"
 
 
+def text_relation(rows_sql: str, columns: dict[str, str]) -> str:
+    """The given expressions over the data rows (with ``__rec``), as a FROM item, unordered."""
+    items = ", ".join(["r.__rec", *[f"{expr} AS {ident(name)}" for name, expr in columns.items()]])
+    return f"(SELECT {items} FROM {rows_sql}) AS t"
+
+
+def first_per_key(table: str, source: str, key: str, columns: list[str]) -> str:
+    """CREATE the table of the first row (in file order) of ``source`` for each value of
+    ``key``, with ``columns``."""
+    items = ", ".join(ident(c) for c in dict.fromkeys([key, *columns]))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {items} FROM {ident(source)} "
+        f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
+    )
+
+
 def materialise(table: str, rows_sql: str, columns: dict[str, str]) -> str:
     """CREATE a table of the given expressions over the data rows, in file order."""
     return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows_sql, columns)}"
+
+
+def materialise_unnumbered(table: str, rows_sql: str, columns: dict[str, str]) -> list[str]:
+    """:func:`materialise` over unnumbered rows (a CSV read in place): a projection keeps
+    file order, so the stored rows need neither a window to number them nor a sort; a view
+    ``table`` numbers them (``__rec`` from 1) by their place in the stored table."""
+    stored = ident(table + ":rows")
+    items = ", ".join(f"{expr} AS {ident(name)}" for name, expr in columns.items())
+    return [
+        f"CREATE OR REPLACE TEMP TABLE {stored} AS SELECT {items} FROM {rows_sql}",
+        f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS SELECT rowid + 1 AS __rec, * FROM {stored}",
+    ]
