@@ -142,7 +142,8 @@ class LoadedTable:
     def layered(self, numbered: bool, used: list[str] | None = None) -> str:
         """The layered rows: every field's columns, or those the SQL ``used`` reads."""
         assert self.source is not None
-        layers: list[dict[str, str]] = [{}, {}, {}, {}, {}, {}]
+        depth = max((len(f.layers) for f in self.fields.values()), default=0)
+        layers: list[dict[str, str]] = [{} for _ in range(depth)]
         for f in self.fields.values():
             for i, layer in enumerate(f.layers):
                 layers[i].update(layer)

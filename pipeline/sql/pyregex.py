@@ -196,17 +196,23 @@ class _Writer:
 
     def seq(self, items, flags: int, tail: str | None) -> str:
         items = list(items)
-        out = []
+        out: list[str] = []
         for i, (op, av) in enumerate(items):
             after = self.after(items[i + 1 :], flags, tail)
-            if op is c.AT and av is c.AT_END and not flags & re.MULTILINE:
+            end = op is c.AT and av is c.AT_END and not flags & re.MULTILINE
+            if end:
                 # Python's $: the end, or before a final newline. Zero-width in Python, it
                 # consumes that newline here: exact only when nothing but the end follows.
                 if after is None:
                     raise Untranslatable("« $ » suivi d'autres éléments du motif")
-                out.append("" if after == "end" else "(?:\\n?\\z)")
+                if after == "end" or items[i + 1 : i + 2] == [(op, av)]:
+                    continue  # "$$" is "$" (frictionless wraps "^…$" around a pattern)
+                out.append("(?:\\n?\\z)")
                 continue
-            out.append(self.item(op, av, flags, after))
+            text = self.item(op, av, flags, after)
+            if text == "\\A" and out and out[-1] == "\\A":
+                continue  # "^^" is "^": RE2 runs the shorter pattern faster
+            out.append(text)
         return "".join(out)
 
     @staticmethod
@@ -341,7 +347,8 @@ def translate(pattern: str, flags: int = 0) -> str:
     """An RE2 pattern that finds a match at the start of a text exactly when Python's
     ``re.compile(pattern, flags).match(text)`` does. Capturing groups keep their numbers."""
     prefix, body = _write(parse(pattern, flags), ALL_FLAGS)
-    return prefix + "\\A(?:" + body + ")"
+    anchor = "" if body.startswith("\\A") else "\\A"
+    return prefix + anchor + "(?:" + body + ")"
 
 
 def to_re2(pattern: str) -> str | None:
