@@ -207,3 +207,21 @@ def test_blank_rows_inside_the_file_stay_errors(mini, reader):
         ("blank-row", "error", 4),
         ("trailing-blank-lines", "warning", 7),
     ]
+
+
+def test_coordinates_check_on_a_text_field_is_a_configuration_error(mini):
+    """Coordinates declared as text cannot be placed: said at load, never a crash."""
+    root = mini(MINI_OK)
+    meta_path = root / "schemas/mini/dataset.json"
+    meta = json.loads(meta_path.read_text())
+    meta["resources"][0]["checks"] = [
+        {"check": "coordinates-in-france", "latitude": "lib_com", "longitude": "montant"}
+    ]
+    meta_path.write_text(json.dumps(meta))
+    result = run(root, "validate", "mini")
+    assert result.exit_code == 2, result.output
+    assert (
+        "contrôle « coordinates-in-france », option latitude : le champ « lib_com » est de "
+        "type « string » dans son schéma"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr

@@ -58,6 +58,17 @@ class CoordinatesInFrance(Check):
                     f"{self.ctx.table.dataset.folder / 'dataset.json'} : contrôle "
                     f"« {self.name} » : champ « {o[key]} » inconnu."
                 )
+        declared = {
+            f["name"]: f.get("type", "string") for f in self.ctx.table.resource.schema["fields"]
+        }
+        for key in ("latitude", "longitude"):
+            if declared[o[key]] not in ("number", "integer"):
+                raise ConfigError(
+                    f"{self.ctx.table.dataset.folder / 'dataset.json'} : contrôle "
+                    f"« {self.name} », option {key} : le champ « {o[key]} » est de type "
+                    f"« {declared[o[key]]} » dans son schéma ; déclarez-le « number » (degrés "
+                    "décimaux, point décimal) pour que ses coordonnées soient vérifiées."
+                )
         self.active = o["latitude"] in fields and o["longitude"] in fields
         if not self.active:
             return
