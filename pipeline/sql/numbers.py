@@ -159,7 +159,15 @@ def number_prepared(fdesc: dict, dialect: dict, raw: str) -> str:
     ``Decimal`` ignores every underscore: removing them first changes nothing to stripping,
     to ``bareNumber`` (an underscore is not a digit) nor to decimal and group characters."""
     decimal, group, declared = number_chars(fdesc, dialect)
-    cell = normalised(f"replace({raw}, '_', '')")
+    # A plain ASCII cell without underscore or space at either end, nearly all of them, is
+    # its own text: the general form names the cell without underscores five times, which
+    # DuckDB would compute five times (the scan skips its common-subexpression search).
+    plain = (
+        f"(ord({raw}) BETWEEN 33 AND 126 AND ord(right({raw}, 1)) BETWEEN 33 AND 126 "
+        f"AND strlen({raw}) = length({raw}) AND NOT contains({raw}, '_'))"
+    )
+    general = normalised(f"replace({raw}, '_', '')")
+    cell = f"CASE WHEN {plain} THEN {raw} ELSE {general} END"
     if not _bare_number(fdesc):
         cell = bare(cell)
     if declared:
