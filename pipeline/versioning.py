@@ -8,13 +8,16 @@ import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.catalog import Dataset
 from pipeline.compatibility import bump
-from pipeline.diff import DiffKey, PackageDiff, counts_sentence, diff_package
+from pipeline.diff import DiffKey, PackageDiff, diff_package
 from pipeline.markdown import md_code, md_text
 from pipeline.repo import Repo
 from pipeline.staging import FolderFiles
+
+if TYPE_CHECKING:  # the catalog loads the engine: renderers import this module at start-up
+    from pipeline.catalog import Dataset
 
 DATA_SUFFIXES = (".csv", ".json")
 HEADER = "# Journal des versions\n"
@@ -25,6 +28,23 @@ CHANGELOG_LABELS = {
     "minor": "Évolution mineure",
     "major": "Évolution majeure",
 }
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n <= 1 else plural}"
+
+
+def counts_sentence(diff: PackageDiff) -> str:
+    """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées' (and, when there are, 'N
+    identifiants réattribués')."""
+    parts = [
+        _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
+        _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
+        _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
+    ]
+    if diff.reassigned:
+        parts.append(_plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
+    return ", ".join(parts)
 
 
 def diff_keys(ds: Dataset) -> dict[str, DiffKey]:
