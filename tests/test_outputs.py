@@ -7,6 +7,7 @@ import re
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.render import FORMATS, formats
@@ -87,19 +88,61 @@ def test_build_check_json_names_the_stale_files(repo) -> None:
     assert "fichiers à reconstruire" in result.stderr
 
 
+REPORT_KEYS = [
+    "valid", "errors", "warnings", "truncated", "max_findings", "datasets", "findings", "figures",
+    "truncations",
+]  # fmt: skip
+TOO_HIGH = "« 150 » est supérieur au maximum 100 permis pour « taux »."
+
+
 @pytest.mark.parametrize("command", ["build", "diff", "publish"])
-def test_invalid_data_is_reported_once_by_the_cli_and_nothing_is_written(
+def test_invalid_data_is_reported_once_by_the_cli_in_the_format_asked_and_nothing_is_written(
     mini, command: str
 ) -> None:
     root = mini(MINI_OK.replace(",50,", ",150,"))
     before = tree_bytes(root / "data/published")
     result = run(root, command, "--format", "json")
     assert result.exit_code == 1
-    assert result.stdout == ""
+    report = json.loads(result.stdout)  # the validation report, as validate gives it
+    assert list(report) == REPORT_KEYS
+    assert (report["valid"], report["errors"], report["warnings"]) == (False, 1, 0)
+    assert [
+        (f["file"], f["line"], f["field"], f["code"], f["message"]) for f in report["findings"]
+    ] == [("data/raw/mini.csv", 2, "taux", "constraint-error", TOO_HIGH)]
+    assert result.stdout == run(root, "validate", "--format", "json").stdout
     assert result.stderr.count("INVALIDE  mini") == 1
     assert "ERREUR [constraint-error] ligne 2, champ taux" in result.stderr
     assert re.search(r"\nErreur : 1 erreur\(s\) bloquante\(s\) : rien n'a été", result.stderr)
+    assert "::error" not in result.stderr  # annotations go with text, or --format github
     assert tree_bytes(root / "data/published") == before
+
+
+def test_invalid_data_in_markdown_for_the_step_summary(mini) -> None:
+    root = mini(MINI_OK.replace(",50,", ",150,"))
+    result = run(root, "diff", "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout == run(root, "validate", "--format", "markdown").stdout
+    assert result.stdout.startswith("## Validation des données : ❌ INVALIDE\n")
+    assert f"| `mini` | `data/raw/mini.csv` | 2 | `taux` | {TOO_HIGH} | `150` |" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["build", "diff", "publish"])
+def test_invalid_data_is_annotated_under_github_actions(mini, command: str) -> None:
+    root = mini(MINI_OK.replace(",50,", ",150,"))
+    result = CliRunner().invoke(
+        cli, ["--root", str(root), command], env={"GITHUB_ACTIONS": "true"}, catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    annotations = [line for line in result.stderr.splitlines() if line.startswith("::")]
+    assert annotations == [
+        "::error file=data/raw/mini.csv,line=2,col=5,title=mini %3A constraint-error "
+        f"(colonne taux)::{TOO_HIGH}",
+        "::group::Liste complète des constats (1)",
+        "::endgroup::",
+    ]
+    assert result.stderr.count("INVALIDE  mini") == 1
+    assert result.stderr.splitlines()[-1].startswith("Erreur : 1 erreur(s) bloquante(s)")
 
 
 def test_verify_json_on_stdout_and_the_text_on_stderr() -> None:
