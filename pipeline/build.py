@@ -34,10 +34,10 @@ from pipeline.package import (
     JsonWriter,
     datapackage,
     published_schema,
-    readme,
     resource_entries,
 )
 from pipeline.picture import make_picture
+from pipeline.readme import readme
 from pipeline.repo import Repo
 from pipeline.staging import FileInfo, FolderFiles, HashingSink, differing, write_file
 from pipeline.tables import Workspace, published_batches
