@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -361,16 +360,3 @@ def dependency_finding(
         file=file,
         field=fld,
     )
-
-
-def typed_reference(ws: Workspace, resource: str, column: str) -> str:
-    """SQL type conversion of a reference column's published text, for joined values."""
-    table = ws.table(resource)
-    f = table.fields.get(column)
-    if f is None:
-        return "VARCHAR"
-    return f.sql_type
-
-
-def resolve(ws: Workspace, path: Path) -> str:
-    return ws.repo.rel(path)
