@@ -34,13 +34,14 @@ from pipeline.package import (
     JsonWriter,
     datapackage,
     published_schema,
-    readme,
     resource_entries,
 )
 from pipeline.picture import make_picture
+from pipeline.published_text import published_batches
+from pipeline.readme import readme
 from pipeline.repo import Repo
 from pipeline.staging import FileInfo, FolderFiles, HashingSink, differing, write_file
-from pipeline.tables import Workspace, published_batches
+from pipeline.tables import Workspace
 from pipeline.validate import Validation, validate
 
 if TYPE_CHECKING:

@@ -10,27 +10,27 @@ import click
 
 from pipeline import __version__
 from pipeline.commands import add, build, diff, publish, validate, verify
-from pipeline.commands._output import emit_declaration_error
+from pipeline.commands._output import emit_failure
 from pipeline.declarations.problems import DeclarationError
 from pipeline.errors import InvalidData, PipelineError
-from pipeline.render import render
 
 INTERNAL_ERROR = 70
 
 
 class PipelineGroup(click.Group):
     """Turns known errors into a French message and their exit code (after the validation
-    report, for invalid data), and crashes into a one-line message (traceback only with
-    --debug). Works the same under CliRunner."""
+    report, in the command's format, for invalid data and mistakes in declarations), and
+    crashes into a one-line message (traceback only with --debug). Works the same under
+    CliRunner."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
             if isinstance(exc, InvalidData):
-                click.echo(render("report", exc.report, "text"), err=True, nl=False)
-            if isinstance(exc, DeclarationError):
-                emit_declaration_error(exc, ctx.obj)
+                emit_failure(exc.report, ctx.obj, with_text=True)
+            elif isinstance(exc, DeclarationError):
+                emit_failure(exc.report(), ctx.obj, with_text=False)
             click.echo(f"Erreur : {exc.message}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):

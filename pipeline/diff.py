@@ -140,23 +140,6 @@ class PackageDiff:
         }
 
 
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n <= 1 else plural}"
-
-
-def counts_sentence(diff: PackageDiff) -> str:
-    """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées' (and, when there are, 'N
-    identifiants réattribués')."""
-    parts = [
-        _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
-        _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
-        _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
-    ]
-    if diff.reassigned:
-        parts.append(_plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
-    return ", ".join(parts)
-
-
 def read_folder(folder: Path) -> dict[str, bytes]:
     """The files of a package folder, by name; empty when the folder does not exist."""
     if not folder.is_dir():

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -24,9 +21,11 @@ from pipeline.engine.source import Fatal, Reporter, Source, csv_source
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
 from pipeline.messages import message
+from pipeline.published_text import PublishedText
 from pipeline.sql import fields as sqlf
-from pipeline.sql import ident, literal
+from pipeline.sql import ident
 from pipeline.sql import scan as q
+from pipeline.sql.computed import computed_sql
 from pipeline.sql.derive import derived_table
 from pipeline.vintages import resolve_table
 
@@ -34,52 +33,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LINE = "__line__"
-
-
-def _template(replace: str) -> list[str | int] | None:
-    """A ``re.sub`` replacement as literal parts and group numbers, or None when it uses
-    more than ``\\N``, ``\\g<N>`` and ``\\\\``."""
-    parts: list[str | int] = []
-    for token in re.split(r"(\\g<\d+>|\\\d{1,2}|\\.)", replace):
-        if not token:
-            continue
-        if token.startswith("\\g<"):
-            parts.append(int(token[3:-1]))
-        elif re.fullmatch(r"\\\d{1,2}", token):
-            parts.append(int(token[1:]))
-        elif token == "\\\\":
-            parts.append("\\")
-        elif token.startswith("\\"):
-            return None
-        else:
-            parts.append(token)
-    return parts
-
-
-def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, str]]:
-    """A field extracted from another raw column, e.g. an ISO date from "Espace labellisé
-    01/02/2020": ``{"name", "from", "pattern", "replace"}`` (the first match of ``pattern``
-    rewritten by ``replace``; '' when nothing matches). Returns the raw expression and the
-    columns it needs computed first (the match, extracted once per row)."""
-    pattern = spec["pattern"]
-    groups = re.compile(pattern).groups
-    parts = _template(spec["replace"])
-    if parts is None or any(isinstance(p, int) and p > groups for p in parts) or not groups:
-        return (
-            f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) "
-            f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
-            f"{literal(spec['replace'])}) END"
-        ), {}
-    names = [f"g{i}" for i in range(1, groups + 1)]
-    match = f"{key}.match"
-    extract = (
-        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) THEN regexp_extract("
-        f"{source_raw}, {literal(pattern)}, [{', '.join(literal(n) for n in names)}]) END"
-    )
-    ref = f'r."{match}"'
-    pieces = [f"{ref}.g{p}" if isinstance(p, int) else literal(p) for p in parts]
-    raw = f"CASE WHEN {ref} IS NOT NULL THEN nullif({' || '.join(pieces) or literal('')}, '') END"
-    return raw, {match: extract}
 
 
 @dataclass
@@ -189,9 +142,10 @@ class LoadedTable:
         return self._typed
 
 
-class Workspace:
+class Workspace(PublishedText):
     """The tables of one run, in one DuckDB connection. A report sees them through its own
-    :meth:`view`, where the editions it names under ``inputs`` replace the current ones."""
+    :meth:`view`, where the editions it names under ``inputs`` replace the current ones.
+    Their published text, made in the engine, is :class:`PublishedText`'s."""
 
     def __init__(self, catalog: Catalog, limit: int | None = DEFAULT_LIMIT):
         self.catalog = catalog
@@ -374,130 +328,6 @@ class Workspace:
                 compiled[name].layers = (pre, *compiled[name].layers[1:])
         return compiled
 
-    # --- the published text, in the engine ------------------------------------------
-
-    def frame(self, table: LoadedTable, columns: dict[str, str]) -> pd.DataFrame:
-        """A pandas frame of SQL expressions over the table's data rows, in file order."""
-
-        import pandas as pd  # only for the frames of derived tables and builds
-        import pyarrow as pa
-
-        strings = pd.StringDtype("pyarrow", na_value=float("nan"))
-
-        def build(table: LoadedTable) -> pd.DataFrame:
-            arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
-            return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): strings}.get)
-
-        return self._query(table, build)
-
-    def counts(self, table: LoadedTable, names: list[str]) -> pd.DataFrame:
-        """Each distinct combination of the published text of fields ``names`` with its
-        number of rows (column ``__count``), in order of first occurrence in the file: what a
-        chart needs of a table of any size, computed by DuckDB."""
-        import pandas as pd
-        import pyarrow as pa
-
-        unknown = [n for n in names if n not in table.resource.field_names]
-        if unknown:
-            raise ConfigError(
-                f"La table « {table.resource.name} » n'a pas de champ {', '.join(unknown)}."
-            )
-        strings = pd.StringDtype("pyarrow", na_value=float("nan"))
-
-        def build(table: LoadedTable) -> pd.DataFrame:
-            columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in names)
-            query = (
-                f"SELECT {columns}, count(*) AS __count FROM {table.rows_sql} "
-                "GROUP BY ALL ORDER BY min(r.__rec)"
-            )
-            arrow = self.con.sql(query).to_arrow_table()
-            return arrow.to_pandas(types_mapper={pa.string(): strings}.get)
-
-        return self._query(table, build)
-
-    def _text_columns(self, table: LoadedTable, columns: Sequence[str] | None) -> list[str]:
-        if table.source is None:
-            raise table.invalid()
-        names = list(dict.fromkeys(columns)) if columns is not None else table.resource.field_names
-        unknown = [n for n in names if n not in table.resource.field_names]
-        if unknown:
-            raise ConfigError(
-                f"La table « {table.resource.name} » n'a pas de champ {', '.join(unknown)}."
-            )
-        return names
-
-    def _holding(self, table: LoadedTable, names: list[str]) -> str | None:
-        """A table made by :meth:`materialised` of ``table`` that holds the columns ``names``."""
-        for columns, made in self._texts.get(table.key, []):
-            if set(names) <= set(columns):
-                return made
-        return None
-
-    @staticmethod
-    def _unread(table: LoadedTable) -> bool:
-        """A file DuckDB reads in place that no pass has read whole yet: reading a few of its
-        columns could miss what makes it unreadable (bytes that are not UTF-8 elsewhere), so
-        its first read takes every field (and falls back on the exact reader if need be)."""
-        return table.source is not None and table.source.fast and not table.read_whole
-
-    def materialised(self, resource: str, columns: Sequence[str] | None = None) -> str:
-        """A DuckDB table of a resource's published text (``__rec`` and all fields, or
-        ``columns``): made once, and not again for columns a table made already holds."""
-        table = self.table(resource)
-        names = self._text_columns(table, columns)
-        made = self._holding(table, names)
-        if made is None:
-            if self._unread(table):
-                names = table.resource.field_names
-            made = self.name("text")
-
-            def make(t: LoadedTable) -> None:
-                assert t.source is not None
-                if t.source.scan_relation is None:
-                    self.con.execute(q.materialise(made, *t.text_of(names)))
-                    return
-                for statement in q.materialise_unnumbered(made, *t.text_of(names, False)):
-                    self.con.execute(statement)
-
-            self._query(table, make)
-            self._texts.setdefault(table.key, []).append((tuple(names), made))
-            if names == table.resource.field_names:
-                table.read_whole = True
-        return made
-
-    def text_rows(self, resource: str, columns: Sequence[str], query) -> list[tuple]:
-        """The rows of ``query(relation)``, where ``relation`` is a FROM item of the published
-        text of ``columns`` of a resource (and ``__rec``): a table made by
-        :meth:`materialised` when one holds them, else the rows themselves, read for this
-        query only (a count needs no table)."""
-        table = self.table(resource)
-        names = self._text_columns(table, columns)
-        made = self._holding(table, names)
-        if made is None and self._unread(table):
-            made = self.materialised(resource)
-        if made is not None:
-            return self.con.execute(query(ident(made))).fetchall()
-
-        def build(t: LoadedTable) -> list[tuple]:
-            return self.con.execute(query(q.text_relation(*t.text_of(names)))).fetchall()
-
-        return self._query(table, build)
-
-    def lookup(self, resource: str, key: str, columns: Sequence[str] | None = None) -> str:
-        """The first row of ``resource`` for each value of ``key`` (like drop_duplicates),
-        with ``columns`` (all fields when None)."""
-        table = self.table(resource)
-        names = self._text_columns(table, None if columns is None else [key, *columns])
-        made = self._lookups.setdefault((table.key, key), [])
-        for held, name in made:
-            if set(names) <= set(held):
-                return name
-        source = self.materialised(resource, names)
-        name = self.name("lookup")
-        self.con.execute(q.first_per_key(name, source, key, names))
-        made.append((tuple(names), name))
-        return name
-
 
 def largest_input(catalog: Catalog) -> int:
     """The size in bytes of the largest raw file the catalogue declares (0 when none is
@@ -530,47 +360,3 @@ def dependency_finding(
         file=file,
         field=fld,
     )
-
-
-def typed_reference(ws: Workspace, resource: str, column: str) -> str:
-    """SQL type conversion of a reference column's published text, for joined values."""
-    table = ws.table(resource)
-    f = table.fields.get(column)
-    if f is None:
-        return "VARCHAR"
-    return f.sql_type
-
-
-def resolve(ws: Workspace, path: Path) -> str:
-    return ws.repo.rel(path)
-
-
-def order_by(ws: Workspace, table: LoadedTable) -> list[str]:
-    """The published order of a table, as SQL over its rows: the primary key (else the
-    first field), numbers compared as numbers, identifiers made only of digits (up to 15) as
-    numbers too ("2" before "10"), ties in file order."""
-    res = table.resource
-    keys: list[str] = []
-    for name in res.primary_key or res.field_names[:1]:
-        f = table.fields.get(name)
-        if f is None:
-            continue
-        if f.type in ("integer", "number", "year"):
-            keys.append(f"CAST({f.typed} AS DOUBLE) NULLS LAST")
-            continue
-        digits = ws.con.execute(
-            f"SELECT coalesce(bool_and(regexp_full_match({f.text}, '[0-9]{{1,15}}')), FALSE) "
-            f"FROM {table.rows_sql}"
-        ).fetchall()[0][0]
-        keys.append(f"CAST({f.text} AS BIGINT)" if digits else f.text)
-    return [*keys, "r.__rec"]
-
-
-def published_batches(ws: Workspace, table: LoadedTable, size: int = 65_536):
-    """The table as published (every field's normalised text, '' when empty), in published
-    order, as pyarrow RecordBatches of at most ``size`` rows: DuckDB sorts (spilling to disk
-    when needed), so memory does not grow with the table."""
-    columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in table.resource.field_names)
-    query = f"SELECT {columns} FROM {table.rows_sql} ORDER BY {', '.join(order_by(ws, table))}"
-    reader = ws.con.sql(query).to_arrow_reader(size)
-    yield from reader

@@ -8,12 +8,16 @@ import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.catalog import Dataset
 from pipeline.compatibility import bump
-from pipeline.diff import DiffKey, PackageDiff, counts_sentence, diff_package
+from pipeline.diff import DiffKey, PackageDiff, diff_package
+from pipeline.markdown import md_code, md_text
 from pipeline.repo import Repo
 from pipeline.staging import FolderFiles
+
+if TYPE_CHECKING:  # the catalog loads the engine: renderers import this module at start-up
+    from pipeline.catalog import Dataset
 
 DATA_SUFFIXES = (".csv", ".json")
 HEADER = "# Journal des versions\n"
@@ -24,6 +28,23 @@ CHANGELOG_LABELS = {
     "minor": "Évolution mineure",
     "major": "Évolution majeure",
 }
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n <= 1 else plural}"
+
+
+def counts_sentence(diff: PackageDiff) -> str:
+    """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées' (and, when there are, 'N
+    identifiants réattribués')."""
+    parts = [
+        _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
+        _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
+        _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
+    ]
+    if diff.reassigned:
+        parts.append(_plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
+    return ", ".join(parts)
 
 
 def diff_keys(ds: Dataset) -> dict[str, DiffKey]:
@@ -78,8 +99,15 @@ def raw_files_date(repo: Repo, ds: Dataset) -> str:
     return last_commit_date(repo.root, paths) or newest or ds.meta.get("created") or "1970-01-01"
 
 
+def _code_list(values: list[str]) -> str:
+    """`a`, `b`: paths or field names, each in its code span."""
+    return ", ".join(md_code(v, None) for v in values)
+
+
 def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[str]) -> str:
-    """A French CHANGELOG.md entry: version and date, counts, schema changes, raw files."""
+    """A French CHANGELOG.md entry: version and date, counts, schema changes, raw files.
+    Values from the data (identifiers, names, paths) go through the Markdown escaper: the
+    CHANGELOG is published beside the data."""
     lines = [f"## {version} — {date}", ""]
     if diff.level == "initial":
         rows = diff.rows_added
@@ -88,9 +116,8 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
         lines.append(f"- {CHANGELOG_LABELS[diff.level]} : {counts_sentence(diff)}.")
     if len(diff.resources) > 1:
         for r in diff.resources:
-            lines.append(
-                f"  - `{r.path}` : +{len(r.added)} / −{len(r.removed)} / ~{len(r.changed)}"
-            )
+            counts = f"+{len(r.added)} / −{len(r.removed)} / ~{len(r.changed)}"
+            lines.append(f"  - {md_code(r.path, None)} : {counts}")
     for change in diff.all_schema_changes:
         compat = "compatible" if change.compatible else "incompatible"
         lines.append(f"- Schéma ({compat}) : {change.message}")
@@ -98,23 +125,23 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
         if not r.reassigned:
             continue
         lines.append(
-            f"- Identifiants réattribués dans `{r.path}` (les lignes sont comparées sur "
-            f"{', '.join(f'`{k}`' for k in r.primary_key)}) :"
+            f"- Identifiants réattribués dans {md_code(r.path, None)} (les lignes sont "
+            f"comparées sur {_code_list(r.primary_key)}) :"
         )
         for item in r.reassigned[:REASSIGNED_LIMIT]:
-            ident = ", ".join(item.identifier.values())
-            lines.append(f"  - `{ident}` : {item.old} → {item.new}")
+            ident = md_code(", ".join(item.identifier.values()), None)
+            lines.append(f"  - {ident} : {md_text(item.old)} → {md_text(item.new)}")
         if len(r.reassigned) > REASSIGNED_LIMIT:
             lines.append(f"  - … et {len(r.reassigned) - REASSIGNED_LIMIT} autres")
     if raw_files:
-        lines.append("- Fichiers bruts : " + ", ".join(f"`{p}`" for p in raw_files) + ".")
+        lines.append(f"- Fichiers bruts : {_code_list(raw_files)}.")
     return "\n".join(lines) + "\n"
 
 
 def _first_entry(date: str, version: str, summary: str, raw_files: list[str]) -> str:
     lines = [f"## {version} — {date}", "", summary, ""]
     if raw_files:
-        lines.append("Fichiers bruts : " + ", ".join(f"`{p}`" for p in raw_files) + ".")
+        lines.append(f"Fichiers bruts : {_code_list(raw_files)}.")
         lines.append("")
     return "\n".join(lines)
 

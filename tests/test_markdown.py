@@ -1,5 +1,5 @@
-"""The one Markdown escaper, and a hostile cell on its way to the package README and to the
-dataset description on data.gouv.fr."""
+"""The one Markdown escaper, and a hostile cell on its way to the package README, its
+CHANGELOG and the dataset description on data.gouv.fr."""
 
 from __future__ import annotations
 
@@ -66,6 +66,34 @@ def test_hostile_cell_reaches_the_readme_and_the_description_escaped(hostile) ->
     description = load_package(hostile / "data/published/mini").dataset_payload()["description"]
     assert ROW in description.splitlines()
     assert "<img" not in description
+
+
+def test_hostile_cell_reaches_the_changelog_escaped(hostile) -> None:
+    """Rows matched on the INSEE code (diffKey): ids 1 and 3 swapped between two builds are
+    two reassignments, each naming the hostile commune on one side."""
+    meta_path = hostile / "schemas/mini/dataset.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["resources"][0] |= {"diffKey": ["insee_com"], "diffLabel": "lib_com"}
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert run(hostile, "build").exit_code == 0
+    raw = hostile / "data/raw/mini.csv"
+    header, first, second, third = raw.read_text(encoding="utf-8").splitlines()
+    raw.write_text("\n".join([header, "3" + first[1:], second, "1" + third[1:], ""]), "utf-8")
+    result = run(hostile, "build")
+    assert result.exit_code == 0, result.stderr
+    changelog = (hostile / "data/published/mini/CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.splitlines()[2:10] == [
+        "## 1.1.0 — 2024-01-01",
+        "",
+        "- Évolution mineure : 0 ligne ajoutée, 0 ligne supprimée, 2 lignes modifiées, "
+        "2 identifiants réattribués.",
+        "- Identifiants réattribués dans `mini.csv` (les lignes sont comparées sur `insee_com`) :",
+        f"  - `1` : {ESCAPED} (01036) → Brion (01063)",
+        f"  - `3` : Brion (01063) → {ESCAPED} (01036)",
+        "- Fichiers bruts : `data/raw/mini.csv`.",
+        "",
+    ]
+    assert "<img" not in changelog and "[x](" not in changelog
 
 
 @pytest.mark.udata

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from pipeline.declarations.problems import DeclarationError
 from pipeline.errors import ConfigError
+from pipeline.findings import Report
 from pipeline.render import FORMATS, formats, render
 
 
@@ -50,19 +50,23 @@ def remember(key: str) -> Callable:
     return callback
 
 
-def emit_declaration_error(error: DeclarationError, obj: dict | None) -> None:
-    """The mistakes in declarations as ``declaration-error`` findings, in the format the
-    command was asked for (the French text itself follows, on stderr)."""
+def emit_failure(report: Report, obj: dict | None, *, with_text: bool) -> None:
+    """What stopped a command (invalid data, mistakes in declarations) as a validation
+    report, in the format the command was asked for: a machine format on stdout (or in the
+    ``--output`` file), the French text on stderr when ``with_text``, and GitHub annotations
+    with --format github, or text under GitHub Actions (as :func:`emit` does). The French
+    error message itself follows, on stderr."""
     fmt = (obj or {}).get("format") or "text"
     output = (obj or {}).get("output")
-    report = error.report()
-    if fmt not in ("text", "github") and "report" in FORMATS[fmt].renderers:
-        if output:
-            path = Path(output)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render("report", report, fmt), encoding="utf-8")
-        elif FORMATS[fmt].stream == "stdout":
-            click.echo(render("report", report, fmt), nl=False)
+    machine = FORMATS[fmt].stream != "stderr" and "report" in FORMATS[fmt].renderers
+    if machine and output:
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render("report", report, fmt), encoding="utf-8")
+    elif machine and FORMATS[fmt].stream == "stdout":
+        click.echo(render("report", report, fmt), nl=False)
+    if with_text:
+        click.echo(render("report", report, "text"), err=True, nl=False)
     if fmt == "github" or (fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true"):
         click.echo(render("report", report, "github"), err=True, nl=False)
 

@@ -120,7 +120,7 @@ class Engine:
 
     def rewrite_problem(self, pattern: str, replace: str) -> str | None:
         """Why ``replace`` cannot rewrite a match of ``pattern`` (e.g. ``\\3`` with two
-        groups), as :func:`pipeline.tables.computed_sql` uses them."""
+        groups), as :func:`pipeline.sql.computed.computed_sql` uses them."""
         key = ("rewrite", pattern, replace)
         return self._cached(key, lambda: self._rewrite_problem(pattern, replace))
 

@@ -10,8 +10,8 @@ stream, whatever the command:
 Kinds of result: ``report`` (validation :class:`~pipeline.findings.Report`), ``build``
 (:class:`~pipeline.build.BuildResult`), ``diff`` (a list of
 :class:`~pipeline.diff.PackageDiff`), ``publish`` (:class:`~pipeline.datagouv.sync.SyncResult`),
-``unpublished`` (the BuildResult of ``publish`` without a target) and ``verify``
-(:class:`~pipeline.verify.VerifyReport`).
+``unpublished`` (the BuildResult of ``publish`` without a target), ``verify``
+(:class:`~pipeline.verify.VerifyReport`) and ``add`` (:class:`~pipeline.render.add.AddResult`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pipeline.render import build, diff, github, html, json, markdown, publish, text, verify
+from pipeline.render import add, build, diff, github, html, json, markdown, publish, text, verify
 
 Stream = Literal["stdout", "stderr", "file"]
 
@@ -45,6 +45,7 @@ FORMATS: dict[str, Format] = {
                 "publish": publish.render_sync_text,
                 "unpublished": publish.render_unpublished_text,
                 "verify": verify.render_verify_text,
+                "add": add.render_add_text,
             },
         ),
         Format(
@@ -57,6 +58,7 @@ FORMATS: dict[str, Format] = {
                 "publish": publish.render_sync_json,
                 "unpublished": publish.render_unpublished_json,
                 "verify": json.render_object,
+                "add": add.render_add_json,
             },
         ),
         Format("github", "stderr", {"report": github.render_github}),

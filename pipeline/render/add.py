@@ -1,14 +1,20 @@
-"""Text output of ``pipeline add`` (French, for the data officer): what was found in the
-file, the files it writes, and what is left to fill in."""
+"""Output of ``pipeline add``: in French for the data officer (what was found in the file,
+the files it writes, the validation of the new dataset, what is left to fill in), or as one
+JSON document."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from pipeline.add import AddPlan
-from pipeline.add.formats import LABELS
-from pipeline.add.sniff import DELIMITER_FR
-from pipeline.add.write import Todo
+from pipeline.findings import Report
+from pipeline.render.json import dump, report_dict
+from pipeline.render.text import render_text
+
+if TYPE_CHECKING:  # pipeline.add loads pandas: only ``pipeline add`` pays for it
+    from pipeline.add import AddPlan
+    from pipeline.add.write import Todo
 
 TYPES = {
     "string": "texte",
@@ -27,6 +33,9 @@ def _char(value: str) -> str:
 
 
 def render_summary(plan: AddPlan) -> str:
+    from pipeline.add.formats import LABELS  # here, not at start-up: see TYPE_CHECKING
+    from pipeline.add.sniff import DELIMITER_FR
+
     sniffed, inference = plan.sniffed, plan.inference
     dialect = sniffed.dialect
     lines = [f"Jeu « {plan.name} » depuis {plan.raw}"]
@@ -89,3 +98,61 @@ def render_todo(items: list[Todo]) -> str:
         for item in group:
             lines.append(f"    {item.where} : {item.text}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass
+class AddResult:
+    """What ``pipeline add`` did: the plan, the files written (none with --dry-run) and the
+    validation of the new dataset (None with --dry-run, or when it could not run)."""
+
+    plan: AddPlan
+    dry_run: bool = False
+    written: list[str] = field(default_factory=list)
+    report: Report | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.report is None or self.report.valid
+
+
+def render_add_listing(result: AddResult) -> str:
+    """What the text format writes on stdout, for scripts: the paths written, one a line, or
+    with --dry-run the files themselves."""
+    if result.dry_run:
+        return render_files(result.plan.files)
+    return "".join(f"{path}\n" for path in result.written)
+
+
+def render_add_text(result: AddResult) -> str:
+    """The French account, on stderr: summary, validation report, what is left to fill in."""
+    parts = [render_summary(result.plan)]
+    if result.report is not None:
+        parts += ["\n", render_text(result.report)]
+    parts.append(render_todo(result.plan.todo))
+    if result.dry_run:
+        parts.append("--dry-run : rien n'a été écrit.\n")
+    return "".join(parts)
+
+
+def render_add_json(result: AddResult) -> str:
+    """One JSON document: the dataset, how its raw file reads, the declaration files (path
+    and content), which were written, what is left to fill in, and the validation report."""
+    plan, sniffed = result.plan, result.plan.sniffed
+    return dump(
+        {
+            "name": plan.name,
+            "raw": plan.raw,
+            "dry_run": result.dry_run,
+            "valid": None if result.report is None else result.report.valid,
+            "format": sniffed.format,
+            "sheet": sniffed.sheet,
+            "dialect": sniffed.dialect.declaration(sniffed.format),
+            "rows": plan.inference.rows,
+            "primary_key": plan.inference.primary_key,
+            "files": plan.files,
+            "written": result.written,
+            "todo": [{"file": t.file, "where": t.where, "text": t.text} for t in plan.todo],
+            "notes": plan.notes,
+            "validation": None if result.report is None else report_dict(result.report),
+        }
+    )

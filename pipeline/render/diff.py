@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.diff import PackageDiff, ResourceDiff, counts_sentence
+from pipeline.diff import PackageDiff, ResourceDiff
 from pipeline.markdown import md_code
+from pipeline.versioning import counts_sentence
 
 LEVEL_LABELS = {
     "none": "inchangé",

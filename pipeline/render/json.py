@@ -25,10 +25,15 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_json(report: Report) -> str:
+def report_dict(report: Report) -> dict:
+    """The validation report as ``validate --format json`` writes it."""
     data = report.to_dict()
     data["findings"] = [{k: f[k] for k in FINDING_KEYS} for f in data["findings"]]
-    return dump(data)
+    return data
+
+
+def render_json(report: Report) -> str:
+    return dump(report_dict(report))
 
 
 def render_object(result: Any) -> str:
