@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from PIL import Image
 
 from pipeline.errors import ConfigError, DataError
 from pipeline.geojson import FRANCE_BOXES, coordinate_fields, write_geojson
+from pipeline.numbers_fr import de
 from pipeline.parquet import ROW_GROUP_ROWS, SCHEMA_KEY, parquet_bytes
 from pipeline.picture import check_picture
 from tests.conftest import ROOT, copy_repo, run, tree_bytes
@@ -159,6 +161,32 @@ def test_pictures_carry_no_date_nor_software(name):
     with Image.open(PUBLISHED / name / "apercu.png") as image:
         assert image.format == "PNG" and image.width >= 1000
         assert "Software" not in image.info
+
+
+@pytest.mark.parametrize(
+    ("unit", "label"),
+    [
+        ("accompagnements", "Nombre d'accompagnements"),
+        ("habitants", "Nombre d'habitants"),  # h muet
+        ("hameaux", "Nombre de hameaux"),  # h aspiré
+        ("élus", "Nombre d'élus"),
+        ("Yvelinois", "Nombre d'Yvelinois"),
+        ("yaourts", "Nombre de yaourts"),  # y before a vowel is a consonant
+        ("communes", "Nombre de communes"),
+        ("tiers-lieux", "Nombre de tiers-lieux"),
+    ],
+)
+def test_axis_label_elides_de_before_a_vowel_or_mute_h(unit, label):
+    assert f"Nombre {de(unit)}" == label
+
+
+def test_committed_bar_chart_label_is_elided():
+    svg = (PUBLISHED / "immobilier-commercial/apercu.svg").read_text(encoding="utf-8")
+    assert "<!-- Nombre d'accompagnements -->" in svg.replace("&apos;", "'")
+    assert "Nombre de accompagnements" not in svg
+    for name in PACKAGES:
+        text = (PUBLISHED / name / "apercu.svg").read_text(encoding="utf-8")
+        assert not re.search(r"<!-- Nombre de [aeiouéèêàâîôû]", text.replace("&apos;", "'")), name
 
 
 # -- writers -----------------------------------------------------------------------------------
