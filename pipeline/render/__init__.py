@@ -59,7 +59,11 @@ FORMATS: dict[str, Format] = {
                 "verify": json.render_object,
             },
         ),
-        Format("github", "stderr", {"report": github.render_github}),
+        Format(
+            "github",
+            "stderr",
+            {"report": github.render_github, "publish": publish.render_sync_github},
+        ),
         Format(
             "markdown",
             "stdout",
