@@ -7,8 +7,11 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -463,14 +466,32 @@ def test_build_names_rows_left_out_of_the_geojson_and_maps_the_rest(tmp_path):
     assert run(root, "verify", str(folder)).exit_code == 0
 
 
+DETERMINISM = ("france-services", "chiffres-cles-2023", "immobilier-commercial")
+
+
 def test_new_files_are_byte_identical_across_builds(tmp_path):
-    one = copy_repo(tmp_path / "one", published=False, datasets=("france-services",))
-    two = copy_repo(tmp_path / "two", published=False, datasets=("france-services",))
-    assert run(one, "build").exit_code == 0
-    assert run(two, "build").exit_code == 0
-    first, second = tree_bytes(one / "data/published"), tree_bytes(two / "data/published")
+    """Two builds, each in its own process (its own hash seed), of a map (france-services),
+    the figures picture (chiffres-cles-2023) and a bar chart (immobilier-commercial): every
+    file of every package has the same bytes."""
+    roots = [copy_repo(tmp_path / side, published=False) for side in ("one", "two")]
+    builds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "--root", str(root), "build", *DETERMINISM],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        for root, seed in zip(roots, ("1", "2"), strict=True)
+    ]
+    for process in builds:
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err.decode()
+    first, second = (tree_bytes(root / "data/published") for root in roots)
+    assert sorted({n.split("/")[0] for n in first}) == sorted(DETERMINISM)
     assert {Path(n).suffix for n in first} >= {".parquet", ".geojson", ".svg", ".png"}
-    assert first == second
+    assert "chiffres-cles-2023/verification.parquet" in first
+    assert sorted(first) == sorted(second)
+    assert [n for n in first if first[n] != second[n]] == []
 
 
 def replace_file(folder: Path, name: str, data: bytes) -> None:
