@@ -240,6 +240,9 @@ def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
     problems, table = check_parquet(path, schema)
     errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
     if table is None or problems:
@@ -257,6 +260,9 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
     if data is not None:
         table = TableResource(data=data, schema=Schema.from_descriptor(schema))
     else:
@@ -289,6 +295,27 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
                 }
             )
     return found
+
+
+def _unreadable_schema(resource: dict) -> list[dict]:
+    """A schema frictionless cannot load (it crashes on some, e.g. a field that is not an
+    object) as a finding, never a crash."""
+    from frictionless import FrictionlessException, Schema
+
+    fields = resource["schema"].get("fields")
+    why = None
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        why = "« fields » doit être une liste de champs nommés"
+    else:
+        try:
+            Schema.from_descriptor(resource["schema"])
+        except FrictionlessException as exc:
+            why = exc.error.note or exc.error.message
+    if why is None:
+        return []
+    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
 
 
 def _error(code: str, message: str) -> dict:

@@ -125,7 +125,12 @@ def _source(
         return f"table source « {wanted} » absente du descripteur : points non comparés"
     table, local = tables[wanted]
     schema = table.get("schema")
-    if local is None or not isinstance(schema, dict):
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if (
+        local is None
+        or not isinstance(fields, list)
+        or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+    ):
         return f"table source « {wanted} » illisible ou sans schéma : points non comparés"
     coords = Coordinates.from_record(record)
     if coords is None:
@@ -135,7 +140,7 @@ def _source(
             return f"{exc} : points non comparés"
     if coords is None:
         return f"aucun champ de coordonnées dans le schéma de « {wanted} » : points non comparés"
-    names = {f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)}
+    names = {f["name"] for f in fields}
     missing = [f for f in coords.fields if f not in names]
     if missing:
         return f"champ(s) {', '.join(missing)} absent(s) du schéma de « {wanted} »"
@@ -151,7 +156,8 @@ class TableRows:
         self.total = 0
 
     def __iter__(self) -> Iterator[tuple[int, dict, list]]:
-        """(line as frictionless numbers rows, header being 1; row as text; [lon, lat])."""
+        """(row number as frictionless counts them, the header being 1; the row as text;
+        its [lon, lat])."""
         fields = [f["name"] for f in self.table["schema"]["fields"]]
         chunks = pd.read_csv(
             self.path,
@@ -179,7 +185,7 @@ def _expected(row: dict, schema: dict) -> dict:
         if text == "":
             out[fdesc["name"]] = None
         elif fdesc.get("type", "string") in TYPED:
-            if NUMBER.match(text) or text in ("true", "false"):
+            if NUMBER.fullmatch(text) or text in ("true", "false"):
                 out[fdesc["name"]] = json.loads(text)
             else:
                 try:

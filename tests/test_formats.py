@@ -751,3 +751,16 @@ def test_verify_reports_a_resource_that_is_not_an_object(france_services):
     assert result.exit_code == 1
     errors = [e for f in json.loads(result.stdout)["files"] for e in f["errors"]]
     assert [e["message"] for e in errors] == ["ressource 7 : pas un objet."]
+
+
+def test_verify_survives_a_broken_table_schema(france_services):
+    """A table schema frictionless cannot load (it crashes on it): findings for the table and
+    its GeoJSON, never a crash."""
+    edit_descriptor(france_services, lambda p: p["resources"][0]["schema"]["fields"].append(3))
+    code, messages = geojson_messages(france_services, FS_GEOJSON)
+    assert code == 1
+    assert messages == [
+        "france-services.geojson : table source « france-services » illisible ou sans "
+        "schéma : points non comparés"
+    ]
+    assert verify_errors(france_services)["france-services"] == {"schema-invalid"}
