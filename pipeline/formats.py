@@ -127,6 +127,7 @@ class TableFormatsWriter:
                         "(RFC 7946, longitude puis latitude, WGS 84)."
                     ).strip(),
                     encoding="utf-8",
+                    **{"x-coordinates": {"resource": res.name, **self._geo.coords.record()}},
                 )
             )
         return TableFormats(files, entries, geo)

@@ -39,6 +39,7 @@ JSON_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 TYPED = ("integer", "year", "number", "boolean")
 STRINGS = pd.StringDtype("pyarrow", na_value=float("nan"))  # as the engine's frames
+GEOPOINT_FORMATS = ("default", "array", "object")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,25 @@ class Coordinates:
     @property
     def fields(self) -> list[str]:
         return [f for f in (self.latitude, self.longitude, self.geopoint) if f]
+
+    def record(self) -> dict:
+        """As recorded in the GeoJSON's entry of ``datapackage.json`` (``x-coordinates``),
+        for ``pipeline verify`` to recompute the points from the table."""
+        if self.geopoint:
+            return {"geopoint": self.geopoint, "format": self.geopoint_format}
+        return {"latitude": self.latitude, "longitude": self.longitude}
+
+    @classmethod
+    def from_record(cls, record: object) -> Coordinates | None:
+        """The coordinates a :meth:`record` names, or None when it is not one."""
+        if not isinstance(record, dict):
+            return None
+        names = (record.get("latitude"), record.get("longitude"), record.get("geopoint"))
+        if isinstance(names[2], str) and record.get("format", "default") in GEOPOINT_FORMATS:
+            return cls(geopoint=names[2], geopoint_format=record.get("format", "default"))
+        if isinstance(names[0], str) and isinstance(names[1], str):
+            return cls(latitude=names[0], longitude=names[1])
+        return None
 
 
 @dataclass
@@ -95,7 +115,7 @@ def coordinate_fields(schema: dict, checks: list[dict], where: str) -> Coordinat
         return Coordinates(latitude=lats[0], longitude=lons[0])
     if points:
         fmt = points[0].get("format", "default")
-        if fmt not in ("default", "array", "object"):
+        if fmt not in GEOPOINT_FORMATS:
             raise ConfigError(f"{where} : format de geopoint {fmt!r} inconnu.")
         return Coordinates(geopoint=points[0]["name"], geopoint_format=fmt)
     return None
@@ -128,6 +148,21 @@ def _geopoints(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     pattern = rf"^\[{number},{number}\]$" if fmt == "array" else rf"^{number},{number}$"
     parts = text.str.extract(pattern)
     return _floats(parts[0].fillna("")), _floats(parts[1].fillna(""))
+
+
+def locate(
+    text: pd.DataFrame, coords: Coordinates
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's longitude and latitude (NaN when missing or unreadable), whether both are
+    known, and whether the row is usable (known, and inside France): the rows of the GeoJSON.
+    ``text``: the published text of the rows."""
+    if coords.geopoint:
+        lon, lat = _geopoints(text[coords.geopoint].astype("str"), coords.geopoint_format)
+    else:
+        lon = _floats(text[coords.longitude].astype("str"))
+        lat = _floats(text[coords.latitude].astype("str"))
+    known = ~np.isnan(lon) & ~np.isnan(lat)
+    return lon, lat, known, known & inside_france(lon, lat)
 
 
 def _large(value: str) -> pa.Scalar:
@@ -223,14 +258,8 @@ class GeoJSONSink:
             self._write(text.reset_index(drop=True))
 
     def _write(self, text: pd.DataFrame) -> None:
-        coords, key, result = self.coords, self.key, self.result
-        if coords.geopoint:
-            lon, lat = _geopoints(text[coords.geopoint].astype("str"), coords.geopoint_format)
-        else:
-            lon = _floats(text[coords.longitude].astype("str"))
-            lat = _floats(text[coords.latitude].astype("str"))
-        known = ~np.isnan(lon) & ~np.isnan(lat)
-        usable = known & inside_france(lon, lat)
+        key, result = self.key, self.result
+        lon, lat, known, usable = locate(text, self.coords)
         dropped = np.flatnonzero(~usable)
         result.left_out += len(dropped)
         room = NAMED_LIMIT - len(result.named)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 NBSP = "\u00a0"  # no-break space
 NNBSP = "\u202f"  # narrow no-break space, the French typographic thousands separator
 
@@ -24,6 +26,50 @@ def fmt_number(x: float | None, sep: str = NBSP) -> str:
 def plural(n: int, singular: str, plural_form: str) -> str:
     """French agreement: 0 and 1 take the singular."""
     return f"{fmt_int(n)} {singular if abs(n) <= 1 else plural_form}"
+
+
+VOWELS = "aeiou"
+# Words in h aspiré: "de" is not elided before them ("nombre de hameaux"); before any other
+# h (h muet: "nombre d'habitants") it is.
+ASPIRATED_H = (
+    "hameau",
+    "halle",
+    "hall",
+    "handicap",
+    "hangar",
+    "haras",
+    "hauteur",
+    "haie",
+    "héros",
+    "hêtre",
+)
+
+
+def _base(word: str) -> str:
+    """The word in lower case without accents ("Élus" -> "elus")."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def elides(word: str) -> bool:
+    """Whether French elides a preceding "de", "le" or "que" before ``word``: a vowel, a
+    mute h, or a y followed by a consonant ("d'Yvelines", but "de yaourts")."""
+    base = _base(word.strip())
+    if not base:
+        return False
+    if base[0] in VOWELS:
+        return True
+    if base[0] == "y":
+        return len(base) > 1 and base[1] not in VOWELS
+    if base[0] == "h":
+        return not any(base.startswith(_base(w)) for w in ASPIRATED_H)
+    return False
+
+
+def de(word: str) -> str:
+    """ "de" before ``word``, elided where French elides it: "de communes",
+    "d'accompagnements", "d'habitants", "de hameaux"."""
+    return f"d'{word.lstrip()}" if elides(word) else f"de {word}"
 
 
 MONTHS = (

@@ -75,33 +75,48 @@ def schema_json(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _decimal(fdesc: dict, where: str, integer: bool) -> pa.DataType:
-    decimal = fdesc.get(DECIMAL_KEY)
+def decimal_problem(fdesc: dict) -> str | None:
+    """What is wrong with the field's ``x-parquet-decimal`` (French, without the field's name),
+    or None when it is absent or right. Checked when the schema is loaded
+    (:mod:`pipeline.sql.support`) and again when the Parquet type is made."""
+    if DECIMAL_KEY not in fdesc:
+        return None
+    decimal = fdesc[DECIMAL_KEY]
+    integer = fdesc.get("type", "string") in ("integer", "year")
     precision = decimal.get("precision") if isinstance(decimal, dict) else None
     scale = decimal.get("scale") if isinstance(decimal, dict) else None
     most = 76 if integer else 38
-    if not (
-        isinstance(precision, int)
-        and isinstance(scale, int)
+    if (
+        isinstance(decimal, dict)
+        and set(decimal) == {"precision", "scale"}
+        and type(precision) is int
+        and type(scale) is int
         and 1 <= precision <= most
         and (scale == 0 if integer else 0 <= scale <= precision)
     ):
-        rule = f"1 ≤ P ≤ {most} et S = 0" if integer else "1 ≤ P ≤ 38 et 0 ≤ S ≤ P"
-        raise ConfigError(
-            f"{where}, champ « {fdesc.get('name')} » : « {DECIMAL_KEY} » doit valoir "
-            f'{{"precision": P, "scale": S}} avec {rule}.'
-        )
+        return None
+    rule = f"1 ≤ P ≤ {most} et S = 0" if integer else "1 ≤ P ≤ 38 et 0 ≤ S ≤ P"
+    found = json.dumps(decimal, ensure_ascii=False)
+    return f'« {DECIMAL_KEY} » doit valoir {{"precision": P, "scale": S}} avec {rule} (ici {found})'
+
+
+def _decimal(fdesc: dict, where: str) -> pa.DataType:
+    problem = decimal_problem(fdesc)
+    if problem is not None:
+        raise ConfigError(f"{where}, champ « {fdesc.get('name')} » : {problem}.")
+    decimal = fdesc[DECIMAL_KEY]
+    precision, scale = decimal["precision"], decimal["scale"]
     return (pa.decimal128 if precision <= 38 else pa.decimal256)(precision, scale)
 
 
 def arrow_type(fdesc: dict, where: str = "schéma") -> pa.DataType:
     ftype = fdesc.get("type", "string")
     if ftype in ("integer", "year"):
-        return pa.int64() if fdesc.get(DECIMAL_KEY) is None else _decimal(fdesc, where, True)
+        return pa.int64() if fdesc.get(DECIMAL_KEY) is None else _decimal(fdesc, where)
     if ftype == "number":
         if fdesc.get(DECIMAL_KEY) is None:
             return pa.float64()
-        return _decimal(fdesc, where, False)
+        return _decimal(fdesc, where)
     if ftype == "date":
         return pa.date32()
     if ftype == "datetime":

@@ -231,7 +231,7 @@ def make_picture(ds, text_of: TextOf, coordinates: dict) -> Picture | None:
         return None
     from pipeline import chart
     from pipeline.geojson import FRANCE_BOXES
-    from pipeline.numbers_fr import fmt_int
+    from pipeline.numbers_fr import de, fmt_int
 
     title = spec["title"]
     unit = spec.get("unit", "lignes")
@@ -253,14 +253,14 @@ def make_picture(ds, text_of: TextOf, coordinates: dict) -> Picture | None:
         drawn = chart.point_map(geo.lon, geo.lat, FRANCE_BOXES, title, subtitle, source)
     elif kind == "regions":
         categories, series = region_counts(ds, spec, text_of)
-        drawn = chart.bars(categories, series, title, f"Nombre de {unit}", "Région", source)
+        drawn = chart.bars(categories, series, title, f"Nombre {de(unit)}", "Région", source)
     elif kind == "values":
         categories, counts = value_counts(ds, spec, text_of)
         drawn = chart.bars(
             categories,
             [(unit, counts)],
             title,
-            f"Nombre de {unit}",
+            f"Nombre {de(unit)}",
             spec.get("categories", spec["field"]),
             source,
             horizontal=False,

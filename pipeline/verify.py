@@ -1,7 +1,8 @@
 """Check a published (or local) data package: each file's size and sha256 against
 datapackage.json, then the data against the package's Table Schemas with frictionless (the
 Parquet files too: column types and embedded schema, then every row; GeoJSON files for their
-structure; pictures by size and hash only).
+structure and against the table they were made from, :mod:`pipeline.verify_geojson`;
+pictures by size and hash only).
 
 Remote files are downloaded to a temporary folder first and validated there with relative
 paths and an absolute ``basepath`` (frictionless refuses absolute or ``../`` paths in
@@ -21,6 +22,7 @@ from urllib.parse import urljoin
 from pipeline.datagouv.client import Client, resolve_base_url
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
+from pipeline.verify_geojson import geojson_problems
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -68,8 +70,23 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
         work = Path(tmp)
         location, descriptor = _load_descriptor(client, source, work)
         report = VerifyReport(source, location, descriptor.get("name") or "")
+        tables: dict[str, tuple[dict, Path | None]] = {}
+        geojson: list[tuple[dict, Path, FileCheck]] = []
         for index, resource in enumerate(descriptor.get("resources") or []):
-            report.files.append(_check_resource(client, location, resource, index, work))
+            check, local = _check_resource(client, location, resource, index, work)
+            report.files.append(check)
+            if not isinstance(resource, dict):
+                continue
+            if _format(resource, local) == "geojson":
+                if local is not None:
+                    geojson.append((resource, local, check))
+            elif _format(resource, local) == "csv" and isinstance(resource.get("name"), str):
+                tables[resource["name"]] = (resource, local)
+        for resource, local, check in geojson:  # against its table, once every file is here
+            check.errors += [
+                _error("geojson-error", problem)
+                for problem in geojson_problems(resource, local, tables)
+            ]
         if not report.files:
             raise DataError(f"{location} ne déclare aucune ressource.")
         return report
@@ -121,18 +138,29 @@ def _descriptor_url(client: Client, dataset: str) -> str:
     )
 
 
+def _format(resource: dict, path: Path | None) -> str:
+    suffix = path.suffix.lstrip(".") if path is not None else ""
+    return str(resource.get("format") or suffix or "csv").lower()
+
+
 def _check_resource(
     client: Client, location: str, resource: dict, index: int, work: Path
-) -> FileCheck:
+) -> tuple[FileCheck, Path | None]:
+    """The check of one file's bytes, hash and content (a GeoJSON's content is checked
+    later, against its table), and its local copy (None when it could not be read)."""
+    if not isinstance(resource, dict):
+        check = FileCheck(f"ressource {index + 1}", "", None, None, None, None)
+        check.errors.append(_error("resource", f"ressource {index + 1} : pas un objet."))
+        return check, None
     name = resource.get("name") or f"ressource {index + 1}"
     target = resource.get("path")
     check = FileCheck(name, str(target), resource.get("bytes"), None, resource.get("hash"), None)
     if not isinstance(target, str) or not target:
         check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
-        return check
+        return check, None
     local = _fetch(client, location, target, index, work, check)
     if local is None:
-        return check
+        return check, None
     content = local.read_bytes()
     check.actual_bytes = len(content)
     algorithm, expected = _split_hash(check.expected_hash)
@@ -158,7 +186,7 @@ def _check_resource(
             )
         )
     check.errors.extend(_check_content(resource, local))
-    return check
+    return check, local
 
 
 def _fetch(
@@ -193,13 +221,13 @@ def _split_hash(value: str | None) -> tuple[str, str | None]:
 
 def _check_content(resource: dict, path: Path) -> list[dict]:
     """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
-    schema too (types, embedded schema, then every row); GeoJSON for its structure; other
-    files (pictures) by their bytes and hash only."""
-    fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
+    schema too (types, embedded schema, then every row); other files (pictures) by their
+    bytes and hash only. GeoJSON files are checked once every file is read."""
+    fmt = _format(resource, path)
     if fmt == "parquet":
         return _validate_parquet(resource, path)
     if fmt == "geojson":
-        return [_error("geojson-error", f"{resource.get('name')} : {p}") for p in _geojson(path)]
+        return []
     if fmt in ("csv", "json") or resource.get("type") == "table":
         return _validate(resource, path)
     return []
@@ -212,41 +240,15 @@ def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
     problems, table = check_parquet(path, schema)
     errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
     if table is None or problems:
         return errors
     rows = [list(row.values()) for row in table.to_pylist()]
     return _validate(resource, path, data=[table.column_names, *rows])
-
-
-def _geojson(path: Path) -> list[str]:
-    """RFC 7946 structure: a FeatureCollection of features whose geometries are points with
-    a longitude and a latitude within range."""
-    try:
-        collection = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [f"GeoJSON illisible ({exc})"]
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        return ["pas une FeatureCollection"]
-    problems = []
-    for index, feature in enumerate(collection.get("features") or [], start=1):
-        geometry = (feature or {}).get("geometry") or {}
-        point = geometry.get("coordinates")
-        ok = (
-            feature.get("type") == "Feature"
-            and geometry.get("type") == "Point"
-            and isinstance(point, list)
-            and len(point) == 2
-            and all(isinstance(v, int | float) for v in point)
-            and -180 <= point[0] <= 180
-            and -90 <= point[1] <= 90
-        )
-        if not ok:
-            problems.append(f"point {index} : géométrie invalide ({geometry!r:.80})")
-            if len(problems) >= 100:
-                break
-    return problems
 
 
 def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
@@ -258,6 +260,9 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
     if data is not None:
         table = TableResource(data=data, schema=Schema.from_descriptor(schema))
     else:
@@ -290,6 +295,27 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
                 }
             )
     return found
+
+
+def _unreadable_schema(resource: dict) -> list[dict]:
+    """A schema frictionless cannot load (it crashes on some, e.g. a field that is not an
+    object) as a finding, never a crash."""
+    from frictionless import FrictionlessException, Schema
+
+    fields = resource["schema"].get("fields")
+    why = None
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        why = "« fields » doit être une liste de champs nommés"
+    else:
+        try:
+            Schema.from_descriptor(resource["schema"])
+        except FrictionlessException as exc:
+            why = exc.error.note or exc.error.message
+    if why is None:
+        return []
+    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
 
 
 def _error(code: str, message: str) -> dict:

@@ -170,6 +170,9 @@ CASES = [
     Case("date-format-unknown-directive", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%Q-%d")), VA_OLD, "fields[4].format", "%Q"),
     Case("date-format-week-number", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%U")), VA_OLD, "fields[4].format", "%U"),
     Case("dialect-date-format-typo", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(dateFormat="%d/%m/%Q")), VA_DS, "resources[0].source.dialect.dateFormat", "%Q"),
+    Case("parquet-decimal-precision-50", edit(FS_SCHEMA, lambda d: field(d, "latitude").update({"x-parquet-decimal": {"precision": 50, "scale": 6}})), FS_SCHEMA, "fields[8].x-parquet-decimal", "1 ≤ P ≤ 38"),
+    Case("parquet-decimal-scale-above-precision", edit(FS_SCHEMA, lambda d: field(d, "longitude").update({"x-parquet-decimal": {"precision": 4, "scale": 6}})), FS_SCHEMA, "fields[9].x-parquet-decimal", "0 ≤ S ≤ P"),
+    Case("parquet-decimal-not-an-object", edit(FS_SCHEMA, lambda d: field(d, "latitude").update({"x-parquet-decimal": 12})), FS_SCHEMA, "fields[8].x-parquet-decimal", "precision"),
     Case("example-not-a-date", edit(VA_OLD, lambda d: field(d, "date_signature").update(example="24/11/2023")), VA_OLD, "fields[4].example", "24/11/2023"),
     # --- expectation types, arguments and severities ------------------------------------
     Case("expectation-type-typo", text(VA_SUITE, lambda t: t.replace("to_be_between", "to_be_betwen", 1)), VA_SUITE, "expectations[0].type", "expect_column_values_to_be_between"),

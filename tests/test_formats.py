@@ -7,7 +7,11 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from PIL import Image
 
 from pipeline.errors import ConfigError, DataError
 from pipeline.geojson import FRANCE_BOXES, coordinate_fields, write_geojson
+from pipeline.numbers_fr import de
 from pipeline.parquet import ROW_GROUP_ROWS, SCHEMA_KEY, parquet_bytes
 from pipeline.picture import check_picture
 from tests.conftest import ROOT, copy_repo, run, tree_bytes
@@ -159,6 +164,32 @@ def test_pictures_carry_no_date_nor_software(name):
     with Image.open(PUBLISHED / name / "apercu.png") as image:
         assert image.format == "PNG" and image.width >= 1000
         assert "Software" not in image.info
+
+
+@pytest.mark.parametrize(
+    ("unit", "label"),
+    [
+        ("accompagnements", "Nombre d'accompagnements"),
+        ("habitants", "Nombre d'habitants"),  # h muet
+        ("hameaux", "Nombre de hameaux"),  # h aspiré
+        ("élus", "Nombre d'élus"),
+        ("Yvelinois", "Nombre d'Yvelinois"),
+        ("yaourts", "Nombre de yaourts"),  # y before a vowel is a consonant
+        ("communes", "Nombre de communes"),
+        ("tiers-lieux", "Nombre de tiers-lieux"),
+    ],
+)
+def test_axis_label_elides_de_before_a_vowel_or_mute_h(unit, label):
+    assert f"Nombre {de(unit)}" == label
+
+
+def test_committed_bar_chart_label_is_elided():
+    svg = (PUBLISHED / "immobilier-commercial/apercu.svg").read_text(encoding="utf-8")
+    assert "<!-- Nombre d'accompagnements -->" in svg.replace("&apos;", "'")
+    assert "Nombre de accompagnements" not in svg
+    for name in PACKAGES:
+        text = (PUBLISHED / name / "apercu.svg").read_text(encoding="utf-8")
+        assert not re.search(r"<!-- Nombre de [aeiouéèêàâîôû]", text.replace("&apos;", "'")), name
 
 
 # -- writers -----------------------------------------------------------------------------------
@@ -435,14 +466,32 @@ def test_build_names_rows_left_out_of_the_geojson_and_maps_the_rest(tmp_path):
     assert run(root, "verify", str(folder)).exit_code == 0
 
 
+DETERMINISM = ("france-services", "chiffres-cles-2023", "immobilier-commercial")
+
+
 def test_new_files_are_byte_identical_across_builds(tmp_path):
-    one = copy_repo(tmp_path / "one", published=False, datasets=("france-services",))
-    two = copy_repo(tmp_path / "two", published=False, datasets=("france-services",))
-    assert run(one, "build").exit_code == 0
-    assert run(two, "build").exit_code == 0
-    first, second = tree_bytes(one / "data/published"), tree_bytes(two / "data/published")
+    """Two builds, each in its own process (its own hash seed), of a map (france-services),
+    the figures picture (chiffres-cles-2023) and a bar chart (immobilier-commercial): every
+    file of every package has the same bytes."""
+    roots = [copy_repo(tmp_path / side, published=False) for side in ("one", "two")]
+    builds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "--root", str(root), "build", *DETERMINISM],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        for root, seed in zip(roots, ("1", "2"), strict=True)
+    ]
+    for process in builds:
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err.decode()
+    first, second = (tree_bytes(root / "data/published") for root in roots)
+    assert sorted({n.split("/")[0] for n in first}) == sorted(DETERMINISM)
     assert {Path(n).suffix for n in first} >= {".parquet", ".geojson", ".svg", ".png"}
-    assert first == second
+    assert "chiffres-cles-2023/verification.parquet" in first
+    assert sorted(first) == sorted(second)
+    assert [n for n in first if first[n] != second[n]] == []
 
 
 def replace_file(folder: Path, name: str, data: bytes) -> None:
@@ -488,3 +537,230 @@ def test_verify_checks_parquet_types_schema_and_rows(tmp_path):
     pq.write_table(table.set_column(index, "insee_com", pa.array(range(len(codes)))), sink)
     replace_file(folder, name, sink.getvalue())
     assert verify_errors(folder)["immobilier-commercial-parquet"] == {"parquet-schema"}
+
+
+# -- verify on GeoJSON files ----------------------------------------------------------------
+
+
+def geojson_messages(folder: Path, name: str) -> tuple[int, list[str]]:
+    """``pipeline verify`` on a package folder: exit code and the messages about ``name``."""
+    result = run(folder, "verify", str(folder), "--format", "json")
+    assert "Traceback" not in result.output
+    report = json.loads(result.stdout)
+    [check] = [f for f in report["files"] if f["location"].endswith(name)]
+    assert {e["code"] for e in check["errors"]} <= {"geojson-error"}
+    return result.exit_code, [e["message"] for e in check["errors"]]
+
+
+def change_geojson(folder: Path, name: str, change) -> None:
+    path = folder / name
+    collection = json.loads(path.read_bytes())
+    changed = change(collection)
+    data = changed if isinstance(changed, bytes) else json.dumps(collection).encode()
+    replace_file(folder, name, data)
+
+
+@pytest.fixture(scope="module")
+def points_package(tmp_path_factory) -> Path:
+    root = points_repo(tmp_path_factory.mktemp("points") / "repo")
+    assert run(root, "build").exit_code == 0
+    return root / "data/published/points"
+
+
+def _set(items: list, index: int, value) -> None:
+    items[index] = value
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: b"{", "points.geojson : GeoJSON illisible"),
+        (lambda c: b"[]", "points.geojson : pas une FeatureCollection"),
+        (lambda c: c.pop("features"), "points.geojson : « features » absent"),
+        (lambda c: c.update(features={"a": 1}), "points.geojson : « features » absent"),
+        (
+            lambda c: _set(c["features"], 1, "x"),
+            'points.geojson, point 2 (features[1]) : pas un objet Feature ("x")',
+        ),
+        (
+            lambda c: _set(c["features"], 0, None),
+            "points.geojson, point 1 (features[0]) : pas un objet Feature (null)",
+        ),
+        (
+            lambda c: c["features"][0].update(type="Fture"),
+            "points.geojson, point 1 (features[0]) : « type » vaut 'Fture'",
+        ),
+        (
+            lambda c: c["features"][1].pop("geometry"),
+            "points.geojson, point 2 (features[1]) : pas de géométrie Point (null)",
+        ),
+        (
+            lambda c: c["features"][1]["geometry"].update(type="LineString"),
+            "points.geojson, point 2 (features[1]) : pas de géométrie Point",
+        ),
+        (
+            lambda c: c["features"][0]["geometry"].update(coordinates=["55.45", -20.88]),
+            'points.geojson, point 1 (features[0]) : coordonnées illisibles (["55.45", -20.88])',
+        ),
+        (
+            lambda c: c["features"][0]["geometry"].update(coordinates=[True, -20.88]),
+            "points.geojson, point 1 (features[0]) : coordonnées illisibles",
+        ),
+        (
+            lambda c: c["features"][1].update(properties=[]),
+            "points.geojson, point 2 (features[1]) : « properties » absent",
+        ),
+        (
+            lambda c: c["features"][1]["geometry"].update(coordinates=[-73.57, 45.5]),
+            "points.geojson, point 2 (features[1]) : point (-73.57, 45.5) hors des emprises",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_verify_reports_a_malformed_geojson_naming_file_and_point(
+    points_package, tmp_path, change, message
+):
+    folder = tmp_path / "points"
+    shutil.copytree(points_package, folder)
+    assert geojson_messages(folder, "points.geojson") == (0, [])
+    change_geojson(folder, "points.geojson", change)
+    code, messages = geojson_messages(folder, "points.geojson")
+    assert code == 1
+    assert any(m.startswith(message) for m in messages), messages
+
+
+def test_verify_compares_each_point_with_its_row(points_package, tmp_path):
+    folder = tmp_path / "points"
+    shutil.copytree(points_package, folder)
+
+    def change(collection: dict) -> None:
+        first, second = collection["features"]
+        first["geometry"]["coordinates"] = [55.5, -20.9]  # still in La Réunion, not the row's
+        second["properties"]["nom"] = "Lyon 2e"
+        second["properties"]["latitude"] = "45.76"  # text instead of a number
+        second["properties"]["extra"] = 1
+
+    change_geojson(folder, "points.geojson", change)
+    assert geojson_messages(folder, "points.geojson") == (
+        1,
+        [
+            "points.geojson, point 1 (features[0], ligne 3 du CSV) : coordonnées [55.5, -20.9] "
+            "au lieu de [55.45, -20.88] (champs « longitude » et « latitude » de la ligne)",
+            "points.geojson, point 2 (features[1], ligne 5 du CSV) : propriétés différentes des "
+            "champs de la ligne : 1 champ(s) en trop (extra) ; 2 champ(s) de valeur différente "
+            "(nom, latitude)",
+        ],
+    )
+
+
+def test_verify_reports_points_out_of_order_once(points_package, tmp_path):
+    folder = tmp_path / "points"
+    shutil.copytree(points_package, folder)
+    change_geojson(folder, "points.geojson", lambda c: c["features"].reverse())
+    assert geojson_messages(folder, "points.geojson") == (
+        1,
+        [
+            'points.geojson, point 1 (features[0], ligne 3 du CSV) : identifiant "10" au lieu '
+            'de "3" : des points manquent, sont en trop ou ne sont pas dans l\'ordre du CSV ; '
+            "les suivants ne sont pas comparés"
+        ],
+    )
+
+
+@pytest.fixture
+def france_services(tmp_path) -> Path:
+    folder = tmp_path / "france-services"
+    shutil.copytree(PUBLISHED / "france-services", folder)
+    return folder
+
+
+FS_GEOJSON = "france-services.geojson"
+
+
+def test_verify_france_services_geojson_as_committed(france_services):
+    assert geojson_messages(france_services, FS_GEOJSON) == (0, [])
+
+
+def test_verify_reports_swapped_longitude_and_latitude(france_services):
+    def swap(collection: dict) -> None:
+        for feature in collection["features"]:
+            feature["geometry"]["coordinates"].reverse()
+
+    change_geojson(france_services, FS_GEOJSON, swap)
+    code, messages = geojson_messages(france_services, FS_GEOJSON)
+    assert code == 1
+    assert len(messages) == 100  # capped
+    assert re.fullmatch(
+        r"france-services\.geojson, point 1 \(features\[0\]\) : longitude et latitude "
+        r"inversées \(4[0-9.]+, [0-9.-]+\) : RFC 7946 veut \[longitude, latitude\]",
+        messages[0],
+    ), messages[0]
+
+
+def test_verify_reports_missing_points(france_services):
+    change_geojson(france_services, FS_GEOJSON, lambda c: c.update(features=c["features"][:10]))
+    assert geojson_messages(france_services, FS_GEOJSON) == (
+        1,
+        [
+            "france-services.geojson : 10 point(s) au lieu de 2\u00a0845 : le CSV a 2\u00a0845 "
+            "ligne(s), dont 0 sans coordonnées utilisables, laissée(s) de côté"
+        ],
+    )
+
+
+def test_verify_reports_empty_properties(france_services):
+    def empty(collection: dict) -> None:
+        for feature in collection["features"]:
+            feature["properties"] = {}
+
+    change_geojson(france_services, FS_GEOJSON, empty)
+    code, messages = geojson_messages(france_services, FS_GEOJSON)
+    assert code == 1
+    assert len(messages) == 100
+    assert messages[0] == (
+        "france-services.geojson, point 1 (features[0], ligne 2 du CSV) : propriétés "
+        "différentes des champs de la ligne : 25 champ(s) absent(s) (id_fs, insee_dep, lib_fs, "
+        "adresse, complement_adresse…)"
+    )
+
+
+def edit_descriptor(folder: Path, change) -> None:
+    path = folder / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    change(package)
+    path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+
+
+def test_verify_finds_the_coordinates_without_their_record(france_services):
+    """A descriptor written before ``x-coordinates``: the fields the schema names."""
+    edit_descriptor(france_services, lambda p: p["resources"][3].pop("x-coordinates"))
+    assert geojson_messages(france_services, FS_GEOJSON) == (0, [])
+    edit_descriptor(france_services, lambda p: p["resources"][0].update(name="fs"))
+    assert geojson_messages(france_services, FS_GEOJSON) == (
+        1,
+        [
+            "france-services.geojson : table source « france-services » absente du "
+            "descripteur : points non comparés"
+        ],
+    )
+
+
+def test_verify_reports_a_resource_that_is_not_an_object(france_services):
+    edit_descriptor(france_services, lambda p: p["resources"].append("x"))
+    result = run(france_services, "verify", str(france_services), "--format", "json")
+    assert result.exit_code == 1
+    errors = [e for f in json.loads(result.stdout)["files"] for e in f["errors"]]
+    assert [e["message"] for e in errors] == ["ressource 7 : pas un objet."]
+
+
+def test_verify_survives_a_broken_table_schema(france_services):
+    """A table schema frictionless cannot load (it crashes on it): findings for the table and
+    its GeoJSON, never a crash."""
+    edit_descriptor(france_services, lambda p: p["resources"][0]["schema"]["fields"].append(3))
+    code, messages = geojson_messages(france_services, FS_GEOJSON)
+    assert code == 1
+    assert messages == [
+        "france-services.geojson : table source « france-services » illisible ou sans "
+        "schéma : points non comparés"
+    ]
+    assert verify_errors(france_services)["france-services"] == {"schema-invalid"}

@@ -177,7 +177,9 @@ def test_dry_run_then_publish_then_no_op_then_verify(repo, fault_proxy, udata_se
         "non envoyé(s) ; la description de chaque jeu donne leur lien dans le dépôt du projet."
     )
     assert plan["notes"] == [note]
+    assert plan["warnings"] == []  # files_url set: the Parquet file is linked
     assert f"Note : {note}" in dry.stderr
+    assert "ATTENTION" not in dry.stderr
     assert "créer le jeu de données" in dry.stderr
     assert fault_proxy.count("POST", "PUT", "DELETE") == 0
     assert published(repo) == ["cli-one"]  # built before planning
@@ -260,6 +262,13 @@ def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_p
     ]
     # per dataset: schema, CSV, JSON, SVG, PNG, datapackage.json (Parquet refused by udata)
     assert created["done"] == {"uploads": 12, "writes": 26}
+    # no files_url in pipeline.json: the Parquet files are neither sent nor linked
+    [warning] = created["warnings"]
+    assert warning.startswith(
+        f"2 fichier(s) .parquet de 2 jeu(x) ne sont pas sur {fault_proxy.url}"
+    )
+    assert '« "files_url": "https://…/data/published/" »' in warning
+    assert first.stderr.endswith(f"ATTENTION : {warning}\n")
     ids = {d["dataset"]: d["remote"]["id"] for d in created["datasets"]}
 
     # one cell of one raw file: the signature date of Abbeville's ACV convention
@@ -301,9 +310,18 @@ def test_changing_one_raw_cell_replaces_exactly_one_datasets_files(repo, fault_p
     assert all(ids["cli-acv"] in path and ids["cli-pao"] not in path for path in writes)
 
     fault_proxy.reset_log()
-    third = run(repo, "publish", "--to", fault_proxy.url, key=key)
+    env = {"DATAGOUV_API_KEY": key, "GITHUB_ACTIONS": "true"}  # as in the publish workflow
+    third = CliRunner().invoke(
+        cli, ["--root", str(repo), "publish", "--to", fault_proxy.url], env=env
+    )
     assert third.exit_code == 0, third.output
     assert "0 envoi, 0 écriture" in third.stderr
+    assert f"ATTENTION : {warning}\n" in third.stderr  # said on every run
+    assert third.stderr.endswith(
+        "::warning file=pipeline.json,title=Fichiers sans lien::2 "
+        + warning.removeprefix("2 ")
+        + "\n"
+    )
     assert fault_proxy.count("POST", "PUT", "DELETE") == 0
 
 

@@ -243,11 +243,24 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
         "(2 jeu(x)) non envoyé(s) ; la description de chaque jeu indique leur chemin dans le "
         "dépôt (ajoutez datagouv.files_url à pipeline.json pour un lien)."
     )
+    warning = (
+        f"2 fichier(s) .parquet de 2 jeu(x) ne sont pas sur {udata_server['base_url']} et "
+        "« files_url » n'est pas configuré : la description de ces jeux ne donne que leur chemin "
+        "dans le dépôt, sans lien, et les réutilisateurs ne peuvent pas les télécharger depuis "
+        "data.gouv.fr. Ajoutez à la section « datagouv » de pipeline.json "
+        '« "files_url": "https://…/data/published/" », l\'adresse http(s) où le dépôt sert '
+        "data/published/, puis relancez pipeline publish (voir docs/publish.md)."
+    )
     text = render("publish", first, "text")
     assert text.count(f"Note : {note}\n") == 1
     assert "    communes-aidees.parquet : non envoyé (extension refusée" in text
+    assert text.endswith(f"écriture(s).\nATTENTION : {warning}\n")  # last: not missed
+    annotation = render("publish", first, "github")
+    assert annotation.startswith("::warning file=pipeline.json,title=Fichiers sans lien::2 ")
+    assert annotation.count("\n") == 1
     data = json.loads(render("publish", first, "json"))
     assert data["notes"] == [note]
+    assert data["warnings"] == [warning]
     assert data["refused"] == [
         {
             "extension": "parquet",
@@ -314,3 +327,17 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
     )
     assert (again.uploads, again.writes) == (0, 0)
     assert [r.extension for r in again.refused] == ["parquet"]  # still said on every run
+    assert render("publish", again, "text").endswith(f"0 écriture.\nATTENTION : {warning}\n")
+
+    # with files_url, the description links the files: no warning
+    linked = sync(
+        client_for(udata_server["base_url"], udata_server["api_key"]),
+        udata_server["org_slug"],
+        folders,
+        dry_run=True,
+        files_url="https://forge.example/anct/donnees/raw/main/data/published/",
+    )
+    assert [r.linked for r in linked.refused] == [True]
+    assert json.loads(render("publish", linked, "json"))["warnings"] == []
+    assert "ATTENTION" not in render("publish", linked, "text")
+    assert render("publish", linked, "github") == ""

@@ -61,7 +61,11 @@ FORMATS: dict[str, Format] = {
                 "add": add.render_add_json,
             },
         ),
-        Format("github", "stderr", {"report": github.render_github}),
+        Format(
+            "github",
+            "stderr",
+            {"report": github.render_github, "publish": publish.render_sync_github},
+        ),
         Format(
             "markdown",
             "stdout",

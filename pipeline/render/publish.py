@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipeline.render.github import command
 from pipeline.render.json import dump
 
 if TYPE_CHECKING:
@@ -48,6 +49,25 @@ def notes(result: SyncResult) -> list[str]:
     return [refused_note(result.target, r) for r in result.refused]
 
 
+def warnings(result: SyncResult) -> list[str]:
+    """Files neither on the server nor linked (no ``datagouv.files_url``): reusers cannot
+    download them from the dataset's page, which only names their path in the repository."""
+    unlinked = [r for r in result.refused if not r.linked]
+    if not unlinked:
+        return []
+    files = sum(r.files for r in unlinked)
+    kinds = ", ".join(f".{r.extension}" for r in unlinked)
+    datasets = list(dict.fromkeys(d for r in unlinked for d in r.datasets))
+    return [
+        f"{files} fichier(s) {kinds} de {len(datasets)} jeu(x) ne sont pas sur {result.target} "
+        "et « files_url » n'est pas configuré : la description de ces jeux ne donne que leur "
+        "chemin dans le dépôt, sans lien, et les réutilisateurs ne peuvent pas les "
+        "télécharger depuis data.gouv.fr. Ajoutez à la section « datagouv » de pipeline.json "
+        '« "files_url": "https://…/data/published/" », l\'adresse http(s) où le dépôt sert '
+        "data/published/, puis relancez pipeline publish (voir docs/publish.md)."
+    ]
+
+
 def render_sync_text(result: SyncResult) -> str:
     """The notes, the plan per dataset, then the counts."""
     title = "Plan (simulation, rien n'est modifié)" if result.dry_run else "Publication"
@@ -75,12 +95,21 @@ def render_sync_text(result: SyncResult) -> str:
         lines.append(
             f"Terminé : {result.uploads} envoi(s) de fichier, {result.writes} écriture(s)."
         )
+    lines += [f"ATTENTION : {warning}" for warning in warnings(result)]  # last, not missed
     return "\n".join(lines) + "\n"
 
 
 def render_sync_json(result: SyncResult) -> str:
-    """The result's JSON form, with the notes the text shows."""
-    return dump({**result.to_dict(), "notes": notes(result)})
+    """The result's JSON form, with the notes and warnings the text shows."""
+    return dump({**result.to_dict(), "notes": notes(result), "warnings": warnings(result)})
+
+
+def render_sync_github(result: SyncResult) -> str:
+    """The warnings as GitHub annotations on pipeline.json (the publish workflow's log)."""
+    return "".join(
+        command("warning", w, file="pipeline.json", title="Fichiers sans lien") + "\n"
+        for w in warnings(result)
+    )
 
 
 def render_unpublished_text(result: BuildResult) -> str:

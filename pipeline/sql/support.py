@@ -178,6 +178,12 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
                 "itemType",
                 f"« itemType » doit être l'un de {', '.join(f.LIST_ITEM_TYPES)}",
             )
+    if "x-parquet-decimal" in TYPE_KEYS.get(ftype, set()):
+        from pipeline.parquet import decimal_problem  # the Parquet writer's own rule
+
+        decimal = decimal_problem(fdesc)
+        if decimal:
+            problem("x-parquet-decimal", decimal)
     if out:
         return out
     try:
