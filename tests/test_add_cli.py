@@ -118,6 +118,33 @@ def test_a_ragged_file_is_refused_with_its_line(repo):
     assert not (repo / "schemas/bancal").exists()
 
 
+def test_sheet_option_errors_are_usage_errors(repo):
+    """--sheet naming no sheet of the workbook, or given with a CSV: exit 2, nothing written."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Communes"
+    workbook.active.append(["insee_com", "lib_com"])
+    workbook.active.append(["01036", "Valromey-sur-Séran"])
+    workbook.create_sheet("Notes").append(["Liste ANCT"])
+    workbook.save(repo / "data/raw/liste.xlsx")
+    before = tree_bytes(repo)
+    result = run(repo, "add", "data/raw/liste.xlsx", "--sheet", "Absente")
+    assert result.exit_code == 2
+    assert (
+        "data/raw/liste.xlsx n'a pas de feuille « Absente » (option --sheet). Feuilles du "
+        "classeur : Communes, Notes." in result.stderr
+    )
+    result = run(repo, "add", RAW, "--sheet", "Communes")
+    assert result.exit_code == 2
+    assert (
+        "data/raw/acv-copie-20240205.csv n'est pas un classeur XLSX : l'option --sheet ne "
+        "s'applique qu'aux classeurs. Relancez sans --sheet." in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo) == before
+
+
 def test_headerrow_is_refused_for_csv(repo):
     assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
     path = repo / "schemas/acv/dataset.json"
