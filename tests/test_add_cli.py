@@ -15,6 +15,7 @@ from pipeline.add.formats import Reference, luhn, siret_valid
 from pipeline.add.infer import infer, shape_pattern
 from pipeline.add.sniff import Dialect, sniff_delimiter, sniff_encoding, sniff_values
 from pipeline.add.write import file_date
+from pipeline.names import name_key, name_key_sql
 from tests.conftest import ROOT, run, tree_bytes
 
 ACV = "anct_acv_communes_20240205.csv"  # a committed raw file, copied under a new name
@@ -257,3 +258,35 @@ def test_commune_codes_that_lost_their_zero_are_pointed_out():
         "(1036 pour 01036) : le tableur les a pris pour des nombres. Réexportez-la en texte ; "
         "elle est déclarée « integer » en attendant, sans clé étrangère."
     )
+
+
+NAMES = [
+    ("Schœlcher", "Schoelcher"),
+    ("SCHŒLCHER", "schoelcher"),
+    ("Lætitia", "Laetitia"),
+    ("L’Haÿ-les-Roses", "L'Haÿ-les-Roses"),
+    ("Marseille 1er Arrondissement", "Marseille 1er"),
+    ("Saint-Étienne", "saint etienne"),
+    ("  Val   d'Usiers ", "Val-d'Usiers"),
+]
+
+
+def test_add_and_the_commune_name_check_compare_names_alike():
+    """add's normaliser and the engine's SQL are one definition: œ/æ spelt out, the
+    typographic apostrophe straightened, before accents are stripped (Schœlcher = Schoelcher,
+    where both used to drop the œ on one side only)."""
+    import duckdb
+
+    texts = [text for pair in NAMES for text in pair] + ["Céreste", "Céreste-en-Luberon"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, name VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    in_sql = [
+        key
+        for _, key in con.execute(f"SELECT i, {name_key_sql('name')} FROM t ORDER BY i").fetchall()
+    ]
+    assert in_sql == [name_key(text) for text in texts]
+    for given, expected in NAMES:
+        assert name_key(given) == name_key(expected), given
+    assert name_key("Schœlcher") == "schoelcher"
+    assert name_key("Céreste") != name_key("Céreste-en-Luberon")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from pipeline.catalog import Catalog
 from pipeline.errors import ConfigError
+from pipeline.names import name_key
 
 COMMUNE_RE = r"^([013-9]\d|2[AB1-9])\d{3}$"
 DEPARTEMENT_RE = r"^(\d{2}|2[AB]|9[78]\d)$"
@@ -116,14 +116,6 @@ def siret_valid(digits: str) -> bool:
     if digits.startswith("356000000"):
         return sum(map(int, digits)) % 5 == 0
     return luhn(digits)
-
-
-@lru_cache(maxsize=200_000)
-def normalised_name(name: str) -> str:
-    text = str(name).replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = text.replace("’", "'").replace("-", " ").casefold().split()
-    return " ".join(w for w in words if w != "arrondissement")
 
 
 @dataclass
@@ -284,8 +276,7 @@ def name_matches(codes: pd.Series, names: pd.Series, ref: Reference) -> float:
         if not known.any():
             return 0.0
         same = [
-            normalised_name(a) == normalised_name(b)
-            for a, b in zip(given[known], expected[known], strict=True)
+            name_key(a) == name_key(b) for a, b in zip(given[known], expected[known], strict=True)
         ]
         share = sum(same) / len(same)
         if share < 0.5 or head is None or len(codes) <= head:
