@@ -212,6 +212,11 @@ def test_default_name_and_file_date():
     assert default_name("anct_pvd_communes_20210122.csv") == "pvd-communes"
     assert default_name("Liste FS (export).XLSX") == "liste-fs-export"
     assert default_name("20240101.csv") == "20240101"
+    assert default_name("anct_ti_communes_20231114_derived_cog2023.csv") == "ti-communes-derived"
+    assert default_name("liste-va-com2024-20240905.csv") == "liste-va"
+    assert default_name("anct_qpv_202401_communes.csv") == "qpv-communes"
+    assert default_name("anct_autres_programmes_2023.csv") == "autres-programmes-2023"
+    assert default_name("quartiers_123456_liste.csv") == "quartiers-123456-liste"  # not a date
     assert file_date("anct_pvd_communes_20210122.csv") == "2021-01-22"
     assert file_date("anct_frla_operations_202403.csv") is None
 
