@@ -211,13 +211,18 @@ def test_frla_declaration_has_the_repository_shape(real):
     assert schema["primaryKey"] == ["id_frla"]
     assert schema["fields"][0] == {
         "name": "id_frla",
-        "title": "id_frla",
+        "title": "À COMPLÉTER",
         "description": "À COMPLÉTER",
         "type": "string",
         "example": "frla-1-01-13",
         "constraints": {"required": True, "pattern": "^frla-\\d-\\d+-\\d+$"},
     }
     assert schema["fields"][1]["type"] == "integer"
+    assert [(f["name"], f["title"]) for f in schema["fields"][2:]] == [
+        ("zonages", "À COMPLÉTER"),
+        ("insee_com", "Code INSEE de la commune"),  # well-known names have a title
+        ("lib_com", "Nom de la commune"),
+    ]
     assert schema["fields"][1]["constraints"] == {"required": True, "enum": [1, 2]}
     assert schema["fields"][3]["constraints"] == {
         "required": True,

@@ -48,6 +48,16 @@ def test_add_writes_validates_and_lists_what_is_left(repo):
     assert "VALIDE    acv-copie — 244 lignes, 0 erreur(s)" in result.stderr
     assert "Reste à compléter" in result.stderr
     assert "fields « id_acv ».description : À COMPLÉTER" in result.stderr
+    assert "fields « id_acv ».title : À COMPLÉTER" in result.stderr
+    assert "fields « insee_com ».title" not in result.stderr  # a well-known name: titled
+    schema = json.loads((repo / "schemas/acv-copie/acv-copie.schema.json").read_text("utf-8"))
+    assert [f["title"] for f in schema["fields"]] == [
+        "À COMPLÉTER",
+        "À COMPLÉTER",
+        "Code INSEE de la commune",
+        "Nom de la commune",
+        "À COMPLÉTER",
+    ]
     meta = json.loads((repo / "schemas/acv-copie/dataset.json").read_text(encoding="utf-8"))
     assert meta["title"] == meta["resources"][0]["title"] == "Action cœur de ville : communes"
     assert meta["created"] == "2024-02-05"

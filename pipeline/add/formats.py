@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.add.labels import LABELS as LABELS  # re-exported: pipeline.render.add reads it
+from pipeline.add.labels import description
 from pipeline.catalog import Catalog
 from pipeline.errors import ConfigError
 from pipeline.names import name_key
@@ -45,51 +47,6 @@ COG = {
     "region": ("cog2023-regions", "code"),
     "epci": ("cog2023-epci", "code_siren"),
     "ept": ("cog2023-epci-membres", "epci_siren"),
-}
-COG_LABEL = "COG 2023"
-
-DESCRIPTIONS = {
-    "commune": f"Code INSEE de la commune ({COG_LABEL})",
-    "departement": "Code du département",
-    "region": "Code de la région",
-    "epci": f"Numéro SIREN de l'EPCI ({COG_LABEL})",
-    "siren": "Numéro SIREN",
-    "siret": "Numéro SIRET",
-    "code_postal": "Code postal",
-    "latitude": "Latitude (WGS 84)",
-    "longitude": "Longitude (WGS 84)",
-    "email": "Adresse électronique",
-    "telephone": "Téléphone",
-}
-LABELS = {  # what the summary prints
-    "commune": "code commune INSEE",
-    "departement": "code département",
-    "region": "code région",
-    "epci": "SIREN d'EPCI",
-    "siren": "SIREN",
-    "siret": "SIRET",
-    "code_postal": "code postal",
-    "latitude": "latitude",
-    "longitude": "longitude",
-    "email": "courriel",
-    "telephone": "téléphone",
-}
-# Well-known ANCT column names whose description is certain.
-NAME_DESCRIPTIONS = {
-    "lib_com": "Nom de la commune",
-    "nom_com": "Nom de la commune",
-    "nom_commune": "Nom de la commune",
-    "lib_dep": "Nom du département",
-    "nom_dep": "Nom du département",
-    "lib_reg": "Nom de la région",
-    "nom_reg": "Nom de la région",
-    "lib_epci": "Nom de l'EPCI",
-    "nom_epci": "Nom de l'EPCI",
-    "adresse": "Adresse",
-    "mail": "Adresse électronique",
-    "email": "Adresse électronique",
-    "courriel": "Adresse électronique",
-    "telephone": "Téléphone",
 }
 
 
@@ -174,7 +131,7 @@ class Detected:
 
     @property
     def description(self) -> str:
-        return DESCRIPTIONS[self.kind]
+        return description(self.kind, 2023 if self.reference else None)
 
 
 def _coverage(values: list[str], keys: frozenset[str]) -> tuple[float, list[str]]:

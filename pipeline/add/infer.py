@@ -22,8 +22,6 @@ from typing import Any
 import pandas as pd
 
 from pipeline.add.formats import (
-    LABELS,
-    NAME_DESCRIPTIONS,
     Detected,
     Reference,
     detect_code,
@@ -32,9 +30,9 @@ from pipeline.add.formats import (
     name_matches,
     tokens,
 )
+from pipeline.add.labels import LABELS, NAME_DESCRIPTIONS, NAME_TITLES, TODO
 from pipeline.add.sniff import Dialect, date_formats, number_regex
 
-TODO = "À COMPLÉTER"
 TRUE_VALUES = {"true", "True", "TRUE"}
 FALSE_VALUES = {"false", "False", "FALSE"}
 MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NC", "nc", "n.c.", "ND", "nd", "n.d.", "-")
@@ -51,6 +49,7 @@ SAFE_INTEGER = 2**53
 @dataclass
 class FieldPlan:
     name: str
+    title: str = TODO
     type: str = "string"
     format: str | None = None
     example: Any = None
@@ -66,7 +65,7 @@ class FieldPlan:
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
-            "title": self.name,
+            "title": self.title,
             "description": self.description,
             "type": self.type,
         }
@@ -112,6 +111,7 @@ def _field(name: str, column: pd.Series, dialect: Dialect, missing: list[str], r
     is_missing = column.isin(missing)
     present = column[~is_missing]
     plan = FieldPlan(name, required=not bool(is_missing.any()))
+    plan.title = NAME_TITLES.get(name.lower(), TODO)
     plan.description = NAME_DESCRIPTIONS.get(name.lower(), TODO)
     if present.empty:
         return plan
