@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.add.formats import load_reference
 from pipeline.add.infer import Inference, infer
+from pipeline.add.reference import load_references
 from pipeline.add.sniff import Sniffed, sniff
+from pipeline.add.vintage import vintage_in_name
 from pipeline.add.write import Todo, declaration_files, todo, write_folder
 from pipeline.catalog import load_catalog
 from pipeline.errors import ConfigError
@@ -101,7 +102,9 @@ def plan_add(
     catalog = load_catalog(repo)
     _refuse_existing(repo, catalog, name, rel)
     sniffed = sniff(path, rel, sheet)
-    inference = infer(sniffed.table, sniffed.dialect, load_reference(catalog))
+    inference = infer(
+        sniffed.table, sniffed.dialect, load_references(catalog), vintage_in_name(path.name)
+    )
     if not rel.startswith("data/raw/"):
         sniffed.notes.append(
             f"{rel} n'est pas dans data/raw/, où le pipeline range les fichiers bruts."
