@@ -306,6 +306,7 @@ def test_codes_that_lost_their_zeros_keep_their_pattern_and_key():
             "annee": ["2019", "2020", "2021", "2019"],  # 02019… are communes, not years
             "dep": ["1", "1", "2", "2A"],
             "cp": ["1000", "1260", "2400", "75001"],
+            "tel": ["474000000", "0474000001", "04 74 00 00 02", "0474000001"],
         },
         dtype=object,
     )
@@ -318,7 +319,9 @@ def test_codes_that_lost_their_zeros_keep_their_pattern_and_key():
         "annee": ("year", None),
         "dep": ("string", "^(\\d{2}|2[AB]|9[78]\\d)$"),
         "cp": ("string", "^\\d{5}$"),
+        "tel": ("string", "^(?:(?:\\+|00)33 ?[1-9]|0[1-9])(?:[ .-]?\\d{2}){4}$"),
     }
+    assert fields["tel"].detected.lost == {"474000000": "0474000000"}
     assert fields["insee_com"].detected.lost == {"1036": "01036", "1063": "01063", "2408": "02408"}
     assert fields["dep"].detected.lost == {"1": "01", "2": "02"}
     hint = (
@@ -346,13 +349,14 @@ def test_codes_that_lost_their_zeros_keep_their_pattern_and_key():
         "déclarés comme pour un export correct : pipeline validate signale ces cellules en "
         "erreur tant que la colonne n'est pas exportée au format texte depuis le fichier source."
     )
-    assert [n.split(" : ")[0] for n in notes[1:4]] == [
+    assert [n.split(" : ")[0] for n in notes[1:5]] == [
         "« code » (code commune INSEE)",
         "« dep » (code département)",
         "« cp » (code postal)",
+        "« tel » (téléphone)",
     ]
     assert "Le motif est déclaré comme pour un export correct" in notes[3]  # no key for cp
-    assert notes[4:] == [
+    assert notes[5:] == [
         "La colonne « valeur » ressemble à des codes commune qui ont perdu leur zéro initial "
         "(1036 pour 01036) : le tableur les a pris pour des nombres. Réexportez-la en texte ; "
         "elle est déclarée « integer » en attendant, sans clé étrangère."

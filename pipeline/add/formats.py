@@ -51,6 +51,7 @@ WIDTHS = {
     "siren": 9,
     "siret": 14,
     "code_postal": 5,
+    "telephone": 10,  # 0612345678 stored as 612345678
 }
 YEAR_TOKENS = {"annee", "year", "millesime", "an"}
 
@@ -65,6 +66,7 @@ HINTS = {
     "code_postal": {"cp", "postal", "codepostal", "postaux"},
     "latitude": {"lat", "latitude"},
     "longitude": {"lon", "lng", "long", "longitude"},
+    "telephone": {"tel", "telephone", "phone", "portable", "mobile", "fixe"},
 }
 
 
@@ -211,7 +213,9 @@ def detect_code(name: str, values: list[str], ref: Reference) -> Detected | None
         if fit.share == 1:
             return _found("code_postal", fit)
     for kind in ("email", "telephone"):
-        fit = _fit(values, kind)
+        fit = (
+            _code_fit(name, kind, values, lambda _: True) if kind in WIDTHS else _fit(values, kind)
+        )
         if fit.share >= 0.9:  # some cells off (two addresses in one): noted, no pattern
             return _found(kind, fit)
     return None
