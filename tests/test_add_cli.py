@@ -15,6 +15,7 @@ from pipeline.add.formats import Reference, luhn, siret_valid
 from pipeline.add.infer import infer, shape_pattern
 from pipeline.add.sniff import Dialect, sniff_delimiter, sniff_encoding, sniff_values
 from pipeline.add.write import file_date
+from pipeline.names import name_key, name_key_sql
 from tests.conftest import ROOT, run, tree_bytes
 
 ACV = "anct_acv_communes_20240205.csv"  # a committed raw file, copied under a new name
@@ -47,10 +48,50 @@ def test_add_writes_validates_and_lists_what_is_left(repo):
     assert "VALIDE    acv-copie — 244 lignes, 0 erreur(s)" in result.stderr
     assert "Reste à compléter" in result.stderr
     assert "fields « id_acv ».description : À COMPLÉTER" in result.stderr
+    assert "fields « id_acv ».title : À COMPLÉTER" in result.stderr
+    assert "fields « insee_com ».title" not in result.stderr  # a well-known name: titled
+    schema = json.loads((repo / "schemas/acv-copie/acv-copie.schema.json").read_text("utf-8"))
+    assert [f["title"] for f in schema["fields"]] == [
+        "À COMPLÉTER",
+        "À COMPLÉTER",
+        "Code INSEE de la commune",
+        "Nom de la commune",
+        "À COMPLÉTER",
+    ]
     meta = json.loads((repo / "schemas/acv-copie/dataset.json").read_text(encoding="utf-8"))
     assert meta["title"] == meta["resources"][0]["title"] == "Action cœur de ville : communes"
     assert meta["created"] == "2024-02-05"
     assert run(repo, "validate", "acv-copie").exit_code == 0
+
+
+def test_add_says_when_codes_lost_their_zeros_and_validation_fails(repo):
+    """An export whose commune codes were number cells: add says so (column, count,
+    examples), declares the codes as a well-exported file's, and the validation it runs fails
+    (exit 1) on exactly the damaged rows, then lists what is left to fill in."""
+    import csv
+    import io
+
+    with (repo / RAW).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    damaged = [i for i, r in enumerate(rows, start=2) if r["insee_com"].startswith("0")]
+    for row in rows:
+        row["insee_com"] = row["insee_com"].lstrip("0")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (repo / "data/raw/acv-nombres.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    result = run(repo, "add", "data/raw/acv-nombres.csv")
+    assert result.exit_code == 1
+    assert len(damaged) == 23
+    assert (
+        "  Note : « insee_com » (code commune INSEE) : zéro initial perdu dans 23 cellule(s), 23 "
+        "valeur(s) distincte(s) (1004 pour 01004, 1053 pour 01053, 1283 pour 01283 …)"
+    ) in result.stderr
+    report = json.loads(run(repo, "validate", "--format", "json", "acv-nombres").stdout)
+    assert sorted({f["line"] for f in report["findings"] if f["severity"] == "error"}) == damaged
+    assert report["errors"] == 2 * len(damaged)
+    assert "Reste à compléter" in result.stderr
 
 
 def test_dry_run_prints_the_files_and_writes_nothing(repo):
@@ -116,6 +157,33 @@ def test_a_ragged_file_is_refused_with_its_line(repo):
     assert result.exit_code == 1
     assert "data/raw/bancal.csv, ligne 3 : 3 cellule(s), 2 attendues" in result.stderr
     assert not (repo / "schemas/bancal").exists()
+
+
+def test_sheet_option_errors_are_usage_errors(repo):
+    """--sheet naming no sheet of the workbook, or given with a CSV: exit 2, nothing written."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Communes"
+    workbook.active.append(["insee_com", "lib_com"])
+    workbook.active.append(["01036", "Valromey-sur-Séran"])
+    workbook.create_sheet("Notes").append(["Liste ANCT"])
+    workbook.save(repo / "data/raw/liste.xlsx")
+    before = tree_bytes(repo)
+    result = run(repo, "add", "data/raw/liste.xlsx", "--sheet", "Absente")
+    assert result.exit_code == 2
+    assert (
+        "data/raw/liste.xlsx n'a pas de feuille « Absente » (option --sheet). Feuilles du "
+        "classeur : Communes, Notes." in result.stderr
+    )
+    result = run(repo, "add", RAW, "--sheet", "Communes")
+    assert result.exit_code == 2
+    assert (
+        "data/raw/acv-copie-20240205.csv n'est pas un classeur XLSX : l'option --sheet ne "
+        "s'applique qu'aux classeurs. Relancez sans --sheet." in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo) == before
 
 
 def test_headerrow_is_refused_for_csv(repo):
@@ -184,6 +252,11 @@ def test_default_name_and_file_date():
     assert default_name("anct_pvd_communes_20210122.csv") == "pvd-communes"
     assert default_name("Liste FS (export).XLSX") == "liste-fs-export"
     assert default_name("20240101.csv") == "20240101"
+    assert default_name("anct_ti_communes_20231114_derived_cog2023.csv") == "ti-communes-derived"
+    assert default_name("liste-va-com2024-20240905.csv") == "liste-va"
+    assert default_name("anct_qpv_202401_communes.csv") == "qpv-communes"
+    assert default_name("anct_autres_programmes_2023.csv") == "autres-programmes-2023"
+    assert default_name("quartiers_123456_liste.csv") == "quartiers-123456-liste"  # not a date
     assert file_date("anct_pvd_communes_20210122.csv") == "2021-01-22"
     assert file_date("anct_frla_operations_202403.csv") is None
 
@@ -197,8 +270,11 @@ def test_a_link_to_a_file_outside_the_repository_is_refused(repo, tmp_path):
     assert "data/raw/lien.csv est hors du dépôt" in result.stderr
 
 
-def _reference() -> Reference:
-    return Reference(keys={"commune": frozenset({"01036", "01063", "02408", "2A004", "97209"})})
+COMMUNES = frozenset({"01036", "01063", "02019", "02020", "02021", "02408", "2A004", "97209"})
+
+
+def _reference(year: int = 2023, communes: frozenset[str] = COMMUNES) -> Reference:
+    return Reference(year, keys={"commune": communes, "departement": frozenset({"01", "02", "2A"})})
 
 
 def test_missing_markers_keep_a_column_numeric():
@@ -217,16 +293,142 @@ def test_missing_markers_keep_a_column_numeric():
     ]
 
 
-def test_commune_codes_that_lost_their_zero_are_pointed_out():
+def test_codes_that_lost_their_zeros_keep_their_pattern_and_key():
+    """Codes a spreadsheet stored as numbers are declared as a well-exported file's would be
+    (pattern, foreign key as an error), so that validation reports the damaged cells; a note
+    names the column, the count and examples. Zeros are restored only where codes are
+    certain: a column named for the code, or holding full codes too."""
     table = pd.DataFrame(
-        {"code": ["1036", "1063", "2408", "97209"], "commune": ["1036", "1063", "2408", "97209"]},
+        {
+            "insee_com": ["1036", "1063", "2408", "1036"],  # named for communes
+            "code": ["1036", "1063", "2408", "97209"],  # holds a full code
+            "valeur": ["1036", "1063", "2408", "1063"],  # neither: integers, pointed out
+            "annee": ["2019", "2020", "2021", "2019"],  # 02019… are communes, not years
+            "dep": ["1", "1", "2", "2A"],
+            "cp": ["1000", "1260", "2400", "75001"],
+            "tel": ["474000000", "0474000001", "04 74 00 00 02", "0474000001"],
+        },
         dtype=object,
     )
     result = infer(table, Dialect(), _reference())
-    assert [f.type for f in result.fields] == ["string", "integer"]
-    assert result.foreign_keys == []
-    assert result.notes[1] == (
-        "La colonne « commune » ressemble à des codes commune qui ont perdu leur zéro initial "
+    fields = {f.name: f for f in result.fields}
+    assert {n: (f.type, f.pattern) for n, f in fields.items()} == {
+        "insee_com": ("string", "^([013-9]\\d|2[AB1-9])\\d{3}$"),
+        "code": ("string", "^([013-9]\\d|2[AB1-9])\\d{3}$"),
+        "valeur": ("integer", None),
+        "annee": ("year", None),
+        "dep": ("string", "^(\\d{2}|2[AB]|9[78]\\d)$"),
+        "cp": ("string", "^\\d{5}$"),
+        "tel": ("string", "^(?:(?:\\+|00)33 ?[1-9]|0[1-9])(?:[ .-]?\\d{2}){4}$"),
+    }
+    assert fields["tel"].detected.lost == {"474000000": "0474000000"}
+    assert fields["insee_com"].detected.lost == {"1036": "01036", "1063": "01063", "2408": "02408"}
+    assert fields["dep"].detected.lost == {"1": "01", "2": "02"}
+    hint = (
+        "un code de moins de 5 caractères a perdu son zéro initial dans un tableur, comme "
+        "1036 pour 01036 : exportez la colonne au format texte"
+    )
+    assert result.foreign_keys[:2] == [  # errors: no "severity"
+        {
+            "fields": "insee_com",
+            "reference": {"resource": "cog2023-communes", "fields": "code_insee"},
+            "hint": hint,
+        },
+        {
+            "fields": "code",
+            "reference": {"resource": "cog2023-communes", "fields": "code_insee"},
+            "hint": hint,
+        },
+    ]
+    assert result.foreign_keys[2]["fields"] == "dep" and "severity" not in result.foreign_keys[2]
+    notes = result.notes[1:]  # after the COG vintage's
+    assert notes[0] == (
+        "« insee_com » (code commune INSEE) : zéro initial perdu dans 4 cellule(s), 3 valeur(s) "
+        "distincte(s) (1036 pour 01036, 1063 pour 01063, 2408 pour 02408) : le tableur a "
+        "enregistré ces codes comme des nombres. Le motif et la clé étrangère vers le COG sont "
+        "déclarés comme pour un export correct : pipeline validate signale ces cellules en "
+        "erreur tant que la colonne n'est pas exportée au format texte depuis le fichier source."
+    )
+    assert [n.split(" : ")[0] for n in notes[1:5]] == [
+        "« code » (code commune INSEE)",
+        "« dep » (code département)",
+        "« cp » (code postal)",
+        "« tel » (téléphone)",
+    ]
+    assert "Le motif est déclaré comme pour un export correct" in notes[3]  # no key for cp
+    assert notes[5:] == [
+        "La colonne « valeur » ressemble à des codes commune qui ont perdu leur zéro initial "
         "(1036 pour 01036) : le tableur les a pris pour des nombres. Réexportez-la en texte ; "
         "elle est déclarée « integer » en attendant, sans clé étrangère."
+    ]
+
+
+def test_an_email_column_with_cells_off_is_noted():
+    table = pd.DataFrame(
+        {"mail": [f"mairie{i}@exemple.fr" for i in range(19)] + ["a@exemple.fr - b@exemple.fr"]},
+        dtype=object,
     )
+    result = infer(table, Dialect(), _reference())
+    assert result.fields[0].pattern is None
+    assert result.fields[0].description == "Adresse électronique"
+    assert result.notes == [
+        "« mail » : 1 valeur(s) sans la forme d'un courriel (a@exemple.fr - b@exemple.fr) : "
+        "aucun motif n'est déclaré pour ce champ : corrigez-les dans le fichier source (une "
+        "valeur par cellule), puis ajoutez au schéma le motif ^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$."
+    ]
+
+
+def test_the_cog_vintage_that_covers_the_codes_best():
+    older = _reference(2023, frozenset({"01036", "01063"}))
+    newer = _reference(2024, frozenset({"01036", "01063", "01999"}))
+    table = pd.DataFrame({"insee_com": ["01036", "01999", "01063"]}, dtype=object)
+    result = infer(table, Dialect(), [newer, older])
+    assert result.cog == 2024
+    assert result.foreign_keys[0]["reference"]["resource"] == "cog2024-communes"
+    assert result.fields[0].description == "Code INSEE de la commune (COG 2024)"
+    assert result.notes[0] == (
+        "COG 2024 retenu (« cog »: 2024 dans dataset.json, tables cog2024-… des clés) : 0 code(s) "
+        "absent(s) du référentiel, contre 1 au COG 2023. Pour suivre un autre millésime, changez "
+        "« cog » et les noms cog2024-… des clés étrangères et des contrôles."
+    )
+    both = pd.DataFrame({"insee_com": ["01036", "01063"]}, dtype=object)
+    tie = infer(both, Dialect(), [newer, older])
+    assert tie.cog == 2024
+    assert "couverts également par le COG 2023 : le plus récent est retenu" in tie.notes[0]
+    named = infer(both, Dialect(), [newer, older], prefer=2023)  # …_cog2023.csv
+    assert named.cog == 2023
+    assert "le nom du fichier dit 2023" in named.notes[0]
+    nothing = infer(pd.DataFrame({"x": ["a", "b"]}, dtype=object), Dialect(), [newer, older])
+    assert (nothing.cog, nothing.notes) == (None, [])
+
+
+NAMES = [
+    ("Schœlcher", "Schoelcher"),
+    ("SCHŒLCHER", "schoelcher"),
+    ("Lætitia", "Laetitia"),
+    ("L’Haÿ-les-Roses", "L'Haÿ-les-Roses"),
+    ("Marseille 1er Arrondissement", "Marseille 1er"),
+    ("Saint-Étienne", "saint etienne"),
+    ("  Val   d'Usiers ", "Val-d'Usiers"),
+]
+
+
+def test_add_and_the_commune_name_check_compare_names_alike():
+    """add's normaliser and the engine's SQL are one definition: œ/æ spelt out, the
+    typographic apostrophe straightened, before accents are stripped (Schœlcher = Schoelcher,
+    where both used to drop the œ on one side only)."""
+    import duckdb
+
+    texts = [text for pair in NAMES for text in pair] + ["Céreste", "Céreste-en-Luberon"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, name VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    in_sql = [
+        key
+        for _, key in con.execute(f"SELECT i, {name_key_sql('name')} FROM t ORDER BY i").fetchall()
+    ]
+    assert in_sql == [name_key(text) for text in texts]
+    for given, expected in NAMES:
+        assert name_key(given) == name_key(expected), given
+    assert name_key("Schœlcher") == "schoelcher"
+    assert name_key("Céreste") != name_key("Céreste-en-Luberon")

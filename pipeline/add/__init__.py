@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.add.formats import load_reference
 from pipeline.add.infer import Inference, infer
+from pipeline.add.reference import load_references
 from pipeline.add.sniff import Sniffed, sniff
+from pipeline.add.vintage import vintage_in_name
 from pipeline.add.write import Todo, declaration_files, todo, write_folder
 from pipeline.catalog import load_catalog
 from pipeline.errors import ConfigError
@@ -39,12 +40,20 @@ class AddPlan:
         return self.sniffed.notes + self.inference.notes
 
 
+# An export date (202403, 20231114) or a COG vintage (cog2023, com2024: ANCT's derived lists)
+# anywhere in a file name: the dataset outlives each export, and declares its vintage (« cog »).
+DATE_WORD = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?")
+VINTAGE_WORD = re.compile(r"(?:cog|com)(?:19|20)\d{2}")
+
+
 def default_name(filename: str) -> str:
-    """``anct_frla_operations_202403.csv`` → ``frla-operations``: lower case, dashes, without
-    the ``anct`` prefix and the trailing export date (the dataset outlives each export)."""
+    """``anct_frla_operations_202403.csv`` → ``frla-operations``,
+    ``anct_ti_communes_20231114_derived_cog2023.csv`` → ``ti-communes-derived``: lower case,
+    dashes, without the ``anct`` prefix, export dates and COG vintages."""
     words = [w for w in re.split(r"[^a-z0-9]+", Path(filename).stem.lower()) if w]
     while len(words) > 1 and re.fullmatch(r"\d{6}|\d{8}", words[-1]):
         words.pop()
+    words = [w for w in words if not (DATE_WORD.fullmatch(w) or VINTAGE_WORD.fullmatch(w))] or words
     if len(words) > 1 and words[0] == "anct":
         words.pop(0)
     return "-".join(words) or "jeu"
@@ -93,7 +102,9 @@ def plan_add(
     catalog = load_catalog(repo)
     _refuse_existing(repo, catalog, name, rel)
     sniffed = sniff(path, rel, sheet)
-    inference = infer(sniffed.table, sniffed.dialect, load_reference(catalog))
+    inference = infer(
+        sniffed.table, sniffed.dialect, load_references(catalog), vintage_in_name(path.name)
+    )
     if not rel.startswith("data/raw/"):
         sniffed.notes.append(
             f"{rel} n'est pas dans data/raw/, où le pipeline range les fichiers bruts."

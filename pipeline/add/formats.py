@@ -1,20 +1,27 @@
 """French formats recognised by their values and column names: INSEE commune, département
 and région codes, EPCI SIREN, SIREN and SIRET (Luhn), postal codes, latitude and longitude,
-e-mail and French phone numbers. Codes are matched against the COG reference declared in
-``schemas/reference/`` (the one ``pipeline validate`` checks foreign keys against), not
-against a copy bundled with a library, so a code "found" here is found by validation too."""
+e-mail and French phone numbers. Codes are matched against one COG vintage of the
+repository's reference (:mod:`pipeline.add.reference`).
+
+A spreadsheet that stored codes as numbers has dropped their leading zeros (``1033`` for the
+commune ``01033``, ``1`` for the département ``01``). Such a code is recognised once padded
+with zeros to its width, and only then: its column keeps the pattern and the foreign key a
+well-exported file would get, so that validation reports the damaged cells as errors
+(``Detected.lost``)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
-from pipeline.catalog import Catalog
-from pipeline.errors import ConfigError
+from pipeline.add.labels import LABELS as LABELS  # re-exported: pipeline.render.add reads it
+from pipeline.add.labels import description
+from pipeline.add.reference import Reference
+from pipeline.names import name_key
 
 COMMUNE_RE = r"^([013-9]\d|2[AB1-9])\d{3}$"
 DEPARTEMENT_RE = r"^(\d{2}|2[AB]|9[78]\d)$"
@@ -24,6 +31,29 @@ SIRET_RE = r"^\d{14}$"
 POSTAL_RE = r"^\d{5}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 PHONE_RE = r"^(?:(?:\+|00)33 ?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}$"
+PATTERNS = {
+    "commune": COMMUNE_RE,
+    "departement": DEPARTEMENT_RE,
+    "region": REGION_RE,
+    "epci": SIREN_RE,
+    "siren": SIREN_RE,
+    "siret": SIRET_RE,
+    "code_postal": POSTAL_RE,
+    "email": EMAIL_RE,
+    "telephone": PHONE_RE,
+}
+# Digits of each code made of digits: a shorter one stored as a number lost its zeros.
+WIDTHS = {
+    "commune": 5,
+    "departement": 2,
+    "region": 2,
+    "epci": 9,
+    "siren": 9,
+    "siret": 14,
+    "code_postal": 5,
+    "telephone": 10,  # 0612345678 stored as 612345678
+}
+YEAR_TOKENS = {"annee", "year", "millesime", "an"}
 
 # Column-name tokens (lower case, no accents, split on anything but letters and digits).
 HINTS = {
@@ -36,60 +66,7 @@ HINTS = {
     "code_postal": {"cp", "postal", "codepostal", "postaux"},
     "latitude": {"lat", "latitude"},
     "longitude": {"lon", "lng", "long", "longitude"},
-}
-
-# Reference resources and key fields of the COG (schemas/reference/).
-COG = {
-    "commune": ("cog2023-communes", "code_insee"),
-    "departement": ("cog2023-departements", "code"),
-    "region": ("cog2023-regions", "code"),
-    "epci": ("cog2023-epci", "code_siren"),
-    "ept": ("cog2023-epci-membres", "epci_siren"),
-}
-COG_LABEL = "COG 2023"
-
-DESCRIPTIONS = {
-    "commune": f"Code INSEE de la commune ({COG_LABEL})",
-    "departement": "Code du département",
-    "region": "Code de la région",
-    "epci": f"Numéro SIREN de l'EPCI ({COG_LABEL})",
-    "siren": "Numéro SIREN",
-    "siret": "Numéro SIRET",
-    "code_postal": "Code postal",
-    "latitude": "Latitude (WGS 84)",
-    "longitude": "Longitude (WGS 84)",
-    "email": "Adresse électronique",
-    "telephone": "Téléphone",
-}
-LABELS = {  # what the summary prints
-    "commune": "code commune INSEE",
-    "departement": "code département",
-    "region": "code région",
-    "epci": "SIREN d'EPCI",
-    "siren": "SIREN",
-    "siret": "SIRET",
-    "code_postal": "code postal",
-    "latitude": "latitude",
-    "longitude": "longitude",
-    "email": "courriel",
-    "telephone": "téléphone",
-}
-# Well-known ANCT column names whose description is certain.
-NAME_DESCRIPTIONS = {
-    "lib_com": "Nom de la commune",
-    "nom_com": "Nom de la commune",
-    "nom_commune": "Nom de la commune",
-    "lib_dep": "Nom du département",
-    "nom_dep": "Nom du département",
-    "lib_reg": "Nom de la région",
-    "nom_reg": "Nom de la région",
-    "lib_epci": "Nom de l'EPCI",
-    "nom_epci": "Nom de l'EPCI",
-    "adresse": "Adresse",
-    "mail": "Adresse électronique",
-    "email": "Adresse électronique",
-    "courriel": "Adresse électronique",
-    "telephone": "Téléphone",
+    "telephone": {"tel", "telephone", "phone", "portable", "mobile", "fixe"},
 }
 
 
@@ -118,56 +95,6 @@ def siret_valid(digits: str) -> bool:
     return luhn(digits)
 
 
-@lru_cache(maxsize=200_000)
-def normalised_name(name: str) -> str:
-    text = str(name).replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = text.replace("’", "'").replace("-", " ").casefold().split()
-    return " ".join(w for w in words if w != "arrondissement")
-
-
-@dataclass
-class Reference:
-    """The COG keys, loaded once from the repository's reference resources."""
-
-    keys: dict[str, frozenset[str]] = field(default_factory=dict)  # kind -> distinct codes
-    communes: pd.DataFrame | None = None  # code_insee -> nom, departement, region
-
-    def has(self, kind: str) -> bool:
-        return kind in self.keys
-
-
-def load_reference(catalog: Catalog) -> Reference:
-    """The COG reference tables the repository declares; an absent one is simply not used."""
-    ref = Reference()
-    for kind, (resource, key) in COG.items():
-        try:
-            dataset, res = catalog.find_resource(resource)
-        except ConfigError:
-            continue
-        path = catalog.repo.root / res.source.path
-        if not path.is_file():
-            continue
-        dialect = res.source.dialect
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            sep=dialect.get("delimiter", ","),
-            encoding="utf-8-sig"
-            if dialect.get("encoding", "utf-8") == "utf-8"
-            else dialect["encoding"],
-        )
-        if key not in frame.columns:
-            continue
-        ref.keys[kind] = frozenset(frame[key])
-        if kind == "commune" and {"nom", "departement", "region"} <= set(frame.columns):
-            ref.communes = frame.drop_duplicates(key).set_index(key)[
-                ["nom", "departement", "region"]
-            ]
-    return ref
-
-
 @dataclass
 class Detected:
     """A French format found in a column."""
@@ -177,12 +104,72 @@ class Detected:
     reference: tuple[str, str] | None = None  # (resource, field) of the foreign key
     absent: list[str] = field(default_factory=list)  # values missing from the reference
     off_pattern: list[str] = field(default_factory=list)  # values without the code's shape
+    lost: dict[str, str] = field(default_factory=dict)  # value -> with its zeros restored
+    cog: int | None = None  # the COG vintage of the reference
     minimum: float | None = None
     maximum: float | None = None
 
     @property
     def description(self) -> str:
-        return DESCRIPTIONS[self.kind]
+        return description(self.kind, self.cog)
+
+
+@dataclass
+class Fit:
+    """How the distinct values of a column fit a code's shape."""
+
+    share: float  # of values with the shape, as they are or once their zeros are restored
+    off: list[str] = field(default_factory=list)  # values without it
+    lost: dict[str, str] = field(default_factory=dict)  # value -> padded with its zeros
+
+    def restored(self, values: list[str]) -> list[str]:
+        return [self.lost.get(v, v) for v in values]
+
+
+def _fit(values: list[str], kind: str, valid: Callable[[str], bool] | None = None) -> Fit:
+    """Values with the shape of ``kind``: as they are, or once left-padded with zeros to
+    the code's width when ``valid`` accepts the padded code (``None``: without padding).
+    Gives up (share 0) past one value in ten without it: not this code."""
+    compiled = re.compile(PATTERNS[kind])
+    width = WIDTHS.get(kind, 0) if valid else 0
+    off: list[str] = []
+    lost: dict[str, str] = {}
+    for value in values:
+        if compiled.fullmatch(value):
+            continue
+        if len(value) < width and value.isascii() and value.isdigit():
+            padded = value.zfill(width)
+            if compiled.fullmatch(padded) and valid(padded):  # type: ignore[misc]
+                lost[value] = padded
+                continue
+        off.append(value)
+        if len(off) > len(values) / 10:
+            return Fit(0.0)
+    if not values:
+        return Fit(0.0)
+    return Fit(1 - len(off) / len(values), sorted(off), lost)
+
+
+def _code_fit(name: str, kind: str, values: list[str], valid: Callable[[str], bool]) -> Fit:
+    """:func:`_fit` with zeros restored only where codes are certain: the column is named
+    for the code, or some of its values have the full code as they are (a column of years
+    2019…2023 is not a column of communes 02019…02023)."""
+    fit = _fit(values, kind, valid)
+    if fit.lost and (
+        tokens(name) & YEAR_TOKENS
+        or not (hinted(name, kind) or len(fit.lost) + len(fit.off) < len(values))
+    ):
+        return _fit(values, kind)
+    return fit
+
+
+def _found(kind: str, fit: Fit, ref: Reference | None = None, absent=()) -> Detected:
+    """The pattern is declared when every value has the shape, and also when zeros were
+    lost: the cells a spreadsheet damaged must fail validation."""
+    pattern = PATTERNS[kind] if not fit.off or fit.lost else None
+    target = ref.target(kind) if ref is not None else None
+    cog = ref.year if ref is not None else None
+    return Detected(kind, pattern, target, list(absent), fit.off, fit.lost, cog)
 
 
 def _coverage(values: list[str], keys: frozenset[str]) -> tuple[float, list[str]]:
@@ -193,25 +180,6 @@ def _coverage(values: list[str], keys: frozenset[str]) -> tuple[float, list[str]
     return 1 - len(absent) / len(values), absent
 
 
-def _all(values: list[str], pattern: str) -> bool:
-    compiled = re.compile(pattern)
-    return bool(values) and all(compiled.fullmatch(v) for v in values)
-
-
-def _matching(values: list[str], pattern: str) -> tuple[float, list[str]]:
-    """Share of values matching ``pattern``, and those that do not."""
-    if not values:
-        return 0.0, []
-    compiled = re.compile(pattern)
-    off = []
-    for value in values:
-        if not compiled.fullmatch(value):
-            off.append(value)
-            if len(off) > len(values) / 10:  # not this code: no need to look further
-                return 0.0, []
-    return 1 - len(off) / len(values), sorted(off)
-
-
 def _share(values: list[str], test) -> float:
     return sum(map(test, values)) / len(values) if values else 0.0
 
@@ -219,48 +187,60 @@ def _share(values: list[str], test) -> float:
 def detect_code(name: str, values: list[str], ref: Reference) -> Detected | None:
     """The code format of a text column (``values``: its distinct non-empty cells). Codes
     with a COG reference are recognised when nine values in ten have their shape."""
-    commune_shape, off = _matching(values, COMMUNE_RE)
-    if commune_shape >= 0.9 and not hinted(name, "code_postal") and ref.has("commune"):
-        share, absent = _coverage(values, ref.keys["commune"])
-        if share >= 0.9 or (hinted(name, "commune") and share >= 0.5):
-            return Detected("commune", None if off else COMMUNE_RE, COG["commune"], absent, off)
-    for kind, pattern in (("departement", DEPARTEMENT_RE), ("region", REGION_RE)):
-        shape, off = _matching(values, pattern)
-        if hinted(name, kind) and shape >= 0.9 and ref.has(kind):
-            share, absent = _coverage(values, ref.keys[kind])
-            if share >= 0.5:
-                return Detected(kind, None if off else pattern, COG[kind], absent, off)
-    siren_shape, off = _matching(values, SIREN_RE)
-    if siren_shape >= 0.9:
-        found = _epci(name, values, ref, off)
-        if found:
-            return found
-    if siren_shape == 1 and (hinted(name, "siren") or _share(values, luhn) >= 0.95):
-        return Detected("siren", SIREN_RE)
-    if _all(values, SIRET_RE) and (hinted(name, "siret") or _share(values, siret_valid) >= 0.95):
-        return Detected("siret", SIRET_RE)
-    if hinted(name, "code_postal") and _all(values, POSTAL_RE):
-        return Detected("code_postal", POSTAL_RE)
-    if _all(values, EMAIL_RE):
-        return Detected("email", EMAIL_RE)
-    if _all(values, PHONE_RE):
-        return Detected("telephone", PHONE_RE)
+    if ref.has("commune") and not hinted(name, "code_postal"):
+        keys = ref.keys["commune"]
+        fit = _code_fit(name, "commune", values, keys.__contains__)
+        if fit.share >= 0.9:
+            share, absent = _coverage(fit.restored(values), keys)
+            if share >= 0.9 or (hinted(name, "commune") and share >= 0.5):
+                return _found("commune", fit, ref, absent)
+    for kind in ("departement", "region"):
+        if hinted(name, kind) and ref.has(kind):
+            fit = _code_fit(name, kind, values, ref.keys[kind].__contains__)
+            if fit.share >= 0.9:
+                share, absent = _coverage(fit.restored(values), ref.keys[kind])
+                if share >= 0.5:
+                    return _found(kind, fit, ref, absent)
+    found = _epci(name, values, ref)
+    if found:
+        return found
+    for kind, valid in (("siren", luhn), ("siret", siret_valid)):
+        fit = _code_fit(name, kind, values, valid)
+        if fit.share == 1 and (hinted(name, kind) or _share(fit.restored(values), valid) >= 0.95):
+            return _found(kind, fit)
+    if hinted(name, "code_postal"):
+        fit = _code_fit(name, "code_postal", values, lambda code: not code.startswith("00"))
+        if fit.share == 1:
+            return _found("code_postal", fit)
+    for kind in ("email", "telephone"):
+        fit = (
+            _code_fit(name, kind, values, lambda _: True) if kind in WIDTHS else _fit(values, kind)
+        )
+        if fit.share >= 0.9:  # some cells off (two addresses in one): noted, no pattern
+            return _found(kind, fit)
     return None
 
 
-def _epci(name: str, values: list[str], ref: Reference, off: list[str]) -> Detected | None:
+def _epci(name: str, values: list[str], ref: Reference) -> Detected | None:
     """EPCI SIREN: a foreign key to the EPCI list, or to the EPCI and EPT membership table
     when EPT (Grand Paris) appear; a warning-level one when some are in neither."""
     if not ref.has("epci"):
         return None
-    share, absent = _coverage(values, ref.keys["epci"])
-    target = COG["epci"]
+    known = ref.keys["epci"] | ref.keys.get("ept", frozenset())
+    fit = _code_fit(name, "epci", values, known.__contains__)
+    if fit.share < 0.9:
+        return None
+    restored = fit.restored(values)
+    share, absent = _coverage(restored, ref.keys["epci"])
+    target = "epci"
     if absent and ref.has("ept"):
-        wider, wider_absent = _coverage(values, ref.keys["ept"])
+        wider, wider_absent = _coverage(restored, ref.keys["ept"])
         if wider > share:
-            share, absent, target = wider, wider_absent, COG["ept"]
+            share, absent, target = wider, wider_absent, "ept"
     if share >= 0.9 or (hinted(name, "epci") and share >= 0.5):
-        return Detected("epci", None if off else SIREN_RE, target, absent, off)
+        found = _found("epci", fit, ref, absent)
+        found.reference = ref.target(target)
+        return found
     return None
 
 
@@ -284,8 +264,7 @@ def name_matches(codes: pd.Series, names: pd.Series, ref: Reference) -> float:
         if not known.any():
             return 0.0
         same = [
-            normalised_name(a) == normalised_name(b)
-            for a, b in zip(given[known], expected[known], strict=True)
+            name_key(a) == name_key(b) for a, b in zip(given[known], expected[known], strict=True)
         ]
         share = sum(same) / len(same)
         if share < 0.5 or head is None or len(codes) <= head:

@@ -22,8 +22,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.add.formats import (
-    LABELS,
-    NAME_DESCRIPTIONS,
+    WIDTHS,
     Detected,
     Reference,
     detect_code,
@@ -32,9 +31,11 @@ from pipeline.add.formats import (
     name_matches,
     tokens,
 )
+from pipeline.add.labels import NAME_DESCRIPTIONS, NAME_TITLES, TODO
+from pipeline.add.notes import lost_zeros, numbers_like_communes, off_pattern
 from pipeline.add.sniff import Dialect, date_formats, number_regex
+from pipeline.add.vintage import choose, measure
 
-TODO = "À COMPLÉTER"
 TRUE_VALUES = {"true", "True", "TRUE"}
 FALSE_VALUES = {"false", "False", "FALSE"}
 MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NC", "nc", "n.c.", "ND", "nd", "n.d.", "-")
@@ -51,6 +52,7 @@ SAFE_INTEGER = 2**53
 @dataclass
 class FieldPlan:
     name: str
+    title: str = TODO
     type: str = "string"
     format: str | None = None
     example: Any = None
@@ -66,7 +68,7 @@ class FieldPlan:
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
-            "title": self.name,
+            "title": self.title,
             "description": self.description,
             "type": self.type,
         }
@@ -90,16 +92,36 @@ class Inference:
     foreign_keys: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cog: int | None = None  # the COG vintage the foreign keys name (None: no key to the COG)
 
 
-def infer(table: pd.DataFrame, dialect: Dialect, ref: Reference) -> Inference:
+def infer(
+    table: pd.DataFrame,
+    dialect: Dialect,
+    refs: Reference | list[Reference],
+    prefer: int | None = None,
+) -> Inference:
+    """The Table Schema of ``table``, tied to the COG vintage among ``refs`` that covers its
+    codes best (:mod:`pipeline.add.vintage`; ``prefer``: the vintage the file name gives)."""
+    refs = [refs] if isinstance(refs, Reference) else refs or [Reference()]
     missing = [""] + _missing_markers(table, dialect)
-    plans = [_field(name, table[name], dialect, missing, ref) for name in table.columns]
+    trials = []
+    for ref in refs:
+        plans = [_field(name, table[name], dialect, missing, ref) for name in table.columns]
+        trials.append(measure(table, ref, plans, checks(table, plans, ref)))
+    trial, cog_note = choose(trials, prefer)
+    plans = trial.fields
     result = Inference(plans, len(table), missing)
+    result.cog = trial.ref.year if cog_note else None
     result.primary_key = primary_key(table, plans, missing)
     result.foreign_keys = foreign_keys(plans)
-    result.checks = checks(table, plans, ref)
-    result.notes = _off_pattern(plans) + _lost_zeros(table, plans, ref)
+    result.checks = trial.checks
+    result.notes = (
+        ([cog_note] if cog_note else [])
+        + lost_zeros(table, plans)
+        + off_pattern(plans)
+        + numbers_like_communes(table, plans, trial.ref)
+    )
     return result
 
 
@@ -112,6 +134,7 @@ def _field(name: str, column: pd.Series, dialect: Dialect, missing: list[str], r
     is_missing = column.isin(missing)
     present = column[~is_missing]
     plan = FieldPlan(name, required=not bool(is_missing.any()))
+    plan.title = NAME_TITLES.get(name.lower(), TODO)
     plan.description = NAME_DESCRIPTIONS.get(name.lower(), TODO)
     if present.empty:
         return plan
@@ -277,6 +300,9 @@ def primary_key(table: pd.DataFrame, plans: list[FieldPlan], missing: list[str])
 
 
 def foreign_keys(plans: list[FieldPlan]) -> list[dict]:
+    """A key to the COG for each code tied to it: an error, like a well-exported file's,
+    when every code is found (codes that lost their zeros included, so that validation
+    reports them); a warning when some are absent (another COG vintage, a code in error)."""
     out = []
     for plan in plans:
         found = plan.detected
@@ -287,12 +313,22 @@ def foreign_keys(plans: list[FieldPlan]) -> list[dict]:
             "fields": plan.name,
             "reference": {"resource": resource, "fields": key},
         }
+        hints = []
+        if found.lost:
+            value, padded = min(found.lost.items())
+            hints.append(
+                f"un code de moins de {WIDTHS[found.kind]} caractères a perdu son zéro initial "
+                f"dans un tableur, comme {value} pour {padded} : exportez la colonne au format "
+                "texte"
+            )
         if found.absent:
             fk["severity"] = "warning"
-            fk["hint"] = (
+            hints.append(
                 f"{len(found.absent)} code(s) absent(s) de la référence lors de l'ajout du jeu : "
                 "le fichier suit peut-être un autre millésime du COG"
             )
+        if hints:
+            fk["hint"] = " ; ".join(hints)
         out.append(fk)
     return out
 
@@ -336,38 +372,3 @@ def checks(table: pd.DataFrame, plans: list[FieldPlan], ref: Reference) -> list[
             }
         )
     return out
-
-
-def _off_pattern(plans: list[FieldPlan]) -> list[str]:
-    notes = []
-    for plan in plans:
-        off = plan.detected.off_pattern if plan.detected else []
-        if off:
-            shown = ", ".join(off[:5]) + (" …" if len(off) > 5 else "")
-            notes.append(
-                f"« {plan.name} » : {len(off)} valeur(s) sans la forme d'un "
-                f"{LABELS[plan.detected.kind]} ({shown}) : aucun motif n'est déclaré pour ce "
-                "champ, et la clé étrangère les signale en avertissement."
-            )
-    return notes
-
-
-def _lost_zeros(table: pd.DataFrame, plans: list[FieldPlan], ref: Reference) -> list[str]:
-    """Commune codes saved as numbers by a spreadsheet (``1036`` for ``01036``)."""
-    notes = []
-    keys = ref.keys.get("commune")
-    for plan in plans:
-        if keys is None or plan.detected is not None or plan.type not in ("integer", "string"):
-            continue
-        values = [str(v) for v in pd.unique(table[plan.name]) if v != ""]
-        if not values or not all(re.fullmatch(r"\d{4,5}", v) for v in values):
-            continue
-        short = [v for v in values if len(v) == 4]
-        if short and sum(v.zfill(5) in keys for v in values) >= 0.9 * len(values):
-            notes.append(
-                f"La colonne « {plan.name} » ressemble à des codes commune qui ont perdu leur "
-                f"zéro initial ({short[0]} pour {short[0].zfill(5)}) : le tableur les a pris "
-                f"pour des nombres. Réexportez-la en texte ; elle est déclarée « {plan.type} » "
-                "en attendant, sans clé étrangère."
-            )
-    return notes

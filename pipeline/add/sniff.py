@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import DataError
+from pipeline.errors import ConfigError, DataError
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -78,7 +78,10 @@ def sniff(path: Path, rel: str, sheet: str | None = None) -> Sniffed:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         found = _sniff_xlsx(path, rel, sheet)
     elif sheet is not None:
-        raise DataError(f"{rel} n'est pas un classeur XLSX : l'option --sheet ne s'applique pas.")
+        raise ConfigError(
+            f"{rel} n'est pas un classeur XLSX : l'option --sheet ne s'applique qu'aux "
+            "classeurs. Relancez sans --sheet."
+        )
     else:
         found = _sniff_csv(path, rel)
     decimal, group, date_format = sniff_values(found.table)
@@ -218,7 +221,10 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
     try:
         names = list(workbook.sheetnames)
         if sheet is not None and sheet not in names:
-            raise DataError(f"{rel} n'a pas de feuille « {sheet} ». Feuilles : {', '.join(names)}.")
+            raise ConfigError(
+                f"{rel} n'a pas de feuille « {sheet} » (option --sheet). Feuilles du classeur : "
+                f"{', '.join(names)}."
+            )
         chosen, raw_rows = None, []
         for name in [sheet] if sheet else names:
             rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]

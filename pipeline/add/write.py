@@ -74,6 +74,8 @@ def dataset_json(
     created = file_date(filename)
     if created:
         meta["created"] = created
+    if inference.cog:
+        meta["cog"] = inference.cog
     meta["licenses"] = LICENSES
     meta["contributors"] = CONTRIBUTORS
     meta["sources"] = [{"title": f"ANCT, {filename} ({TODO} : origine et adresse du fichier)"}]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pipeline.checks.base import Check, register
 from pipeline.checks.keys import TARGET_FR
 from pipeline.errors import ConfigError
+from pipeline.names import name_key_sql
 from pipeline.sql import ident, literal
 from pipeline.sql.geography import STATUS_FIELDS, commune_status
 
@@ -18,15 +19,6 @@ SEVERITY = {"type": "string", "enum": ["error", "warning"]}
 FIELD = {"type": "string", "x-field": "self"}
 RESOURCE = {"type": "string", "x-resource": True}
 COMMUNES_FIELD = {"type": "string", "x-field": {"of": "reference", "cog": "communes"}}
-
-
-def norm_name(expr: str) -> str:
-    """Names compared without accents, case, dashes or the word « arrondissement » (the
-    letters Python's NFKD + ASCII filter keeps, then words split on white space)."""
-    ascii_only = f"regexp_replace(strip_accents({expr}), '[^\\x00-\\x7F]', '', 'g')"
-    words = f"string_split_regex(trim(lower(replace({ascii_only}, '-', ' '))), '\\s+')"
-    kept = f"list_filter({words}, lambda w: w <> 'arrondissement' AND w <> '')"
-    return f"array_to_string({kept}, ' ')"
 
 
 class _Reference(Check):
@@ -84,7 +76,7 @@ class CommuneName(_Reference):
         expected = f"{alias}.{ident(ref_name)}"
         fails = (
             f"CASE WHEN {expected} IS NULL OR {given} = '' OR {given} = {expected} THEN FALSE "
-            f"ELSE {norm_name(given)} <> {norm_name(expected)} END"
+            f"ELSE {name_key_sql(given)} <> {name_key_sql(expected)} END"
         )
         plan.predicate(
             self.key,
