@@ -4,6 +4,7 @@ refused when a step is forgotten. Plus the COG vintages and the checks they brin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -217,6 +218,87 @@ def test_an_update_that_forgets_the_earlier_edition_is_refused(before, tmp_path)
     assert "« villages-d-avenir » figé à l'édition 2024-01-12" in result.output
     assert "(éditions : 2024-09-05)" in result.output
     assert "son ancienne source passe sous « vintages » avec sa date" in result.output
+
+
+@needs_shared
+def test_a_new_file_under_the_old_edition_date_is_refused(before, tmp_path):
+    """The route an officer takes without the procedure: the September list dropped into
+    data/raw/, ``source.path`` pointed at it, ``source.date`` left at 2024-01-12 (and the
+    column it lacks removed). The reports name that date: computed again, they would check the
+    2023 figures against the September list. Their packages recorded the January file and its
+    sha256: refused, naming the dataset.json, the edition, both files and what to do."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    shutil.copy(SHARED / VA_2024, root / "data/raw" / VA_2024)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["resources"][0]["source"]["path"] = f"data/raw/{VA_2024}"
+    dump(path, meta)
+    drop_field(root, "villages-d-avenir", "villages-d-avenir.schema.json", "date_signature")
+    published_before = tree_bytes(root / "data/published")
+    recorded = load(root / "data/published/chiffres-cles-2023/datapackage.json")["inputs"]
+    january = next(r for r in recorded if r["resource"] == "villages-d-avenir")
+    assert january == {
+        "resource": "villages-d-avenir",
+        "dataset": "villages-d-avenir",
+        "edition": "2024-01-12",
+        "path": "data/raw/anct_villages_avenir_communes_20240112.csv",
+        "hash": "sha256:"
+        + hashlib.sha256(
+            (root / "data/raw/anct_villages_avenir_communes_20240112.csv").read_bytes()
+        ).hexdigest(),
+    }
+
+    for args in (("build",), ("build", "--check"), ("diff",)):
+        result = run(root, *args)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert (
+            "schemas/villages-d-avenir/dataset.json : resources[0].source : l'édition du 12 "
+            "janvier 2024 (2024-01-12) de « villages-d-avenir » est maintenant le fichier "
+            f"data/raw/{VA_2024}, mais les rapports « chiffres-cles-2023 », "
+            "« couverture-communale-2023 » en ont été calculés sur "
+            f"data/raw/anct_villages_avenir_communes_20240112.csv ({january['hash']}, relevé "
+            "dans data/published/chiffres-cles-2023/datapackage.json, "
+            "data/published/couverture-communale-2023/datapackage.json) : les rapports "
+            "« chiffres-cles-2023 », « couverture-communale-2023 » seraient réécrits sans un "
+            f"mot. Une nouvelle liste est une nouvelle édition : déclarez data/raw/{VA_2024} "
+            "dans « source » avec sa propre date (celle de la liste), et gardez "
+            "data/raw/anct_villages_avenir_communes_20240112.csv, tel quel, sous « vintages » "
+            "avec la date 2024-01-12 (README, « Mettre à jour un programme »)."
+        ) in " ".join(result.output.split()), result.output
+        assert "Traceback" not in result.output
+    assert tree_bytes(root / "data/published") == published_before
+    # The list alone still builds (no report is computed again) ...
+    assert run(root, "build", "villages-d-avenir").exit_code == 0
+    # ... and a report reading one file only names that one.
+    result = run(root, "validate", "chiffres-cles-2023")
+    assert result.exit_code == 2
+    assert "mais le rapport « chiffres-cles-2023 » en a été calculé sur" in result.output
+
+
+def test_a_raw_file_overwritten_in_place_is_refused(tmp_path):
+    """Same path, other bytes: a raw file of an edition a report was computed from was
+    retouched. Refused with the two sha256 and what to do."""
+    root = copy_repo(tmp_path / "repo")
+    raw = root / "data/raw/anct_fabriques_territoire_202401.csv"
+    old = "sha256:" + hashlib.sha256(raw.read_bytes()).hexdigest()
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    new = "sha256:" + hashlib.sha256(raw.read_bytes()).hexdigest()
+    result = run(root, "validate", "couverture-communale-2023")
+    assert result.exit_code == 2, result.output
+    assert (
+        "schemas/tiers-lieux/dataset.json : resources[0].source : l'édition de janvier 2024 "
+        "(2024-01) de « fabriques-de-territoire » est toujours le fichier "
+        f"data/raw/anct_fabriques_territoire_202401.csv, mais son contenu a changé ({new}) "
+        "depuis que le rapport « couverture-communale-2023 » en a été calculé "
+        f"({old}, relevé dans data/published/couverture-communale-2023/datapackage.json). Un "
+        "fichier brut ne se retouche pas : remettez l'ancien fichier tel quel, et déposez le "
+        "nouvel export sous son propre nom, comme une nouvelle édition avec sa date, "
+        "l'ancienne restant sous « vintages » (README, « Mettre à jour un programme »)."
+    ) in " ".join(result.output.split()), result.output
+    # The live package alone is not a report: validated as usual.
+    assert run(root, "validate", "tiers-lieux").exit_code == 0
 
 
 @needs_shared
