@@ -146,6 +146,23 @@ def test_a_real_update_moves_the_live_packages_and_not_the_report(before, tmp_pa
     )
     assert any(f["code"] == "commune-not-current" and f["value"] == "86231" for f in found)
 
+    # The diff, in the terminal and in the CI summary, shows the reassignments first.
+    result = run(root, "diff", "villages-d-avenir")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:4] == [
+        "  schéma (incompatible) : Champ `date_signature` supprimé.",
+        "  ≠ villages-d-avenir.csv : va-14-02 : Blangy-le-Château (14077) → Beaumesnil (14054)",
+        "  ≠ villages-d-avenir.csv : va-14-03 : Bonnebosq (14083) → Blangy-le-Château (14077)",
+    ]
+    assert "  … et 6 autres identifiants réattribués (voir --format json)" in result.output
+    result = run(root, "diff", "--format", "markdown", "villages-d-avenir")
+    assert (
+        "| `villages-d-avenir` | version 1.0.0 → 2.0.0 (majeure) | 40 | 0 | 56 | 56 | "
+        "incompatible |\n" in result.stdout
+    )
+    assert result.stdout.count("| identifiant réattribué |") == 50
+    assert "> 6 autres identifiants réattribués non affichés.\n" in result.stdout
+
     result = run(root, "build")
     assert result.exit_code == 0, result.output
 
