@@ -13,6 +13,7 @@ from pipeline.errors import DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.provenance import check_inputs_unchanged
 from pipeline.repo import Repo
+from pipeline.stale_metadata import stale_metadata
 from pipeline.tables import LoadedTable, Workspace, dependency_finding
 
 
@@ -143,6 +144,7 @@ def validate(
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
+        report.extend(stale_metadata(ds, repo, summary.rows))
         if ds.meta.get("figures"):
             from pipeline.checks.figures import evaluate
 

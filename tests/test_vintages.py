@@ -319,6 +319,103 @@ def test_a_raw_file_overwritten_in_place_is_refused(tmp_path):
 
 
 @needs_shared
+def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp_path):
+    """The two lists of January and November, declared with hand-written counts, dates and
+    COG, updated through the procedure's steps 1-3 only: each stale sentence and end date is
+    a warning naming dataset.json and the JSON path; written with the placeholders of step 4
+    (and « end » removed), nothing is left to say."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    update_programme(root, "villages-d-avenir", "villages-d-avenir", VA_2024, "2024-09-05",
+                     cog=2024, keep_schema=True)  # fmt: skip
+    drop_field(root, "villages-d-avenir", "villages-d-avenir.schema.json", "date_signature")
+    update_programme(root, "territoires-d-industrie", "territoires-d-industrie", TI_2024,
+                     "2024-07-04", cog=2024)  # fmt: skip
+    names = ("villages-d-avenir", "territoires-d-industrie")
+    code, found = findings(root, *names)
+    assert code == 0
+    stale = [f for f in found if f["code"] == "metadata-outdated"]
+    assert [(f["dataset"], f["file"], f["field"], f["value"], f["severity"]) for f in stale] == [
+        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
+         "description", "COG 2023", "warning"),
+        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
+         "temporal.end", "2023-11-14", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "12 janvier 2024", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "2 458", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "COG 2023", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "temporal.end",
+         "2024-01-12", "warning"),
+    ]  # fmt: skip
+    assert [f["message"] for f in stale[2:4]] == [
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "description : « 12 janvier 2024 » est la date de l'édition du 12 janvier 2024 de "
+        "« villages-d-avenir », une édition antérieure ; l'actuelle est l'édition du 5 septembre "
+        "2024. Écrivez {edition} (ou {edition:villages-d-avenir}) : build la tire de la "
+        "déclaration.",
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "description : « 2 458 » est le nombre de lignes de l'édition du 12 janvier 2024 de "
+        "« villages-d-avenir » ; l'édition actuelle (édition du 5 septembre 2024) en compte "
+        "2\u00a0498. Écrivez {rows} (ou {rows:villages-d-avenir}) : build le tire des données.",
+    ]
+    assert stale[5]["message"] == (
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "temporal.end : la couverture se termine le 2024-01-12, avant l'édition du 5 septembre "
+        "2024 de « villages-d-avenir » (2024-09-05). Retirez « end » : elle suit alors la date "
+        "de l'édition actuelle (ou mettez-la à jour)."
+    )
+    assert stale[0]["message"].endswith(
+        "description : « COG 2023 » alors que le jeu suit le COG 2024 (« cog »). Écrivez {cog} "
+        ": build le tire de la déclaration."
+    )
+    # Step 4 of the procedure: placeholders, and no hand-written end.
+    for name in names:
+        path = root / "schemas" / name / "dataset.json"
+        meta = load(path)
+        meta["description"] = (
+            meta["description"].replace("2 458", "{rows}").replace("COG 2023", "{cog}")
+            .replace("du 12 janvier 2024", "{edition}")
+        )  # fmt: skip
+        del meta["temporal"]["end"]
+        dump(path, meta)
+    code, found = findings(root, *names)
+    assert code == 0
+    assert [f for f in found if f["code"] == "metadata-outdated"] == []
+    assert load(root / "schemas/villages-d-avenir/dataset.json")["description"].endswith(
+        "Liste ANCT {edition}, au {cog}."
+    )
+
+
+def test_expectation_messages_cite_the_cog_and_the_edition(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False, datasets=("villages-d-avenir",))
+    path = root / "schemas/villages-d-avenir/villages-d-avenir.expectations.json"
+    suite = load(path)
+    suite["expectations"][0]["kwargs"]["max_value"] = 20
+    suite["expectations"][2]["kwargs"]["max_value"] = 2000
+    suite["expectations"][2]["meta"]["message"] = "{observed} communes ({edition}, {cog})."
+    dump(path, suite)
+    code, found = findings(root, "villages-d-avenir")
+    assert code == 1
+    failed = [f for f in found if f["code"] == "expectation-failed"]
+    assert failed[0]["message"] == "2498 communes (édition du 5 septembre 2024, COG 2024)."
+    assert failed[1]["message"] == (
+        "La commune Valromey-sur-Séran (01036) compte 1342 habitants (population municipale "
+        "2021, COG 2024) : le programme vise les communes de moins de 3 500 habitants."
+    )  # the committed message: « (population municipale 2021, {cog}) »
+    meta = load(root / "schemas/villages-d-avenir/dataset.json")
+    del meta["resources"][0]["source"]["date"]
+    dump(root / "schemas/villages-d-avenir/dataset.json", meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert (
+        "expectations[2].meta.message : le message cite « {edition} », qui n'est pas une valeur "
+        "connue ({edition} demande la date de la source : « source.date » dans dataset.json)"
+    ) in result.output, result.output
+
+
+@needs_shared
 def test_a_derived_table_that_changes_cog_keeps_its_earlier_edition(before, tmp_path):
     """The Territoires d'industrie communes are derived with the EPCI of the dataset's COG;
     the 2023 coverage must still read them as derived with the COG 2023."""
