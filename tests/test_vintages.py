@@ -553,6 +553,51 @@ def test_an_identifier_given_to_another_commune_is_a_warning_until_rebuilt(tmp_p
     assert run(root, "build", "--check").exit_code == 0
 
 
+@needs_shared
+def test_the_petites_villes_de_demain_identifiers_given_to_other_communes(tmp_path):
+    """The 2021 list of Petites villes de demain, as if it were the published package, and
+    the list of 2 January 2024: 71 identifiers now name a commune they did not name in 2021
+    (a 2021 identifier could name two communes: a row keeping one of them is not
+    reassigned)."""
+    root = copy_repo(tmp_path / "repo", datasets=("petites-villes-de-demain",))
+    folder = root / "data/published/petites-villes-de-demain"
+    shutil.copy(SHARED / "anct_pvd_communes_20210122.csv", folder / "petites-villes-de-demain.csv")
+    code, found = findings(root, "petites-villes-de-demain")
+    assert code == 0
+    reassigned = [f for f in found if f["code"] == "identifier-reassigned"]
+    assert len(reassigned) == 71
+    assert {f["field"] for f in reassigned} == {"id_pvd"}
+    assert (reassigned[0]["line"], reassigned[0]["value"]) == (6, "pvd-01-971-6")
+    assert reassigned[0]["message"].startswith(
+        "L'identifiant « pvd-01-971-6 » (id_pvd) désignait Terre-de-Haut (97131) dans le paquet "
+        "publié ; ce fichier l'attribue à Terre-de-Bas (97130). "
+    )
+    two = next(f for f in reassigned if f["value"] == "pvd-75-24-13")
+    assert two["message"].startswith(
+        "L'identifiant « pvd-75-24-13 » (id_pvd) désignait La Roche-Chalais (24354), Saint "
+        "Aulaye-Puymangou (24376) dans le paquet publié ; ce fichier l'attribue à Ribérac "
+        "(24352). "
+    )
+
+
+@needs_shared
+def test_a_territory_of_two_communes_keeps_its_identifier(tmp_path):
+    """Action cœur de ville, February then September 2024: 13 territories of two communes
+    share their identifier, one row each; no identifier names another commune. None is
+    reported reassigned, and the diff, on the INSEE code, says what changed."""
+    root = copy_repo(tmp_path / "repo")
+    acv = "anct_acv_communes_20240905.csv"
+    update_programme(root, "action-coeur-de-ville", "action-coeur-de-ville", acv, "2024-09-05")
+    code, found = findings(root, "action-coeur-de-ville")
+    assert [f for f in found if f["code"] == "identifier-reassigned"] == []
+    result = run(root, "diff", "action-coeur-de-ville")
+    assert result.output.splitlines()[1:4] == [
+        "  + action-coeur-de-ville.csv : insee_com=34108",
+        "  + action-coeur-de-ville.csv : insee_com=74012",
+        "  - action-coeur-de-ville.csv : insee_com=78517",
+    ]
+
+
 def test_french_dates_of_editions():
     from pipeline.numbers_fr import date_fr, edition_fr
 
