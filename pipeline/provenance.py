@@ -118,7 +118,7 @@ def _message(catalog: Catalog, known: dict, key: tuple, reports: list[str]) -> s
     computed = f"{'ont' if plural else 'a'} été calculé{'s' if plural else ''}"
     if new_path != old_path:
         return (
-            f"{said} est maintenant le fichier {new_path}, mais {report} en {computed} sur "
+            f"{said} est maintenant le fichier {new_path}, mais {report} {computed} sur "
             f"{old_path} ({old_hash}, relevé dans {records}) : {report} serai"
             f"{'en' if plural else ''}t réécrit{'s' if plural else ''} sans un mot. Une "
             f"nouvelle liste est une nouvelle édition : déclarez {new_path} dans « source » "

@@ -274,7 +274,7 @@ def test_a_new_file_under_the_old_edition_date_is_refused(before, tmp_path):
             "schemas/villages-d-avenir/dataset.json : resources[0].source : l'édition du 12 "
             "janvier 2024 (2024-01-12) de « villages-d-avenir » est maintenant le fichier "
             f"data/raw/{VA_2024}, mais les rapports « chiffres-cles-2023 », "
-            "« couverture-communale-2023 » en ont été calculés sur "
+            "« couverture-communale-2023 » ont été calculés sur "
             f"data/raw/anct_villages_avenir_communes_20240112.csv ({january['hash']}, relevé "
             "dans data/published/chiffres-cles-2023/datapackage.json, "
             "data/published/couverture-communale-2023/datapackage.json) : les rapports "
@@ -291,7 +291,7 @@ def test_a_new_file_under_the_old_edition_date_is_refused(before, tmp_path):
     # ... and a report reading one file only names that one.
     result = run(root, "validate", "chiffres-cles-2023")
     assert result.exit_code == 2
-    assert "mais le rapport « chiffres-cles-2023 » en a été calculé sur" in result.output
+    assert "mais le rapport « chiffres-cles-2023 » a été calculé sur" in result.output
 
 
 def test_a_raw_file_overwritten_in_place_is_refused(tmp_path):
