@@ -198,3 +198,35 @@ FILES = [
     "schemas/chiffres-cles-2023/dataset.json",
     "schemas/couverture-communale-2023/dataset.json",
 ]
+
+
+def test_a_codec_the_load_check_would_refuse_is_an_encoding_finding_not_a_crash(tmp_path) -> None:
+    """The safety net behind the load check: UTF-16 without BOM raises a bare UnicodeError
+    (not a UnicodeDecodeError); the encoding check reports it at line 1."""
+    from pipeline.engine.encoding import check_encoding
+
+    raw = tmp_path / "export.csv"
+    raw.write_bytes(b"insee_com,lib_com\n01001,Abergement\n")
+    assert check_encoding(raw, "utf-16") == ("utf-8", 1)
+    assert check_encoding(raw, "utf-32") == ("utf-8", 1)
+
+
+@pytest.mark.parametrize(
+    "name", ["utf-8", "utf-8-sig", "UTF8", "cp1252", "latin-1", "iso-8859-15", "mac_roman"]
+)
+def test_text_encodings_are_allowed(name: str) -> None:
+    from pipeline.declarations.sources import encoding_problem
+
+    assert encoding_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["utf-16", "utf-16-le", "utf-32", "utf-7", "idna", "punycode", "unicode_escape",
+     "raw_unicode_escape", "rot13", "base64", "hex", "zlib", "cp037", "utf-9"],
+)  # fmt: skip
+def test_codecs_that_do_not_read_ascii_as_ascii_are_refused(name: str) -> None:
+    from pipeline.declarations.sources import encoding_problem
+
+    problem = encoding_problem(name, "data/raw/export.csv")
+    assert problem and "utf-8" in problem and "cp1252" in problem and "latin-1" in problem
