@@ -204,6 +204,8 @@ CASES = [
     Case("row-condition-unknown-column", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition='col("typ") == "Principal"', condition_parser="great_expectations"), FS_SUITE, "expectations[4].kwargs.row_condition", "type_fs"),
     Case("row-condition-gx-syntax", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition='col("type_fs") = "Principal"', condition_parser="great_expectations"), FS_SUITE, "expectations[4].kwargs.row_condition", "syntaxe"),
     Case("multicolumn-single-column", _fs_rule("expect_compound_columns_to_be_unique", column_list=["id_fs"]), FS_SUITE, "expectations[4].kwargs.column_list", "2"),
+    # found only when GX runs the rule on the data: still a declaration error, with its line
+    Case("row-condition-fails-on-the-data", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition="lib_fs > 3"), FS_SUITE, "expectations[4].kwargs.row_condition", "n'a pas pu exécuter"),
     # --- bad constraints ----------------------------------------------------------------
     Case("enum-not-a-list", edit(FS_SCHEMA, lambda d: cons(d, "type_fs").update(enum="Principal")), FS_SCHEMA, "fields[20].constraints.enum", "liste"),
     Case("max-length-negative", edit(FS_SCHEMA, lambda d: cons(d, "lib_fs").update(maxLength=-1)), FS_SCHEMA, "fields[2].constraints.maxLength", "0"),
