@@ -93,6 +93,12 @@ def _folder_without_dataset(root: Path) -> None:
     (root / "schemas/nouveau-jeu/nouveau-jeu.schema.json").write_text("{}", encoding="utf-8")
 
 
+def _dataset_json_folder(root: Path) -> None:
+    (root / VA_DS).unlink()
+    (root / VA_DS).mkdir()
+    (root / VA_DS / "dataset.json").write_text("{}", encoding="utf-8")
+
+
 def _xlsx_as_csv(root: Path) -> None:
     (root / "data/raw/export.xlsx").write_bytes(b"PK\x03\x04")
     edit(VA_DS, lambda d: res(d)["source"].update(path="data/raw/export.xlsx"))(root)
@@ -258,6 +264,7 @@ CASES = [
     Case("suite-file-missing", edit(VA_DS, lambda d: res(d).update(expectations="va.expectations.json")), VA_DS, "resources[0].expectations", "introuvable"),
     Case("empty-dataset-folder", _empty_folder, "schemas/nouveau-jeu", "", "dataset.json"),
     Case("folder-without-dataset-json", _folder_without_dataset, "schemas/nouveau-jeu", "", "dataset.json"),
+    Case("dataset-json-is-a-folder", _dataset_json_folder, VA_DS, "", "dossier"),
     Case("xlsx-declared-as-csv", _xlsx_as_csv, VA_DS, "resources[0].source.format", "xlsx"),
     # --- dialects -----------------------------------------------------------------------
     Case("dialect-delimeter", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(delimeter=";")), VA_DS, "resources[0].source.dialect.delimeter", "delimiter"),
