@@ -12,10 +12,12 @@ semantic version it calls for.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.errors import ConfigError
+from pipeline.markdown import md_code
 
 Level = Literal["none", "initial", "patch", "minor", "major"]
 
@@ -60,6 +62,15 @@ def _constraint_stricter(name: str, old: object, new: object) -> bool | None:
     return None  # pattern or anything else that changed
 
 
+def _shown(value: object) -> str:
+    """A schema value in a message read as Markdown (CHANGELOG, CI summary) and as text:
+    numbers as they are, anything else (a pattern, an enum, a name from a producer's
+    header) in a code span, inert."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    return md_code(json.dumps(value, ensure_ascii=False))
+
+
 def _is_required(f: dict) -> bool:
     return bool((f.get("constraints") or {}).get("required"))
 
@@ -70,7 +81,8 @@ def _field_changes(name: str, before: dict, after: dict) -> list[SchemaChange]:
         a = before.get(attr, "default" if attr == "format" else "string")
         b = after.get(attr, "default" if attr == "format" else "string")
         if a != b:
-            message = f"Champ `{name}` : {attr} « {a} » devenu « {b} »."
+            # types and formats are known values (checked at load): plain text
+            message = f"Champ {md_code(name)} : {attr} « {a} » devenu « {b} »."
             changes.append(SchemaChange("type-changed", False, message, name, a, b))
     c_old, c_new = before.get("constraints") or {}, after.get("constraints") or {}
     for key in sorted(c_old.keys() | c_new.keys()):
@@ -79,7 +91,7 @@ def _field_changes(name: str, before: dict, after: dict) -> list[SchemaChange]:
             continue
         stricter = _constraint_stricter(key, a, b)
         word = {True: "renforcée", False: "assouplie", None: "modifiée"}[stricter]
-        message = f"Champ `{name}` : contrainte {key} {word} ({a!r} → {b!r})."
+        message = f"Champ {md_code(name)} : contrainte {key} {word} ({_shown(a)} → {_shown(b)})."
         changes.append(SchemaChange("constraints-changed", stricter is True, message, name, a, b))
     return changes
 
@@ -91,7 +103,9 @@ def compare_schemas(old: dict, new: dict) -> list[SchemaChange]:
     changes: list[SchemaChange] = []
     for name in old_fields:
         if name not in new_fields:
-            changes.append(SchemaChange("field-removed", False, f"Champ `{name}` supprimé.", name))
+            changes.append(
+                SchemaChange("field-removed", False, f"Champ {md_code(name)} supprimé.", name)
+            )
     for name, f in new_fields.items():
         if name in old_fields:
             continue
@@ -100,7 +114,7 @@ def compare_schemas(old: dict, new: dict) -> list[SchemaChange]:
             SchemaChange(
                 "field-added",
                 not required,
-                f"Champ {'obligatoire' if required else 'facultatif'} `{name}` ajouté.",
+                f"Champ {'obligatoire' if required else 'facultatif'} {md_code(name)} ajouté.",
                 name,
             )
         )
@@ -112,7 +126,7 @@ def compare_schemas(old: dict, new: dict) -> list[SchemaChange]:
         changes.append(SchemaChange("fields-reordered", True, "Ordre des champs modifié.", None))
     old_pk, new_pk = primary_key(old), primary_key(new)
     if old_pk != new_pk:
-        message = f"Clé primaire {old_pk} devenue {new_pk}."
+        message = f"Clé primaire {_shown(old_pk)} devenue {_shown(new_pk)}."
         changes.append(SchemaChange("primary-key-changed", False, message, None, old_pk, new_pk))
     order = {n: i for i, n in enumerate([*old_fields, *new_fields])}
     return sorted(changes, key=lambda c: (order.get(c.field or "", -1), c.kind))

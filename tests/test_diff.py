@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.compatibility import bump
+from pipeline.compatibility import bump, compare_schemas
 from pipeline.diff import DiffKey, FieldChange, Reassignment, RowChange, diff_package, read_folder
 from pipeline.errors import ConfigError
 from pipeline.render.diff import render_diff_markdown, render_diff_text
@@ -451,3 +451,16 @@ def test_last_commit_date_outside_git_is_none(tmp_path: Path) -> None:
             del os.environ["GIT_CEILING_DIRECTORIES"]
         else:
             os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
+
+
+def test_schema_change_messages_keep_hostile_names_and_values_inert() -> None:
+    """A field name from a producer's header or a pattern reaches the CHANGELOG and the CI
+    summary as Markdown: in code spans, where neither HTML nor links are read."""
+    name = "<img src=x onerror=alert(1)>"
+    old = {"fields": [{"name": name}, {"name": "c", "constraints": {"pattern": "[a]"}}]}
+    new = {"fields": [{"name": "c", "constraints": {"pattern": "[x](javascript:alert(1))"}}]}
+    messages = [c.message for c in compare_schemas(old, new)]
+    assert messages == [
+        "Champ `<img src=x onerror=alert(1)>` supprimé.",
+        'Champ `c` : contrainte pattern modifiée (`"[a]"` → `"[x](javascript:alert(1))"`).',
+    ]
