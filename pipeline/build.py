@@ -170,10 +170,13 @@ def render_package(
     # findings about the change from the published package vanish once it is rebuilt
     warnings = [f for f in v.report.warnings if f.dataset == ds.name and f.code not in TRANSITIONAL]
     extra = []
+    inputs: list[dict] = []
     if ds.inputs:
+        from pipeline.provenance import input_files
         from pipeline.vintages import inputs_section
 
-        extra.append(inputs_section(v.catalog, ds))
+        inputs = input_files(v.catalog, ds)  # pinned: a later run checks them unchanged
+        extra.append(inputs_section(v.catalog, ds, inputs))
     if ds.meta.get("figures"):
         from pipeline.figures import figures_readme_section
 
@@ -196,6 +199,10 @@ def render_package(
     data_rows = sum(rows[f"{res.name}.csv"] for res in ds.resources)  # records, not lines
     version, changelog = version_and_changelog(repo, ds, current, staged_files, data_rows)
     descriptor = datapackage(ds, version, entries)
+    if inputs:
+        from pipeline.provenance import DESCRIPTOR_KEY
+
+        descriptor[DESCRIPTOR_KEY] = inputs
     files["datapackage.json"] = write_file(folder / "datapackage.json", _json(descriptor))
     lead = picture_lead(reuse.picture)
     total = len(warnings) + sum(  # the warnings the report left out, counted in the README

@@ -151,6 +151,7 @@ MESSAGES.update(
         "commune-not-current": "Le code {value} ({field}) n'est, dans {target}, qu'{kind} à "
         "{parent} ({parent_name}). Vérifiez le code, ou le millésime du COG que le jeu déclare "
         "suivre (« cog »).",
+        "metadata-outdated": "Métadonnée écrite à la main et périmée, {file}, {where} : {detail}.",
         "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
         "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
         "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",

@@ -11,7 +11,9 @@ from pipeline.checks import REGISTRY, Check, TableContext
 from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
 from pipeline.errors import DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
+from pipeline.provenance import check_inputs_unchanged
 from pipeline.repo import Repo
+from pipeline.stale_metadata import stale_metadata
 from pipeline.tables import LoadedTable, Workspace, dependency_finding
 
 
@@ -126,6 +128,7 @@ def validate(
     (``gx``). ``limit`` bounds the findings kept per check and file (None: all)."""
     catalog = load_catalog(repo)
     datasets = catalog.select(names)
+    check_inputs_unchanged(catalog, datasets)  # before a report is computed from a moved file
     if not names:
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
@@ -141,6 +144,7 @@ def validate(
                 report.left_out(sample, count)
             if table.ok:
                 summary.rows[res.name] = table.rows
+        report.extend(stale_metadata(ds, repo, summary.rows))
         if ds.meta.get("figures"):
             from pipeline.checks.figures import evaluate
 

@@ -49,27 +49,33 @@ def provenance_lines(ds: Dataset) -> list[str]:
     return lines
 
 
-def inputs_section(catalog: Catalog, ds: Dataset) -> str:
-    """README section of a report: the dated edition of each resource it is computed from."""
+def inputs_section(catalog: Catalog, ds: Dataset, files: list[dict]) -> str:
+    """README section of a report: the dated edition of each resource it is computed from,
+    with its raw file and that file's sha256 (``files``: :func:`pipeline.provenance.input_files`,
+    also recorded in ``datapackage.json``)."""
     known = {r.name: (d, r) for d in catalog.datasets.values() for r in d.resources}
+    pinned = {f["resource"]: f for f in files}
     lines = [
         "## Éditions des données détaillées",
         "",
         "Ce paquet est calculé à partir des éditions datées ci-dessous (clé `inputs` de "
         f"`schemas/{ds.name}/dataset.json`) : la mise à jour d'une liste de programme change "
-        "le paquet de cette liste, jamais ce paquet-ci.",
+        "le paquet de cette liste, jamais ce paquet-ci. Le fichier brut de chaque édition et "
+        "son empreinte sont relevés dans `datapackage.json` (clé `inputs`) : une construction "
+        "qui lirait un autre fichier, ou d'autres octets, pour la même édition est refusée.",
         "",
-        "| Ressource | Jeu | Édition | Fichier brut |",
-        "|---|---|---|---|",
+        "| Ressource | Jeu | Édition | Fichier brut | sha256 |",
+        "|---|---|---|---|---|",
     ]
     for name, date in ds.inputs.items():
         if name not in known:
-            lines.append(f"| `{name}` | — | {date_fr(date)} | absente de ce dépôt |")
+            lines.append(f"| `{name}` | — | {date_fr(date)} | absente de ce dépôt | |")
             continue
-        owner, res = known[name]
-        decl = res.at(date) if date in res.vintages else res
-        path = f"`{decl.source.path}`" if decl.source else "calculée par le pipeline"
-        lines.append(f"| `{name}` | `{owner.name}` | {date_fr(date)} | {path} |")
+        owner, _ = known[name]
+        file = pinned.get(name)
+        path = f"`{file['path']}`" if file else "calculée par le pipeline"
+        digest = f"`{file['hash'][7:]}`" if file and file["hash"] else ""
+        lines.append(f"| `{name}` | `{owner.name}` | {date_fr(date)} | {path} | {digest} |")
     lines.append("")
     return "\n".join(lines)
 

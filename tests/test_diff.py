@@ -317,9 +317,10 @@ def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
     new = write_package(tmp_path / "new", with_cell(0, "commune", "Bâgé | Dommartin"))
     assert render_diff_markdown([diff_folders(old, new)]) == (
         "## Changements des données publiées\n\n"
-        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées | Schéma |\n"
-        "|---|---|--:|--:|--:|---|\n"
-        "| `villages-d-avenir` | version 1.2.3 → 1.2.4 (correctif) | 0 | 0 | 1 | inchangé |\n\n"
+        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées "
+        "| Identifiants réattribués | Schéma |\n"
+        "|---|---|--:|--:|--:|--:|---|\n"
+        "| `villages-d-avenir` | version 1.2.3 → 1.2.4 (correctif) | 0 | 0 | 1 | 0 | inchangé |\n\n"
         "### `villages-d-avenir`\n\n"
         "`communes.csv` :\n\n"
         "| Ligne | Clé | Champ | Avant | Après |\n"
@@ -331,6 +332,71 @@ def test_markdown_lists_changes_and_caps_long_lists(tmp_path: Path) -> None:
     text = render_diff_markdown([big], max_rows=50)
     assert text.count("| ajoutée |") == 50
     assert text.endswith("> 70 autres changements non affichés.\n")
+
+
+def renumbered(tmp_path: Path):
+    """Three identifiers each given to another commune, two communes added: matched on the
+    INSEE code, 2 rows added, 3 changed (their id_va), 3 identifiers reassigned."""
+    old = write_package(tmp_path / "old", va_rows(
+        ("va-1", "01001", "Abergement-Clémenciat"), ("va-2", "01002", "Abergement-de-Varey"),
+        ("va-3", "01004", "Ambérieu-en-Bugey"),
+    ), fields=VA_FIELDS, primary_key=["id_va"])  # fmt: skip
+    new = write_package(tmp_path / "new", va_rows(
+        ("va-1", "01002", "Abergement-de-Varey"), ("va-2", "01004", "Ambérieu-en-Bugey"),
+        ("va-3", "01005", "Ambérieux-en-Dombes"), ("va-4", "01001", "Abergement-Clémenciat"),
+        ("va-5", "01006", "Ambléon"),
+    ), fields=VA_FIELDS, primary_key=["id_va"])  # fmt: skip
+    keys = {"communes": DiffKey(["insee_com"], "lib_com")}
+    return diff_package(read_folder(old), read_folder(new), keys=keys)
+
+
+def test_reassignments_come_first_with_their_own_cap_in_text(tmp_path: Path) -> None:
+    """Listed after the other rows, under one cap, the reassignments of a real update (56
+    after 96 rows) never showed: they come first, each list with its own cap."""
+    diff = renumbered(tmp_path)
+    assert render_diff_text([diff], max_rows=2) == (
+        "villages-d-avenir : version 1.2.3 → 1.3.0 (mineure) — 2 lignes ajoutées, 0 ligne "
+        "supprimée, 3 lignes modifiées, 3 identifiants réattribués\n"
+        "  ≠ communes.csv : va-1 : Abergement-Clémenciat (01001) → Abergement-de-Varey (01002)\n"
+        "  ≠ communes.csv : va-2 : Abergement-de-Varey (01002) → Ambérieu-en-Bugey (01004)\n"
+        "  … et 1 autre identifiant réattribué (voir --format json)\n"
+        "  + communes.csv : insee_com=01005\n"
+        "  + communes.csv : insee_com=01006\n"
+        "  … et 3 autres lignes (voir --format json)\n"
+    )
+    assert render_diff_text([diff]).splitlines()[1:] == [
+        "  ≠ communes.csv : va-1 : Abergement-Clémenciat (01001) → Abergement-de-Varey (01002)",
+        "  ≠ communes.csv : va-2 : Abergement-de-Varey (01002) → Ambérieu-en-Bugey (01004)",
+        "  ≠ communes.csv : va-3 : Ambérieu-en-Bugey (01004) → Ambérieux-en-Dombes (01005)",
+        "  + communes.csv : insee_com=01005",
+        "  + communes.csv : insee_com=01006",
+        "  ~ communes.csv : insee_com=01002 : id_va « va-2 » → « va-1 »",
+        "  ~ communes.csv : insee_com=01004 : id_va « va-3 » → « va-2 »",
+        "  ~ communes.csv : insee_com=01001 : id_va « va-1 » → « va-4 »",
+    ]
+
+
+def test_reassignments_are_counted_and_listed_first_in_the_ci_summary(tmp_path: Path) -> None:
+    diff = renumbered(tmp_path)
+    assert render_diff_markdown([diff], max_rows=2) == (
+        "## Changements des données publiées\n\n"
+        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées "
+        "| Identifiants réattribués | Schéma |\n"
+        "|---|---|--:|--:|--:|--:|---|\n"
+        "| `villages-d-avenir` | version 1.2.3 → 1.3.0 (mineure) | 2 | 0 | 3 | 3 | inchangé |\n\n"
+        "### `villages-d-avenir`\n\n"
+        "`communes.csv` :\n\n"
+        "| Ligne | Clé | Champ | Avant | Après |\n"
+        "|---|---|---|---|---|\n"
+        "| identifiant réattribué | `id_va=va-1` | | `Abergement-Clémenciat (01001)` "
+        "| `Abergement-de-Varey (01002)` |\n"
+        "| identifiant réattribué | `id_va=va-2` | | `Abergement-de-Varey (01002)` "
+        "| `Ambérieu-en-Bugey (01004)` |\n"
+        "| modifiée | `insee_com=01002` | `id_va` | `va-2` | `va-1` |\n"
+        "| modifiée | `insee_com=01004` | `id_va` | `va-3` | `va-2` |\n\n"
+        "> 1 autre identifiant réattribué non affiché.\n\n"
+        "> 3 autres changements non affichés.\n"
+    )
 
 
 def test_to_dict_is_json_ready(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ refused when a step is forgotten. Plus the COG vintages and the checks they brin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -145,6 +146,23 @@ def test_a_real_update_moves_the_live_packages_and_not_the_report(before, tmp_pa
     )
     assert any(f["code"] == "commune-not-current" and f["value"] == "86231" for f in found)
 
+    # The diff, in the terminal and in the CI summary, shows the reassignments first.
+    result = run(root, "diff", "villages-d-avenir")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:4] == [
+        "  schéma (incompatible) : Champ `date_signature` supprimé.",
+        "  ≠ villages-d-avenir.csv : va-14-02 : Blangy-le-Château (14077) → Beaumesnil (14054)",
+        "  ≠ villages-d-avenir.csv : va-14-03 : Bonnebosq (14083) → Blangy-le-Château (14077)",
+    ]
+    assert "  … et 6 autres identifiants réattribués (voir --format json)" in result.output
+    result = run(root, "diff", "--format", "markdown", "villages-d-avenir")
+    assert (
+        "| `villages-d-avenir` | version 1.0.0 → 2.0.0 (majeure) | 40 | 0 | 56 | 56 | "
+        "incompatible |\n" in result.stdout
+    )
+    assert result.stdout.count("| identifiant réattribué |") == 50
+    assert "> 6 autres identifiants réattribués non affichés.\n" in result.stdout
+
     result = run(root, "build")
     assert result.exit_code == 0, result.output
 
@@ -217,6 +235,184 @@ def test_an_update_that_forgets_the_earlier_edition_is_refused(before, tmp_path)
     assert "« villages-d-avenir » figé à l'édition 2024-01-12" in result.output
     assert "(éditions : 2024-09-05)" in result.output
     assert "son ancienne source passe sous « vintages » avec sa date" in result.output
+
+
+@needs_shared
+def test_a_new_file_under_the_old_edition_date_is_refused(before, tmp_path):
+    """The route an officer takes without the procedure: the September list dropped into
+    data/raw/, ``source.path`` pointed at it, ``source.date`` left at 2024-01-12 (and the
+    column it lacks removed). The reports name that date: computed again, they would check the
+    2023 figures against the September list. Their packages recorded the January file and its
+    sha256: refused, naming the dataset.json, the edition, both files and what to do."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    shutil.copy(SHARED / VA_2024, root / "data/raw" / VA_2024)
+    path = root / "schemas/villages-d-avenir/dataset.json"
+    meta = load(path)
+    meta["resources"][0]["source"]["path"] = f"data/raw/{VA_2024}"
+    dump(path, meta)
+    drop_field(root, "villages-d-avenir", "villages-d-avenir.schema.json", "date_signature")
+    published_before = tree_bytes(root / "data/published")
+    recorded = load(root / "data/published/chiffres-cles-2023/datapackage.json")["inputs"]
+    january = next(r for r in recorded if r["resource"] == "villages-d-avenir")
+    assert january == {
+        "resource": "villages-d-avenir",
+        "dataset": "villages-d-avenir",
+        "edition": "2024-01-12",
+        "path": "data/raw/anct_villages_avenir_communes_20240112.csv",
+        "hash": "sha256:"
+        + hashlib.sha256(
+            (root / "data/raw/anct_villages_avenir_communes_20240112.csv").read_bytes()
+        ).hexdigest(),
+    }
+
+    for args in (("build",), ("build", "--check"), ("diff",)):
+        result = run(root, *args)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert (
+            "schemas/villages-d-avenir/dataset.json : resources[0].source : l'édition du 12 "
+            "janvier 2024 (2024-01-12) de « villages-d-avenir » est maintenant le fichier "
+            f"data/raw/{VA_2024}, mais les rapports « chiffres-cles-2023 », "
+            "« couverture-communale-2023 » ont été calculés sur "
+            f"data/raw/anct_villages_avenir_communes_20240112.csv ({january['hash']}, relevé "
+            "dans data/published/chiffres-cles-2023/datapackage.json, "
+            "data/published/couverture-communale-2023/datapackage.json) : les rapports "
+            "« chiffres-cles-2023 », « couverture-communale-2023 » seraient réécrits sans un "
+            f"mot. Une nouvelle liste est une nouvelle édition : déclarez data/raw/{VA_2024} "
+            "dans « source » avec sa propre date (celle de la liste), et gardez "
+            "data/raw/anct_villages_avenir_communes_20240112.csv, tel quel, sous « vintages » "
+            "avec la date 2024-01-12 (README, « Mettre à jour un programme »)."
+        ) in " ".join(result.output.split()), result.output
+        assert "Traceback" not in result.output
+    assert tree_bytes(root / "data/published") == published_before
+    # The list alone still builds (no report is computed again) ...
+    assert run(root, "build", "villages-d-avenir").exit_code == 0
+    # ... and a report reading one file only names that one.
+    result = run(root, "validate", "chiffres-cles-2023")
+    assert result.exit_code == 2
+    assert "mais le rapport « chiffres-cles-2023 » a été calculé sur" in result.output
+
+
+def test_a_raw_file_overwritten_in_place_is_refused(tmp_path):
+    """Same path, other bytes: a raw file of an edition a report was computed from was
+    retouched. Refused with the two sha256 and what to do."""
+    root = copy_repo(tmp_path / "repo")
+    raw = root / "data/raw/anct_fabriques_territoire_202401.csv"
+    old = "sha256:" + hashlib.sha256(raw.read_bytes()).hexdigest()
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    new = "sha256:" + hashlib.sha256(raw.read_bytes()).hexdigest()
+    result = run(root, "validate", "couverture-communale-2023")
+    assert result.exit_code == 2, result.output
+    assert (
+        "schemas/tiers-lieux/dataset.json : resources[0].source : l'édition de janvier 2024 "
+        "(2024-01) de « fabriques-de-territoire » est toujours le fichier "
+        f"data/raw/anct_fabriques_territoire_202401.csv, mais son contenu a changé ({new}) "
+        "depuis que le rapport « couverture-communale-2023 » en a été calculé "
+        f"({old}, relevé dans data/published/couverture-communale-2023/datapackage.json). Un "
+        "fichier brut ne se retouche pas : remettez l'ancien fichier tel quel, et déposez le "
+        "nouvel export sous son propre nom, comme une nouvelle édition avec sa date, "
+        "l'ancienne restant sous « vintages » (README, « Mettre à jour un programme »)."
+    ) in " ".join(result.output.split()), result.output
+    # The live package alone is not a report: validated as usual.
+    assert run(root, "validate", "tiers-lieux").exit_code == 0
+
+
+@needs_shared
+def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp_path):
+    """The two lists of January and November, declared with hand-written counts, dates and
+    COG, updated through the procedure's steps 1-3 only: each stale sentence and end date is
+    a warning naming dataset.json and the JSON path; written with the placeholders of step 4
+    (and « end » removed), nothing is left to say."""
+    root = tmp_path / "repo"
+    shutil.copytree(before, root)
+    update_programme(root, "villages-d-avenir", "villages-d-avenir", VA_2024, "2024-09-05",
+                     cog=2024, keep_schema=True)  # fmt: skip
+    drop_field(root, "villages-d-avenir", "villages-d-avenir.schema.json", "date_signature")
+    update_programme(root, "territoires-d-industrie", "territoires-d-industrie", TI_2024,
+                     "2024-07-04", cog=2024)  # fmt: skip
+    names = ("villages-d-avenir", "territoires-d-industrie")
+    code, found = findings(root, *names)
+    assert code == 0
+    stale = [f for f in found if f["code"] == "metadata-outdated"]
+    assert [(f["dataset"], f["file"], f["field"], f["value"], f["severity"]) for f in stale] == [
+        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
+         "description", "COG 2023", "warning"),
+        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
+         "temporal.end", "2023-11-14", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "12 janvier 2024", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "2 458", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+         "COG 2023", "warning"),
+        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "temporal.end",
+         "2024-01-12", "warning"),
+    ]  # fmt: skip
+    assert [f["message"] for f in stale[2:4]] == [
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "description : « 12 janvier 2024 » est la date de l'édition du 12 janvier 2024 de "
+        "« villages-d-avenir », une édition antérieure ; l'actuelle est l'édition du 5 septembre "
+        "2024. Écrivez {edition} (ou {edition:villages-d-avenir}) : build la tire de la "
+        "déclaration.",
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "description : « 2 458 » est le nombre de lignes de l'édition du 12 janvier 2024 de "
+        "« villages-d-avenir » ; l'édition actuelle (édition du 5 septembre 2024) en compte "
+        "2\u00a0498. Écrivez {rows} (ou {rows:villages-d-avenir}) : build le tire des données.",
+    ]
+    assert stale[5]["message"] == (
+        "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
+        "temporal.end : la couverture se termine le 2024-01-12, avant l'édition du 5 septembre "
+        "2024 de « villages-d-avenir » (2024-09-05). Retirez « end » : elle suit alors la date "
+        "de l'édition actuelle (ou mettez-la à jour)."
+    )
+    assert stale[0]["message"].endswith(
+        "description : « COG 2023 » alors que le jeu suit le COG 2024 (« cog »). Écrivez {cog} "
+        ": build le tire de la déclaration."
+    )
+    # Step 4 of the procedure: placeholders, and no hand-written end.
+    for name in names:
+        path = root / "schemas" / name / "dataset.json"
+        meta = load(path)
+        meta["description"] = (
+            meta["description"].replace("2 458", "{rows}").replace("COG 2023", "{cog}")
+            .replace("du 12 janvier 2024", "{edition}")
+        )  # fmt: skip
+        del meta["temporal"]["end"]
+        dump(path, meta)
+    code, found = findings(root, *names)
+    assert code == 0
+    assert [f for f in found if f["code"] == "metadata-outdated"] == []
+    assert load(root / "schemas/villages-d-avenir/dataset.json")["description"].endswith(
+        "Liste ANCT {edition}, au {cog}."
+    )
+
+
+def test_expectation_messages_cite_the_cog_and_the_edition(tmp_path):
+    root = copy_repo(tmp_path / "repo", published=False, datasets=("villages-d-avenir",))
+    path = root / "schemas/villages-d-avenir/villages-d-avenir.expectations.json"
+    suite = load(path)
+    suite["expectations"][0]["kwargs"]["max_value"] = 20
+    suite["expectations"][2]["kwargs"]["max_value"] = 2000
+    suite["expectations"][2]["meta"]["message"] = "{observed} communes ({edition}, {cog})."
+    dump(path, suite)
+    code, found = findings(root, "villages-d-avenir")
+    assert code == 1
+    failed = [f for f in found if f["code"] == "expectation-failed"]
+    assert failed[0]["message"] == "2498 communes (édition du 5 septembre 2024, COG 2024)."
+    assert failed[1]["message"] == (
+        "La commune Valromey-sur-Séran (01036) compte 1342 habitants (population municipale "
+        "2021, COG 2024) : le programme vise les communes de moins de 3 500 habitants."
+    )  # the committed message: « (population municipale 2021, {cog}) »
+    meta = load(root / "schemas/villages-d-avenir/dataset.json")
+    del meta["resources"][0]["source"]["date"]
+    dump(root / "schemas/villages-d-avenir/dataset.json", meta)
+    result = run(root, "validate", "villages-d-avenir")
+    assert result.exit_code == 2
+    assert (
+        "expectations[2].meta.message : le message cite « {edition} », qui n'est pas une valeur "
+        "connue ({edition} demande la date de la source : « source.date » dans dataset.json)"
+    ) in result.output, result.output
 
 
 @needs_shared
@@ -355,6 +551,51 @@ def test_an_identifier_given_to_another_commune_is_a_warning_until_rebuilt(tmp_p
     ).read_text(encoding="utf-8")
     assert findings(root, "liste") == (0, [])
     assert run(root, "build", "--check").exit_code == 0
+
+
+@needs_shared
+def test_the_petites_villes_de_demain_identifiers_given_to_other_communes(tmp_path):
+    """The 2021 list of Petites villes de demain, as if it were the published package, and
+    the list of 2 January 2024: 71 identifiers now name a commune they did not name in 2021
+    (a 2021 identifier could name two communes: a row keeping one of them is not
+    reassigned)."""
+    root = copy_repo(tmp_path / "repo", datasets=("petites-villes-de-demain",))
+    folder = root / "data/published/petites-villes-de-demain"
+    shutil.copy(SHARED / "anct_pvd_communes_20210122.csv", folder / "petites-villes-de-demain.csv")
+    code, found = findings(root, "petites-villes-de-demain")
+    assert code == 0
+    reassigned = [f for f in found if f["code"] == "identifier-reassigned"]
+    assert len(reassigned) == 71
+    assert {f["field"] for f in reassigned} == {"id_pvd"}
+    assert (reassigned[0]["line"], reassigned[0]["value"]) == (6, "pvd-01-971-6")
+    assert reassigned[0]["message"].startswith(
+        "L'identifiant « pvd-01-971-6 » (id_pvd) désignait Terre-de-Haut (97131) dans le paquet "
+        "publié ; ce fichier l'attribue à Terre-de-Bas (97130). "
+    )
+    two = next(f for f in reassigned if f["value"] == "pvd-75-24-13")
+    assert two["message"].startswith(
+        "L'identifiant « pvd-75-24-13 » (id_pvd) désignait La Roche-Chalais (24354), Saint "
+        "Aulaye-Puymangou (24376) dans le paquet publié ; ce fichier l'attribue à Ribérac "
+        "(24352). "
+    )
+
+
+@needs_shared
+def test_a_territory_of_two_communes_keeps_its_identifier(tmp_path):
+    """Action cœur de ville, February then September 2024: 13 territories of two communes
+    share their identifier, one row each; no identifier names another commune. None is
+    reported reassigned, and the diff, on the INSEE code, says what changed."""
+    root = copy_repo(tmp_path / "repo")
+    acv = "anct_acv_communes_20240905.csv"
+    update_programme(root, "action-coeur-de-ville", "action-coeur-de-ville", acv, "2024-09-05")
+    code, found = findings(root, "action-coeur-de-ville")
+    assert [f for f in found if f["code"] == "identifier-reassigned"] == []
+    result = run(root, "diff", "action-coeur-de-ville")
+    assert result.output.splitlines()[1:4] == [
+        "  + action-coeur-de-ville.csv : insee_com=34108",
+        "  + action-coeur-de-ville.csv : insee_com=74012",
+        "  - action-coeur-de-ville.csv : insee_com=78517",
+    ]
 
 
 def test_french_dates_of_editions():

@@ -22,6 +22,7 @@ from pipeline.checks.base import Check, register
 from pipeline.checks.keys import key_expr
 from pipeline.errors import ConfigError
 from pipeline.messages import message, shorten
+from pipeline.numbers_fr import edition_fr
 from pipeline.sql import expectations as gxsql
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident
@@ -46,6 +47,12 @@ def format_message(template: str, values: dict, path, etype: str) -> str:
             f"{path} : {etype} : le message « {template} » cite {exc} qui n'est pas un champ "
             "de la ressource."
         ) from exc
+
+
+DECLARED = {  # why {cog} or {edition} cannot be filled
+    "cog": " ; {cog} demande le millésime du COG du jeu (« cog » dans dataset.json).",
+    "edition": " ; {edition} demande la date de la source (« source.date » dans dataset.json).",
+}
 
 
 def placeholders(template: str) -> set[str]:
@@ -274,13 +281,24 @@ class Expectations(Check):
             names |= set(kw["column_list"])
         template = (entry.get("meta") or {}).get("message") or ""
         for name in placeholders(template):
-            if name not in self.cols:
+            if name in self.cols:
+                names.add(name)
+            elif name not in self.declared():
                 raise ConfigError(
                     f"{self.path} : {entry.get('type')} : le message « {template} » cite "
-                    f"« {name} », qui n'est pas un champ de la ressource."
+                    f"« {name} », qui n'est pas un champ de la ressource" + DECLARED.get(name, ".")
                 )
-            names.add(name)
         return {f"gx:{n}": self.views[n][0] for n in sorted(names) if n in self.views}
+
+    def declared(self) -> dict[str, str]:
+        """What a message can cite from the declaration: {cog} (« COG 2024 ») and {edition}
+        (« édition du 5 septembre 2024 »), so that it follows the list's updates."""
+        table, out = self.ctx.table, {}
+        if table.dataset.cog:
+            out["cog"] = f"COG {table.dataset.cog}"
+        if table.resource.source and table.resource.source.date:
+            out["edition"] = edition_fr(table.resource.source.date)
+        return out
 
     # --- verdicts -------------------------------------------------------------------
 
@@ -329,7 +347,7 @@ class Expectations(Check):
         value = record.get(column) if column else None
         template = meta.get("message")
         text = (
-            format_message(template, record, self.path, entry["type"])
+            format_message(template, {**self.declared(), **record}, self.path, entry["type"])
             if template
             else message(
                 "expectation-failed", expectation=entry["type"], field=column, value=shorten(value)
@@ -349,7 +367,9 @@ class Expectations(Check):
         kw, meta = entry.get("kwargs") or {}, entry.get("meta") or {}
         template = meta.get("message")
         detail = (
-            format_message(template, {"observed": observed, **kw}, self.path, entry["type"])
+            format_message(
+                template, {**self.declared(), "observed": observed, **kw}, self.path, entry["type"]
+            )
             if template
             else f"valeur observée {observed}"
         )

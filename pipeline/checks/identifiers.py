@@ -2,6 +2,8 @@
 than in the published package (``va-14-02`` named Blangy-le-Château, the new list gives it to
 Beaumesnil). Reusers who join on the identifier would mix the two up; the diff, which matches
 rows on what identifies them in the real world (``diffKey``), reports it as a reassignment.
+An identifier may name several rows (an Action cœur de ville territory of two communes): a
+row is reassigned when its identifier named, in the published package, none of its key.
 
 Its findings are about the change from the published package, not about the data: they are
 reported by ``pipeline validate`` and in the pull request, and vanish once the package is
@@ -16,7 +18,7 @@ from pipeline.checks.base import Check, register
 from pipeline.errors import ConfigError
 from pipeline.options import SELF_FIELD, SEVERITY
 from pipeline.sql import ident
-from pipeline.sql.published import published_table
+from pipeline.sql.published import key_text, published_identifiers
 
 TRANSITIONAL = frozenset({"identifier-reassigned"})
 
@@ -69,26 +71,30 @@ class StableIdentifier(Check):
         if any(f not in header for f in wanted) or any(f not in table.fields for f in wanted):
             return  # the columns changed: the schema diff says so
         published = self.ctx.ws.name("published")
-        self.ctx.ws.con.execute(published_table(published, path, header, wanted))
+        self.ctx.ws.con.execute(
+            published_identifiers(published, path, header, self.identifier, self.key, self.label)
+        )
         alias = ident(f"si_{plan.id}_{len(plan.predicates)}")
         text = {f: table.fields[f].text for f in wanted}
         join = (
             f"LEFT JOIN {ident(published)} AS {alias} "
             f"ON {alias}.{ident(self.identifier)} = {text[self.identifier]}"
         )
-        differs = " OR ".join(f"{alias}.{ident(k)} <> {text[k]}" for k in self.key)
+        # reassigned: the identifier named, in the published package, none of this row's key
+        # (a territory of two communes shares its identifier: each row names one of them)
+        new_key = key_text([text[k] for k in self.key])
         self.cond = f"reassigned_{self.identifier}"
         values = {f"raw:{self.identifier}": table.fields[self.identifier].raw}
         for f in wanted[1:]:
             values[f"new:{f}"] = text[f]
-            values[f"old:{f}"] = f"{alias}.{ident(f)}"
+        values["old"] = f"{alias}.named"
         self.names = list(values)
-        plan.predicate(self.cond, f"{alias}.{ident(self.identifier)} IS NOT NULL AND ({differs})",
-                       values, (join,))  # fmt: skip
+        plan.predicate(self.cond, f"{alias}.{ident(self.identifier)} IS NOT NULL AND NOT "
+                       f"list_contains({alias}.keys, {new_key})", values, (join,))  # fmt: skip
 
-    def naming(self, row: dict, side: str) -> str:
-        values = ", ".join(str(row[f"{side}:{k}"]) for k in self.key)
-        return f"{row[f'{side}:{self.label}']} ({values})" if self.label else values
+    def naming(self, row: dict) -> str:
+        values = ", ".join(str(row[f"new:{k}"]) for k in self.key)
+        return f"{row[f'new:{self.label}']} ({values})" if self.label else values
 
     def run(self, result) -> Iterable:
         if not self.names:
@@ -104,8 +110,8 @@ class StableIdentifier(Check):
                 value=row[f"raw:{self.identifier}"],
                 severity=self.options.get("severity", "warning"),
                 check=self.name,
-                old=self.naming(row, "old"),
-                new=self.naming(row, "new"),
+                old=row["old"],
+                new=self.naming(row),
                 key=", ".join(self.key),
             ),
         )

@@ -268,6 +268,7 @@ class _Checker:
                         self.engine,
                         self.reporter(res.suite_path),  # type: ignore[arg-type]
                         self.problems.rel(res.suite_path),  # type: ignore[arg-type]
+                        declared_values(doc, res),
                     )
 
         Editions(
@@ -316,3 +317,15 @@ def _cog(doc: DatasetDoc) -> int:
     """The COG vintage the dataset follows (the default when it declares none, or a wrong one:
     names of its tables are then not checked against a table that does not exist)."""
     return declared_cog(doc.meta) or DEFAULT_COG
+
+
+def declared_values(doc: DatasetDoc, res: ResourceDoc) -> frozenset[str]:
+    """What an expectation message can cite from the declaration: {cog} when the dataset
+    declares its COG vintage, {edition} when the resource's source is dated."""
+    source = res.decl.get("source")
+    dated = isinstance(source, dict) and isinstance(source.get("date"), str)
+    return frozenset(
+        name
+        for name, given in (("cog", declared_cog(doc.meta) is not None), ("edition", dated))
+        if given
+    )

@@ -2,7 +2,7 @@
 its arguments are there and well typed, ``meta.severity`` is ``error`` or ``warning``, and
 every ``{placeholder}`` of ``meta.message`` is a value the message will have (a field of the
 resource or an enrichment column; for table-level expectations, ``observed`` and the
-expectation's own arguments).
+expectation's own arguments; ``{cog}`` and ``{edition}`` when the declaration gives them).
 
 The types of the engine's table (:data:`pipeline.sql.expectations.EXPECTATIONS`: their
 required and optional arguments, compiled to SQL or run by GX) are checked here, without
@@ -186,9 +186,12 @@ def check_suite(
     engine: Engine,
     report: Report,
     where: str,
+    declared: frozenset[str] = frozenset(),
 ) -> None:
     """``columns``: every column an expectation can name (fields and enrichment columns),
-    with its Table Schema type. ``where`` names the suite for GX's own messages."""
+    with its Table Schema type. ``where`` names the suite for GX's own messages.
+    ``declared``: what a message can cite from the declaration (``cog`` when the dataset
+    declares its COG vintage, ``edition`` when the source is dated)."""
     shape = schema_problems(suite, SUITE)
     for path, message in shape:
         report(path, message)
@@ -197,7 +200,7 @@ def check_suite(
     bad = {p[:2] for p, _ in shape}
     for i, entry in enumerate(suite["expectations"]):
         if ("expectations", i) not in bad:
-            _entry(entry, ("expectations", i), columns, engine, report, where)
+            _entry(entry, ("expectations", i), columns, engine, report, where, declared)
 
 
 def _entry(
@@ -207,6 +210,7 @@ def _entry(
     engine: Engine,
     report: Report,
     where: str,
+    declared: frozenset[str] = frozenset(),
 ) -> None:
     etype = entry["type"]
     kw = entry.get("kwargs") or {}
@@ -263,7 +267,14 @@ def _entry(
                 )
     if isinstance(meta.get("message"), str):
         kind = spec.kind if spec is not None else None
-        _message(meta["message"], kind, kw, columns, (*path, "meta", "message"), report)
+        here = (*path, "meta", "message")
+        _message(meta["message"], kind, kw, columns, here, report, declared)
+
+
+UNDECLARED = {  # {cog} and {edition}, when the declaration does not give them
+    "cog": " ({cog} demande le millésime du COG du jeu : « cog » dans dataset.json)",
+    "edition": " ({edition} demande la date de la source : « source.date » dans dataset.json)",
+}
 
 
 def _message(
@@ -273,6 +284,7 @@ def _message(
     columns: dict[str, str],
     path: JsonPath,
     report: Report,
+    declared: frozenset[str] = frozenset(),
 ) -> None:
     """``kind``: the type's kind in the engine's table (None for a type only GX knows: its
     result may be of a row or of the table)."""
@@ -283,6 +295,7 @@ def _message(
         allowed = dict.fromkeys(columns, "x")
         if kind is None:
             allowed |= {"observed": 0, **kw}
+    allowed = {**dict.fromkeys(declared, "x"), **allowed}
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
@@ -304,7 +317,10 @@ def _message(
             hint = listing(
                 suggestion(name, allowed), f"valeurs possibles ({kind})", sorted(allowed)
             )
-            report(path, f"le message cite « {{{name}}} », qui n'est pas une valeur connue{hint}")
+            why = UNDECLARED.get(name, "")
+            report(
+                path, f"le message cite « {{{name}}} », qui n'est pas une valeur connue{why}{hint}"
+            )
             return
     try:
         template.format(**allowed)

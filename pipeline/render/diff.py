@@ -31,8 +31,22 @@ def _version_text(diff: PackageDiff) -> str:
     return f"version {diff.next_version or '?'} ({label})"
 
 
+def _more(n: int, singular: str, plural: str) -> str:
+    """« 1 autre ligne », « 3 autres lignes »."""
+    return f"{n} autre {singular}" if n == 1 else f"{n} autres {plural}"
+
+
+def _reassigned_text(r: ResourceDiff) -> list[str]:
+    return [
+        f"  ≠ {r.path} : {', '.join(x.identifier.values())} : {x.old} → {x.new}"
+        for x in r.reassigned
+    ]
+
+
 def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
-    """Plain French text for a terminal, one block per package."""
+    """Plain French text for a terminal, one block per package: for each resource, its
+    reassigned identifiers first (what a reuser who joins on them must know), then its added,
+    removed and changed rows, each list cut at ``max_rows`` lines."""
     out: list[str] = []
     for d in diffs:
         out.append(f"{d.name} : {_version_text(d)} — {counts_sentence(d)}")
@@ -41,18 +55,25 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 f"  schéma ({'compatible' if c.compatible else 'incompatible'}) : {c.message}"
             )
         for r in d.resources:
+            moved = _reassigned_text(r)
+            out += moved[:max_rows]
+            if len(moved) > max_rows:
+                more = _more(
+                    len(moved) - max_rows, "identifiant réattribué", "identifiants réattribués"
+                )
+                out.append(f"  … et {more} (voir --format json)")
             rows = (
                 [f"  + {r.path} : {_row_key(r, row)}" for row in r.added]
                 + [f"  - {r.path} : {_row_key(r, row)}" for row in r.removed]
                 + [f"  ~ {r.path} : {_key_text(c.key)} : "
                    + " ; ".join(f"{x.field} « {x.old} » → « {x.new} »" for x in c.changes)
                    for c in r.changed]
-                + [f"  ≠ {r.path} : {', '.join(x.identifier.values())} : {x.old} → {x.new}"
-                   for x in r.reassigned]
             )  # fmt: skip
             out += rows[:max_rows]
             if len(rows) > max_rows:
-                out.append(f"  … et {len(rows) - max_rows} autres lignes (voir --format json)")
+                out.append(
+                    f"  … et {_more(len(rows) - max_rows, 'ligne', 'lignes')} (voir --format json)"
+                )
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -67,6 +88,14 @@ def _schema_text(d: PackageDiff) -> str:
     return "compatible" if schema else "inchangé"
 
 
+def _reassigned_rows(r: ResourceDiff) -> list[str]:
+    return [
+        f"| identifiant réattribué | {_cell(_key_text(x.identifier))} | | {_cell(x.old)} "
+        f"| {_cell(x.new)} |"
+        for x in r.reassigned
+    ]
+
+
 def _resource_rows(r: ResourceDiff) -> list[str]:
     rows = [
         f"| modifiée | {_cell(_key_text(c.key))} | {_cell(x.field)} | {_cell(x.old)} "
@@ -76,27 +105,24 @@ def _resource_rows(r: ResourceDiff) -> list[str]:
     ]
     rows += [f"| ajoutée | {_cell(_row_key(r, row))} | | | |" for row in r.added]
     rows += [f"| supprimée | {_cell(_row_key(r, row))} | | | |" for row in r.removed]
-    rows += [
-        f"| identifiant réattribué | {_cell(_key_text(x.identifier))} | | {_cell(x.old)} "
-        f"| {_cell(x.new)} |"
-        for x in r.reassigned
-    ]
     return rows
 
 
 def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
-    """French Markdown for the job summary: a table per package, then the first
-    ``max_rows`` changed, added and removed rows of each resource."""
+    """French Markdown for the job summary: a table per package, then, for each resource,
+    its first ``max_rows`` reassigned identifiers and its first ``max_rows`` changed, added
+    and removed rows."""
     out = [
         "## Changements des données publiées",
         "",
-        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées | Schéma |",
-        "|---|---|--:|--:|--:|---|",
+        "| Jeu de données | Version | Lignes ajoutées | supprimées | modifiées "
+        "| Identifiants réattribués | Schéma |",
+        "|---|---|--:|--:|--:|--:|---|",
     ]
     for d in diffs:
         out.append(
             f"| `{d.name}` | {_version_text(d)} | {d.rows_added} | {d.rows_removed} "
-            f"| {d.rows_changed} | {_schema_text(d)} |"
+            f"| {d.rows_changed} | {d.reassigned} | {_schema_text(d)} |"
         )
     for d in diffs:
         if d.level == "none":
@@ -108,8 +134,8 @@ def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
             compat = "compatible" if c.compatible else "**incompatible**"
             out.append(f"- Schéma ({compat}) : {c.message}")  # our Markdown, from the schemas
         for r in d.resources:
-            rows = _resource_rows(r)
-            if not rows:
+            moved, rows = _reassigned_rows(r), _resource_rows(r)
+            if not moved and not rows:
                 continue
             out += [
                 "",
@@ -117,8 +143,15 @@ def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 "",
                 "| Ligne | Clé | Champ | Avant | Après |",
                 "|---|---|---|---|---|",
+                *moved[:max_rows],
                 *rows[:max_rows],
             ]
-            if len(rows) > max_rows:
-                out += ["", f"> {len(rows) - max_rows} autres changements non affichés."]
+            for shown, singular, plural in (
+                (moved, "identifiant réattribué", "identifiants réattribués"),
+                (rows, "changement", "changements"),
+            ):
+                left = len(shown) - max_rows
+                if left > 0:
+                    more = _more(left, singular, plural)
+                    out += ["", f"> {more} non affiché{'s' if left > 1 else ''}."]
     return "\n".join(out) + "\n"

@@ -8,9 +8,22 @@ from pathlib import Path
 
 from pipeline.sql import ident, literal
 
+KEY_SEPARATOR = "chr(31)"  # between the fields of a key of several fields
 
-def published_table(table: str, path: Path, header: list[str], columns: list[str]) -> str:
-    """CREATE a table of ``columns`` (named as in ``header``) of a published CSV."""
+
+def key_text(cells: list[str]) -> str:
+    """One text for a row's key, from the SQL of its fields' text (NULL read as '')."""
+    parts = [f"coalesce({c}, '')" for c in cells]
+    return parts[0] if len(parts) == 1 else f"concat_ws({KEY_SEPARATOR}, {', '.join(parts)})"
+
+
+def published_identifiers(
+    table: str, path: Path, header: list[str], identifier: str, key: list[str], label: str | None
+) -> str:
+    """CREATE a table of a published CSV's identifiers, one row per identifier: ``keys``,
+    the keys of the rows it names (a territory of two communes names two), and ``named``,
+    those rows as a report names them (« Blangy-le-Château (14077) »), in the order of their
+    keys."""
     declared = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in header) + "}"
     options = ", ".join(
         [
@@ -22,8 +35,13 @@ def published_table(table: str, path: Path, header: list[str], columns: list[str
             f"columns = {declared}",
         ]
     )
-    items = ", ".join(f"coalesce({ident(c)}, '') AS {ident(c)}" for c in columns)
+    cells = [ident(k) for k in key]
+    values = "concat_ws(', ', " + ", ".join(f"coalesce({c}, '')" for c in cells) + ")"
+    naming = f"coalesce({ident(label)}, '') || ' (' || {values} || ')'" if label else values
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT DISTINCT ON ({ident(columns[0])}) "
-        f"{items} FROM read_csv({literal(path.as_posix())}, {options})"
+        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT "
+        f"coalesce({ident(identifier)}, '') AS {ident(identifier)}, "
+        f"list(DISTINCT {key_text(cells)}) AS keys, "
+        f"string_agg({naming}, ', ' ORDER BY {key_text(cells)}, {naming}) AS named "
+        f"FROM read_csv({literal(path.as_posix())}, {options}) GROUP BY 1"
     )
