@@ -93,6 +93,12 @@ def _folder_without_dataset(root: Path) -> None:
     (root / "schemas/nouveau-jeu/nouveau-jeu.schema.json").write_text("{}", encoding="utf-8")
 
 
+def _dataset_json_folder(root: Path) -> None:
+    (root / VA_DS).unlink()
+    (root / VA_DS).mkdir()
+    (root / VA_DS / "dataset.json").write_text("{}", encoding="utf-8")
+
+
 def _xlsx_as_csv(root: Path) -> None:
     (root / "data/raw/export.xlsx").write_bytes(b"PK\x03\x04")
     edit(VA_DS, lambda d: res(d)["source"].update(path="data/raw/export.xlsx"))(root)
@@ -111,6 +117,11 @@ def _duplicate_resource(root: Path) -> None:
 
 def _between_without_bounds(d: dict) -> None:
     del expectation(d, "expect_column_values_to_be_between")["kwargs"]["max_value"]
+
+
+def _fs_rule(etype: str, **kwargs) -> Callable[[Path], None]:
+    """A rule added to the France services suite (its fifth: expectations[4])."""
+    return edit(FS_SUITE, lambda d: d["expectations"].append({"type": etype, "kwargs": kwargs}))
 
 
 def _drop(key: str):
@@ -187,6 +198,23 @@ CASES = [
     Case("expectations-object", edit(VA_SUITE, lambda d: d.update(expectations={})), VA_SUITE, "expectations", "liste"),
     Case("meta-message-typo", edit(VA_SUITE, lambda d: d["expectations"][1]["meta"].update(messsage=d["expectations"][1]["meta"].pop("message"))), VA_SUITE, "expectations[1].meta.messsage", "message"),
     Case("row-count-negative", edit(VA_SUITE, lambda d: d["expectations"][2]["kwargs"].update(min_value=-1)), VA_SUITE, "expectations[2].kwargs.min_value", "0"),
+    Case("value-set-empty", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=[]), FS_SUITE, "expectations[4].kwargs.value_set", "vide"),
+    Case("value-lengths-min-above-max", _fs_rule("expect_column_value_lengths_to_be_between", column="lib_fs", min_value=10, max_value=2), FS_SUITE, "expectations[4].kwargs.min_value", "dépasse"),
+    Case("row-count-min-above-max", edit(VA_SUITE, lambda d: d["expectations"][2]["kwargs"].update(min_value=5000, max_value=1000)), VA_SUITE, "expectations[2].kwargs.min_value", "échangez"),
+    Case("mean-bound-not-a-number", _fs_rule("expect_column_mean_to_be_between", column="latitude", min_value="abc"), FS_SUITE, "expectations[4].kwargs.min_value", "nombre"),
+    Case("stdev-bound-not-a-number", _fs_rule("expect_column_stdev_to_be_between", column="latitude", max_value="2"), FS_SUITE, "expectations[4].kwargs.max_value", "nombre"),
+    Case("between-on-a-text-column", _fs_rule("expect_column_values_to_be_between", column="lib_fs", min_value=3), FS_SUITE, "expectations[4].kwargs.min_value", "string"),
+    Case("of-type-unknown", _fs_rule("expect_column_values_to_be_of_type", column="lib_fs", type_="foo"), FS_SUITE, "expectations[4].kwargs.type_", "str"),
+    Case("in-type-list-unknown", _fs_rule("expect_column_values_to_be_in_type_list", column="lib_fs", type_list=["str", "chaine"]), FS_SUITE, "expectations[4].kwargs.type_list[1]", "chaine"),
+    Case("ordered-list-unknown-column", _fs_rule("expect_table_columns_to_match_ordered_list", column_list=["id_fs", "libelle"]), FS_SUITE, "expectations[4].kwargs.column_list[1]", "lib_fs"),
+    Case("ordered-list-incomplete", _fs_rule("expect_table_columns_to_match_ordered_list", column_list=["id_fs", "lib_fs"]), FS_SUITE, "expectations[4].kwargs.column_list", "dans cet ordre"),
+    Case("column-set-unknown-column", _fs_rule("expect_table_columns_to_match_set", column_set=["id_fs", "typ_fs"], exact_match=False), FS_SUITE, "expectations[4].kwargs.column_set[1]", "type_fs"),
+    Case("row-condition-unparsable", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition="type_fs ==== (", condition_parser="pandas"), FS_SUITE, "expectations[4].kwargs.row_condition", "pandas"),
+    Case("row-condition-unknown-column", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition='col("typ") == "Principal"', condition_parser="great_expectations"), FS_SUITE, "expectations[4].kwargs.row_condition", "type_fs"),
+    Case("row-condition-gx-syntax", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition='col("type_fs") = "Principal"', condition_parser="great_expectations"), FS_SUITE, "expectations[4].kwargs.row_condition", "syntaxe"),
+    Case("multicolumn-single-column", _fs_rule("expect_compound_columns_to_be_unique", column_list=["id_fs"]), FS_SUITE, "expectations[4].kwargs.column_list", "2"),
+    # found only when GX runs the rule on the data: still a declaration error, with its line
+    Case("row-condition-fails-on-the-data", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", row_condition="lib_fs > 3"), FS_SUITE, "expectations[4].kwargs.row_condition", "n'a pas pu exécuter"),
     # --- bad constraints ----------------------------------------------------------------
     Case("enum-not-a-list", edit(FS_SCHEMA, lambda d: cons(d, "type_fs").update(enum="Principal")), FS_SCHEMA, "fields[20].constraints.enum", "liste"),
     Case("max-length-negative", edit(FS_SCHEMA, lambda d: cons(d, "lib_fs").update(maxLength=-1)), FS_SCHEMA, "fields[2].constraints.maxLength", "0"),
@@ -239,11 +267,15 @@ CASES = [
     Case("suite-file-missing", edit(VA_DS, lambda d: res(d).update(expectations="va.expectations.json")), VA_DS, "resources[0].expectations", "introuvable"),
     Case("empty-dataset-folder", _empty_folder, "schemas/nouveau-jeu", "", "dataset.json"),
     Case("folder-without-dataset-json", _folder_without_dataset, "schemas/nouveau-jeu", "", "dataset.json"),
+    Case("dataset-json-is-a-folder", _dataset_json_folder, VA_DS, "", "dossier"),
     Case("xlsx-declared-as-csv", _xlsx_as_csv, VA_DS, "resources[0].source.format", "xlsx"),
     # --- dialects -----------------------------------------------------------------------
     Case("dialect-delimeter", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(delimeter=";")), VA_DS, "resources[0].source.dialect.delimeter", "delimiter"),
     Case("dialect-two-char-delimiter", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(delimiter=";;")), VA_DS, "resources[0].source.dialect.delimiter", "un seul caractère"),
     Case("dialect-encoding-utf9", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(encoding="utf-9")), VA_DS, "resources[0].source.dialect.encoding", "utf-8"),
+    Case("dialect-encoding-utf16", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(encoding="utf-16")), VA_DS, "resources[0].source.dialect.encoding", "UTF-8"),
+    Case("dialect-encoding-unicode-escape", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(encoding="unicode_escape")), VA_DS, "resources[0].source.dialect.encoding", "cp1252"),
+    Case("dialect-encoding-base64", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(encoding="base64")), VA_DS, "resources[0].source.dialect.encoding", "latin-1"),
     Case("dialect-header-false", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(header=False)), VA_DS, "resources[0].source.dialect.header", "en-tête"),
     Case("dialect-quote-is-delimiter", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(quoteChar=",")), VA_DS, "resources[0].source.dialect.delimiter", "différer"),
     Case("dialect-decimal-is-group", edit(VA_DS, lambda d: res(d)["source"]["dialect"].update(decimalChar=",", groupChar=",")), VA_DS, "resources[0].source.dialect.groupChar", "différer"),

@@ -323,10 +323,10 @@ def test_types_of_the_engine_are_checked_from_its_table_and_the_others_by_gx() -
         ),
         (
             ("expectations", 3, "kwargs", "strftime_format"),
-            "refusé par Great Expectations : field required",
+            "clé obligatoire manquante : ajoutez-la",
         ),
         (
             ("expectations", 3, "kwargs", "strftime"),
-            "refusé par Great Expectations : argument inconnu",
+            "argument inconnu de Great Expectations pour ce type : retirez-le ou corrigez son nom",
         ),
     ]

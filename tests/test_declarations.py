@@ -33,7 +33,8 @@ class Corpus:
         current = {p for p in self.root.joinpath("schemas").rglob("*")}
         for path in sorted(current, reverse=True):  # files before their folders
             rel = path.relative_to(self.root).as_posix()
-            if rel not in self.declarations:
+            replaced = self.declarations.get(rel) is not None and not path.is_file()
+            if rel not in self.declarations or replaced:
                 if path.is_symlink() or path.is_file():
                     path.unlink()
                 else:
@@ -131,7 +132,7 @@ def test_no_case_reaches_exit_70_and_json_gives_findings_with_lines(corpus: Corp
         assert {f["code"] for f in report["findings"]} == {"declaration-error"}, case.id
         mine = [f for f in report["findings"] if f["file"] == case.file]
         assert mine, case.id
-        if case.file.endswith(".json"):
+        if case.file.endswith(".json") and (root / case.file).is_file():
             assert all(isinstance(f["line"], int) and f["line"] >= 1 for f in mine), case.id
     assert [c for c, code in codes.items() if code == 70] == []
     assert {c: code for c, code in codes.items() if code != 2} == {}
@@ -198,3 +199,48 @@ FILES = [
     "schemas/chiffres-cles-2023/dataset.json",
     "schemas/couverture-communale-2023/dataset.json",
 ]
+
+
+def test_a_codec_the_load_check_would_refuse_is_an_encoding_finding_not_a_crash(tmp_path) -> None:
+    """The safety net behind the load check: UTF-16 without BOM raises a bare UnicodeError
+    (not a UnicodeDecodeError); the encoding check reports it at line 1."""
+    from pipeline.engine.encoding import check_encoding
+
+    raw = tmp_path / "export.csv"
+    raw.write_bytes(b"insee_com,lib_com\n01001,Abergement\n")
+    assert check_encoding(raw, "utf-16") == ("utf-8", 1)
+    assert check_encoding(raw, "utf-32") == ("utf-8", 1)
+
+
+@pytest.mark.parametrize(
+    "name", ["utf-8", "utf-8-sig", "UTF8", "cp1252", "latin-1", "iso-8859-15", "mac_roman"]
+)
+def test_text_encodings_are_allowed(name: str) -> None:
+    from pipeline.declarations.sources import encoding_problem
+
+    assert encoding_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["utf-16", "utf-16-le", "utf-32", "utf-7", "idna", "punycode", "unicode_escape",
+     "raw_unicode_escape", "rot13", "base64", "hex", "zlib", "cp037", "utf-9"],
+)  # fmt: skip
+def test_codecs_that_do_not_read_ascii_as_ascii_are_refused(name: str) -> None:
+    from pipeline.declarations.sources import encoding_problem
+
+    problem = encoding_problem(name, "data/raw/export.csv")
+    assert problem and "utf-8" in problem and "cp1252" in problem and "latin-1" in problem
+
+
+def test_a_dataset_json_that_is_a_folder_is_one_error_not_a_cascade(tmp_path) -> None:
+    """Other datasets name its resources (chiffres-cles-2023, couverture-communale-2023):
+    they are unknown, not missing, so only the folder itself is reported."""
+    from tests.declaration_cases import VA_DS, _dataset_json_folder
+
+    root = copy_repo(tmp_path / "repo", published=False)
+    _dataset_json_folder(root)
+    result = run(root, "validate")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Erreur : 1 erreur(s) dans les déclarations")
+    assert f"  - {VA_DS} : « dataset.json » est un dossier, pas un fichier" in result.stderr

@@ -73,7 +73,10 @@ def test_engines_agree_on_generated_cases(tmp_path):
         fired = {f.check for f in fast.findings if f.code == "expectation-failed"}
         for e in suite["expectations"]:
             (failed if e["meta"]["id"] in fired else passed).add(e["type"])
-    assert failed == SUPPORTED
+    # The table's columns are the schema's: a column list that would fail is refused at load
+    # (pipeline.declarations.suite_arguments), so these two only pass here.
+    static = {"expect_table_columns_to_match_ordered_list", "expect_table_columns_to_match_set"}
+    assert failed == SUPPORTED - static
     assert passed == SUPPORTED
 
 

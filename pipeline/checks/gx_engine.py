@@ -7,12 +7,17 @@ for the frame (and GX's import, several seconds) when it holds such an expectati
 from __future__ import annotations
 
 import logging
+import re
+import warnings
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.errors import ConfigError
+from pipeline.declarations.gx_arguments import french, gx_problems
+from pipeline.declarations.jsonfile import JsonPath
+from pipeline.declarations.problems import DeclarationError, Problems
 from pipeline.sql import scan as q
 
 REC = "__rec"
@@ -30,17 +35,42 @@ def _context():
     return context
 
 
-def load_suite(entries: list[dict], name: str, path) -> object:
+def refused(root: Path, suite_path: Path, found: list[tuple[JsonPath, str]]) -> DeclarationError:
+    """Problems of a suite found while running it, as the load check reports its own: a
+    ``declaration-error`` naming the file (relative to ``root``), JSON path and line."""
+    problems = Problems(root)
+    problems.read(suite_path)
+    for path, message in found:
+        problems.add(suite_path, path, message)
+    return DeclarationError(problems.items)
+
+
+def load_suite(entries: list[dict], name: str, suite_path: Path, root: Path) -> object:
+    """``entries`` carry their place in the suite file in ``meta[ENTRY]``: what GX refuses
+    (the load check leaves it the types it runs, and tests hold the rest) is told there."""
     import great_expectations as gx
 
     try:
-        suite = gx.ExpectationSuite(name=name, expectations=entries)
-    except Exception as exc:  # pydantic raises on a wrong kwarg name
-        raise ConfigError(f"{path} : suite d'attentes invalide : {exc}") from exc
+        with warnings.catch_warnings():  # GX deprecates text row conditions (still run)
+            warnings.simplefilter("ignore")
+            suite = gx.ExpectationSuite(name=name, expectations=entries)
+    except Exception as exc:  # pydantic, GX's condition parser…
+        found = [
+            (("expectations", entry["meta"][ENTRY], *sub), message)
+            for entry in entries
+            for sub, message in gx_problems(entry, name)
+        ]
+        detail = " ".join(str(exc).split())[:300]
+        raise refused(root, suite_path, found or [((), french(detail))]) from exc
     if len(suite.expectations) != len(entries):
         known = {e.expectation_type for e in suite.expectations}
-        dropped = [e.get("type") for e in entries if e.get("type") not in known]
-        raise ConfigError(f"{path} : type d'attente inconnu : {', '.join(map(str, dropped))}.")
+        found = [
+            (("expectations", e["meta"][ENTRY], "type"), f"type d'attente « {e.get('type')} » "
+             "inconnu de Great Expectations")
+            for e in entries
+            if e.get("type") not in known
+        ]  # fmt: skip
+        raise refused(root, suite_path, found)
     return suite
 
 
@@ -77,7 +107,8 @@ def run_gx(check, result) -> list:
     tagged = [
         {**entry, "meta": {**(entry.get("meta") or {}), ENTRY: i}} for i, entry, _ in check.gx
     ]
-    suite = load_suite(tagged, f"{check.ctx.dataset}:{res.name}", res.suite_path)
+    root = check.ctx.ws.repo.root
+    suite = load_suite(tagged, f"{check.ctx.dataset}:{res.name}", res.suite_path, root)
     frame = typed_frame(check, result)
     context = _context()
     source_name = f"{check.ctx.dataset}:{res.name}"
@@ -103,10 +134,9 @@ def run_gx(check, result) -> list:
         entry = entries[item.expectation_config.meta[ENTRY]]
         failure = _failure(item)
         if failure:
-            raise ConfigError(
-                f"{res.suite_path} : l'attente {entry.get('type')} a échoué à s'exécuter : "
-                f"{failure[:300]}"
-            )
+            i = item.expectation_config.meta[ENTRY]
+            raise refused(root, res.suite_path, [(("expectations", i, *_blamed(entry, failure)),
+                                                  _failed(entry, failure))])  # fmt: skip
         if item.success:
             continue
         listed = item.result.get("unexpected_index_list")
@@ -120,6 +150,26 @@ def run_gx(check, result) -> list:
             row["line"] = lines[rec]
             out.append(check.row_finding(entry, row))
     return out
+
+
+def _blamed(entry: dict, failure: str) -> JsonPath:
+    """The argument a failure names (``min_value cannot be…``), else the row condition when
+    there is one, else the arguments."""
+    kw = entry.get("kwargs") or {}
+    named = [k for k in kw if re.search(rf"\b{re.escape(k)}\b", failure)]
+    if named:
+        return ("kwargs", named[0])
+    return ("kwargs", "row_condition") if "row_condition" in kw else ("kwargs",)
+
+
+def _failed(entry: dict, failure: str) -> str:
+    told = french(failure)
+    if told.startswith("refusé par Great Expectations"):
+        told = f"« {' '.join(failure.split())[:300]} »"
+    return (
+        f"Great Expectations n'a pas pu exécuter l'attente « {entry.get('type')} » : {told} ; "
+        "vérifiez ses arguments et le type des colonnes qu'elle nomme"
+    )
 
 
 def _value(value):

@@ -83,17 +83,20 @@ def check_repository(root: Path) -> list[DatasetDoc]:
         if (root / "pipeline.json").is_file():
             check_config_file(root, problems)
         checker = _Checker(root, problems, engine)
-        folders = _folders(schemas, problems)
+        folders, unread = _folders(schemas, problems)
+        checker.complete = not unread  # their resources are unknown, not missing
         docs = [doc for folder in folders if (doc := checker.dataset(folder))]
-        checker.across(docs, {folder.name for folder in folders})
+        checker.across(docs, {folder.name for folder in [*folders, *unread]})
     finally:
         engine.close()
     problems.raise_if_any()
     return docs
 
 
-def _folders(schemas: Path, problems: Problems) -> list[Path]:
-    folders = []
+def _folders(schemas: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
+    """The dataset folders to read, and those whose dataset.json exists but cannot be read
+    as a file (a folder, a device…): the names they declare are then not known."""
+    folders, unread = [], []
     for folder in sorted(schemas.iterdir()):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
@@ -106,6 +109,16 @@ def _folders(schemas: Path, problems: Problems) -> list[Path]:
                 "le pipeline ne lit que les déclarations du dépôt ; copiez-les dans le dossier",
             )
             continue
+        if declaration.exists() and not declaration.is_file():
+            what = "un dossier" if declaration.is_dir() else "un fichier spécial"
+            problems.add(
+                declaration,
+                "",
+                f"« dataset.json » est {what}, pas un fichier : remplacez-le par le fichier JSON "
+                "qui déclare le jeu",
+            )
+            unread.append(folder)
+            continue
         if not declaration.is_file():
             listed = sorted(p.name for p in folder.iterdir())[:5]
             content = f" (il contient : {', '.join(listed)})" if listed else " (il est vide)"
@@ -117,7 +130,7 @@ def _folders(schemas: Path, problems: Problems) -> list[Path]:
             )
             continue
         folders.append(folder)
-    return folders
+    return folders, unread
 
 
 class _Checker:

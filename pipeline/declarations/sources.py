@@ -1,12 +1,13 @@
 """Paths and raw-file dialects. Every path a declaration names stays inside the repository (no
 absolute path, no ``..`` and no symbolic link leading out of it) and names an existing file;
-a dialect names an encoding Python knows, one-character separators that differ, a date format
-DuckDB reads back, and a format that matches the file."""
+a dialect names a text encoding the pipeline reads (:func:`encoding_problem`), one-character
+separators that differ, a date format DuckDB reads back, and a format that matches the file."""
 
 from __future__ import annotations
 
 import codecs
 import difflib
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,20 +98,61 @@ def check_source(root: Path, source: dict, path: JsonPath, engine: Engine, repor
         )
     if fmt != "xlsx" and "sheet" in source:
         report((*path, "sheet"), "« sheet » ne vaut que pour un fichier XLSX : retirez cette clé")
-    check_dialect(source.get("dialect") or {}, (*path, "dialect"), engine, report)
+    raw = source.get("path") if isinstance(source.get("path"), str) else None
+    check_dialect(source.get("dialect") or {}, (*path, "dialect"), engine, report, raw)
 
 
-def check_dialect(dialect: dict, path: JsonPath, engine: Engine, report: Report) -> None:
+# ASCII bytes, with the escapes of the codecs that would read them as something else
+# (unicode_escape, raw_unicode_escape, UTF-7, IDNA's xn-- labels).
+ASCII_SAMPLE = bytes(range(128)) + b"\\u0041 \\x41 \\n +AGE- xn--caf-dma"
+ENCODINGS_HINT = "écrivez « utf-8 », « cp1252 » ou « latin-1 » selon le fichier"
+
+
+def encoding_problem(name: str, raw: str | None = None) -> str | None:
+    """What keeps ``name`` from being a raw file's encoding, in French, or None. The rule
+    allows rather than refuses: a codec Python's registry reports as a text encoding whose
+    ASCII bytes read back as the same text, and the text as the same bytes. This is what
+    the streaming transcoder and the line count of findings rely on (a line break is the
+    byte 0x0A). It keeps out UTF-16 and UTF-32, UTF-7, EBCDIC, idna, punycode,
+    unicode_escape and the bytes-to-bytes codecs (base64, rot13, zlib…)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return f"encodage « {name} » inconnu : {ENCODINGS_HINT}"
+    file = f"le fichier « {raw} »" if raw else "le fichier"
+    if getattr(info, "_is_text_encoding", True):
+        text = ASCII_SAMPLE.decode("ascii")
+        try:
+            with warnings.catch_warnings():  # unicode_escape warns of invalid escapes
+                warnings.simplefilter("ignore")
+                decoder = codecs.getincrementaldecoder(info.name)()
+                read = decoder.decode(ASCII_SAMPLE) + decoder.decode(b"", final=True)
+                written = text.encode(info.name).removeprefix(codecs.BOM_UTF8)
+        except Exception:  # a codec may raise anything on bytes it was not made for
+            read, written = None, None
+        if read == text and written == ASCII_SAMPLE:
+            return None
+    if info.name.startswith(("utf-16", "utf-32")):
+        return (
+            f"encodage « {name} » non lu par le pipeline (deux ou quatre octets par caractère) : "
+            f"réenregistrez {file} en UTF-8 et écrivez « utf-8 » (ou « cp1252 », « latin-1 »)"
+        )
+    return (
+        f"« {name} » n'est pas un encodage de fichier texte que le pipeline lit (il ne relit pas "
+        f"les caractères ASCII tels quels) : {ENCODINGS_HINT} ; au besoin, réenregistrez {file} "
+        "en UTF-8"
+    )
+
+
+def check_dialect(
+    dialect: dict, path: JsonPath, engine: Engine, report: Report, raw: str | None = None
+) -> None:
+    """``raw``: the raw file the dialect reads, for the messages."""
     name = dialect.get("encoding")
     if isinstance(name, str):
-        try:
-            codecs.lookup(name)
-            "a".encode(name)
-        except LookupError:
-            report(
-                (*path, "encoding"),
-                f"encodage « {name} » inconnu : écrivez « utf-8 », « cp1252 » ou « latin-1 »",
-            )
+        problem = encoding_problem(name, raw)
+        if problem:
+            report((*path, "encoding"), problem)
     delimiter, quote = dialect.get("delimiter", ","), dialect.get("quoteChar", '"')
     if delimiter in ("\n", "\r"):
         report((*path, "delimiter"), "un retour à la ligne ne peut pas séparer les colonnes")

@@ -5,9 +5,12 @@ resource or an enrichment column; for table-level expectations, ``observed`` and
 expectation's own arguments; ``{cog}`` and ``{edition}`` when the declaration gives them).
 
 The types of the engine's table (:data:`pipeline.sql.expectations.EXPECTATIONS`: their
-required and optional arguments, compiled to SQL or run by GX) are checked here, without
-importing Great Expectations; any other type GX knows is checked by GX itself (it is then
-imported, as it would be to run it)."""
+required and optional arguments, compiled to SQL or run by GX) are checked here, then against
+the resource's columns (:mod:`pipeline.declarations.suite_arguments`: bounds, value sets, type
+names, row conditions, column lists), without importing Great Expectations. An expectation GX
+will run (a type the pipeline does not compile, a ``row_condition``) is also checked by GX
+itself (:mod:`pipeline.declarations.gx_arguments`): it is then imported, as it would be to
+run it. For the compiled types, a test holds these checks to be at least as strict as GX's."""
 
 from __future__ import annotations
 
@@ -17,22 +20,23 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from pipeline.declarations.gx_arguments import gx_problems
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.schema_errors import listing, schema_problems, suggestion
+from pipeline.declarations.suite_arguments import check_arguments
 from pipeline.declarations.values import Engine
-from pipeline.errors import ConfigError
 from pipeline.sql import expectations as gxsql
 
 SUPPORTED = sorted(gxsql.SUPPORTED)
 
 Report = Callable[[JsonPath, str], None]
 
-NUMERIC = ("integer", "number", "year")
 ROW_LEVEL = ("map", "pair", "multicolumn")  # a failing row is a finding, with its values
 NAME = {"type": "string", "minLength": 1}
 NAMES = {"type": "array", "minItems": 1, "items": NAME}
 BOUND = {"type": ["number", "string", "null"]}
 COUNT_BOUND = {"type": ["number", "null"], "minimum": 0}  # GX compares a count with 7.5 too
+NUMBER_BOUND = {"type": ["number", "null"]}
 SHARE_BOUND = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 FLAG = {"type": ["boolean", "null"]}
 BOUNDS = {
@@ -96,6 +100,12 @@ SHARES = (
     "expect_column_proportion_of_unique_values_to_be_between",
     "expect_column_proportion_of_non_null_values_to_be_between",
 )
+STATISTICS = (  # a statistic of the values: a number, whatever the column
+    "expect_column_mean_to_be_between",
+    "expect_column_median_to_be_between",
+    "expect_column_sum_to_be_between",
+    "expect_column_stdev_to_be_between",
+)
 
 
 @cache
@@ -107,11 +117,21 @@ def kwargs_schema(etype: str) -> dict | None:
     spec = gxsql.EXPECTATIONS.get(etype)
     if spec is None:
         return None
-    bound = COUNT_BOUND if etype in COUNTS else SHARE_BOUND if etype in SHARES else BOUND
+    bound = (
+        COUNT_BOUND
+        if etype in COUNTS
+        else SHARE_BOUND
+        if etype in SHARES
+        else NUMBER_BOUND
+        if etype in STATISTICS
+        else BOUND
+    )
     properties = {name: KWARG.get(name, {}) for name in sorted(spec.kwargs)}
     for name in ("min_value", "max_value"):
         if name in properties:
             properties[name] = bound
+    if spec.kind == "multicolumn":  # GX: "column_list must contain at least two columns"
+        properties["column_list"] = {**NAMES, "minItems": 2}
     schema = {
         "type": "object",
         "required": [*spec.required, *MEANINGFUL.get(etype, ())],
@@ -223,7 +243,7 @@ def _entry(
         if problems:
             return
     elif etype in gx_types():
-        problems = _gx_problems(entry, where)
+        problems = gx_problems(entry, where)
         for sub, message in problems:
             report((*path, *sub), message)
         if problems:
@@ -240,31 +260,25 @@ def _entry(
         for key, name in named:
             if isinstance(name, str) and name not in columns:
                 hint = listing(suggestion(name, columns), "colonnes", columns)
-                where = key if isinstance(key, tuple) else (key,)
-                report((*path, "kwargs", *where), f"colonne « {name} » inconnue{hint}")
+                at = key if isinstance(key, tuple) else (key,)
+                report((*path, "kwargs", *at), f"colonne « {name} » inconnue{hint}")
                 return
     regexes = [(("regex",), kw["regex"])] if isinstance(kw.get("regex"), str) else []
     regexes += [(("regex_list", i), r) for i, r in enumerate(kw.get("regex_list") or [])]
-    for where, regex in regexes if spec is not None else []:
+    for at, regex in regexes if spec is not None else []:
         problem = engine.regex_problem(regex, re2=False)  # what RE2 cannot run, GX does
         if problem:
-            report((*path, "kwargs", *where), problem)
-    if etype == "expect_column_values_to_be_between":
-        ftype = columns.get(kw["column"], "string")
-        for key in ("min_value", "max_value"):
-            value = kw.get(key)
-            if ftype in NUMERIC and isinstance(value, str):
-                report(
-                    (*path, "kwargs", key),
-                    f"la colonne « {kw['column']} » est numérique ({ftype}) : écrivez la borne "
-                    f"comme un nombre, sans guillemets (par exemple {value.strip() or 0})",
-                )
-            if ftype in ("date", "datetime") and isinstance(value, int | float):
-                report(
-                    (*path, "kwargs", key),
-                    f"la colonne « {kw['column']} » est une date : écrivez la borne "
-                    "comme une date ISO entre guillemets, par exemple « 2024-01-31 »",
-                )
+            report((*path, "kwargs", *at), problem)
+    found: list[tuple[JsonPath, str]] = []
+    check_arguments(etype, kw, columns, path, lambda p, m: found.append((p, m)))
+    runs_in_gx = spec is not None and (  # (a type only GX knows was checked by GX above)
+        not spec.compiled
+        or any(kw.get(k) is not None for k in ("row_condition", "condition_parser"))
+    )
+    if not found and runs_in_gx:
+        found = [((*path, *sub), m) for sub, m in gx_problems(entry, where)]
+    for sub, message in found:
+        report(sub, message)
     if isinstance(meta.get("message"), str):
         kind = spec.kind if spec is not None else None
         here = (*path, "meta", "message")
@@ -326,31 +340,3 @@ def _message(
         template.format(**allowed)
     except (ValueError, KeyError, IndexError, AttributeError) as exc:
         report(path, f"message mal formé ({exc}) : écrivez les valeurs sous la forme {{champ}}")
-
-
-def _gx_problems(entry: dict, where: str) -> list[tuple[JsonPath, str]]:
-    """GX's own check of an expectation it runs: (path under the entry, message)."""
-    from pipeline.checks.gx_engine import load_suite
-
-    try:
-        load_suite(
-            [{k: v for k, v in entry.items() if k in ("type", "kwargs", "meta")}], where, where
-        )
-    except ConfigError as exc:
-        cause = exc.__cause__
-        errors = getattr(cause, "errors", None)
-        if callable(errors):
-            out: list[tuple[JsonPath, str]] = []
-            for error in errors():
-                loc = tuple(str(x) for x in error.get("loc", ()))
-                text = (
-                    "argument inconnu"
-                    if error.get("type") == "value_error.extra"
-                    else error.get("msg")
-                )
-                out.append((("kwargs", *loc), f"refusé par Great Expectations : {text}"))
-            if out:
-                return out
-        detail = " ".join(str(cause or exc.message).split())
-        return [(("kwargs",), f"arguments refusés par Great Expectations : {detail[:400]}")]
-    return []

@@ -45,12 +45,12 @@ def _first_error(path: Path, codec_name: str) -> int | None:
         while chunk := handle.read(CHUNK):
             try:
                 decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return offset + exc.start
+            except UnicodeError as exc:  # UTF-16 without BOM raises a bare UnicodeError
+                return offset + min(getattr(exc, "start", 0), len(chunk))
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        except UnicodeError:
             return offset
     return None
 
