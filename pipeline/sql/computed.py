@@ -42,13 +42,16 @@ def computed_sql(spec: dict, source_raw: str, key: str) -> tuple[str, dict[str, 
             f"THEN regexp_replace({source_raw}, {literal('^.*?' + pattern + '.*$')}, "
             f"{literal(spec['replace'])}) END"
         ), {}
-    names = [f"g{i}" for i in range(1, groups + 1)]
+    # One regex pass per row: the whole match is group g0, so a non-empty g0 tells a match;
+    # only a row where it is empty (no match, or an empty match) is searched again.
+    names = [f"g{i}" for i in range(groups + 1)]
     match = f"{key}.match"
     extract = (
-        f"CASE WHEN regexp_matches({source_raw}, {literal(pattern)}) THEN regexp_extract("
-        f"{source_raw}, {literal(pattern)}, [{', '.join(literal(n) for n in names)}]) END"
+        f"regexp_extract({source_raw}, {literal('(' + pattern + ')')}, "
+        f"[{', '.join(literal(n) for n in names)}])"
     )
     ref = f'r."{match}"'
+    found = f"({ref}.g0 <> '' OR regexp_matches({source_raw}, {literal(pattern)}))"
     pieces = [f"{ref}.g{p}" if isinstance(p, int) else literal(p) for p in parts]
-    raw = f"CASE WHEN {ref} IS NOT NULL THEN nullif({' || '.join(pieces) or literal('')}, '') END"
+    raw = f"CASE WHEN {found} THEN nullif({' || '.join(pieces) or literal('')}, '') END"
     return raw, {match: extract}

@@ -148,6 +148,7 @@ def _char(code: int) -> str:
     return f"\\x{{{code:x}}}"
 
 
+@lru_cache(maxsize=64)  # the same classes (digits, word characters…) come back often
 def _items(ranges: Ranges) -> str:
     return "".join(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in ranges)
 
@@ -343,6 +344,7 @@ def _write(parsed, allowed: int) -> tuple[str, str]:
     return (f"(?{prefix})" if prefix else ""), body
 
 
+@lru_cache(maxsize=256)  # a pattern is often declared by several datasets
 def translate(pattern: str, flags: int = 0) -> str:
     """An RE2 pattern that finds a match at the start of a text exactly when Python's
     ``re.compile(pattern, flags).match(text)`` does. Capturing groups keep their numbers."""
@@ -357,6 +359,11 @@ def to_re2(pattern: str) -> str | None:
     Python warns may change: the user likely meant something else)."""
     if not isinstance(pattern, str):
         return None
+    return _to_re2(pattern)
+
+
+@lru_cache(maxsize=256)
+def _to_re2(pattern: str) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. FutureWarning "possible nested set"
         try:

@@ -104,6 +104,9 @@ def bit_test(index: int) -> str:
     return f"({ident('m' + str(index // BITS))} & {1 << (index % BITS)}) <> 0"
 
 
+SPARSE = "__v"  # the compact column of the failing rows' values
+
+
 def compact(
     table: str,
     rows_sql: str,
@@ -121,10 +124,16 @@ def compact(
     inner += [f"{expr} AS {ident('x:' + name)}" for name, (expr, _) in sparse.items()]
     outer = [p.split(" AS ")[-1] for p in position]
     outer += [ident("m" + str(i)) for i in range(len(masks))] + [ident(n) for n in dense]
-    outer += [
-        f"CASE WHEN {cond} THEN {ident('x:' + name)} END AS {ident('v:' + name)}"
-        for name, (_, cond) in sparse.items()
-    ]
+    if sparse:
+        # The values of the failing rows only, packed in one column: a list holding one
+        # struct, NULL (no storage for its children) on every row that fails nothing. One
+        # column per value cost a string per row and column for a million NULLs.
+        fields = ", ".join(
+            f"{ident(name)} := CASE WHEN {cond} THEN {ident('x:' + name)} END"
+            for name, (_, cond) in sparse.items()
+        )
+        anyfail = " OR ".join(f"{ident('m' + str(i))} <> 0" for i in range(len(masks)))
+        outer.append(f"CASE WHEN {anyfail} THEN [struct_pack({fields})] END AS {ident(SPARSE)}")
     return (
         f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {', '.join(outer)} FROM ("
         f"SELECT {', '.join(inner)} FROM {rows_sql} {' '.join(join_clauses)})"
@@ -156,8 +165,15 @@ def _selected(rec: str, columns: dict[str, str]) -> list[str]:
     return [
         f"{rec} AS __rec",
         "c.__line",
-        *[f"c.{ident(c)} AS {ident(n)}" for n, c in columns.items()],
+        *[f"{_column(c)} AS {ident(n)}" for n, c in columns.items()],
     ]
+
+
+def _column(name: str) -> str:
+    """A compact column, or a value packed in the failing rows' struct (``v:…``)."""
+    if name.startswith("v:"):
+        return f"c.{ident(SPARSE)}[1].{ident(name[2:])}"
+    return f"c.{ident(name)}"
 
 
 def _computed(query: str, computed: dict[str, str] | None) -> str:

@@ -178,8 +178,9 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
                 "itemType",
                 f"« itemType » doit être l'un de {', '.join(f.LIST_ITEM_TYPES)}",
             )
-    if "x-parquet-decimal" in TYPE_KEYS.get(ftype, set()):
-        from pipeline.parquet import decimal_problem  # the Parquet writer's own rule
+    if "x-parquet-decimal" in fdesc and "x-parquet-decimal" in TYPE_KEYS.get(ftype, set()):
+        # the Parquet writer's own rule, imported only when asked for (it brings pandas)
+        from pipeline.parquet import decimal_problem
 
         decimal = decimal_problem(fdesc)
         if decimal:
