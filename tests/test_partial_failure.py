@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_repo, run
+import pipeline.tables
+from tests.conftest import MINI_OK, ROOT, copy_repo, findings, run
 
 # The reports of 2023 read the January 2024 edition of Villages d'avenir (« inputs »); the
 # package publishes the September 2024 list.
@@ -180,3 +181,37 @@ def test_an_unreadable_reference_blocks_the_checks_joining_it(tmp_path):
         ("reference", "source-error", None, "data/reference/cog2023_departements.csv"),
     ]
     assert "cog2023-departements (jeu reference) est invalide" in errors[0]["message"]
+
+
+@pytest.fixture(params=["fast", "exact"])
+def reader(request, monkeypatch):
+    """Both readers: ``exact`` makes the direct DuckDB scan decline every file."""
+    if request.param == "exact":
+        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # a header label saved in cp1252, the rest in UTF-8
+        (MINI_OK.replace("lib_com", "lib_comê"), 1),
+        (MINI_OK.replace("Brion", "Brionê"), 4),
+        # old Mac line ends: the direct scan declines the file, the exact reader finds it
+        (MINI_OK.replace("Brion", "Brionê").replace("\n", "\r"), 4),
+        # a quoted header label spanning two lines: the line of the byte
+        (MINI_OK.replace("lib_com", '"lib\ncomê"'), 2),
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_an_encoding_error_on_its_line(mini, reader, text, line):
+    """On either reader, an ``encoding-error`` on the line of the first byte that is not
+    UTF-8 (« ê » saved in cp1252), never a crash, nor header findings about a label misread
+    as « lib_com� »."""
+    root = mini("", raw_bytes=text.encode("utf-8").replace("ê".encode(), b"\xea"))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in items] == [("encoding-error", line)]
+    assert (
+        "semble encodé en cp1252 (Windows-1252), pas en UTF-8 (premier octet invalide "
+        f"ligne {line})"
+    ) in items[0]["message"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
+from pipeline.engine import encoding
 from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
@@ -127,20 +128,65 @@ def match_header(
     return columns, findings
 
 
-def first_record(path: Path, dialect: dict) -> list[str] | None:
-    """The header record, read by Python's csv module from the head of a UTF-8 file."""
+def _first_invalid(head: bytes, whole: bool) -> int | None:
+    """Offset of the first byte of ``head`` that is not UTF-8 (a character cut by the end of
+    the head is not counted unless the head is the ``whole`` file)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not whole and exc.end == len(head) and exc.reason == "unexpected end of data":
+            return None
+        return exc.start
+    return None
+
+
+def first_record(path: Path, dialect: dict, report: Reporter) -> list[str] | None:
+    """The header record, read by Python's csv module from the head of a UTF-8 file. Raises
+    Fatal (``encoding-error``) when a byte of the header is not UTF-8."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = head.decode("utf-8", errors="replace")
+    bom = len(text) - len(text.lstrip("\ufeff"))
+    text = text[bom:]
     if not text.strip("\r\n"):
         return None
+    read: list[str] = []  # the lines the header record spans
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            read.append(line)
+            yield line
+
     reader = csv.reader(
-        io.StringIO(text, newline=""),
+        lines(),
         delimiter=dialect.get("delimiter", ","),
         quotechar=dialect.get("quoteChar", '"'),
         strict=False,
     )
-    return next(reader, None)
+    record = next(reader, None)
+    bad = _first_invalid(head, len(head) < HEAD_BYTES)
+    if bad is not None and len(head[:bad].decode("utf-8")) - bom < sum(map(len, read)):
+        raise not_utf8(path, report)
+    return record
+
+
+def not_utf8(path: Path, report: Reporter) -> Fatal:
+    """The ``encoding-error`` of a file read as UTF-8 that holds a byte that is not, on the
+    line of the first such byte."""
+    problem = encoding.check_encoding(path, "utf-8")
+    assert problem is not None, path  # called once a decoder has failed on the file
+    found, line = problem
+    return Fatal(
+        [
+            report(
+                "encoding-error",
+                line=line,
+                found=encoding.label(found),
+                declared=encoding.label("utf-8"),
+                found_key=found,
+            )
+        ]
+    )
 
 
 def csv_source(
@@ -153,7 +199,7 @@ def csv_source(
     scratch: Path | None = None,
 ) -> Source | None:
     """A direct DuckDB scan of a UTF-8 CSV file, or None when only the exact reader fits."""
-    labels = first_record(path, dialect)
+    labels = first_record(path, dialect, report)
     if labels is None:
         raise Fatal([report("source-error", detail=f"{rel} est vide")])
     columns, findings = match_header(labels, res, report, dialect.get("delimiter", ","))
