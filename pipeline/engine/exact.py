@@ -122,9 +122,9 @@ def load_records(
     dataset: str,
     rel: str,
 ) -> Source:
-    """Stream records into ``table``: header matched, ragged rows and blank rows reported.
-    Empty lines after the last record are only listed (``Source.trailing_blank``), as the
-    layout pass of a CSV read directly lists them. A byte that is not UTF-8 ends the reading
+    """Stream records into ``table``: header matched, ragged rows and blank rows (empty
+    lines, rows of empty cells) reported. Blank rows after the last record are only listed
+    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them. A byte that is not UTF-8 ends the reading
     with an ``encoding-error`` on its line."""
     try:
         return _load(con, table, records, res, report, dialect, dataset, rel)
@@ -151,16 +151,13 @@ def _load(
     width = len(header)
     writer = TableWriter(con, table, sorted(set(columns.values())))
     rec = 0
-    empty: list[int] = []  # empty lines since the last record: blank rows unless trailing
+    empty: list[int] = []  # blank lines since the last record: blank rows unless trailing
     for line, record in iterator:
-        if not record:
+        if not any(record):  # an empty line, or a row of empty cells
             empty.append(line)
             continue
         findings.extend(report("blank-row", line=n) for n in empty)
         empty = []
-        if not any(cell != "" for cell in record):
-            findings.append(report("blank-row", line=line))
-            continue
         if len(record) > width:
             findings.append(
                 report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)

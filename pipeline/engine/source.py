@@ -203,9 +203,10 @@ def csv_source(
     if labels is None:
         raise Fatal([report("source-error", detail=f"{rel} est vide")])
     columns, findings = match_header(labels, res, report, dialect.get("delimiter", ","))
-    if len(labels) > MAX_FAST_COLUMNS or len(dialect.get("delimiter", ",")) != 1:
-        return None
-    layout = scan_layout(path, dialect.get("quoteChar", '"'))
+    delimiter = dialect.get("delimiter", ",")
+    if len(labels) > MAX_FAST_COLUMNS or len(delimiter) != 1 or not any(labels):
+        return None  # an empty header (a row of empty cells for the scan): read exactly
+    layout = scan_layout(path, dialect.get("quoteChar", '"'), delimiter, len(labels))
     if layout.new_line is None or not len(layout.starts):
         return None
     header_line = int(layout.starts[0])
