@@ -7,6 +7,8 @@ MESSAGES: dict[str, str] = {
     # reading the file
     "source-error": "Fichier introuvable ou illisible : {detail}. Vérifiez le chemin déclaré dans "
     "schemas/{dataset}/dataset.json.",
+    "source-empty": "Fichier vide : {file} ne contient aucune ligne. Déposez de nouveau le "
+    "fichier complet.",
     "encoding-error": "Le fichier semble encodé en {found}, pas en {declared} (premier octet "
     "invalide ligne {line}). Réenregistrez-le en {declared} ou déclarez "
     '"encoding": "{found_key}" dans le dialecte de dataset.json.',

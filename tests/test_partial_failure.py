@@ -184,6 +184,10 @@ def test_an_unreadable_reference_blocks_the_checks_joining_it(tmp_path):
         ("reference", "source-error", None, "data/reference/cog2023_departements.csv"),
     ]
     assert "cog2023-departements (jeu reference) est invalide" in errors[0]["message"]
+    assert errors[2]["message"] == (
+        "Fichier vide : data/reference/cog2023_departements.csv ne contient aucune ligne. "
+        "Déposez de nouveau le fichier complet."
+    )
 
 
 def zipfile_of(members: dict[str, str]) -> bytes:
@@ -355,3 +359,19 @@ def test_a_byte_that_is_not_utf8_is_an_encoding_error_on_its_line(mini, reader, 
         "semble encodé en cp1252 (Windows-1252), pas en UTF-8 (premier octet invalide "
         f"ligne {line})"
     ) in items[0]["message"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\r\n\n", "\ufeff".encode()])
+def test_an_empty_file_is_said_empty(mini, reader, content):
+    """« Fichier vide », without the hint about the declared path (the file is there)."""
+    root = mini("", raw_bytes=content)
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"], f["message"]) for f in items] == [
+        (
+            "source-error",
+            None,
+            "Fichier vide : data/raw/mini.csv ne contient aucune ligne. Déposez de nouveau le "
+            "fichier complet.",
+        )
+    ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
-from pipeline.engine.source import Fatal, Reporter, Source, match_header, not_utf8
+from pipeline.engine.source import Reporter, Source, empty_file, match_header, not_utf8
 from pipeline.sql import ident
 
 BATCH = 50_000
@@ -145,7 +145,7 @@ def _load(
     iterator = iter(records)
     first = next(((line, record) for line, record in iterator if record), None)
     if first is None:
-        raise Fatal([report("source-error", detail=f"{rel} est vide")])
+        raise empty_file(report, rel)
     header_line, header = first
     columns, findings = match_header(header, res, report, dialect.get("delimiter", ","))
     width = len(header)

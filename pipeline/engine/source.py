@@ -75,14 +75,23 @@ class Reporter:
         self.dataset, self.file = dataset, file
 
     def __call__(
-        self, code: str, severity="error", line=None, column=None, fld=None, value=None, **kw
+        self,
+        code: str,
+        severity="error",
+        line=None,
+        column=None,
+        fld=None,
+        value=None,
+        message_code: str | None = None,
+        **kw,
     ) -> Finding:
+        """A finding; its message is that of ``message_code`` (default ``code``)."""
         return Finding(
             dataset=self.dataset,
             severity=severity,
             code=code,
             message=message(
-                code,
+                message_code or code,
                 dataset=self.dataset,
                 line=line,
                 column=column,
@@ -170,6 +179,11 @@ def first_record(path: Path, dialect: dict, report: Reporter) -> list[str] | Non
     return record
 
 
+def empty_file(report: Reporter, rel: str) -> Fatal:
+    """The ``source-error`` of a file that holds no record."""
+    return Fatal([report("source-error", message_code="source-empty", file=rel)])
+
+
 def not_utf8(path: Path, report: Reporter) -> Fatal:
     """The ``encoding-error`` of a file read as UTF-8 that holds a byte that is not, on the
     line of the first such byte."""
@@ -201,7 +215,7 @@ def csv_source(
     """A direct DuckDB scan of a UTF-8 CSV file, or None when only the exact reader fits."""
     labels = first_record(path, dialect, report)
     if labels is None:
-        raise Fatal([report("source-error", detail=f"{rel} est vide")])
+        raise empty_file(report, rel)
     columns, findings = match_header(labels, res, report, dialect.get("delimiter", ","))
     delimiter = dialect.get("delimiter", ",")
     if len(labels) > MAX_FAST_COLUMNS or len(delimiter) != 1 or not any(labels):
