@@ -314,6 +314,14 @@ def test_what_a_file_that_is_not_text_looks_like(mini, content, what):
         (MINI_OK.encode("cp1252"), "encoding-error"),
         # a few control bytes are the cells' own findings
         (MINI_OK.replace("Brion", "Br\x00i\x1bon").encode(), "control-character"),
+        # both: the encoding is said first
+        (
+            MINI_OK.replace("Séran", "Séran\x1b")
+            .replace("Ajaccio", "Ajaccio\x1b")
+            .replace("Brion", "Brion\x1b")
+            .encode("cp1252"),
+            "encoding-error",
+        ),
     ],
 )
 def test_text_with_stray_bytes_is_not_called_binary(mini, content, code):

@@ -16,6 +16,7 @@ from pipeline.engine.encoding import codec
 from pipeline.engine.source import DELIMITER_NAMES, Fatal, Reporter
 
 HEAD = 1 << 16
+CONTROL_SHARE = 0.05  # control bytes (not tab, LF, CR, FF) among the head's bytes
 BINARY_SHARE = 0.1  # control bytes and undecodable sequences among the head's bytes
 CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f")
 
@@ -79,15 +80,22 @@ def _utf16(head: bytes) -> bool:
     return max(even, odd) >= 0.3 * pairs and min(even, odd) <= 0.05 * pairs
 
 
-def _undecodable(head: bytes) -> int:
-    """How many sequences of ``head`` are not UTF-8 (one cut by the end of the head aside)."""
-    text = head.decode("utf-8", errors="replace")
-    return text.count("\ufffd") - head.count("\ufffd".encode()) - text.endswith("\ufffd")
+def _undecodable(head: bytes, name: str) -> int:
+    """How many sequences of ``head`` the codec ``name`` cannot decode (a character cut by
+    the end of the head aside)."""
+    text = head.decode(name, errors="replace")
+    bad = text.count("\ufffd") - text.endswith("\ufffd")
+    return bad - head.count("\ufffd".encode()) if name.startswith("utf-8") else bad
 
 
-def _binary(head: bytes) -> bool:
+def _binary(head: bytes, name: str) -> bool:
+    """Random bytes hold about 11 % of control bytes and, read as UTF-8, far more
+    undecodable sequences; text, even in a legacy encoding with a control character on
+    every line, holds a few."""
     controls = len(head) - len(head.translate(None, CONTROLS))
-    return controls > 0 and controls + _undecodable(head) >= BINARY_SHARE * len(head)
+    return controls >= CONTROL_SHARE * len(head) and controls + _undecodable(
+        head, name
+    ) >= BINARY_SHARE * len(head)
 
 
 def not_text(path: Path, declared: str) -> tuple[str, str] | None:
@@ -104,11 +112,12 @@ def not_text(path: Path, declared: str) -> tuple[str, str] | None:
     for magic, kind in OTHER.items():
         if head.startswith(magic):
             return kind
-    if (codec(declared) or "").startswith(("utf-16", "utf-32")):
+    name = codec(declared) or "utf-8"
+    if name.startswith(("utf-16", "utf-32")):
         return None  # NUL bytes are that encoding's
     if _utf16(head):
         return "du texte encodé en UTF-16", UTF16_ADVICE
-    if _binary(head):
+    if _binary(head, name):
         return "un fichier binaire, pas du texte", REEXPORT
     return None
 
