@@ -93,9 +93,9 @@ def _binary(head: bytes, name: str) -> bool:
     undecodable sequences; text, even in a legacy encoding with a control character on
     every line, holds a few."""
     controls = len(head) - len(head.translate(None, CONTROLS))
-    return controls >= CONTROL_SHARE * len(head) and controls + _undecodable(
-        head, name
-    ) >= BINARY_SHARE * len(head)
+    if not controls or controls < CONTROL_SHARE * len(head):
+        return False
+    return controls + _undecodable(head, name) >= BINARY_SHARE * len(head)
 
 
 def not_text(path: Path, declared: str) -> tuple[str, str] | None:
