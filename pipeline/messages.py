@@ -7,11 +7,13 @@ MESSAGES: dict[str, str] = {
     # reading the file
     "source-error": "Fichier introuvable ou illisible : {detail}. Vérifiez le chemin déclaré dans "
     "schemas/{dataset}/dataset.json.",
+    "source-empty": "Fichier vide : {file} ne contient aucune ligne. Déposez de nouveau le "
+    "fichier complet.",
     "encoding-error": "Le fichier semble encodé en {found}, pas en {declared} (premier octet "
     "invalide ligne {line}). Réenregistrez-le en {declared} ou déclarez "
     '"encoding": "{found_key}" dans le dialecte de dataset.json.',
-    "format-error": "Le fichier n'est pas un CSV lisible : {detail}. Exportez-le de nouveau depuis "
-    "le tableur (CSV, séparateur « {delimiter} »).",
+    "format-error": "Le fichier n'est pas un CSV : d'après ses premiers octets, c'est {what}. "
+    "{advice}",
     "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
     "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
     "le dialecte dans dataset.json.",

@@ -17,6 +17,7 @@ from pipeline.engine import encoding
 from pipeline.engine.db import connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
 from pipeline.engine.lines import has_controls
+from pipeline.engine.sniff import refuse_not_text
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
@@ -245,6 +246,7 @@ class Workspace(PublishedText):
             return load_records(
                 self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
             )
+        refuse_not_text(path, dialect, report, dataset.name)
         declared = dialect.get("encoding", "utf-8")
         if not encoding.is_utf8(declared) or exact:
             problem = encoding.check_encoding(path, declared)

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
+import pipeline.engine.lines
 import pipeline.tables
+from pipeline.engine.lines import scan_layout
 from pipeline.repo import Repo
 from pipeline.validate import validate
 from tests.conftest import MINI_OK, findings, run
@@ -207,6 +209,99 @@ def test_blank_rows_inside_the_file_stay_errors(mini, reader):
         ("blank-row", "error", 4),
         ("trailing-blank-lines", "warning", 7),
     ]
+
+
+EMPTY_CELLS = ",,,,,"  # a row of the six columns, every cell empty
+
+
+@pytest.mark.parametrize(
+    ("end", "lines"),
+    [
+        (f"{EMPTY_CELLS}\n{EMPTY_CELLS}\n", [5, 6]),
+        (f"{EMPTY_CELLS}\n{EMPTY_CELLS}", [5, 6]),  # no line end after the last one
+        (f"{EMPTY_CELLS}\n\n{EMPTY_CELLS}\n\n", [5, 6, 7, 8]),  # with empty lines
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_rows_of_empty_cells_at_the_end_join_the_trailing_warning(
+    mini, reader, end, lines, newline
+):
+    """A spreadsheet's export often ends with rows of empty cells: blank rows, like empty
+    lines, on both readers (as frictionless reads them), and the build proceeds."""
+    root = mini((MINI_OK + end).replace("\n", newline))
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [(f["code"], f["severity"], f["line"]) for f in items] == [
+        ("trailing-blank-lines", "warning", 5)
+    ]
+    assert items[0]["message"].startswith(
+        f"{len(lines)} lignes vides en fin de fichier (lignes 5 à {lines[-1]})"
+    )
+    source = source_of(root)
+    assert source.trailing_blank == lines
+    assert source.fast is (reader == "fast")  # DuckDB still reads the file directly
+    assert run(root, "build", "mini").exit_code == 0
+    published = (root / "data/published/mini/mini.csv").read_text(encoding="utf-8")
+    assert published == MINI_OK  # the three records, nothing else
+
+
+def test_a_row_of_empty_cells_inside_the_file_is_one_blank_row(mini, reader):
+    """Not four constraint errors and a primary-key error: one blank-row on its line."""
+    root = mini(MINI_OK.replace("\n2,", f"\n{EMPTY_CELLS}\n\n{EMPTY_CELLS}\n2,"))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["severity"], f["line"]) for f in items] == [
+        ("blank-row", "error", 3),
+        ("blank-row", "error", 4),
+        ("blank-row", "error", 5),
+    ]
+    source = source_of(root)
+    assert source.fast is (reader == "fast")
+    if source.fast:  # the records keep their lines
+        assert [source.line(rec) for rec in (1, 2, 3)] == [2, 6, 7]
+    result = run(root, "validate", "--format", "json", "mini")
+    assert json.loads(result.stdout)["datasets"][-1]["rows"] == {"mini": 3}
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        '"","","","","",""',  # quoted empty cells
+        ",,",  # a short row of empty cells
+        '"",,,,,',
+    ],
+)
+def test_other_rows_of_empty_cells_are_blank_rows_on_both_readers(mini, reader, blank):
+    """Rows of empty cells the layout pass does not recognise (only delimiters) are read by
+    the exact reader, with the same verdict."""
+    root = mini(MINI_OK.replace("\n2,", f"\n{blank}\n2,") + blank + "\n")
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in items] == [
+        ("blank-row", 3),
+        ("trailing-blank-lines", 6),
+    ]
+    assert source_of(root).fast is False
+
+
+def test_a_row_of_empty_cells_is_not_a_record_whatever_the_chunks(monkeypatch, tmp_path):
+    """The layout pass reads the file in chunks: a row of empty cells cut by a chunk's end is
+    still blank, wherever the cut falls."""
+    text = (
+        MINI_OK.replace("\n2,", f"\n{EMPTY_CELLS}\r\n2,")
+        + f'4,01036,"a\n{EMPTY_CELLS}",1,1,\n{EMPTY_CELLS}\n\n{EMPTY_CELLS}'
+    )
+    path = tmp_path / "mini.csv"
+    path.write_bytes(text.encode())
+    whole = scan_layout(path, '"', ",", 6)
+    assert whole.starts.tolist() == [1, 2, 4, 5, 6]
+    assert whole.blank_lines == [3, 8, 9, 10]
+    assert whole.trailing_blank == [8, 9, 10]
+    for chunk in range(1, 24):
+        monkeypatch.setattr(pipeline.engine.lines, "CHUNK", chunk)
+        layout = scan_layout(path, '"', ",", 6)
+        assert layout.starts.tolist() == whole.starts.tolist(), chunk
+        assert layout.blank_lines == whole.blank_lines, chunk
 
 
 def test_coordinates_check_on_a_text_field_is_a_configuration_error(mini):

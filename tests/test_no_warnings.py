@@ -35,3 +35,14 @@ def test_build_on_the_real_repository_prints_no_warning(tmp_path):
     result = _pipeline(repo, "build")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Warning" not in result.stderr, result.stderr[-2000:]
+
+
+def test_publish_without_a_target_prints_no_warning(tmp_path):
+    """`make publish` runs `pipeline publish` with no --to: validate, then build only."""
+    repo = copy_repo(tmp_path / "repo", published=False)
+    result = _pipeline(repo, "publish")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Warning" not in result.stderr, result.stderr[-2000:]
+    assert "Warning" not in result.stdout, result.stdout[-2000:]
+    assert "Rien n'a été envoyé. Pour publier sur data.gouv.fr :" in result.stderr
+    assert (repo / "data/published/france-services/datapackage.json").is_file()

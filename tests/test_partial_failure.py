@@ -5,13 +5,17 @@ other dataset validated as usual, exit 1 with the whole report in every format."
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import random
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_repo, run
+import pipeline.tables
+from tests.conftest import MINI_OK, ROOT, copy_repo, findings, run
 
 # The reports of 2023 read the January 2024 edition of Villages d'avenir (« inputs »); the
 # package publishes the September 2024 list.
@@ -180,3 +184,202 @@ def test_an_unreadable_reference_blocks_the_checks_joining_it(tmp_path):
         ("reference", "source-error", None, "data/reference/cog2023_departements.csv"),
     ]
     assert "cog2023-departements (jeu reference) est invalide" in errors[0]["message"]
+    assert errors[2]["message"] == (
+        "Fichier vide : data/reference/cog2023_departements.csv ne contient aucune ligne. "
+        "Déposez de nouveau le fichier complet."
+    )
+
+
+def zipfile_of(members: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def gzip_of(path: Path) -> None:
+    path.write_bytes(gzip.compress(path.read_bytes(), mtime=0))
+
+
+def xlsx_of(path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    path.write_bytes(out.getvalue())
+
+
+def random_bytes(path: Path) -> None:
+    path.write_bytes(random.Random(10).randbytes(5000))
+
+
+@pytest.fixture(scope="module")
+def not_text(tmp_path_factory):
+    """Repositories whose January 2024 villages-d-avenir ``.csv`` is not a CSV at all."""
+    roots = {}
+    for name, make in (("gzip", gzip_of), ("xlsx", xlsx_of), ("binary", random_bytes)):
+        root = copy_repo(tmp_path_factory.mktemp(name) / "repo", published=False)
+        make(root / VA)
+        roots[name] = root
+    return roots
+
+
+@pytest.mark.parametrize(
+    ("variant", "said"),
+    [
+        (
+            "gzip",
+            "d'après ses premiers octets, c'est un fichier compressé gzip. Décompressez-le et "
+            "déposez à sa place le fichier CSV qu'il contient.",
+        ),
+        (
+            "xlsx",
+            "c'est un classeur XLSX enregistré avec l'extension .csv. Ouvrez-le dans le tableur "
+            "et enregistrez-le au format « CSV UTF-8 » (séparateur « , »), ou renommez-le en "
+            '.xlsx et déclarez ce chemin avec "format": "xlsx" dans '
+            "schemas/villages-d-avenir/dataset.json.",
+        ),
+        ("binary", "c'est un fichier binaire, pas du texte."),
+    ],
+)
+def test_a_file_that_is_not_text_among_many(not_text, variant, said):
+    """One ``format-error`` saying what the file looks like (not an encoding or delimiter
+    finding, never a crash), and every other dataset reported as usual."""
+    result = run(not_text[variant], "validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    items = data["findings"]
+    va = [f for f in items if f["file"] == VA]
+    assert [(f["dataset"], f["severity"], f["code"], f["line"]) for f in va] == [
+        ("villages-d-avenir", "error", "format-error", None)
+    ]
+    assert va[0]["message"].startswith("Le fichier n'est pas un CSV : ")
+    assert said in va[0]["message"]
+    dependents = [f for f in items if f["code"] == "dependency-invalid"]
+    assert [(f["dataset"], f["check"], f["field"]) for f in dependents] == DEPENDENTS
+    assert unaffected(items) == unaffected(GOLDEN["findings"])
+    assert data["errors"] == 1 + len(DEPENDENTS)
+    assert {d["name"] for d in data["datasets"]} == {d["name"] for d in GOLDEN["datasets"]}
+    assert {f["figure_id"] for f in data["figures"]} == {f["figure_id"] for f in GOLDEN["figures"]}
+
+
+def test_build_refuses_a_compressed_file_with_exit_1(not_text):
+    root = not_text["gzip"]
+    result = run(root, "build")
+    assert result.exit_code == 1, result.output
+    assert "[format-error]" in result.stderr and "fichier compressé gzip" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any((root / "data/published").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (zipfile_of({"communes.csv": MINI_OK}), "une archive ZIP. Décompressez-le"),
+        (
+            zipfile_of(
+                {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": ""}
+            ),
+            "un classeur OpenDocument (ODS) enregistré avec l'extension .csv. Ouvrez-le",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+            "un classeur Excel 97-2003 (XLS) enregistré avec l'extension .csv.",
+        ),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "un document PDF."),
+        (b"BZh91AY&SY" + bytes(40), "un fichier compressé bzip2."),
+        (MINI_OK.encode("utf-16"), "du texte encodé en UTF-16. Réenregistrez-le en UTF-8"),
+        (MINI_OK.encode("utf-16-le"), "du texte encodé en UTF-16."),
+        (bytes(range(256)) * 4, "un fichier binaire, pas du texte."),
+    ],
+)
+def test_what_a_file_that_is_not_text_looks_like(mini, content, what):
+    root = mini("", raw_bytes=content)
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"], f["file"]) for f in items] == [
+        ("format-error", None, "data/raw/mini.csv")
+    ]
+    assert what in items[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        # a legacy 8-bit encoding is text: its finding says which encoding it seems to be
+        (MINI_OK.encode("cp1252"), "encoding-error"),
+        # a few control bytes are the cells' own findings
+        (MINI_OK.replace("Brion", "Br\x00i\x1bon").encode(), "control-character"),
+        # both: the encoding is said first
+        (
+            MINI_OK.replace("Séran", "Séran\x1b")
+            .replace("Ajaccio", "Ajaccio\x1b")
+            .replace("Brion", "Brion\x1b")
+            .encode("cp1252"),
+            "encoding-error",
+        ),
+    ],
+)
+def test_text_with_stray_bytes_is_not_called_binary(mini, content, code):
+    root = mini("", raw_bytes=content)
+    _, items = findings(root, "mini")
+    assert [f["code"] for f in items] == [code]
+
+
+def test_utf16_declared_is_read(mini):
+    root = mini(MINI_OK, encoding="utf-16")
+    assert findings(root, "mini") == (0, [])
+
+
+@pytest.fixture(params=["fast", "exact"])
+def reader(request, monkeypatch):
+    """Both readers: ``exact`` makes the direct DuckDB scan decline every file."""
+    if request.param == "exact":
+        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # a header label saved in cp1252, the rest in UTF-8
+        (MINI_OK.replace("lib_com", "lib_comê"), 1),
+        (MINI_OK.replace("Brion", "Brionê"), 4),
+        # old Mac line ends: the direct scan declines the file, the exact reader finds it
+        (MINI_OK.replace("Brion", "Brionê").replace("\n", "\r"), 4),
+        # a quoted header label spanning two lines: the line of the byte
+        (MINI_OK.replace("lib_com", '"lib\ncomê"'), 2),
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_an_encoding_error_on_its_line(mini, reader, text, line):
+    """On either reader, an ``encoding-error`` on the line of the first byte that is not
+    UTF-8 (« ê » saved in cp1252), never a crash, nor header findings about a label misread
+    as « lib_com� »."""
+    root = mini("", raw_bytes=text.encode("utf-8").replace("ê".encode(), b"\xea"))
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in items] == [("encoding-error", line)]
+    assert (
+        "semble encodé en cp1252 (Windows-1252), pas en UTF-8 (premier octet invalide "
+        f"ligne {line})"
+    ) in items[0]["message"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\r\n\n", "\ufeff".encode()])
+def test_an_empty_file_is_said_empty(mini, reader, content):
+    """« Fichier vide », without the hint about the declared path (the file is there)."""
+    root = mini("", raw_bytes=content)
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert [(f["code"], f["line"], f["message"]) for f in items] == [
+        (
+            "source-error",
+            None,
+            "Fichier vide : data/raw/mini.csv ne contient aucune ligne. Déposez de nouveau le "
+            "fichier complet.",
+        )
+    ]

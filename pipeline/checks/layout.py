@@ -2,8 +2,9 @@
 
 * ``label-whitespace`` (warning): a header label with spaces before or after it that
   otherwise names a field; the file is read as if they were not there;
-* ``trailing-blank-lines`` (warning): empty lines after the last record, one finding for
-  all of them (blank rows between records stay ``blank-row`` errors).
+* ``trailing-blank-lines`` (warning): blank lines (empty, or rows of empty cells) after the
+  last record, one finding for all of them (blank rows between records stay ``blank-row``
+  errors).
 
 Both read what the source found while reading the header and the lines (no scan needed)."""
 

@@ -56,11 +56,15 @@ def _first_error(path: Path, codec_name: str) -> int | None:
 
 
 def _line_at(path: Path, offset: int) -> int:
-    line, done = 1, 0
+    """The line of byte ``offset``, counting line ends as the exact reader does (LF, CRLF and
+    a lone CR)."""
+    line, done, previous = 1, 0, b""
     with path.open("rb") as handle:
         while done < offset and (chunk := handle.read(min(CHUNK, offset - done))):
-            line += chunk.count(b"\n")
+            line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            line -= previous == b"\r" and chunk.startswith(b"\n")
             done += len(chunk)
+            previous = chunk[-1:]
     return line
 
 

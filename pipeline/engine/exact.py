@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
-from pipeline.engine.source import Fatal, Reporter, Source, match_header
+from pipeline.engine.source import Reporter, Source, empty_file, match_header, not_utf8
 from pipeline.sql import ident
 
 BATCH = 50_000
@@ -59,6 +59,14 @@ class TableWriter:
         self.cells = [[] for _ in self.kept]
 
 
+class NotUTF8(Exception):
+    """A file read as UTF-8 holds bytes that are not."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
 def csv_records(path: Path, encoding: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, cells) for every record, blank lines included."""
     with path.open("r", encoding=encoding, newline="") as handle:
@@ -69,9 +77,12 @@ def csv_records(path: Path, encoding: str, dialect: dict) -> Iterator[tuple[int,
             strict=False,
         )
         previous_end = 0
-        for record in reader:
-            yield previous_end + 1, record
-            previous_end = reader.line_num
+        try:
+            for record in reader:
+                yield previous_end + 1, record
+                previous_end = reader.line_num
+        except UnicodeDecodeError as exc:
+            raise NotUTF8(path) from exc
 
 
 def xlsx_records(path: Path, sheet) -> Iterator[tuple[int, list[str]]]:
@@ -111,28 +122,42 @@ def load_records(
     dataset: str,
     rel: str,
 ) -> Source:
-    """Stream records into ``table``: header matched, ragged rows and blank rows reported.
-    Empty lines after the last record are only listed (``Source.trailing_blank``), as the
-    layout pass of a CSV read directly lists them."""
+    """Stream records into ``table``: header matched, ragged rows and blank rows (empty
+    lines, rows of empty cells) reported. Blank rows after the last record are only listed
+    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them. A byte that is not UTF-8 ends the reading
+    with an ``encoding-error`` on its line."""
+    try:
+        return _load(con, table, records, res, report, dialect, dataset, rel)
+    except NotUTF8 as exc:
+        raise not_utf8(exc.path, report) from None
+
+
+def _load(
+    con,
+    table: str,
+    records: Iterable[tuple[int, list[str]]],
+    res: ResourceDecl,
+    report: Reporter,
+    dialect: dict,
+    dataset: str,
+    rel: str,
+) -> Source:
     iterator = iter(records)
     first = next(((line, record) for line, record in iterator if record), None)
     if first is None:
-        raise Fatal([report("source-error", detail=f"{rel} est vide")])
+        raise empty_file(report, rel)
     header_line, header = first
     columns, findings = match_header(header, res, report, dialect.get("delimiter", ","))
     width = len(header)
     writer = TableWriter(con, table, sorted(set(columns.values())))
     rec = 0
-    empty: list[int] = []  # empty lines since the last record: blank rows unless trailing
+    empty: list[int] = []  # blank lines since the last record: blank rows unless trailing
     for line, record in iterator:
-        if not record:
+        if not any(record):  # an empty line, or a row of empty cells
             empty.append(line)
             continue
         findings.extend(report("blank-row", line=n) for n in empty)
         empty = []
-        if not any(cell != "" for cell in record):
-            findings.append(report("blank-row", line=line))
-            continue
         if len(record) > width:
             findings.append(
                 report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)

@@ -1,6 +1,8 @@
 """Where each record of a CSV file starts: one streaming pass over the bytes with numpy. A
 line feed ends a record unless it falls inside quotes (an odd number of quote characters
-before it; a doubled quote counts twice). DuckDB skips blank lines: the pass lists them.
+before it; a doubled quote counts twice). DuckDB skips blank lines: the pass lists them,
+with the records made only of delimiters (``,,,,``: a row of empty cells, as spreadsheets
+leave at the end of an export), which the direct scan leaves out (:func:`csv_scan`).
 
 This gives the physical line of every record without asking DuckDB for more than the records
 themselves; the scan then checks that DuckDB read as many records as were found here (a stray
@@ -69,8 +71,22 @@ def has_controls(path: Path) -> bool:
     return False
 
 
-def scan_layout(path: Path, quote: str = '"') -> Layout:
+def _delimiters_only(
+    window: np.ndarray, base: int, begins: np.ndarray, size: int, delimiter: int
+) -> np.ndarray:
+    """Whether the ``size`` bytes from each of ``begins`` (file offsets; ``window`` holds
+    the bytes from offset ``base`` on, those records included) are all the delimiter."""
+    cells = window[(begins - base)[:, None] + np.arange(size)]
+    return (cells == delimiter).all(axis=1)
+
+
+def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int = 0) -> Layout:
+    """The layout of a file of ``width`` columns: records of ``width - 1`` delimiters (a CR
+    aside) are blank, like empty lines (the header must not be one)."""
     quote_byte = ord(quote) if quote else -1
+    delimiter_byte = ord(delimiter) if len(delimiter) == 1 and ord(delimiter) < 128 else -1
+    row = width - 1 if width > 1 and delimiter_byte >= 0 else 0  # bytes of a row of empty cells
+    carry = np.zeros(0, dtype=np.uint8)  # the last bytes read
     starts: list[np.ndarray] = [np.array([1], dtype=np.int64)]
     blank: list[np.ndarray] = []
     lf_before = 0  # line feeds before the current chunk
@@ -109,6 +125,13 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
                 ends - 1 >= offset, arr[np.maximum(ends - 1 - offset, 0)], previous_byte
             )
             empty = (size == 0) | ((size == 1) & (before_end == CR))
+            if row:
+                cells = (size == row) | ((size == row + 1) & (before_end == CR))
+                if cells.any():
+                    window, base = arr, offset
+                    if int(begin[cells].min()) < offset:  # a record begun in the last chunk
+                        window, base = np.concatenate((carry, arr)), offset - len(carry)
+                    empty[cells] = _delimiters_only(window, base, begin[cells], row, delimiter_byte)
             if crs:
                 cr_ends.append(ends[before_end == CR] - 1)
             starts.append(index + lf_before + 2)  # the record after each end
@@ -119,14 +142,20 @@ def scan_layout(path: Path, quote: str = '"') -> Layout:
             lf_before += len(lf)
             offset += len(chunk)
             previous_byte = int(arr[-1])
+            if row:  # the file's last bytes, enough for a record ending in the next chunk
+                carry = np.concatenate((carry, arr[-(row + 1) :]))[-(row + 1) :]
     all_starts = np.concatenate(starts)
     # blank[i] tells whether the record ending at the i-th record end is empty, i.e. the
     # record starting at all_starts[i].
     empty = np.concatenate(blank) if blank else np.zeros(0, dtype=bool)
-    if offset == 0 or previous_byte == LF and last_end == offset - 1:
+    unended = not (offset == 0 or previous_byte == LF and last_end == offset - 1)
+    if not unended:
         all_starts = all_starts[:-1]  # the file ends with a record end: nothing after it
     flags = np.zeros(len(all_starts), dtype=bool)
     flags[: min(len(empty), len(all_starts))] = empty[: len(all_starts)]
+    if unended and row and offset - last_end - 1 == row and len(all_starts) > 1:
+        last = np.array([last_end + 1])  # a last row of empty cells, with no line end
+        flags[-1] = _delimiters_only(carry, offset - len(carry), last, row, delimiter_byte)[0]
     layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]], controls=controls)
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
     ending = np.concatenate(cr_ends) if cr_ends else np.zeros(0, dtype=np.int64)

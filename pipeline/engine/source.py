@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
+from pipeline.engine import encoding
 from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
@@ -74,14 +75,23 @@ class Reporter:
         self.dataset, self.file = dataset, file
 
     def __call__(
-        self, code: str, severity="error", line=None, column=None, fld=None, value=None, **kw
+        self,
+        code: str,
+        severity="error",
+        line=None,
+        column=None,
+        fld=None,
+        value=None,
+        message_code: str | None = None,
+        **kw,
     ) -> Finding:
+        """A finding; its message is that of ``message_code`` (default ``code``)."""
         return Finding(
             dataset=self.dataset,
             severity=severity,
             code=code,
             message=message(
-                code,
+                message_code or code,
                 dataset=self.dataset,
                 line=line,
                 column=column,
@@ -127,20 +137,70 @@ def match_header(
     return columns, findings
 
 
-def first_record(path: Path, dialect: dict) -> list[str] | None:
-    """The header record, read by Python's csv module from the head of a UTF-8 file."""
+def _first_invalid(head: bytes, whole: bool) -> int | None:
+    """Offset of the first byte of ``head`` that is not UTF-8 (a character cut by the end of
+    the head is not counted unless the head is the ``whole`` file)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not whole and exc.end == len(head) and exc.reason == "unexpected end of data":
+            return None
+        return exc.start
+    return None
+
+
+def first_record(path: Path, dialect: dict, report: Reporter) -> list[str] | None:
+    """The header record, read by Python's csv module from the head of a UTF-8 file. Raises
+    Fatal (``encoding-error``) when a byte of the header is not UTF-8."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = head.decode("utf-8", errors="replace")
+    bom = len(text) - len(text.lstrip("\ufeff"))
+    text = text[bom:]
     if not text.strip("\r\n"):
         return None
+    read: list[str] = []  # the lines the header record spans
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            read.append(line)
+            yield line
+
     reader = csv.reader(
-        io.StringIO(text, newline=""),
+        lines(),
         delimiter=dialect.get("delimiter", ","),
         quotechar=dialect.get("quoteChar", '"'),
         strict=False,
     )
-    return next(reader, None)
+    record = next(reader, None)
+    bad = _first_invalid(head, len(head) < HEAD_BYTES)
+    if bad is not None and len(head[:bad].decode("utf-8")) - bom < sum(map(len, read)):
+        raise not_utf8(path, report)
+    return record
+
+
+def empty_file(report: Reporter, rel: str) -> Fatal:
+    """The ``source-error`` of a file that holds no record."""
+    return Fatal([report("source-error", message_code="source-empty", file=rel)])
+
+
+def not_utf8(path: Path, report: Reporter) -> Fatal:
+    """The ``encoding-error`` of a file read as UTF-8 that holds a byte that is not, on the
+    line of the first such byte."""
+    problem = encoding.check_encoding(path, "utf-8")
+    assert problem is not None, path  # called once a decoder has failed on the file
+    found, line = problem
+    return Fatal(
+        [
+            report(
+                "encoding-error",
+                line=line,
+                found=encoding.label(found),
+                declared=encoding.label("utf-8"),
+                found_key=found,
+            )
+        ]
+    )
 
 
 def csv_source(
@@ -153,13 +213,14 @@ def csv_source(
     scratch: Path | None = None,
 ) -> Source | None:
     """A direct DuckDB scan of a UTF-8 CSV file, or None when only the exact reader fits."""
-    labels = first_record(path, dialect)
+    labels = first_record(path, dialect, report)
     if labels is None:
-        raise Fatal([report("source-error", detail=f"{rel} est vide")])
+        raise empty_file(report, rel)
     columns, findings = match_header(labels, res, report, dialect.get("delimiter", ","))
-    if len(labels) > MAX_FAST_COLUMNS or len(dialect.get("delimiter", ",")) != 1:
-        return None
-    layout = scan_layout(path, dialect.get("quoteChar", '"'))
+    delimiter = dialect.get("delimiter", ",")
+    if len(labels) > MAX_FAST_COLUMNS or len(delimiter) != 1 or not any(labels):
+        return None  # an empty header (a row of empty cells for the scan): read exactly
+    layout = scan_layout(path, dialect.get("quoteChar", '"'), delimiter, len(labels))
     if layout.new_line is None or not len(layout.starts):
         return None
     header_line = int(layout.starts[0])

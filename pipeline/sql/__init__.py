@@ -33,7 +33,8 @@ def string_list(values) -> str:
 def csv_scan(path: Path, width: int, dialect: dict, new_line: str, numbered: bool = True) -> str:
     """A ``read_csv`` call reading every cell as text, in file order: numbered from 0 (the
     header) in ``__rec``, or (``numbered=False``) the data records only, unnumbered, which
-    DuckDB can read with all its threads."""
+    DuckDB can read with all its threads. Rows whose cells are all empty are left out, as
+    DuckDB leaves out empty lines: both are blank rows, listed by the layout pass."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     quote = dialect.get("quoteChar", '"')
     options = ", ".join(
@@ -49,7 +50,8 @@ def csv_scan(path: Path, width: int, dialect: dict, new_line: str, numbered: boo
             "parallel = true",
         ]
     )
-    scan = f"read_csv({literal(path.as_posix())}, {options})"
+    cells = ", ".join(f"c{i}" for i in range(width))
+    scan = f"read_csv({literal(path.as_posix())}, {options}) WHERE coalesce({cells}) IS NOT NULL"
     if not numbered:
         return f"(SELECT * FROM {scan})"
     return f"(SELECT row_number() OVER () - 1 AS __rec, * FROM {scan})"
