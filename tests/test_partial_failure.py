@@ -330,9 +330,15 @@ def test_text_with_stray_bytes_is_not_called_binary(mini, content, code):
     assert [f["code"] for f in items] == [code]
 
 
-def test_utf16_declared_is_read(mini):
+def test_utf16_declared_is_a_declaration_error(mini):
+    """UTF-16 is refused when the declaration is loaded (a line break is two bytes there:
+    line numbers and the transcoder assume one), before the file is read."""
     root = mini(MINI_OK, encoding="utf-16")
-    assert findings(root, "mini") == (0, [])
+    code, items = findings(root, "mini")
+    assert code == 2
+    assert [(f["code"], f["check"]) for f in items] == [
+        ("declaration-error", "resources[0].source.dialect.encoding")
+    ]
 
 
 @pytest.fixture(params=["fast", "exact"])
