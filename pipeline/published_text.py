@@ -88,8 +88,10 @@ class PublishedText:
     def _unread(table: LoadedTable) -> bool:
         """A file DuckDB reads in place that no pass has read whole yet: reading a few of its
         columns could miss what makes it unreadable (bytes that are not UTF-8 elsewhere), so
-        its first read takes every field (and falls back on the exact reader if need be)."""
-        return table.source is not None and table.source.fast and not table.read_whole
+        its first read takes every field (and falls back on the exact reader if need be). A
+        small file was read whole into a table when it was opened."""
+        source = table.source
+        return source is not None and source.fast and not source.cached and not table.read_whole
 
     def materialised(self, resource: str, columns: Sequence[str] | None = None) -> str:
         """A DuckDB table of a resource's published text (``__rec`` and all fields, or

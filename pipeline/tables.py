@@ -33,6 +33,10 @@ from pipeline.vintages import resolve_table
 if TYPE_CHECKING:
     import pandas as pd
 
+# A raw file up to this size is read once into a DuckDB table (a few times its size in memory);
+# a larger one is read in place by every query, so that memory stays bounded.
+CACHED_BYTES = 16 * 2**20
+
 LINE = "__line__"
 
 
@@ -222,6 +226,14 @@ class Workspace(PublishedText):
                 raise table.invalid() from None
             return build(table)
 
+    def _cached(self, relation: str) -> str:
+        """A small file's cells, read once into a DuckDB table: the pass, the published text,
+        the lookups and the joins of other tables read it again and again (the COG communes
+        six times in a whole-repository run), each time parsing the CSV anew."""
+        table = self.name("raw")
+        self.con.execute(f"CREATE TEMP TABLE {ident(table)} AS SELECT * FROM {relation}")
+        return f"(SELECT * FROM {ident(table)})"
+
     def _open(self, dataset: Dataset, res: ResourceDecl, report: Reporter, exact: bool) -> Source:
         src = res.source
         assert src is not None
@@ -268,6 +280,12 @@ class Workspace(PublishedText):
             readable = encoding.transcode(path, declared, self.scratch / f"{self.name('utf8')}.csv")
         if not exact:
             source = csv_source(dataset.name, rel, readable, res, dialect, report, self.scratch)
+            if source is not None and readable.stat().st_size <= CACHED_BYTES:
+                try:
+                    source.scan_relation = self._cached(source.scan_relation)
+                    source.cached = True
+                except duckdb.Error:  # DuckDB cannot read it in place: the exact reader will
+                    return self._open(dataset, res, report, exact=True)
             if source is not None:
                 return source
         records = csv_records(readable, "utf-8-sig", dialect)

@@ -36,26 +36,21 @@ def _re2_fr(detail: str) -> str:
 
 
 class Engine:
-    """Answers computed in a DuckDB connection of its own (no extension is ever loaded),
-    opened on first need. The answers depend on their inputs only, so they are kept for the
+    """Answers computed in the process's scratch DuckDB connection (no extension is ever
+    loaded), opened on first need. The answers depend on their inputs only, so they are kept for the
     life of the process: a run checks the same patterns and formats again and again."""
 
     _answers: ClassVar[dict[tuple, str | None]] = {}
 
-    def __init__(self) -> None:
-        self._con: duckdb.DuckDBPyConnection | None = None
-
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            self._con = duckdb.connect(
-                config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-            )
-        return self._con
+        # the connection that reads constants at load: one in-memory DuckDB per process
+        from pipeline.sql.constants import scratch
+
+        return scratch()
 
     def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
+        """Nothing to close: the connection is the process's scratch connection."""
 
     def _cached(self, key: tuple, compute: Callable[[], str | None]) -> str | None:
         if key not in self._answers:

@@ -40,6 +40,7 @@ class Source:
     fast: bool = False  # a direct DuckDB scan of the file, verified after the scan
     layout: Layout | None = None  # where each record starts, for a direct CSV scan
     scan_relation: str | None = None  # the data records only, unnumbered (direct CSV scan)
+    cached: bool = False  # scan_relation is a table the whole file was read into
     path: Path | None = None  # the file DuckDB reads (maybe a UTF-8 transcoding)
     dialect: dict = field(default_factory=dict)
     header_line: int = 1  # physical line of the header

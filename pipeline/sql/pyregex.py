@@ -94,7 +94,7 @@ def _code(index: int) -> int:
     return index if index < SURROGATES[0] else index + SURROGATES[1] - SURROGATES[0] + 1
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _category(python_class: str, ascii_only: bool = False) -> Ranges:
     """Code point ranges Python's ``re`` matches with ``python_class`` (e.g. ``\\w``)."""
     if ascii_only:
