@@ -18,7 +18,7 @@ from pipeline.engine.db import connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
 from pipeline.engine.lines import has_controls
 from pipeline.engine.sniff import refuse_not_text
-from pipeline.engine.source import Fatal, Reporter, Source, csv_source
+from pipeline.engine.source import Fatal, Reporter, Source, csv_source, encoding_problem
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
 from pipeline.messages import message
@@ -261,20 +261,9 @@ class Workspace(PublishedText):
         refuse_not_text(path, dialect, report, dataset.name)
         declared = dialect.get("encoding", "utf-8")
         if not encoding.is_utf8(declared) or exact:
-            problem = encoding.check_encoding(path, declared)
-            if problem:
-                found, line = problem
-                raise Fatal(
-                    [
-                        report(
-                            "encoding-error",
-                            line=line,
-                            found=encoding.label(found),
-                            declared=encoding.label(declared),
-                            found_key=found,
-                        )
-                    ]
-                )
+            fatal = encoding_problem(path, declared, report)
+            if fatal is not None:
+                raise fatal
         readable = path
         if not encoding.is_utf8(declared):
             readable = encoding.transcode(path, declared, self.scratch / f"{self.name('utf8')}.csv")

@@ -124,8 +124,8 @@ def load_records(
 ) -> Source:
     """Stream records into ``table``: header matched, ragged rows and blank rows (empty
     lines, rows of empty cells) reported. Blank rows after the last record are only listed
-    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them. A byte that is not UTF-8 ends the reading
-    with an ``encoding-error`` on its line."""
+    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them. A byte
+    that is not UTF-8 ends the reading with an ``encoding-error`` on its line."""
     try:
         return _load(con, table, records, res, report, dialect, dataset, rel)
     except NotUTF8 as exc:

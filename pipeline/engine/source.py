@@ -185,11 +185,12 @@ def empty_file(report: Reporter, rel: str) -> Fatal:
     return Fatal([report("source-error", message_code="source-empty", file=rel)])
 
 
-def not_utf8(path: Path, report: Reporter) -> Fatal:
-    """The ``encoding-error`` of a file read as UTF-8 that holds a byte that is not, on the
-    line of the first such byte."""
-    problem = encoding.check_encoding(path, "utf-8")
-    assert problem is not None, path  # called once a decoder has failed on the file
+def encoding_problem(path: Path, declared: str, report: Reporter) -> Fatal | None:
+    """The ``encoding-error`` of a file that does not read in its declared encoding, on the
+    line of the first byte that does not; None when it reads."""
+    problem = encoding.check_encoding(path, declared)
+    if problem is None:
+        return None
     found, line = problem
     return Fatal(
         [
@@ -197,11 +198,18 @@ def not_utf8(path: Path, report: Reporter) -> Fatal:
                 "encoding-error",
                 line=line,
                 found=encoding.label(found),
-                declared=encoding.label("utf-8"),
+                declared=encoding.label(declared),
                 found_key=found,
             )
         ]
     )
+
+
+def not_utf8(path: Path, report: Reporter) -> Fatal:
+    """The ``encoding-error`` of a file read as UTF-8 once a decoder has failed on it."""
+    fatal = encoding_problem(path, "utf-8", report)
+    assert fatal is not None, path
+    return fatal
 
 
 def csv_source(
