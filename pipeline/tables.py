@@ -277,7 +277,7 @@ class Workspace(PublishedText):
                     return self._open(dataset, res, report, exact=True)
             if source is not None:
                 return source
-        records = csv_records(readable, "utf-8-sig", dialect)
+        records = csv_records(readable, "utf-8-sig", dialect, report)
         source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )

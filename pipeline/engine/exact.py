@@ -59,16 +59,11 @@ class TableWriter:
         self.cells = [[] for _ in self.kept]
 
 
-class NotUTF8(Exception):
-    """A file read as UTF-8 holds bytes that are not."""
-
-    def __init__(self, path: Path):
-        super().__init__(str(path))
-        self.path = path
-
-
-def csv_records(path: Path, encoding: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, cells) for every record, blank lines included."""
+def csv_records(
+    path: Path, encoding: str, dialect: dict, report: Reporter
+) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells) for every record, blank lines included. A byte
+    that is not UTF-8 ends the reading with an ``encoding-error`` on its line."""
     with path.open("r", encoding=encoding, newline="") as handle:
         reader = csv.reader(
             handle,
@@ -81,8 +76,8 @@ def csv_records(path: Path, encoding: str, dialect: dict) -> Iterator[tuple[int,
             for record in reader:
                 yield previous_end + 1, record
                 previous_end = reader.line_num
-        except UnicodeDecodeError as exc:
-            raise NotUTF8(path) from exc
+        except UnicodeDecodeError:
+            raise not_utf8(path, report) from None
 
 
 def xlsx_records(path: Path, sheet) -> Iterator[tuple[int, list[str]]]:
@@ -124,24 +119,7 @@ def load_records(
 ) -> Source:
     """Stream records into ``table``: header matched, ragged rows and blank rows (empty
     lines, rows of empty cells) reported. Blank rows after the last record are only listed
-    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them. A byte
-    that is not UTF-8 ends the reading with an ``encoding-error`` on its line."""
-    try:
-        return _load(con, table, records, res, report, dialect, dataset, rel)
-    except NotUTF8 as exc:
-        raise not_utf8(exc.path, report) from None
-
-
-def _load(
-    con,
-    table: str,
-    records: Iterable[tuple[int, list[str]]],
-    res: ResourceDecl,
-    report: Reporter,
-    dialect: dict,
-    dataset: str,
-    rel: str,
-) -> Source:
+    (``Source.trailing_blank``), as the layout pass of a CSV read directly lists them."""
     iterator = iter(records)
     first = next(((line, record) for line, record in iterator if record), None)
     if first is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -200,20 +199,13 @@ class ScanPlan:
     def references(self) -> list[str]:
         """Every SQL text the pass evaluates over the rows (alias ``r``), joins included:
         what the rows must compute (:func:`pipeline.sql.scan.needed`)."""
-        texts = [p.fails for p in self.predicates]
-        texts += [e for p in self.predicates for e in (*p.values.values(), *p.joins)]
-        texts += [e for g in self.groups for e in (*g.exprs, *(v for _, v in g.values))]
-        texts += [e for _, expr, js in self.aggregates.values() for e in (expr, *js)]
-        return texts + self.extra_joins
+        return _texts(self.predicates, self.groups, self.aggregates) + self.extra_joins
 
     def column(self, key: str, name: str) -> str:
         """The compact column holding value ``name`` for the rows of ``key``."""
         if key in self.bits:
             return f"v:{name}"
         return f"gv:{self.group_of[key].key}:{name}"
-
-
-REF = re.compile(r'\br\."([^"]+)"')
 
 
 @dataclass
@@ -261,17 +253,21 @@ def _stages(plan: ScanPlan, source: Source) -> list[Stage]:
     return [first, second]
 
 
+def _texts(predicates, groups, aggregates) -> list[str]:
+    """Every SQL text evaluated over the rows (alias ``r``) by these conditions, duplicate
+    groups and aggregates, their joins included."""
+    texts = [p.fails for p in predicates]
+    texts += [e for p in predicates for e in (*p.values.values(), *p.joins)]
+    texts += [e for g in groups for e in (*g.exprs, *(v for _, v in g.values))]
+    texts += [e for _, expr, js in aggregates.values() for e in (expr, *js)]
+    return texts
+
+
 def _carried(stage: Stage) -> list[str]:
     """The row columns a stage reads (``r."…"``), in first-seen order."""
-    texts = [p.fails for p in stage.predicates]
-    texts += [e for p in stage.predicates for e in p.values.values()]
-    texts += [e for g in stage.groups for e in g.exprs]
-    texts += [e for g in stage.groups for _, e in g.values]
-    texts += [e for _, e, _ in stage.aggregates.values()]
-    texts += stage.joins  # a join condition reads the row too (a foreign key's value)
     seen: list[str] = []
-    for text in texts:
-        for name in REF.findall(text):
+    for text in _texts(stage.predicates, stage.groups, stage.aggregates) + stage.joins:
+        for name in q.REF.findall(text):
             if name not in seen:
                 seen.append(name)
     return seen

@@ -237,17 +237,25 @@ def number_typed(prepared: str) -> str:
     )
 
 
+def _signed_keys(exponent: str, digits: str) -> tuple[str, str]:
+    """The order keys of a positive and of a negative number of significant ``digits``:
+    exponent + offset on 20 digits then the digits; mirrored and closed by '~' when negative,
+    so that a longer mantissa sorts first."""
+    positive = f"'3' || lpad(CAST({exponent} + {ORDER_OFFSET} AS VARCHAR), 20, '0') || {digits}"
+    negative = (
+        f"'1' || lpad(CAST({ORDER_OFFSET} - {exponent} AS VARCHAR), 20, '0') || "
+        f"translate({digits}, '0123456789', '9876543210') || '~'"
+    )
+    return positive, negative
+
+
 def order_of_parts(parts: str) -> str:
     """A text ordered as the numbers (NULL for NaN): '0' -inf < '1…' negatives < '2' zero
     < '3…' positives < '4' +inf. Positives: exponent + offset on 20 digits, then the
     significant digits; negatives: the same mirrored, closed by '~' so that a longer
     mantissa sorts first."""
     digits, exponent = _get(parts, "d"), _get(parts, "e")
-    positive = f"'3' || lpad(CAST({exponent} + {ORDER_OFFSET} AS VARCHAR), 20, '0') || {digits}"
-    negative = (
-        f"'1' || lpad(CAST({ORDER_OFFSET} - {exponent} AS VARCHAR), 20, '0') || "
-        f"translate({digits}, '0123456789', '9876543210') || '~'"
-    )
+    positive, negative = _signed_keys(exponent, digits)
     return (
         f"CASE {_get(parts, 'sp')} WHEN 'nan' THEN NULL WHEN 'inf' THEN '4' WHEN '-inf' "
         f"THEN '0' ELSE CASE WHEN {digits} = '' THEN '2' WHEN {_get(parts, 'sg')} = '-' "
@@ -263,12 +271,7 @@ def order_key(prepared: str) -> str:
 def integer_order(text: str) -> str:
     """The order key of a canonical integer text ('-12', '0', '7'), as :func:`order_key`."""
     magnitude = f"ltrim({text}, '-')"
-    digits = f"rtrim({magnitude}, '0')"
-    positive = f"'3' || lpad(CAST(length({text}) + {ORDER_OFFSET} AS VARCHAR), 20, '0') || {digits}"
-    negative = (
-        f"'1' || lpad(CAST({ORDER_OFFSET} - length({magnitude}) AS VARCHAR), 20, '0') || "
-        f"translate({digits}, '0123456789', '9876543210') || '~'"
-    )
+    positive, negative = _signed_keys(f"length({magnitude})", f"rtrim({magnitude}, '0')")
     return (
         f"CASE WHEN {text} = '0' THEN '2' WHEN starts_with({text}, '-') THEN {negative} "
         f"ELSE {positive} END"

@@ -110,7 +110,7 @@ def _number(fdesc, raw, dialect) -> Parts:
         "DOUBLE",
         hint=f" (séparateur décimal attendu « {decimal} »)",
         key=num.order_of_parts("{extra}"),
-        order=num.let(num.number_parts("{prepared}"), num.order_of_parts),
+        order=num.order_key("{prepared}"),
         compare="numeric",
         extra=num.number_parts("{prepared}"),
     )

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.sql import literal
-from pipeline.sql.numbers import ascii_digits, integer_ok, integer_prepared
+from pipeline.sql.numbers import ascii_digits, integer_ok, integer_prepared, integer_typed
 from pipeline.sql.pyregex import translate
 
 ASCII_DIGIT = "[0-9]"
@@ -311,8 +311,7 @@ def yearmonth_parts(raw: str) -> tuple[str, str, str, str]:
     month_p = integer_prepared({}, f"{parts}[2]")
     prepared = f"{{'n': len({parts}), 'y': {year_p}, 'm': {month_p}}}"
     y, m = "struct_extract({prepared}, 'y')", "struct_extract({prepared}, 'm')"
-    year = f"TRY_CAST(replace({y}, '_', '') AS HUGEINT)"
-    month = f"TRY_CAST(replace({m}, '_', '') AS HUGEINT)"
+    year, month = integer_typed(y), integer_typed(m)
     ok = (
         f"(struct_extract({{prepared}}, 'n') = 2 AND {integer_ok(y)} AND {integer_ok(m)} AND {year} IS NOT NULL "
         f"AND {month} BETWEEN 1 AND 12)"
@@ -352,8 +351,7 @@ def duration_parts(raw: str) -> tuple[str, str, str, str]:
     micros = f"CAST(round({seconds} * 1000000) AS HUGEINT) * {sign}"
 
     def decimal(name: str) -> str:
-        value = f"coalesce(TRY_CAST(replace(nullif({_field(name)}, ''), ',', '.') AS DOUBLE), 0)"
-        return f"CAST({value} * {sign} AS VARCHAR)"
+        return f"CAST({num(name)} * {sign} AS VARCHAR)"
 
     key = f"{decimal('Y')} || '|' || {decimal('Mo')} || '|' || CAST({micros} AS VARCHAR)"
     text = f"regexp_replace({raw}, '^\\+|\\n$', '', 'g')"
