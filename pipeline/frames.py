@@ -15,6 +15,9 @@ Frame = pd.DataFrame | pa.RecordBatch | pa.Table
 Frames = Frame | Iterable[Frame]
 SLICE_ROWS = 16_384
 TEXT_ROWS = 4_096  # rows turned into text at a time by the CSV, JSON and GeoJSON writers
+# A published number text that is also a JSON number, written as-is by the JSON and GeoJSON
+# writers (ASCII digits: Python's \d would take other scripts' digits too).
+JSON_NUMBER = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 
 
 def slices(frames: Frames, size: int = SLICE_ROWS) -> Iterator[Frame]:

@@ -29,13 +29,12 @@ import pyarrow.compute as pc
 # pipeline.picture take it from here).
 from pipeline.checks.coordinates import FRANCE_BOXES
 from pipeline.errors import ConfigError
-from pipeline.frames import TEXT_ROWS, Frames, row_text, slices
+from pipeline.frames import JSON_NUMBER, TEXT_ROWS, Frames, row_text, slices
 
 MEDIATYPE = "application/geo+json"
 LAT_NAMES = ("latitude", "lat")
 LON_NAMES = ("longitude", "lon", "lng", "long")
 NAMED_LIMIT = 100  # rows left out that are named one by one; the rest are counted
-JSON_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 TYPED = ("integer", "year", "number", "boolean")
 STRINGS = pd.StringDtype("pyarrow", na_value=float("nan"))  # as the engine's frames

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import vintages
+from pipeline import frames, vintages
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.frames import TEXT_ROWS, row_text, slices
 from pipeline.sql.fields import published_field
@@ -31,7 +31,7 @@ from pipeline.staging import FileInfo
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 NOT_FINITE = {"Infinity": "Infinity", "-Infinity": "-Infinity"}  # published forms
 JSON_TYPES = ("object", "array", "geojson")  # published as minified JSON
-JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+JSON_NUMBER = re.compile(frames.JSON_NUMBER)
 
 
 def _json_value(text: str | None, ftype: str, fdesc: dict | None = None):

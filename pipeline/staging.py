@@ -149,13 +149,3 @@ class FolderFiles(Mapping[str, bytes]):
         if name in self.overrides or name in other.overrides:
             return self[name] == other[name]
         return same_content(self.folder / name, other.folder / name)
-
-    def newlines(self, name: str) -> int:
-        """Number of ``\\n`` in a file, counted in chunks."""
-        if name in self.overrides:
-            return self.overrides[name].count(b"\n")
-        count = 0
-        with (self.folder / name).open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                count += chunk.count(b"\n")
-        return count

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import ConfigError
+from pipeline.frames import JSON_NUMBER
 from pipeline.geojson import (
-    JSON_NUMBER,
     TYPED,
     Coordinates,
     coordinate_fields,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pipeline.compatibility import bump
 from pipeline.diff import DiffKey, PackageDiff, diff_package
 from pipeline.markdown import md_code, md_text
+from pipeline.numbers_fr import plural
 from pipeline.repo import Repo
 from pipeline.staging import FolderFiles
 
@@ -30,20 +31,16 @@ CHANGELOG_LABELS = {
 }
 
 
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n <= 1 else plural}"
-
-
 def counts_sentence(diff: PackageDiff) -> str:
     """'1 ligne ajoutée, 0 ligne supprimée, 3 lignes modifiées' (and, when there are, 'N
     identifiants réattribués')."""
     parts = [
-        _plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
-        _plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
-        _plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
+        plural(diff.rows_added, "ligne ajoutée", "lignes ajoutées"),
+        plural(diff.rows_removed, "ligne supprimée", "lignes supprimées"),
+        plural(diff.rows_changed, "ligne modifiée", "lignes modifiées"),
     ]
     if diff.reassigned:
-        parts.append(_plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
+        parts.append(plural(diff.reassigned, "identifiant réattribué", "identifiants réattribués"))
     return ", ".join(parts)
 
 
@@ -65,10 +62,6 @@ def same_data(current: Mapping[str, bytes], files: Mapping[str, bytes]) -> bool:
     if isinstance(current, FolderFiles) and isinstance(files, FolderFiles):
         return all(current.same(files, n) for n in names)
     return all(current[n] == files[n] for n in names)
-
-
-def newlines(files: Mapping[str, bytes], name: str) -> int:
-    return files.newlines(name) if isinstance(files, FolderFiles) else files[name].count(b"\n")
 
 
 def last_commit_date(root: Path, paths: list[str]) -> str | None:
@@ -151,7 +144,7 @@ def version_and_changelog(
     ds: Dataset,
     current: Mapping[str, bytes],
     files: Mapping[str, bytes],
-    rows: int | None = None,
+    rows: int,
 ) -> tuple[str, str]:
     """(version, CHANGELOG text) for the package about to be built (``files``, holding
     ``rows`` data rows in its CSV files), given the files of the package published now
@@ -159,8 +152,6 @@ def version_and_changelog(
     data files differ."""
     base = ds.meta.get("version", "1.0.0")
     if "datapackage.json" not in current:
-        if rows is None:  # a line count: right unless a cell spans several lines
-            rows = sum(newlines(files, n) - 1 for n in files if n.endswith(".csv"))
         entry = _first_entry(
             ds.meta.get("created") or raw_files_date(repo, ds),
             base,

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.add.infer import Inference, infer
 from pipeline.add.reference import load_references
 from pipeline.add.sniff import Sniffed, sniff
-from pipeline.add.vintage import vintage_in_name
+from pipeline.add.vintage import VINTAGE_IN_NAME, vintage_in_name
 from pipeline.add.write import Todo, declaration_files, todo, write_folder
 from pipeline.catalog import load_catalog
 from pipeline.errors import ConfigError
@@ -43,7 +43,6 @@ class AddPlan:
 # An export date (202403, 20231114) or a COG vintage (cog2023, com2024: ANCT's derived lists)
 # anywhere in a file name: the dataset outlives each export, and declares its vintage (« cog »).
 DATE_WORD = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?")
-VINTAGE_WORD = re.compile(r"(?:cog|com)(?:19|20)\d{2}")
 
 
 def default_name(filename: str) -> str:
@@ -53,7 +52,9 @@ def default_name(filename: str) -> str:
     words = [w for w in re.split(r"[^a-z0-9]+", Path(filename).stem.lower()) if w]
     while len(words) > 1 and re.fullmatch(r"\d{6}|\d{8}", words[-1]):
         words.pop()
-    words = [w for w in words if not (DATE_WORD.fullmatch(w) or VINTAGE_WORD.fullmatch(w))] or words
+    words = [
+        w for w in words if not (DATE_WORD.fullmatch(w) or VINTAGE_IN_NAME.fullmatch(w))
+    ] or words
     if len(words) > 1 and words[0] == "anct":
         words.pop(0)
     return "-".join(words) or "jeu"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.diff import PackageDiff, ResourceDiff
 from pipeline.markdown import md_code
+from pipeline.numbers_fr import plural
 from pipeline.versioning import counts_sentence
 
 LEVEL_LABELS = {
@@ -31,9 +32,9 @@ def _version_text(diff: PackageDiff) -> str:
     return f"version {diff.next_version or '?'} ({label})"
 
 
-def _more(n: int, singular: str, plural: str) -> str:
+def _more(n: int, singular: str, plural_form: str) -> str:
     """« 1 autre ligne », « 3 autres lignes »."""
-    return f"{n} autre {singular}" if n == 1 else f"{n} autres {plural}"
+    return plural(n, f"autre {singular}", f"autres {plural_form}")
 
 
 def _reassigned_text(r: ResourceDiff) -> list[str]:
@@ -146,12 +147,12 @@ def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 *moved[:max_rows],
                 *rows[:max_rows],
             ]
-            for shown, singular, plural in (
+            for shown, singular, plural_form in (
                 (moved, "identifiant réattribué", "identifiants réattribués"),
                 (rows, "changement", "changements"),
             ):
                 left = len(shown) - max_rows
                 if left > 0:
-                    more = _more(left, singular, plural)
+                    more = _more(left, singular, plural_form)
                     out += ["", f"> {more} non affiché{'s' if left > 1 else ''}."]
     return "\n".join(out) + "\n"
