@@ -36,7 +36,8 @@ class PublishedText:
         strings = pd.StringDtype("pyarrow", na_value=float("nan"))
 
         def build(table: LoadedTable) -> pd.DataFrame:
-            arrow = self.con.sql(q.select(table.rows_sql, columns)).to_arrow_table()
+            rows = self.rows_reading(table, list(columns.values()))
+            arrow = self.con.sql(q.select(rows, columns)).to_arrow_table()
             return arrow.drop(["__rec"]).to_pandas(types_mapper={pa.string(): strings}.get)
 
         return self._query(table, build)
@@ -56,15 +57,22 @@ class PublishedText:
         strings = pd.StringDtype("pyarrow", na_value=float("nan"))
 
         def build(table: LoadedTable) -> pd.DataFrame:
-            columns = ", ".join(f"{table.text_sql(n)} AS {ident(n)}" for n in names)
+            texts = {n: table.text_sql(n) for n in names}
+            columns = ", ".join(f"{sql} AS {ident(n)}" for n, sql in texts.items())
+            rows = self.rows_reading(table, list(texts.values()))
             query = (
-                f"SELECT {columns}, count(*) AS __count FROM {table.rows_sql} "
+                f"SELECT {columns}, count(*) AS __count FROM {rows} "
                 "GROUP BY ALL ORDER BY min(r.__rec)"
             )
             arrow = self.con.sql(query).to_arrow_table()
             return arrow.to_pandas(types_mapper={pa.string(): strings}.get)
 
         return self._query(table, build)
+
+    def rows_reading(self, table: LoadedTable, used: list[str]) -> str:
+        """The numbered data rows computing only what the SQL ``used`` reads; every field
+        when a file read in place was never read whole (see :meth:`_unread`)."""
+        return table.rows_sql if self._unread(table) else table.layered(numbered=True, used=used)
 
     def _text_columns(self, table: LoadedTable, columns: Sequence[str] | None) -> list[str]:
         if table.source is None:
@@ -167,7 +175,7 @@ def order_by(ws: Workspace, table: LoadedTable) -> list[str]:
             continue
         digits = ws.con.execute(
             f"SELECT coalesce(bool_and(regexp_full_match({f.text}, '[0-9]{{1,15}}')), FALSE) "
-            f"FROM {table.rows_sql}"
+            f"FROM {ws.rows_reading(table, [f.text])}"
         ).fetchall()[0][0]
         keys.append(f"CAST({f.text} AS BIGINT)" if digits else f.text)
     return [*keys, "r.__rec"]

@@ -81,13 +81,15 @@ def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> 
         name = ws.name("fkref")
         cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
         empty = " AND ".join(f"k{i} IS NULL" for i in range(len(exprs)))
-        ws._query(
-            table,
-            lambda t: ws.con.execute(
+
+        def make(t) -> None:
+            rows = ws.rows_reading(t, exprs)
+            ws.con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT DISTINCT *, TRUE AS hit "
-                f"FROM (SELECT {cols} FROM {t.rows_sql}) WHERE NOT ({empty})"
-            ),
-        )
+                f"FROM (SELECT {cols} FROM {rows}) WHERE NOT ({empty})"
+            )
+
+        ws._query(table, make)
         ws.computed[cache] = name
     return ws.computed[cache]
 
