@@ -103,14 +103,14 @@ def stale_metadata(ds: Dataset, repo: Repo, rows: dict[str, int]) -> list[Findin
     if earlier and isinstance(description, str):
         text = PLACEHOLDER_RE.sub(" ", description)
         current = {res.name: res.source.date for res in ds.resources if res.source}
-        counted: dict[str, int | None] = {}
+        counted: dict[tuple[str, str], int | None] = {}  # (resource, edition date)
         for written, value in _numbers(text):
             if value in rows.values():
                 continue
             for res, date, source in earlier:
-                if date not in counted:
-                    counted[date] = count_records(root, source)
-                if counted[date] == value and res.name in rows:
+                if (res.name, date) not in counted:
+                    counted[res.name, date] = count_records(root, source)
+                if counted[res.name, date] == value and res.name in rows:
                     now = current.get(res.name)
                     warn(
                         "description",
