@@ -47,7 +47,7 @@ def command(
         client = Client.from_env(target)  # fail fast (exit 2) before building
         catalog = load_catalog(repo)  # every mistake in declarations, pipeline.json included
         config = repo.config.datagouv  # before building: a bad pipeline.json exits 2
-        chosen = [d for d in catalog.packages() if not datasets or d.name in datasets]
+        chosen = catalog.select(datasets)  # an unknown name is refused before the build
         refuse_unfinished(repo.root, [d.folder for d in chosen])  # never on data.gouv.fr
     built = build(repo, list(datasets) or None, limit=limit_of(max_findings))
     if client is None:

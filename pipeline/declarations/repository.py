@@ -78,17 +78,13 @@ def check_repository(root: Path) -> list[DatasetDoc]:
     if not schemas.is_dir():
         raise ConfigError(f"Dossier {schemas} absent.")
     problems = Problems(root)
-    engine = Engine()
-    try:
-        if (root / "pipeline.json").is_file():
-            check_config_file(root, problems)
-        checker = _Checker(root, problems, engine)
-        folders, unread = _folders(schemas, problems)
-        checker.complete = not unread  # their resources are unknown, not missing
-        docs = [doc for folder in folders if (doc := checker.dataset(folder))]
-        checker.across(docs, {folder.name for folder in [*folders, *unread]})
-    finally:
-        engine.close()
+    if (root / "pipeline.json").is_file():
+        check_config_file(root, problems)
+    checker = _Checker(root, problems, Engine())
+    folders, unread = _folders(schemas, problems)
+    checker.complete = not unread  # their resources are unknown, not missing
+    docs = [doc for folder in folders if (doc := checker.dataset(folder))]
+    checker.across(docs, {folder.name for folder in [*folders, *unread]})
     problems.raise_if_any()
     return docs
 

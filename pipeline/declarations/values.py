@@ -49,9 +49,6 @@ class Engine:
 
         return scratch()
 
-    def close(self) -> None:
-        """Nothing to close: the connection is the process's scratch connection."""
-
     def _cached(self, key: tuple, compute: Callable[[], str | None]) -> str | None:
         if key not in self._answers:
             self._answers[key] = compute()
