@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
+from functools import cached_property
 
 import duckdb
 
@@ -47,12 +48,6 @@ def format_message(template: str, values: dict, path, etype: str) -> str:
             f"{path} : {etype} : le message « {template} » cite {exc} qui n'est pas un champ "
             "de la ressource."
         ) from exc
-
-
-DECLARED = {  # why {cog} or {edition} cannot be filled
-    "cog": " ; {cog} demande le millésime du COG du jeu (« cog » dans dataset.json).",
-    "edition": " ; {edition} demande la date de la source (« source.date » dans dataset.json).",
-}
 
 
 def placeholders(template: str) -> set[str]:
@@ -283,13 +278,14 @@ class Expectations(Check):
         for name in placeholders(template):
             if name in self.cols:
                 names.add(name)
-            elif name not in self.declared():
+            elif name not in self.declared:
                 raise ConfigError(
                     f"{self.path} : {entry.get('type')} : le message « {template} » cite "
-                    f"« {name} », qui n'est pas un champ de la ressource" + DECLARED.get(name, ".")
+                    f"« {name} », qui n'est pas un champ de la ressource (refusé au chargement)."
                 )
         return {f"gx:{n}": self.views[n][0] for n in sorted(names) if n in self.views}
 
+    @cached_property
     def declared(self) -> dict[str, str]:
         """What a message can cite from the declaration: {cog} (« COG 2024 ») and {edition}
         (« édition du 5 septembre 2024 »), so that it follows the list's updates."""
@@ -347,7 +343,7 @@ class Expectations(Check):
         value = record.get(column) if column else None
         template = meta.get("message")
         text = (
-            format_message(template, {**self.declared(), **record}, self.path, entry["type"])
+            format_message(template, {**self.declared, **record}, self.path, entry["type"])
             if template
             else message(
                 "expectation-failed", expectation=entry["type"], field=column, value=shorten(value)
@@ -368,7 +364,7 @@ class Expectations(Check):
         template = meta.get("message")
         detail = (
             format_message(
-                template, {**self.declared(), "observed": observed, **kw}, self.path, entry["type"]
+                template, {**self.declared, "observed": observed, **kw}, self.path, entry["type"]
             )
             if template
             else f"valeur observée {observed}"
