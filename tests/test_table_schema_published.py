@@ -177,13 +177,13 @@ def _csv(value: str) -> str:
 
 
 REFUSED = [
-    ({"name": "v", "type": "dat"}, "fields[0].type", "dat"),
+    ({"name": "v", "type": "dat"}, "fields[0].type", "type « dat » inconnu"),
     ({"name": "v", "type": "string", "format": "wkt"}, "fields[0].format", "wkt"),
     ({"name": "v", "type": "geojson", "format": "topojson"}, "fields[0].format", "topojson"),
     (
         {"name": "v", "type": "array", "arrayItem": {"type": "integer"}},
         "fields[0].arrayItem",
-        "arrayItem",
+        "« arrayItem » inconnue du moteur",
     ),
     (
         {"name": "v", "type": "string", "constraints": {"pattern": "(?=a)a"}},
@@ -241,25 +241,29 @@ REFUSED = [
     (
         {"name": "v", "type": "string", "constraints": {"enum": ["a", 1]}},
         "fields[0].constraints.enum[1]",
-        "1",
+        "« 1 » ne se lit pas comme une valeur string",
     ),
     (
         {"name": "v", "type": "boolean", "constraints": {"minimum": 1}},
         "fields[0].constraints.minimum",
-        "minimum",
+        "« minimum » non prise en charge pour le type boolean",
     ),
     (
         {"name": "v", "type": "object", "constraints": {"unique": True}},
         "fields[0].constraints.unique",
-        "unique",
+        "n'est pas vérifiable sur le type object",
     ),
-    ({"name": "v", "type": "list", "delimiter": ""}, "fields[0].delimiter", "delimiter"),
-    ({"name": "v", "type": "list", "itemType": "object"}, "fields[0].itemType", "itemType"),
-    ({"name": "v", "type": "string", "foo": 1}, "fields[0].foo", "foo"),
+    ({"name": "v", "type": "list", "delimiter": ""}, "fields[0].delimiter", "texte non vide"),
+    (
+        {"name": "v", "type": "list", "itemType": "object"},
+        "fields[0].itemType",
+        "« itemType » doit être l'un de",
+    ),
+    ({"name": "v", "type": "string", "foo": 1}, "fields[0].foo", "« foo » inconnue du moteur"),
 ]
 
 
-@pytest.mark.parametrize(("fdesc", "path", "word"), REFUSED, ids=[p for _, p, _ in REFUSED])
+@pytest.mark.parametrize(("fdesc", "path", "word"), REFUSED, ids=[w for _, _, w in REFUSED])
 def test_what_the_engine_does_not_check_is_refused_at_load(mini, fdesc, path, word):
     root = mini("v\nx\n")
     schema = {**MINI_SCHEMA, "fields": [fdesc]}
