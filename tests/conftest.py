@@ -152,3 +152,14 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(params=["fast", "exact"])
+def reader(request, monkeypatch):
+    """Run a test on both readers: ``exact`` makes the direct DuckDB scan decline every
+    file, so that each is read by the exact reader."""
+    import pipeline.tables
+
+    if request.param == "exact":
+        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
+    return request.param

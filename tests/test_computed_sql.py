@@ -6,6 +6,7 @@ import re
 import duckdb
 import pytest
 
+from pipeline.sql import ident, literal
 from pipeline.sql.computed import computed_sql
 
 CASES = [
@@ -14,7 +15,18 @@ CASES = [
     (r"a(b?)", r"\1"),  # a match whose group is empty
     (r"(?:Espace|Maison) (\w+)", r"\g<1>"),
 ]
-TEXTS = ["labellisé le 01/02/2020", "x", "12x", "a", "ab", "Maison Bleue", "rien", "", None]
+TEXTS = [
+    "labellisé le 01/02/2020",
+    "l'Espace 3/04/2021",
+    "x",
+    "12x",
+    "a",
+    "ab",
+    "Maison Bleue",
+    "rien",
+    "",
+    None,
+]
 
 
 def python(pattern: str, replace: str, text: str | None) -> str | None:
@@ -27,12 +39,8 @@ def python(pattern: str, replace: str, text: str | None) -> str | None:
 @pytest.mark.parametrize(("pattern", "replace"), CASES)
 def test_computed_field_reads_as_python_does(pattern, replace):
     raw, pre = computed_sql({"pattern": pattern, "replace": replace}, "r.src", "f0")
-    layer = ", ".join(f"{expr} AS {duckdb_ident(name)}" for name, expr in pre.items())
-    values = ", ".join("(NULL)" if t is None else f"('{t}')" for t in TEXTS)
+    layer = ", ".join(f"{expr} AS {ident(name)}" for name, expr in pre.items())
+    values = ", ".join("(NULL)" if t is None else f"({literal(t)})" for t in TEXTS)
     inner = f"SELECT r.*{', ' + layer if layer else ''} FROM (VALUES {values}) AS r(src)"
     got = [row[0] for row in duckdb.sql(f"SELECT {raw} FROM ({inner}) AS r").fetchall()]
     assert got == [python(pattern, replace, t) for t in TEXTS]
-
-
-def duckdb_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -18,14 +18,6 @@ from tests.conftest import MINI_OK, findings, run
 HEADER = "id,insee_com,lib_com,montant,taux,date\n"
 
 
-@pytest.fixture(params=["fast", "exact"])
-def reader(request, monkeypatch):
-    """Run each test on both readers: ``exact`` makes the direct scan decline every file."""
-    if request.param == "exact":
-        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
-    return request.param
-
-
 def source_of(root):
     return validate(Repo(root), ["mini"]).workspace.table("mini").source
 

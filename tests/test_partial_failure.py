@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.tables
 from tests.conftest import MINI_OK, ROOT, copy_repo, findings, run
 
 # The reports of 2023 read the January 2024 edition of Villages d'avenir (« inputs »); the
@@ -339,14 +338,6 @@ def test_utf16_declared_is_a_declaration_error(mini):
     assert [(f["code"], f["check"]) for f in items] == [
         ("declaration-error", "resources[0].source.dialect.encoding")
     ]
-
-
-@pytest.fixture(params=["fast", "exact"])
-def reader(request, monkeypatch):
-    """Both readers: ``exact`` makes the direct DuckDB scan decline every file."""
-    if request.param == "exact":
-        monkeypatch.setattr(pipeline.tables, "csv_source", lambda *args, **kw: None)
-    return request.param
 
 
 @pytest.mark.parametrize(
