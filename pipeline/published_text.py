@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from pipeline.engine.db import KeyLocks
     from pipeline.tables import LoadedTable, Workspace
 
 
@@ -24,6 +25,7 @@ class PublishedText:
     reader)."""
 
     con: duckdb.DuckDBPyConnection
+    locks: KeyLocks
     _texts: dict[str, list[tuple[tuple[str, ...], str]]]  # table key -> tables made
     _lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]
 
@@ -106,24 +108,29 @@ class PublishedText:
         ``columns``): made once, and not again for columns a table made already holds."""
         table = self.table(resource)
         names = self._text_columns(table, columns)
-        made = self._holding(table, names)
-        if made is None:
-            if self._unread(table):
-                names = table.resource.field_names
-            made = self.name("text")
+        with self.locks(("text", table.key)):
+            made = self._holding(table, names)
+            if made is None:
+                made = self._materialise(table, names)
+        return made
 
-            def make(t: LoadedTable) -> None:
-                assert t.source is not None
-                if t.source.scan_relation is None:
-                    self.con.execute(q.materialise(made, *t.text_of(names)))
-                    return
-                for statement in q.materialise_unnumbered(made, *t.text_of(names, False)):
-                    self.con.execute(statement)
+    def _materialise(self, table: LoadedTable, names: list[str]) -> str:
+        if self._unread(table):
+            names = table.resource.field_names
+        made = self.name("text")
 
-            self._query(table, make)
-            self._texts.setdefault(table.key, []).append((tuple(names), made))
-            if names == table.resource.field_names:
-                table.read_whole = True
+        def make(t: LoadedTable) -> None:
+            assert t.source is not None
+            if t.source.scan_relation is None:
+                self.con.execute(q.materialise(made, *t.text_of(names)))
+                return
+            for statement in q.materialise_unnumbered(made, *t.text_of(names, False)):
+                self.con.execute(statement)
+
+        self._query(table, make)
+        self._texts.setdefault(table.key, []).append((tuple(names), made))
+        if names == table.resource.field_names:
+            table.read_whole = True
         return made
 
     def text_rows(self, resource: str, columns: Sequence[str], query) -> list[tuple]:
@@ -133,9 +140,10 @@ class PublishedText:
         query only (a count needs no table)."""
         table = self.table(resource)
         names = self._text_columns(table, columns)
-        made = self._holding(table, names)
-        if made is None and self._unread(table):
-            made = self.materialised(resource)
+        with self.locks(("text", table.key)):
+            made = self._holding(table, names)
+            if made is None and self._unread(table):
+                made = self._materialise(table, table.resource.field_names)
         if made is not None:
             return self.con.execute(query(ident(made))).fetchall()
 
@@ -149,14 +157,15 @@ class PublishedText:
         with ``columns`` (all fields when None)."""
         table = self.table(resource)
         names = self._text_columns(table, None if columns is None else [key, *columns])
-        made = self._lookups.setdefault((table.key, key), [])
-        for held, name in made:
-            if set(names) <= set(held):
-                return name
-        source = self.materialised(resource, names)
-        name = self.name("lookup")
-        self.con.execute(q.first_per_key(name, source, key, names))
-        made.append((tuple(names), name))
+        with self.locks(("text", table.key)):
+            made = self._lookups.setdefault((table.key, key), [])
+            for held, name in made:
+                if set(names) <= set(held):
+                    return name
+            source = self.materialised(resource, names)
+            name = self.name("lookup")
+            self.con.execute(q.first_per_key(name, source, key, names))
+            made.append((tuple(names), name))
         return name
 
 

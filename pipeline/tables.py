@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,10 @@ import duckdb
 
 from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
-from pipeline.engine.db import connect
+from pipeline.engine.db import Connections, KeyLocks, connect
 from pipeline.engine.exact import csv_records, load_records, xlsx_records
 from pipeline.engine.lines import has_controls
+from pipeline.engine.scan import FastPathFailed
 from pipeline.engine.sniff import refuse_not_text
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source, encoding_problem
 from pipeline.errors import ConfigError, DependencyInvalid
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 CACHED_BYTES = 16 * 2**20
 
 LINE = "__line__"
+# The unit of the tables read outside a validation run's datasets (after them all).
+LAST_UNIT = 1 << 30
 
 
 @dataclass
@@ -148,22 +152,35 @@ class LoadedTable:
 
 
 class Workspace(PublishedText):
-    """The tables of one run, in one DuckDB connection. A report sees them through its own
+    """The tables of one run, in one DuckDB database. A report sees them through its own
     :meth:`view`, where the editions it names under ``inputs`` replace the current ones.
-    Their published text, made in the engine, is :class:`PublishedText`'s."""
+    Their published text, made in the engine, is :class:`PublishedText`'s. Several threads
+    may check tables at once (:mod:`pipeline.validate`): each has its own connection
+    (:attr:`con`), and what is made once and shared is made under :attr:`locks`."""
 
     def __init__(self, catalog: Catalog, limit: int | None = DEFAULT_LIMIT):
         self.catalog = catalog
         self.repo = catalog.repo
         self.limit = limit
-        self.con, self.scratch = connect(largest_input(catalog))
+        self.largest_input = largest_input(catalog)
+        con, self.scratch = connect(self.largest_input)
+        self.connections = Connections(con)
+        self.locks = KeyLocks()
         self._tables: dict[str, LoadedTable] = {}
+        self._first_use: dict[str, tuple[int, int]] = {}  # table key -> (unit, step)
+        self._units = threading.local()
+        self._use_lock = threading.Lock()
+        self._steps: dict[int, itertools.count] = {}
         self._texts: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # table key -> made
         self._lookups: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         self._counter = itertools.count(1)
-        self.notes: list[str] = []
         self.computed: dict[tuple, object] = {}  # results computed once per run (figures)
         self.owner: Dataset | None = None  # the report this view is of (None: the live data)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the run's database."""
+        return self.connections.get()
 
     def name(self, prefix: str) -> str:
         return f"{prefix}_{next(self._counter)}"
@@ -178,18 +195,40 @@ class Workspace(PublishedText):
         view.owner = dataset
         return view
 
-    def loaded(self) -> list[LoadedTable]:
-        """Every table loaded so far in this run, by any view."""
-        return list(self._tables.values())
+    def work_on(self, unit: int) -> None:
+        """The tables this thread reads from now on are read for ``unit`` (a dataset's place
+        in the run): :meth:`loaded` then lists them in the order a run made of one thread,
+        dataset after dataset, would have loaded them."""
+        self._units.unit = unit
+        self._steps.setdefault(unit, itertools.count())
+
+    def loaded(self, upto: int | None = None) -> list[LoadedTable]:
+        """Every table loaded so far in this run, by any view (read for a unit up to
+        ``upto`` only), in loading order."""
+        keys = sorted(self._first_use, key=self._first_use.__getitem__)
+        limit = (upto + 1, 0) if upto is not None else None
+        return [
+            self._tables[k]
+            for k in keys
+            if k in self._tables and (limit is None or self._first_use[k] < limit)
+        ]
 
     def table(self, resource_name: str) -> LoadedTable:
         dataset, res = self.catalog.find_resource(resource_name)
         key, view, decl = resolve_table(self, dataset, res)
-        if key not in self._tables:
-            table = view._load(dataset, decl)
-            table.key = key
-            self._tables[key] = table
-        return self._tables[key]
+        unit = getattr(self._units, "unit", LAST_UNIT)
+        with self._use_lock:
+            use = (unit, next(self._steps.setdefault(unit, itertools.count())))
+            self._first_use[key] = min(self._first_use.get(key, use), use)
+        table = self._tables.get(key)
+        if table is None:
+            with self.locks(("table", key)):
+                table = self._tables.get(key)
+                if table is None:
+                    table = view._load(dataset, decl)
+                    table.key = key
+                    self._tables[key] = table
+        return table
 
     # --- loading ----------------------------------------------------------------------
 
@@ -226,13 +265,19 @@ class Workspace(PublishedText):
                 raise table.invalid() from None
             return build(table)
 
-    def _cached(self, relation: str) -> str:
-        """A small file's cells, read once into a DuckDB table: the pass, the published text,
+    def _cached(self, source: Source) -> None:
+        """Read a small file's cells once into a DuckDB table: the pass, the published text,
         the lookups and the joins of other tables read it again and again (the COG communes
-        six times in a whole-repository run), each time parsing the CSV anew."""
+        six times in a whole-repository run), each time parsing the CSV anew. The records
+        DuckDB read are counted against the layout pass here, at load, and not only by the
+        validation pass: no other table is ever computed from a misread file."""
         table = self.name("raw")
-        self.con.execute(f"CREATE TEMP TABLE {ident(table)} AS SELECT * FROM {relation}")
-        return f"(SELECT * FROM {ident(table)})"
+        self.con.execute(f"CREATE TABLE {ident(table)} AS SELECT * FROM {source.scan_relation}")
+        (rows,) = self.con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0]
+        if source.layout is not None and rows != len(source.layout.starts) - 1:
+            raise FastPathFailed(f"{rows} enregistrements lus, {len(source.layout.starts) - 1}")
+        source.scan_relation = f"(SELECT * FROM {ident(table)})"
+        source.cached = True
 
     def _open(self, dataset: Dataset, res: ResourceDecl, report: Reporter, exact: bool) -> Source:
         src = res.source
@@ -271,9 +316,11 @@ class Workspace(PublishedText):
             source = csv_source(dataset.name, rel, readable, res, dialect, report, self.scratch)
             if source is not None and readable.stat().st_size <= CACHED_BYTES:
                 try:
-                    source.scan_relation = self._cached(source.scan_relation)
-                    source.cached = True
-                except duckdb.Error:  # DuckDB cannot read it in place: the exact reader will
+                    self._cached(source)
+                except (
+                    duckdb.Error,
+                    FastPathFailed,
+                ):  # DuckDB cannot read it in place: the exact reader will
                     return self._open(dataset, res, report, exact=True)
             if source is not None:
                 return source

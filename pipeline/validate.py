@@ -4,7 +4,9 @@ runs in the same scans of its source (:mod:`pipeline.engine.scan`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
@@ -14,7 +16,13 @@ from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.provenance import check_inputs_unchanged
 from pipeline.repo import Repo
 from pipeline.stale_metadata import stale_metadata
-from pipeline.tables import LoadedTable, Workspace, dependency_finding
+from pipeline.tables import (
+    CACHED_BYTES,
+    LAST_UNIT,
+    LoadedTable,
+    Workspace,
+    dependency_finding,
+)
 
 
 @dataclass
@@ -76,20 +84,35 @@ def planned_checks(
     return kept, blocked
 
 
-def check_resource(
-    ws: Workspace, name: str, engine: str
-) -> tuple[LoadedTable, list[Finding], list[tuple[Finding, int]]]:
-    """Load one resource and run all its checks: (table, findings, findings left out)."""
+@dataclass
+class Checked:
+    """One resource checked: its table, its findings, the findings left out beyond the
+    limit (sample, how many) and remarks on how the checks ran."""
+
+    table: LoadedTable
+    findings: list[Finding]
+    left_out: list[tuple[Finding, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def into(self, report: Report) -> None:
+        report.extend(self.findings)
+        for sample, count in self.left_out:
+            report.left_out(sample, count)
+        report.notes.extend(self.notes)
+
+
+def check_resource(ws: Workspace, name: str, engine: str) -> Checked:
+    """Load one resource and run all its checks."""
     table = ws.table(name)
     for _ in range(2):
         if not table.ok:
-            return table, list(table.findings), []
+            return Checked(table, list(table.findings))
         ctx = TableContext(ws, table, ws.limit)
         plan = ScanPlan(numbered=table.source.scan_relation is None)
         checks, blocked = planned_checks(ctx, declared_checks(ctx, engine), plan)
         try:
             rows = table.scan_rows(plan.references())
-            result = run_scan(ws.con, table.source, rows, plan, ws.limit)
+            result = run_scan(ws.connections, table.source, rows, plan, ws.limit)
         except FastPathFailed:
             table = ws.reload_exact(table)
             continue
@@ -100,11 +123,11 @@ def check_resource(
                 findings.extend(check.run(result))
             except DependencyInvalid as exc:
                 findings.append(_blocked(ctx, check, exc))
-        return table, findings, ctx.left_out
+        return Checked(table, findings, ctx.left_out, ctx.notes)
     raise AssertionError("the exact reader never takes the fast path")
 
 
-def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[LoadedTable]:
+def earlier_editions(view: Workspace, ds: Dataset, done: set[str], unit: int) -> list[LoadedTable]:
     """The earlier editions read so far (those a report names, and those its derivations
     read), not yet checked in this run: each is read with its schema then (a file that no
     longer reads is an error)."""
@@ -112,9 +135,24 @@ def earlier_editions(view: Workspace, ds: Dataset, done: set[str]) -> list[Loade
     for name in ds.inputs:
         if name in known:
             view.table(name)
-    out = [t for t in view.loaded() if t.resource.edition and t.key not in done]
+    out = [t for t in view.loaded(upto=unit) if t.resource.edition and t.key not in done]
     done.update(t.key for t in out)
     return out
+
+
+def workers(ws: Workspace, engine: str) -> int:
+    """Threads checking datasets at once. Small files (each read whole into a DuckDB table)
+    are checked two or more at a time, DuckDB running each statement on one thread; a large
+    file is read by all of DuckDB's threads, one dataset at a time. Great Expectations
+    (``--engine gx``) runs one table at a time."""
+    if engine != "fast" or ws.largest_input > CACHED_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _ahead(ws: Workspace, unit: int, ds: Dataset, engine: str) -> list[Checked]:
+    ws.work_on(unit)
+    return [check_resource(ws.view(ds), res.name, engine) for res in ds.resources]
 
 
 def validate(
@@ -122,10 +160,16 @@ def validate(
     names: list[str] | tuple[str, ...] | None = None,
     engine: str = "fast",
     limit: int | None = DEFAULT_LIMIT,
+    threads: int | None = None,
 ) -> Validation:
     """Validate the named datasets, or every dataset (references included) when none is
     named. ``engine`` runs the expectation suites compiled to SQL (``fast``) or in GX
-    (``gx``). ``limit`` bounds the findings kept per check and file (None: all)."""
+    (``gx``). ``limit`` bounds the findings kept per check and file (None: all).
+
+    The resources of datasets that are not reports are checked ahead by ``threads``
+    threads (default: :func:`workers`); the report is then put together dataset after
+    dataset, as one thread would have done it, so that it is the same whatever the
+    threads."""
     catalog = load_catalog(repo)
     datasets = catalog.select(names)
     check_inputs_unchanged(catalog, datasets)  # before a report is computed from a moved file
@@ -134,31 +178,44 @@ def validate(
     ws = Workspace(catalog, limit)
     report = Report(limit=limit)
     editions: set[str] = set()
-    for ds in datasets:
-        view = ws.view(ds)
-        summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
-        for res in ds.resources:
-            table, findings, left_out = check_resource(view, res.name, engine)
-            report.extend(findings)
-            for sample, count in left_out:
-                report.left_out(sample, count)
-            if table.ok:
-                summary.rows[res.name] = table.rows
-        report.extend(stale_metadata(ds, repo, summary.rows))
-        if ds.meta.get("figures"):
-            from pipeline.checks.figures import evaluate
+    n = workers(ws, engine) if threads is None else threads
+    pool = ThreadPoolExecutor(n, thread_name_prefix="validate") if n > 1 else None
+    try:
+        ahead = {
+            unit: pool.submit(_ahead, ws, unit, ds, engine)
+            for unit, ds in enumerate(datasets)
+            if pool is not None and not ds.inputs
+        }
+        for unit, ds in enumerate(datasets):
+            ws.work_on(unit)
+            view = ws.view(ds)
+            summary = DatasetResult(ds.name, ds.title, files=ds.raw_files)
+            if unit in ahead:
+                checked = ahead[unit].result()
+            else:
+                checked = [check_resource(view, res.name, engine) for res in ds.resources]
+            for one in checked:
+                one.into(report)
+                if one.table.ok:
+                    summary.rows[one.table.resource.name] = one.table.rows
+            report.extend(stale_metadata(ds, repo, summary.rows))
+            if ds.meta.get("figures"):
+                from pipeline.checks.figures import evaluate
 
-            try:
-                outcomes, findings = evaluate(view, ds)
-            except DependencyInvalid:
-                outcomes, findings = [], []  # the figures' own table: its findings say why
-            report.figures.extend(outcomes)
-            report.extend(findings)
-        for edition in earlier_editions(view, ds, editions):
-            _, findings, left_out = check_resource(edition.ws, edition.resource.name, engine)
-            report.extend(findings)
-            for sample, count in left_out:
-                report.left_out(sample, count)
-        report.datasets.append(summary)
-    report.notes.extend(ws.notes)
+                try:
+                    outcomes, findings = evaluate(view, ds)
+                except DependencyInvalid:
+                    outcomes, findings = (
+                        [],
+                        [],
+                    )  # the figures' own table: its findings say why
+                report.figures.extend(outcomes)
+                report.extend(findings)
+            for edition in earlier_editions(view, ds, editions, unit):
+                check_resource(edition.ws, edition.resource.name, engine).into(report)
+            report.datasets.append(summary)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    ws.work_on(LAST_UNIT)
     return Validation(report, ws, catalog, datasets)

@@ -38,6 +38,7 @@ class TableContext:
     table: LoadedTable
     limit: int | None
     left_out: list[tuple[Finding, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # French remarks on how checks ran
 
     @property
     def dataset(self) -> str:

@@ -352,8 +352,9 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     ``dependency-invalid`` finding; raises :class:`DependencyInvalid` when the figures
     resource itself is. Computed once per run (the verification table, then validate)."""
     key = ("figures", dataset.name)
-    if key not in ws.computed:
-        ws.computed[key] = _evaluate(ws.view(dataset), dataset)
+    with ws.locks(key):
+        if key not in ws.computed:
+            ws.computed[key] = _evaluate(ws.view(dataset), dataset)
     return ws.computed[key]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -102,7 +103,17 @@ def _failure(item) -> str | None:
     return None
 
 
+# Great Expectations keeps one context per process (data sources, assets): the checks of
+# tables validated in parallel take turns in it.
+_GX = threading.Lock()
+
+
 def run_gx(check, result) -> list:
+    with _GX:
+        return _run_gx(check, result)
+
+
+def _run_gx(check, result) -> list:
     res = check.ctx.table.resource
     tagged = [
         {**entry, "meta": {**(entry.get("meta") or {}), ENTRY: i}} for i, entry, _ in check.gx
@@ -123,7 +134,7 @@ def run_gx(check, result) -> list:
     validation = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     reasons = sorted({f"{e.get('type')} ({why})" for _, e, why in check.gx if why})
     if reasons:
-        check.ctx.ws.notes.append(
+        check.ctx.notes.append(
             f"{check.ctx.dataset} / {res.name} : attente(s) exécutée(s) par Great Expectations, "
             f"non compilée(s) en SQL : {', '.join(reasons)}."
         )

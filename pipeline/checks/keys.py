@@ -75,22 +75,23 @@ def reference_keys(ws, target: str, ref_fields: list[str], exprs: list[str]) -> 
     unreadable left out, as frictionless's lookup does), made once per run."""
     table = ws.table(target)
     cache = ("fk-keys", table.key, tuple(ref_fields), tuple(exprs))
-    if cache not in ws.computed:
-        if table.source is None:
-            raise table.invalid()  # the checks joining it are blocked (partial failure)
-        name = ws.name("fkref")
-        cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
-        empty = " AND ".join(f"k{i} IS NULL" for i in range(len(exprs)))
+    with ws.locks(cache):
+        if cache not in ws.computed:
+            if table.source is None:
+                raise table.invalid()  # the checks joining it are blocked (partial failure)
+            name = ws.name("fkref")
+            cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
+            empty = " AND ".join(f"k{i} IS NULL" for i in range(len(exprs)))
 
-        def make(t) -> None:
-            rows = ws.rows_reading(t, exprs)
-            ws.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT DISTINCT *, TRUE AS hit "
-                f"FROM (SELECT {cols} FROM {rows}) WHERE NOT ({empty})"
-            )
+            def make(t) -> None:
+                rows = ws.rows_reading(t, exprs)
+                ws.con.execute(
+                    f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT DISTINCT *, TRUE AS hit "
+                    f"FROM (SELECT {cols} FROM {rows}) WHERE NOT ({empty})"
+                )
 
-        ws._query(table, make)
-        ws.computed[cache] = name
+            ws._query(table, make)
+            ws.computed[cache] = name
     return ws.computed[cache]
 
 

@@ -7,9 +7,14 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from pipeline.sql import literal
 
 # DuckDB's own accounting, not the process's: with 1 GB, a million France Services rows peak
 # at 600 MB RSS and the pass runs on every thread; below about 800 MB its compact table no
@@ -51,3 +56,58 @@ def connect(largest_input: int = SMALL_INPUT) -> tuple[duckdb.DuckDBPyConnection
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
     return con, scratch
+
+
+class KeyLocks:
+    """One reentrant lock per key: what a run makes once and shares (a loaded table, its
+    published text, a lookup) is made by one thread while the others wait for it. The
+    things made depend on one another without cycles, so threads cannot wait in a ring."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[object, threading.RLock] = {}
+
+    def __call__(self, key: object) -> threading.RLock:
+        with self._guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = threading.RLock()
+            return lock
+
+
+class Connections:
+    """The run's database seen from each thread: DuckDB runs one statement at a time per
+    connection, so every thread other than the first gets its own cursor on the same
+    database (the tables are shared; each cursor keeps the session settings below)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.base = con
+        self._local = threading.local()
+        self._local.con = con
+        self._tuning = threading.Lock()
+        self._off: dict[str, int] = {}  # optimizers turned off -> statements needing it
+
+    @contextmanager
+    def optimizers_off(self, names: str) -> Iterator[None]:
+        """Run the statements of the block with DuckDB's optimizers ``names`` turned off.
+        That setting is the database's, not a connection's: it is set when the first thread
+        enters the block and reset when the last one leaves it (statements of other threads
+        planned meanwhile get the same, slower or faster, never different, results)."""
+        with self._tuning:
+            if not self._off.get(names):
+                self.get().execute(f"SET disabled_optimizers = {literal(names)}")
+            self._off[names] = self._off.get(names, 0) + 1
+        try:
+            yield
+        finally:
+            with self._tuning:
+                self._off[names] -= 1
+                if not self._off[names]:
+                    self.get().execute("RESET disabled_optimizers")
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self.base.cursor()
+            con.execute("SET enable_progress_bar = false")
+        return con

@@ -25,7 +25,7 @@ class TableWriter:
         self.con, self.name, self.kept = con, name, kept
         cols = ", ".join(f"{ident('c' + str(i))} VARCHAR" for i in kept)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(name)} (__rec BIGINT, __line BIGINT"
+            f"CREATE OR REPLACE TABLE {ident(name)} (__rec BIGINT, __line BIGINT"
             + (f", {cols})" if cols else ")")
         )
         self.recs: list[int] = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipeline.engine.db import Connections
 from pipeline.engine.source import Source
 from pipeline.sql import ident
 from pipeline.sql import scan as q
@@ -273,8 +274,18 @@ def _carried(stage: Stage) -> list[str]:
     return seen
 
 
-def _write(con, stage: Stage, rows_sql: str, source: Source, extra_flags, carry) -> None:
-    flags = [p.fails for p in stage.predicates] + extra_flags
+# Turned off for the pass: filters pushed below the row layers would copy each field's
+# expressions into every condition using them; DuckDB also misjudges the size of a CSV scan
+# (it would build its hash tables on the million rows instead of the reference tables). The
+# layers already compute each expression once: looking for common subexpressions in them
+# only costs planning time (half the time of a pass over a small file).
+SCAN_OPTIMIZERS_OFF = "filter_pushdown,build_side_probe_side,join_order,common_subexpressions"
+
+
+def _write(
+    connections: Connections, stage: Stage, rows_sql: str, source: Source, extra, carry
+) -> None:
+    flags = [p.fails for p in stage.predicates] + extra
     masks = [q.mask_expr(flags[i : i + q.BITS]) for i in range(0, len(flags), q.BITS)] or [
         "0::BIGINT"
     ]
@@ -309,34 +320,25 @@ def _write(con, stage: Stage, rows_sql: str, source: Source, extra_flags, carry)
         {n: (e, " OR ".join(c)) for n, (e, c) in sparse.items()},
         position,
     )
-    # Filters pushed below the row layers would copy each field's expressions into every
-    # condition using them; DuckDB also misjudges the size of a CSV scan (it would build its
-    # hash tables on the million rows instead of the reference tables). The layers already
-    # compute each expression once: looking for common subexpressions in them only costs
-    # planning time (half the time of a pass over a small file).
-    con.execute(
-        "SET disabled_optimizers = "
-        "'filter_pushdown,build_side_probe_side,join_order,common_subexpressions'"
-    )
-    try:
-        con.execute(statement)
-    finally:
-        con.execute("RESET disabled_optimizers")
+    with connections.optimizers_off(SCAN_OPTIMIZERS_OFF):
+        connections.get().execute(statement)
 
 
 def run_scan(
-    con: duckdb.DuckDBPyConnection, source: Source, rows_sql: str, plan: ScanPlan, limit: int | None
+    connections: Connections, source: Source, rows_sql: str, plan: ScanPlan, limit: int | None
 ) -> ScanResult:
-    """Run the plan over ``rows_sql`` (the layered data rows of ``source``, alias ``r``)."""
+    """Run the plan over ``rows_sql`` (the layered data rows of ``source``, alias ``r``), on
+    this thread's connection."""
+    con = connections.get()
     stages = _stages(plan, source)
     cr_flag = ["ends_with(r.__last, chr(13))"] if source.fast and source.cr_check else []
     carry = _carried(stages[1]) if len(stages) > 1 else []
     try:
-        _write(con, stages[0], rows_sql, source, cr_flag, carry)
+        _write(connections, stages[0], rows_sql, source, cr_flag, carry)
         if len(stages) > 1:
             first = ident(stages[0].table)
             numbered = f"(SELECT (c.rowid + 1) AS __rec, c.* FROM {first} AS c) AS r"
-            _write(con, stages[1], numbered, source, [], [])
+            _write(connections, stages[1], numbered, source, [], [])
     except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
         raise  # SQL we generated wrong: a bug, never hidden behind the exact reader
     except duckdb.Error as exc:

@@ -6,8 +6,8 @@ so we refuse it (:mod:`pipeline.sql.support`)."""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import duckdb
 
@@ -44,14 +44,20 @@ def bound_text(fdesc: dict, value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@lru_cache(maxsize=1)
+_scratch = threading.local()
+
+
 def scratch() -> duckdb.DuckDBPyConnection:
     """A private connection to read constants (bounds, enum options) and check declared
-    values once, at load (opening one costs 15 ms)."""
-    return duckdb.connect(
-        ":memory:",
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    values once, at load (opening one costs 15 ms): one per thread, as a connection runs
+    one statement at a time."""
+    con = getattr(_scratch, "con", None)
+    if con is None:
+        con = _scratch.con = duckdb.connect(
+            ":memory:",
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
+    return con
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,6 @@ def derived_table(table: str, query: str, fields: Sequence[str]) -> str:
     read from a CSV file with a header) and the fields as raw cells ``c0…`` (NULL when '')."""
     cells = ", ".join(f"nullif({ident(f)}, '') AS {ident(f'c{i}')}" for i, f in enumerate(fields))
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT __rec, __rec + 1 AS __line, "
+        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT __rec, __rec + 1 AS __line, "
         f"{cells} FROM ({query}) ORDER BY __rec"
     )

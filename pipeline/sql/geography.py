@@ -12,7 +12,7 @@ def commune_status(table: str, communes: str) -> str:
     it (``actuelle``) and, for a code that is only a commune déléguée or associée or a
     municipal arrondissement, its type and the current commune it belongs to (code, name)."""
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "
+        f"CREATE OR REPLACE TABLE {ident(table)} AS "
         "SELECT g.code_insee, g.actuelle, g.kind, g.parent, coalesce(p.nom, '') AS parent_nom "
         "FROM (SELECT code_insee, bool_or(type = 'commune-actuelle') AS actuelle, "
         "min(type) FILTER (WHERE type <> 'commune-actuelle') AS kind, "

@@ -39,7 +39,7 @@ def published_identifiers(
     values = "concat_ws(', ', " + ", ".join(f"coalesce({c}, '')" for c in cells) + ")"
     naming = f"coalesce({ident(label)}, '') || ' (' || {values} || ')'" if label else values
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT "
+        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT "
         f"coalesce({ident(identifier)}, '') AS {ident(identifier)}, "
         f"list(DISTINCT {key_text(cells)}) AS keys, "
         f"string_agg({naming}, ', ' ORDER BY {key_text(cells)}, {naming}) AS named "

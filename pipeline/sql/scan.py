@@ -135,7 +135,7 @@ def compact(
         anyfail = " OR ".join(f"{ident('m' + str(i))} <> 0" for i in range(len(masks)))
         outer.append(f"CASE WHEN {anyfail} THEN [struct_pack({fields})] END AS {ident(SPARSE)}")
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {', '.join(outer)} FROM ("
+        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT {', '.join(outer)} FROM ("
         f"SELECT {', '.join(inner)} FROM {rows_sql} {' '.join(join_clauses)})"
     )
 
@@ -150,7 +150,7 @@ def duplicates(dups: str, table: str, group: KeyGroup) -> str:
     names = [ident(f"k:{group.key}:{i}") for i in range(len(group.exprs))]
     not_null = " AND ".join(f"{n} IS NULL" for n in names)
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(dups)} AS SELECT {', '.join(names)}, count(*) AS n "
+        f"CREATE OR REPLACE TABLE {ident(dups)} AS SELECT {', '.join(names)}, count(*) AS n "
         f"FROM {ident(table)} WHERE NOT ({not_null}) GROUP BY ALL HAVING count(*) > 1"
     )
 
@@ -253,14 +253,14 @@ def first_per_key(table: str, source: str, key: str, columns: list[str]) -> str:
     ``key``, with ``columns``."""
     items = ", ".join(ident(c) for c in dict.fromkeys([key, *columns]))
     return (
-        f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {items} FROM {ident(source)} "
+        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT {items} FROM {ident(source)} "
         f"QUALIFY row_number() OVER (PARTITION BY {ident(key)} ORDER BY __rec) = 1"
     )
 
 
 def materialise(table: str, rows_sql: str, columns: dict[str, str]) -> str:
     """CREATE a table of the given expressions over the data rows, in file order."""
-    return f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {select(rows_sql, columns)}"
+    return f"CREATE OR REPLACE TABLE {ident(table)} AS {select(rows_sql, columns)}"
 
 
 def materialise_unnumbered(table: str, rows_sql: str, columns: dict[str, str]) -> list[str]:
@@ -270,6 +270,6 @@ def materialise_unnumbered(table: str, rows_sql: str, columns: dict[str, str]) -
     stored = ident(table + ":rows")
     items = ", ".join(f"{expr} AS {ident(name)}" for name, expr in columns.items())
     return [
-        f"CREATE OR REPLACE TEMP TABLE {stored} AS SELECT {items} FROM {rows_sql}",
-        f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS SELECT rowid + 1 AS __rec, * FROM {stored}",
+        f"CREATE OR REPLACE TABLE {stored} AS SELECT {items} FROM {rows_sql}",
+        f"CREATE OR REPLACE VIEW {ident(table)} AS SELECT rowid + 1 AS __rec, * FROM {stored}",
     ]
