@@ -10,6 +10,7 @@ import pytest
 
 import pipeline.engine.lines
 import pipeline.tables
+from pipeline.checks import REGISTRY, TableContext
 from pipeline.engine.lines import scan_layout
 from pipeline.repo import Repo
 from pipeline.validate import validate
@@ -312,3 +313,51 @@ def test_coordinates_check_on_a_text_field_is_a_configuration_error(mini):
         "type « string » dans son schéma"
     ) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("a,b\nx\u2028y,z\n", True),
+        ("a,b\nx,y\u2029\n", True),
+        ("a,b\nl\u2019\u00e9t\u00e9 \u2026,\u00e8\u00a9\n", False),  # ’ … é è © : E2, A8, A9 bytes
+        ("a,b\nx\x1by,z\n", True),
+        ("a,b\nx\ty,z\r\n", False),
+        ("a,b\nx\x7f,z\n", True),
+    ],
+)
+def test_control_characters_are_found_wherever_the_chunks_cut(monkeypatch, tmp_path, text, held):
+    """The layout pass says whether a file holds a control character (then, and only then,
+    each cell is checked): exactly, with a separator cut in two by a chunk's end."""
+    path = tmp_path / "mini.csv"
+    path.write_bytes(text.encode())
+    for chunk in range(1, len(text.encode()) + 2):
+        monkeypatch.setattr(pipeline.engine.lines, "CHUNK", chunk)
+        assert scan_layout(path, '"', ",", 2).controls is held, chunk
+        assert pipeline.engine.lines.has_controls(path) is held, chunk
+
+
+def test_the_longest_record_whatever_the_chunks(monkeypatch, tmp_path):
+    text = 'a,b\r\n1,"x\ny"\n22,' + "z" * 30 + "\n333,w"  # the last record has no line end
+    path = tmp_path / "mini.csv"
+    path.write_bytes(text.encode())
+    for chunk in range(1, len(text) + 2):
+        monkeypatch.setattr(pipeline.engine.lines, "CHUNK", chunk)
+        assert scan_layout(path, '"', ",", 2).longest == 33, chunk  # 22,zzz…
+    path.write_bytes(b"a,b\n1," + b"y" * 40)
+    assert scan_layout(path, '"', ",", 2).longest == 42
+
+
+@pytest.mark.parametrize("length", [32_700, 32_768])
+def test_cell_length_is_checked_only_when_a_record_can_hold_a_long_cell(mini, reader, length):
+    """No cell holds more characters than its record has bytes: when no record is longer
+    than a spreadsheet cell, the conditions are left out of the pass (a tenth of it on a
+    million rows); a longer record keeps them, and a long cell is still found."""
+    root = mini(MINI_OK.replace("Brion", "x" * length))
+    code, items = findings(root, "mini")
+    long = length > 32_767
+    assert [(f["code"], f["line"]) for f in items] == ([("cell-too-long", 4)] if long else [])
+    table = validate(Repo(root), ["mini"]).workspace.table("mini")
+    check = REGISTRY["cell-too-long"](TableContext(table.ws, table, None))
+    planned = len(list(check.cells()))
+    assert planned == (6 if long or reader == "exact" else 0)  # exact reader: no layout

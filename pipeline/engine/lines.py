@@ -28,6 +28,7 @@ class Layout:
     cr_check: bool = False  # the scan must verify that no record ends with a CR
     cr_ends: np.ndarray | None = None  # byte offsets of the CRs ending records (CRLF files)
     controls: bool = False  # the file holds a control character (see :func:`has_controls`)
+    longest: int = 0  # bytes of the longest record: no cell holds more characters
 
     @property
     def trailing_blank(self) -> list[int]:
@@ -40,21 +41,19 @@ LINE_SEPARATORS = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+2028, U+2029 in UTF-8
 
 
 def _controls(arr: np.ndarray, chunk: bytes, line_ends: int, head: bytes) -> bool:
-    """Whether a chunk of UTF-8 may hold a C0 control other than tab, LF and CR, DEL, U+2028
+    """Whether a chunk of UTF-8 holds a C0 control other than tab, LF and CR, DEL, U+2028
     or U+2029 (``line_ends``: its LF and CR bytes; ``head``: the previous chunk's last two
-    bytes then this one's first two, for a separator cut in two). A few vector comparisons,
-    so that when a file holds none (nearly always) the per-cell checks are left out; a rare
-    false alarm (the bytes 80 A8 of another character) only keeps them in."""
+    bytes then this one's first two, for a separator cut in two). A few vector operations,
+    so that when a file holds none (nearly always) the per-cell checks are left out."""
     below = int(np.count_nonzero(arr < 32))
     if below > line_ends and below - line_ends - chunk.count(b"\t"):
         return True
     if b"\x7f" in chunk:  # memchr: far cheaper than a vector comparison
         return True
-    n = len(chunk)
-    for offset in (0, 1):  # the bytes 80 A8 or 80 A9, read as little-endian pairs
-        pairs = np.frombuffer(chunk, "<u2", count=(n - offset) // 2, offset=offset)
-        if np.count_nonzero((pairs | 0x0100) == 0xA980):
-            return True
+    # U+2028 and U+2029 are E2 80 A8 and E2 80 A9: the few E2 bytes (’, …) are looked at
+    lead = np.flatnonzero(arr[:-2] == 0xE2)
+    if len(lead) and np.count_nonzero((arr[lead + 1] == 0x80) & ((arr[lead + 2] | 1) == 0xA9)):
+        return True
     return any(sep in head for sep in LINE_SEPARATORS)
 
 
@@ -67,7 +66,7 @@ def has_controls(path: Path) -> bool:
             ends = chunk.count(b"\n") + (chunk.count(b"\r") if b"\r" in chunk else 0)
             if _controls(arr, chunk, ends, tail + chunk[:2]):
                 return True
-            tail = chunk[-2:]
+            tail = (tail + chunk[-2:])[-2:]  # the last two bytes read, however short the chunks
     return False
 
 
@@ -93,6 +92,7 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
     quotes_before = 0
     offset = 0
     last_end = -1  # byte offset of the last record end
+    longest = 0
     previous_byte = -1
     cr = crlf = 0
     first_end = b""
@@ -111,7 +111,7 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
                 first_end = chunk[max(0, int(lf[0]) - 1) : int(lf[0]) + 1]
             if not controls:
                 controls = _controls(arr, chunk, len(lf) + crs, tail + chunk[:2])
-                tail = chunk[-2:]
+                tail = (tail + chunk[-2:])[-2:]  # the last two bytes read, however short the chunks
             quotes = np.flatnonzero(arr == quote_byte) if quote_byte >= 0 else lf[:0]
             if len(quotes):
                 outside = (quotes_before + np.searchsorted(quotes, lf)) % 2 == 0
@@ -121,6 +121,8 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
             ends = lf[index] + offset  # their byte offsets
             begin = np.concatenate(([last_end + 1], ends[:-1] + 1))
             size = ends - begin
+            if len(size):
+                longest = max(longest, int(size.max()))
             before_end = np.where(
                 ends - 1 >= offset, arr[np.maximum(ends - 1 - offset, 0)], previous_byte
             )
@@ -157,6 +159,7 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
         last = np.array([last_end + 1])  # a last row of empty cells, with no line end
         flags[-1] = _delimiters_only(carry, offset - len(carry), last, row, delimiter_byte)[0]
     layout = Layout(all_starts[~flags], [int(x) for x in all_starts[flags]], controls=controls)
+    layout.longest = max(longest, offset - last_end - 1)  # the last record may have no end
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
     ending = np.concatenate(cr_ends) if cr_ends else np.zeros(0, dtype=np.int64)
     if cr == 0:

@@ -46,6 +46,7 @@ class Source:
     header_line: int = 1  # physical line of the header
     trailing_blank: list[int] = field(default_factory=list)  # blank lines after the last record
     controls: bool = True  # False when the file provably holds no control character
+    longest: int | None = None  # bytes of the longest record, when the layout pass read them
 
     @property
     def cr_check(self) -> bool:
@@ -260,4 +261,5 @@ def csv_source(
         header_line=header_line,
         trailing_blank=trailing,
         controls=layout.controls,
+        longest=layout.longest,
     )
