@@ -159,6 +159,62 @@ def test_a_ragged_file_is_refused_with_its_line(repo):
     assert not (repo / "schemas/bancal").exists()
 
 
+def _xlsx_bytes() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id", "insee_com"])
+    book.active.append([1, "01036"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "what", "advice"),
+    [
+        (
+            b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4,
+            "un fichier compressé gzip",
+            "Décompressez-le",
+        ),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "un document PDF", "exportez-le de nouveau"),
+        (bytes(range(256)) * 20, "un fichier binaire, pas du texte", "exportez-le de nouveau"),
+        ("id,insee_com\n1,01036\n".encode("utf-16-le"), "du texte encodé en UTF-16", "UTF-8"),
+        (None, "un classeur XLSX enregistré avec l'extension .csv", "Renommez-le en .xlsx"),
+    ],
+)
+def test_a_file_that_is_not_text_is_refused_as_validate_refuses_it(repo, content, what, advice):
+    """Never a crash (exit 70) nor a declaration read from binary bytes: the same diagnosis
+    as ``pipeline validate`` (engine.sniff), exit 1, nothing written."""
+    (repo / "data/raw/liste.csv").write_bytes(_xlsx_bytes() if content is None else content)
+    result = run(repo, "add", "data/raw/liste.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Erreur : data/raw/liste.csv : Le fichier n'est pas un CSV : d'après ses premiers "
+        f"octets, c'est {what}. "
+    )
+    assert advice in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (repo / "schemas/liste").exists()
+
+
+def test_old_mac_line_ends_and_a_lone_cr_in_a_cell(repo):
+    """Lines ended by a lone CR (old Mac exports) are read as pipeline validate reads
+    them; a CR inside an unquoted cell cuts the record, said with its line."""
+    (repo / "data/raw/mac.csv").write_bytes(b"id,insee_com\r1,01036\r2,01063\r")
+    result = run(repo, "add", "--dry-run", "--format", "json", "data/raw/mac.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "2 lignes, 2 colonnes" in result.stderr
+    (repo / "data/raw/cr.csv").write_bytes(b"id,insee_com\n1,01\r036\n2,01063\n")
+    result = run(repo, "add", "data/raw/cr.csv")
+    assert result.exit_code == 1
+    assert "data/raw/cr.csv, ligne 3 : 1 cellule(s), 2 attendues" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_sheet_option_errors_are_usage_errors(repo):
     """--sheet naming no sheet of the workbook, or given with a CSV: exit 2, nothing written."""
     from openpyxl import Workbook

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.engine.sniff import not_text
 from pipeline.errors import ConfigError, DataError
+from pipeline.messages import message
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -118,7 +120,12 @@ def sniff_delimiter(sample: str) -> str:
     """The candidate that splits the first lines into the same, widest number of cells."""
     best, best_key = ",", (-1, -1, -1)
     for delimiter in DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        try:
+            rows = [
+                r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r
+            ]
+        except csv.Error:
+            continue
         if not rows:
             continue
         rows = rows[:-1] or rows  # the sample may cut the last record
@@ -130,23 +137,47 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def refuse_not_text(path: Path, rel: str) -> None:
+    """A file that is not text (an archive, a workbook or a PDF under a .csv name, UTF-16,
+    binary data) is refused as ``pipeline validate`` refuses it, before any reading."""
+    found = not_text(path, "utf-8")
+    if found is None:
+        return
+    what, advice = found
+    if "XLSX" in what:
+        advice = "Renommez-le en .xlsx et relancez pipeline add : il sera lu comme un classeur."
+    saved = f" enregistré avec l'extension {path.suffix}" if path.suffix else ""
+    fill = {"saved": saved, "dataset": path.stem, "delimiter": ","}
+    text = message("format-error", what=what.format(**fill), advice=advice.format(**fill))
+    raise DataError(f"{rel} : {text}")
+
+
 def _sniff_csv(path: Path, rel: str) -> Sniffed:
     data = path.read_bytes()
     if not data.strip():
         raise DataError(f"{rel} est vide : aucune ligne à lire.")
+    refuse_not_text(path, rel)
     encoding, bom = sniff_encoding(data)
     text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
-    sample = "".join(io.StringIO(text).readlines(SAMPLE_LINES * 400)[:SAMPLE_LINES])
+    # newline="": a line ends at LF, CRLF or a lone CR (old Mac exports), as the reader of
+    # pipeline validate reads it
+    sample = "".join(io.StringIO(text, newline="").readlines(SAMPLE_LINES * 400)[:SAMPLE_LINES])
     delimiter = sniff_delimiter(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     records: list[list[str]] = []
     lines: list[int] = []
     previous_end = 0
-    for record in reader:
-        if record:
-            records.append(record)
-            lines.append(previous_end + 1)
-        previous_end = reader.line_num
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+                lines.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        raise DataError(
+            f"{rel}, ligne {reader.line_num} : le fichier ne se lit pas comme un CSV ({exc}). "
+            "Exportez-le de nouveau depuis le tableur (« CSV UTF-8 »), puis relancez."
+        ) from None
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
