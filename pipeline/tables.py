@@ -216,10 +216,6 @@ class Workspace(PublishedText):
     def table(self, resource_name: str) -> LoadedTable:
         dataset, res = self.catalog.find_resource(resource_name)
         key, view, decl = resolve_table(self, dataset, res)
-        unit = getattr(self._units, "unit", LAST_UNIT)
-        with self._use_lock:
-            use = (unit, next(self._steps.setdefault(unit, itertools.count())))
-            self._first_use[key] = min(self._first_use.get(key, use), use)
         table = self._tables.get(key)
         if table is None:
             with self.locks(("table", key)):
@@ -228,7 +224,14 @@ class Workspace(PublishedText):
                     table = view._load(dataset, decl)
                     table.key = key
                     self._tables[key] = table
+        self._used(key)  # after the load: its inputs were loaded first
         return table
+
+    def _used(self, key: str) -> None:
+        unit = getattr(self._units, "unit", LAST_UNIT)
+        with self._use_lock:
+            use = (unit, next(self._steps.setdefault(unit, itertools.count())))
+            self._first_use[key] = min(self._first_use.get(key, use), use)
 
     # --- loading ----------------------------------------------------------------------
 
@@ -244,23 +247,33 @@ class Workspace(PublishedText):
         table.fields = self._compile(table)
         return table
 
-    def reload_exact(self, table: LoadedTable) -> LoadedTable:
-        """Read the table's file again with the exact reader (after the fast path failed);
-        the table is updated in place."""
-        fresh = table.ws._load(table.dataset, table.resource, exact=True)
-        table.source, table.findings, table.fields = fresh.source, fresh.findings, fresh.fields
-        table._text = table._typed = None
+    def reload_exact(self, table: LoadedTable, failed: Source | None = None) -> LoadedTable:
+        """Read the table's file again with the exact reader (after the fast path failed on
+        the source ``failed``, by default the table's): the table is updated in place, once
+        however many threads saw the failure, source, fields and findings together."""
+        failed = failed or table.source
+        with self.locks(("table", table.key)):
+            if table.source is failed:
+                fresh = table.ws._load(table.dataset, table.resource, exact=True)
+                vars(table).update(
+                    source=fresh.source,
+                    findings=fresh.findings,
+                    fields=fresh.fields,
+                    _text=None,
+                    _typed=None,
+                )
         return table
 
     def _query(self, table: LoadedTable, build):
         """Run ``build(table)`` (which queries its source); when DuckDB cannot read the file
         directly, read it again exactly and retry."""
+        source = table.source
         try:
             return build(table)
         except duckdb.Error:
-            if table.source is None or not table.source.fast:
+            if source is None or not source.fast:
                 raise
-            self.reload_exact(table)
+            self.reload_exact(table, source)
             if table.source is None:
                 raise table.invalid() from None
             return build(table)
@@ -394,6 +407,22 @@ def largest_input(catalog: Catalog) -> int:
             path = catalog.repo.root / rel
             if path.is_file():
                 sizes.append(path.stat().st_size)
+    return max(sizes)
+
+
+def largest_reading(catalog: Catalog) -> int:
+    """The most bytes DuckDB reads from one raw CSV file, at any edition: its size, three
+    times it when it is transcoded to UTF-8 first (a cp1252 byte takes up to three)."""
+    sizes = [0]
+    for ds in catalog.datasets.values():
+        for res in ds.resources:
+            for decl in [res, *(res.at(date) for date in res.vintages)]:
+                src = decl.source
+                path = catalog.repo.root / src.path if src is not None else None
+                if src is None or src.format.lower() == "xlsx" or not path.is_file():
+                    continue
+                utf8 = encoding.is_utf8(src.dialect.get("encoding", "utf-8"))
+                sizes.append(path.stat().st_size * (1 if utf8 else 3))
     return max(sizes)
 
 

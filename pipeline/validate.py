@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from pipeline.catalog import Catalog, Dataset, load_catalog
 from pipeline.checks import REGISTRY, Check, TableContext
-from pipeline.engine.scan import FastPathFailed, ScanPlan, run_scan
+from pipeline.engine.scan import SCAN_OPTIMIZERS_OFF, FastPathFailed, ScanPlan, run_scan
 from pipeline.errors import DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, DatasetResult, Finding, Report
 from pipeline.provenance import check_inputs_unchanged
@@ -22,6 +23,7 @@ from pipeline.tables import (
     LoadedTable,
     Workspace,
     dependency_finding,
+    largest_reading,
 )
 
 
@@ -141,11 +143,12 @@ def earlier_editions(view: Workspace, ds: Dataset, done: set[str], unit: int) ->
 
 
 def workers(ws: Workspace, engine: str) -> int:
-    """Threads checking datasets at once. Small files (each read whole into a DuckDB table)
-    are checked two or more at a time, DuckDB running each statement on one thread; a large
-    file is read by all of DuckDB's threads, one dataset at a time. Great Expectations
-    (``--engine gx``) runs one table at a time."""
-    if engine != "fast" or ws.largest_input > CACHED_BYTES:
+    """Threads checking datasets at once. When every CSV file is read whole into a DuckDB
+    table (and its records counted) at load, datasets are checked two or more at a time,
+    DuckDB running each statement on one thread: a table then never changes once loaded,
+    whichever thread loads it. A larger file is read in place by all of DuckDB's threads,
+    one dataset at a time. Great Expectations (``--engine gx``) runs one table at a time."""
+    if engine != "fast" or largest_reading(ws.catalog) > CACHED_BYTES:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
@@ -176,10 +179,21 @@ def validate(
     if not names:
         datasets = catalog.references() + datasets
     ws = Workspace(catalog, limit)
-    report = Report(limit=limit)
-    editions: set[str] = set()
     n = workers(ws, engine) if threads is None else threads
     pool = ThreadPoolExecutor(n, thread_name_prefix="validate") if n > 1 else None
+    # DuckDB's optimizer settings are the database's: with several threads, those the pass
+    # turns off stay off for the whole run, never switched while another thread plans
+    held = ws.connections.optimizers_off(SCAN_OPTIMIZERS_OFF) if pool else nullcontext()
+    with held:
+        report = _checked(ws, datasets, engine, pool)
+    ws.work_on(LAST_UNIT)
+    return Validation(report, ws, catalog, datasets)
+
+
+def _checked(ws: Workspace, datasets: list[Dataset], engine: str, pool) -> Report:
+    report = Report(limit=ws.limit)
+    editions: set[str] = set()
+    repo = ws.repo
     try:
         ahead = {
             unit: pool.submit(_ahead, ws, unit, ds, engine)
@@ -204,11 +218,8 @@ def validate(
 
                 try:
                     outcomes, findings = evaluate(view, ds)
-                except DependencyInvalid:
-                    outcomes, findings = (
-                        [],
-                        [],
-                    )  # the figures' own table: its findings say why
+                except DependencyInvalid:  # the figures' own table: its findings say why
+                    outcomes, findings = [], []
                 report.figures.extend(outcomes)
                 report.extend(findings)
             for edition in earlier_editions(view, ds, editions, unit):
@@ -217,5 +228,4 @@ def validate(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    ws.work_on(LAST_UNIT)
-    return Validation(report, ws, catalog, datasets)
+    return report

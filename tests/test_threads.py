@@ -150,3 +150,58 @@ def test_notes_come_in_dataset_order(monkeypatch):
     expected = [f"note {r.name}" for d in catalog.references() for r in d.resources]
     assert one[: len(expected)] == expected
     assert validate(Repo(ROOT), threads=2).report.notes == one
+
+
+def test_a_table_is_read_again_exactly_once_however_many_threads_saw_it_fail(mini):
+    root = mini(MINI_OK)
+    ws = Workspace(load_catalog(Repo(root)))
+    table = ws.table("mini")
+    failed = table.source
+    assert failed is not None and failed.fast
+    ws.reload_exact(table, failed)
+    fresh = table.source
+    assert fresh is not failed and fresh is not None and not fresh.fast
+    ws.reload_exact(table, failed)  # a second thread that saw the same failure
+    assert table.source is fresh
+
+
+def test_a_transcoded_file_counts_at_its_utf8_size(mini, monkeypatch):
+    """A cp1252 file grows when transcoded to UTF-8: threads only when even that copy is
+    read whole into a table (and counted) at load."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    root = mini(MINI_OK.replace("Brion", "Brïon" * 400_000), encoding="cp1252")
+    size = (root / "data/raw/mini.csv").stat().st_size  # 2 MB, more than any COG file
+    ws = Workspace(load_catalog(Repo(root)))
+    monkeypatch.setattr(pipeline.validate, "CACHED_BYTES", 2 * size)
+    assert workers(ws, "fast") == 1
+    monkeypatch.setattr(pipeline.validate, "CACHED_BYTES", 3 * size)
+    assert workers(ws, "fast") == 2
+
+
+class Recording:
+    """A connection that keeps the text of every statement."""
+
+    def __init__(self, con, log: list[str]):
+        self._con, self._log = con, log
+
+    def execute(self, sql, *args):
+        self._log.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_optimizers_are_set_once_for_a_run_on_several_threads(monkeypatch):
+    log: list[str] = []
+    get = Connections.get
+    monkeypatch.setattr(Connections, "get", lambda self: Recording(get(self), log))
+    switches = lambda: [s.split(" =")[0] for s in log if "disabled_optimizers" in s]  # noqa: E731
+    validate(Repo(ROOT), threads=2)
+    assert switches() == ["SET disabled_optimizers", "RESET disabled_optimizers"]
+    log.clear()
+    validate(Repo(ROOT), threads=1)  # one thread: off for each pass only
+    assert len(switches()) > 20 and switches()[:2] == [
+        "SET disabled_optimizers",
+        "RESET disabled_optimizers",
+    ]
