@@ -8,6 +8,7 @@ import json
 import threading
 
 import duckdb
+import pytest
 
 import pipeline.validate
 from pipeline.catalog import load_catalog
@@ -205,3 +206,23 @@ def test_optimizers_are_set_once_for_a_run_on_several_threads(monkeypatch):
         "SET disabled_optimizers",
         "RESET disabled_optimizers",
     ]
+
+
+def test_an_error_in_a_thread_comes_out_as_on_one_thread(monkeypatch):
+    """A failure while a dataset is checked ahead is raised when the report reaches that
+    dataset, as on one thread (the datasets not started yet are cancelled)."""
+    original = pipeline.validate.check_resource
+    seen: list[str] = []
+
+    def failing(ws, name, engine):
+        seen.append(name)
+        if name == "petites-villes-de-demain":
+            raise RuntimeError("panne")
+        return original(ws, name, engine)
+
+    monkeypatch.setattr(pipeline.validate, "check_resource", failing)
+    for threads in (1, 2):
+        seen.clear()
+        with pytest.raises(RuntimeError, match="panne"):
+            validate(Repo(ROOT), threads=threads)
+        assert "petites-villes-de-demain" in seen
