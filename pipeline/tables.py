@@ -399,30 +399,19 @@ class Workspace(PublishedText):
 
 
 def largest_input(catalog: Catalog) -> int:
-    """The size in bytes of the largest raw file the catalogue declares (0 when none is
-    there)."""
-    sizes = [0]
-    for ds in catalog.datasets.values():
-        for rel in [*ds.raw_files, *ds.earlier_files]:
-            path = catalog.repo.root / rel
-            if path.is_file():
-                sizes.append(path.stat().st_size)
-    return max(sizes)
-
-
-def largest_reading(catalog: Catalog) -> int:
-    """The most bytes DuckDB reads from one raw CSV file, at any edition: its size, three
-    times it when it is transcoded to UTF-8 first (a cp1252 byte takes up to three)."""
+    """The most bytes the engine reads from one raw file the catalogue declares, at any
+    edition (0 when none is there): its size, three times it for a CSV transcoded to UTF-8
+    first (a cp1252 byte takes up to three)."""
     sizes = [0]
     for ds in catalog.datasets.values():
         for res in ds.resources:
-            for decl in [res, *(res.at(date) for date in res.vintages)]:
-                src = decl.source
+            for src in [res.source, *(v.source for v in res.vintages.values())]:
                 path = catalog.repo.root / src.path if src is not None else None
-                if src is None or src.format.lower() == "xlsx" or not path.is_file():
+                if path is None or not path.is_file():
                     continue
+                csv = src.format.lower() != "xlsx"
                 utf8 = encoding.is_utf8(src.dialect.get("encoding", "utf-8"))
-                sizes.append(path.stat().st_size * (1 if utf8 else 3))
+                sizes.append(path.stat().st_size * (3 if csv and not utf8 else 1))
     return max(sizes)
 
 

@@ -23,7 +23,6 @@ from pipeline.tables import (
     LoadedTable,
     Workspace,
     dependency_finding,
-    largest_reading,
 )
 
 
@@ -148,7 +147,7 @@ def workers(ws: Workspace, engine: str) -> int:
     DuckDB running each statement on one thread: a table then never changes once loaded,
     whichever thread loads it. A larger file is read in place by all of DuckDB's threads,
     one dataset at a time. Great Expectations (``--engine gx``) runs one table at a time."""
-    if engine != "fast" or largest_reading(ws.catalog) > CACHED_BYTES:
+    if engine != "fast" or ws.largest_input > CACHED_BYTES:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
