@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.engine.sniff import not_text
+from pipeline.engine.sniff import diagnosis
 from pipeline.errors import ConfigError, DataError
 from pipeline.messages import message
 
@@ -140,16 +140,14 @@ def sniff_delimiter(sample: str) -> str:
 def refuse_not_text(path: Path, rel: str) -> None:
     """A file that is not text (an archive, a workbook or a PDF under a .csv name, UTF-16,
     binary data) is refused as ``pipeline validate`` refuses it, before any reading."""
-    found = not_text(path, "utf-8")
+    found = diagnosis(path, {}, path.stem)
     if found is None:
         return
-    what, advice = found
-    if "XLSX" in what:
-        advice = "Renommez-le en .xlsx et relancez pipeline add : il sera lu comme un classeur."
-    saved = f" enregistré avec l'extension {path.suffix}" if path.suffix else ""
-    fill = {"saved": saved, "dataset": path.stem, "delimiter": ","}
-    text = message("format-error", what=what.format(**fill), advice=advice.format(**fill))
-    raise DataError(f"{rel} : {text}")
+    if "XLSX" in found["what"]:
+        found["advice"] = (
+            "Renommez-le en .xlsx et relancez pipeline add : il sera lu comme un classeur."
+        )
+    raise DataError(f"{rel} : {message('format-error', **found)}")
 
 
 def _sniff_csv(path: Path, rel: str) -> Sniffed:

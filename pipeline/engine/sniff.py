@@ -122,12 +122,12 @@ def not_text(path: Path, declared: str) -> tuple[str, str] | None:
     return None
 
 
-def refuse_not_text(path: Path, dialect: dict, report: Reporter, dataset: str) -> None:
-    """Raise :class:`Fatal` with one ``format-error`` when the CSV file ``path`` is not
-    text."""
+def diagnosis(path: Path, dialect: dict, dataset: str) -> dict[str, str] | None:
+    """``what`` the CSV file ``path`` looks like and the ``advice`` to follow, in French,
+    when it is not text (None when it is)."""
     found = not_text(path, dialect.get("encoding", "utf-8"))
     if found is None:
-        return
+        return None
     saved = f" enregistré avec l'extension {path.suffix}" if path.suffix else ""
     delimiter = dialect.get("delimiter", ",")
     fill = {
@@ -136,4 +136,12 @@ def refuse_not_text(path: Path, dialect: dict, report: Reporter, dataset: str) -
         "delimiter": DELIMITER_NAMES.get(delimiter, delimiter),
     }
     what, advice = (part.format(**fill) for part in found)
-    raise Fatal([report("format-error", what=what, advice=advice)])
+    return {"what": what, "advice": advice}
+
+
+def refuse_not_text(path: Path, dialect: dict, report: Reporter, dataset: str) -> None:
+    """Raise :class:`Fatal` with one ``format-error`` when the CSV file ``path`` is not
+    text."""
+    found = diagnosis(path, dialect, dataset)
+    if found is not None:
+        raise Fatal([report("format-error", **found)])
