@@ -335,5 +335,14 @@ CASES = [
     Case("precision-about-a-percentage", edit(CC_DS, lambda d: figure(d, "couverture-habitants").update(precision={"about": 5})), CC_DS, "figures[6].precision.about", "1"),
     Case("tolerance-replaced-by-precision", edit(CC_DS, lambda d: figure(d, "ti-laureats-temps-2").update(tolerance={"absolute": 0})), CC_DS, "figures[0].tolerance", "precision"),
     Case("stable-identifier-without-key", edit(VA_DS, lambda d: res(d).pop("diffKey")), VA_DS, "resources[0].checks[2]", "diffKey"),
+    # --- found by fuzzing the declarations: limits of Python's parsers, repeated checks ----
+    Case("dataset-nested-500-deep", text(VA_DS, lambda t: t.replace('"version"', '"x-deep": ' + "[" * 500 + "]" * 500 + ',\n  "version"', 1)), VA_DS, "", "imbriqués"),
+    Case("schema-integer-of-5000-digits", text(VA_SCHEMA, lambda t: t.replace('"fields"', '"x-n": ' + "9" * 5000 + ',\n  "fields"', 1)), VA_SCHEMA, "", "4 300 chiffres"),
+    Case("pattern-repetition-too-large", edit(FS_SCHEMA, lambda d: cons(d, "id_fs").update(pattern="a{99999999999}")), FS_SCHEMA, "fields[0].constraints.pattern", "répétitions"),
+    Case("suite-regex-repetition-too-large", edit(FS_SUITE, lambda d: expectation(d, "expect_column_values_to_match_regex")["kwargs"].update(regex="a{99999999999}")), FS_SUITE, "expectations[1].kwargs.regex", "répétitions"),
+    Case("check-declared-twice", edit(FS_DS, lambda d: res(d)["checks"].append(dict(res(d)["checks"][0]))), FS_DS, "resources[0].checks[3]", "déjà déclaré"),
+    Case("table-check-declared-twice", edit(FS_DS, lambda d: res(d)["checks"].extend([{"check": "cell-too-long", "max_length": 100}, {"check": "cell-too-long", "max_length": 200}])), FS_DS, "resources[0].checks[4]", "déjà déclaré"),
+    Case("source-path-with-nul", edit(VA_DS, lambda d: res(d)["source"].update(path="data/raw/a\u0000.csv")), VA_DS, "resources[0].source.path", "contrôle"),
+    Case("date-format-directive-twice", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%Y")), VA_OLD, "fields[4].format", "deux fois"),
     Case("stable-identifier-unknown-field", edit(VA_DS, lambda d: res(d)["checks"][2].update(identifier="id")), VA_DS, "resources[0].checks[2].identifier", "id_va"),
 ]  # fmt: skip

@@ -19,7 +19,7 @@ def max_findings_option(command):
     return click.option(
         "--max-findings",
         "max_findings",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=2**62),  # DuckDB's LIMIT is a 64-bit integer
         default=DEFAULT_LIMIT,
         show_default=True,
         help="Findings kept in the report per check and file; the others are counted, totals "

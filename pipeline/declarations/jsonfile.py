@@ -16,6 +16,9 @@ _NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_LONG_NUMBER = re.compile(r"\d{4301,}")
+MAX_DEPTH = 100  # objects and arrays within one another: declarations need about ten
 
 # json's messages, in French, with what usually causes them.
 SYNTAX_FR = {
@@ -190,6 +193,16 @@ def read_json(data: bytes) -> JsonText:
                 "réenregistrez-le en UTF-8",
             )
         )
+    deep = _too_deep(text)
+    if deep is not None:
+        return JsonText(
+            text=text,
+            error=(
+                deep,
+                f"le fichier n'est pas un JSON accepté : plus de {MAX_DEPTH} objets ou listes "
+                "imbriqués les uns dans les autres",
+            ),
+        )
     try:
         repeated: list[bool] = []
         value = json.loads(
@@ -208,11 +221,36 @@ def read_json(data: bytes) -> JsonText:
                 f"le fichier n'est pas un JSON valide (colonne {exc.colno}) : {msg}",
             ),
         )
-    except ValueError as exc:  # NaN or Infinity, which JSON does not have
+    except ValueError as exc:  # NaN or Infinity, which JSON does not have; huge integers
+        long = _LONG_NUMBER.search(text)
+        if long and "NaN" not in str(exc) and "Infinity" not in str(exc):
+            line = text.count("\n", 0, long.start()) + 1
+            return JsonText(
+                text=text,
+                error=(
+                    line,
+                    "le fichier n'est pas un JSON accepté : nombre de plus de 4 300 chiffres",
+                ),
+            )
         found = re.search(r"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])", text)
         line = text.count("\n", 0, found.start()) + 1 if found else None
         return JsonText(text=text, error=(line, f"le fichier n'est pas un JSON valide : {exc}"))
     return JsonText(value=value, text=text, repeated_keys=bool(repeated))
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where objects and arrays nest deeper than :data:`MAX_DEPTH` (json and the
+    line finder would exhaust Python's stack), or None."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, match.start()) + 1
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _object(pairs: list[tuple[str, object]], repeated: list[bool]) -> dict:

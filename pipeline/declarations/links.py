@@ -51,6 +51,8 @@ def check_links(doc, index: Index, owner_of: dict, repeated: set[str], report: R
             "déclarez-les (clé « figures » du jeu)",
         )
     for res in doc.resources:
+        if not res.broken:
+            _repeated_checks(file, res, report)
         if not res.broken and isinstance(res.schema, dict) and res.fields is not None:
             _stable_identifiers(file, res, report)
     coverage_kinds = {"coverage", "coverage-summary"} & set(kinds)
@@ -100,6 +102,46 @@ def check_links(doc, index: Index, owner_of: dict, repeated: set[str], report: R
                 f"la ressource « {resource} » appartient au jeu « {owner} » : écrivez "
                 f'"dataset": "{owner}"',
             )
+
+
+def _identity(spec: dict) -> tuple:
+    """What a declared check is about: its name and the fields of the resource it names (a
+    check naming no field, like ``cell-too-long``, is about the whole table)."""
+    from pipeline.declarations.composed import declared_checks
+
+    properties = declared_checks().get(spec["check"], {}).get("properties", {})
+
+    def names_fields(key: str) -> bool:
+        schema = properties.get(key, {})
+        return "self" in (schema.get("x-field"), (schema.get("items") or {}).get("x-field"))
+
+    fields = [
+        (key, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        for key, value in sorted(spec.items())
+        if names_fields(key)
+    ]
+    return (spec["check"], *fields)
+
+
+def _repeated_checks(file: Path, res, report: Report) -> None:
+    """A check declared twice on the same fields: two verdicts for one question (and two
+    options, of which one would silently win)."""
+    first: dict[tuple, int] = {}
+    for j, spec in enumerate(res.decl.get("checks") or []):
+        if not isinstance(spec, dict) or not isinstance(spec.get("check"), str):
+            continue
+        identity = _identity(spec)
+        if identity in first:
+            on = ", ".join(f"{key} « {value} »" for key, value in identity[1:])
+            report(
+                file,
+                ("resources", res.index, "checks", j),
+                f"le contrôle « {spec['check']} » est déjà déclaré "
+                f"(checks[{first[identity]}]){f' pour {on}' if on else ''} : gardez une seule "
+                "déclaration",
+            )
+        else:
+            first[identity] = j
 
 
 def _stable_identifiers(file: Path, res, report: Report) -> None:

@@ -34,6 +34,9 @@ def inside(root: Path, base: Path, rel: object, path: JsonPath, report: Report) 
             f"{example}), vers un fichier du dépôt",
         )
         return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in rel):
+        report(path, f"{rel!r} : caractère de contrôle dans un chemin de fichier (à retirer)")
+        return None
     if "\\" in rel:
         report(
             path,

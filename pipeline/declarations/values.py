@@ -15,7 +15,7 @@ from typing import ClassVar
 import duckdb
 
 from pipeline.sql import fields as sqlf
-from pipeline.sql.pyregex import Untranslatable, python_error_fr
+from pipeline.sql.pyregex import Untranslatable, compile_python, python_error_fr
 from pipeline.sql.temporal import BadFormat
 
 SAMPLE = datetime(2023, 11, 25, 13, 47, 52)
@@ -32,7 +32,28 @@ def _re2_fr(detail: str) -> str:
         return "parenthèse fermante manquante"
     if detail.startswith("missing ]"):
         return "crochet fermant « ] » manquant"
+    for en, fr in RE2_ERRORS_FR.items():
+        if detail.startswith(en):
+            rest = detail[len(en) :].strip(" :")
+            return f"{fr} ({rest})" if rest else fr
     return detail
+
+
+RE2_ERRORS_FR = {
+    "invalid repetition size": "nombre de répétitions au-delà de 1 000, la limite de RE2",
+    "invalid character class range": "intervalle de caractères à l'envers ou invalide",
+    "invalid character class": "classe de caractères invalide",
+    "invalid escape sequence": "séquence d'échappement inconnue",
+    "trailing \\": "barre oblique inverse seule à la fin du motif",
+    "bad repetition operator": "quantificateur mal placé",
+    "missing argument to repetition operator": "quantificateur sans rien à répéter",
+    "invalid named capture group": "nom de groupe invalide",
+    "duplicate capture group name": "deux groupes portent le même nom",
+    "pattern too large - compile failed": "motif trop grand pour RE2",
+    "invalid UTF-8": "motif qui n'est pas du texte UTF-8 valide",
+    "invalid nested repetition operator": "quantificateurs imbriqués trop profondément",
+    "unexpected )": "parenthèse fermante en trop",
+}
 
 
 class Engine:
@@ -59,7 +80,7 @@ class Engine:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    re.compile(pattern)
+                    compile_python(pattern)
             except re.error as exc:
                 return python_error_fr(exc)
         if not re2:
@@ -83,7 +104,13 @@ class Engine:
                     f"le remplacement « {replace} » cite le groupe \\{found.group(1)} mais le "
                     f"motif n'a que {found.group(2)} groupe(s) entre parenthèses"
                 )
-            return f"remplacement « {replace} » impossible ({str(exc).split(':', 1)[-1].strip()})"
+            detail = str(exc).split(":", 1)[-1].strip()
+            if "must be followed by a digit" in detail or "\\g<" in replace:
+                return (
+                    f"remplacement « {replace} » impossible : un groupe se cite \\1 à \\9 "
+                    "(\\g<…> et les noms de groupes ne sont pas lus)"
+                )
+            return f"remplacement « {replace} » impossible ({detail})"
         return None
 
     def _date_format_problem(self, fmt: str, kind: str = "date") -> str | None:

@@ -59,6 +59,7 @@ PYTHON_ERRORS_FR = {
     "nothing to repeat": "quantificateur (*, +, ?, {n}) sans rien à répéter",
     "multiple repeat": "deux quantificateurs à la suite",
     "min repeat greater than max repeat": "{min,max} avec min plus grand que max",
+    "too deeply nested": "parenthèses imbriquées trop profondément",
     "global flags not at the start of the expression": (
         "drapeaux globaux comme (?i) ailleurs qu'au début (un motif de Table Schema est lu "
         "entre ^ et $ : écrivez (?i:…))"
@@ -66,14 +67,54 @@ PYTHON_ERRORS_FR = {
 }
 
 
+# Python's messages that carry a detail (a range, a name, a number), by their start.
+PYTHON_PREFIXES_FR = {
+    "bad character range": "intervalle de caractères à l'envers ou invalide",
+    "unknown extension": "construction (?…) inconnue",
+    "unknown group name": "nom de groupe inconnu",
+    "invalid group reference": "référence à un groupe qui n'existe pas",
+    "incomplete escape": "séquence d'échappement incomplète",
+    "look-behind requires fixed-width pattern": (
+        "un regard en arrière (?<=…) ou (?<!…) doit avoir une longueur fixe"
+    ),
+    "redefinition of group name": "deux groupes portent le même nom",
+    "the repetition number is too large": "nombre de répétitions trop grand",
+    "missing group name": "nom de groupe manquant",
+    "bad character in group name": "caractère interdit dans un nom de groupe",
+    "cannot refer to an open group": "référence à un groupe encore ouvert",
+    "unknown flag": "drapeau (?…) inconnu",
+}
+
+
 def python_error_fr(exc: re.error) -> str:
     """Why Python's ``re`` refuses a pattern, in French, with the position."""
     msg = exc.msg
-    if msg.startswith("bad escape"):
+    if msg == "bad escape (end of pattern)":
+        text = "barre oblique inverse \\ seule à la fin du motif (écrivez \\\\)"
+    elif msg.startswith("bad escape"):
         text = f"séquence d'échappement inconnue {msg.split()[-1]}"
     else:
-        text = PYTHON_ERRORS_FR.get(msg, msg)
-    return f"expression régulière invalide : {text} (position {exc.pos})"
+        text = PYTHON_ERRORS_FR.get(msg) or next(
+            (
+                f"{fr} ({msg[len(en) :].strip()})" if msg[len(en) :].strip() else fr
+                for en, fr in PYTHON_PREFIXES_FR.items()
+                if msg.startswith(en)
+            ),
+            msg,
+        )
+    where = f" (position {exc.pos})" if exc.pos is not None else ""
+    return f"expression régulière invalide : {text}{where}"
+
+
+def compile_python(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile``, with the limits Python hits (a repetition above 4 294 967 295, a
+    nesting deeper than its stack) raised as ``re.error`` like any other refusal."""
+    try:
+        return re.compile(pattern, flags)
+    except OverflowError:
+        raise re.error("the repetition number is too large", pattern) from None
+    except RecursionError:
+        raise re.error("too deeply nested", pattern) from None
 
 
 # --- code point ranges -------------------------------------------------------------------
@@ -330,7 +371,7 @@ def parse(pattern: str, flags: int = 0):
     silenced: the translation follows the meaning of the running Python."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        re.compile(pattern, flags)  # Python's own verdict first (global flags not at start…)
+        compile_python(pattern, flags)  # Python's own verdict first (global flags not at start…)
         return sre_parse.parse(pattern, flags)
 
 

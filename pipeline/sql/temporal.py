@@ -147,6 +147,9 @@ def strptime_clock(fmt: str, raw: str) -> Clock:
         raise BadFormat(f"directive %{bad[0]} non prise en charge dans le format « {fmt} »")
     if not directives:
         raise BadFormat(f"le format « {fmt} » ne contient aucune directive")
+    twice = sorted({d for d in directives if directives.count(d) > 1})
+    if twice:
+        raise BadFormat(f"la directive %{twice[0]} apparaît deux fois dans le format « {fmt} »")
     try:
         python = _strptime._TimeRE_cache.pattern(fmt)
         compiled = re.compile(python, re.IGNORECASE)
