@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
 from pipeline.engine.source import Reporter, Source, empty_file, match_header, not_utf8
+from pipeline.messages import shorten
 from pipeline.sql import ident
 
 BATCH = 50_000
@@ -141,7 +142,7 @@ def load_records(
                 report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)
             )
         elif len(record) < width:
-            missing = header[len(record)].strip() if len(record) < len(header) else None
+            missing = shorten(header[len(record)].strip()) if len(record) < len(header) else None
             findings.append(
                 report(
                     "missing-cell",

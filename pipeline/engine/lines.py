@@ -29,6 +29,7 @@ class Layout:
     cr_ends: np.ndarray | None = None  # byte offsets of the CRs ending records (CRLF files)
     controls: bool = False  # the file holds a control character (see :func:`has_controls`)
     longest: int = 0  # bytes of the longest record: no cell holds more characters
+    stray_quote: bool = False  # a quote inside a cell's text (see :func:`_stray`)
 
     @property
     def trailing_blank(self) -> list[int]:
@@ -70,6 +71,26 @@ def has_controls(path: Path) -> bool:
     return False
 
 
+def _stray(
+    arr: np.ndarray, quotes: np.ndarray, before_count: int, previous: int, bounds: tuple[int, ...]
+) -> tuple[bool, bool]:
+    """Whether a quote of the chunk sits inside a cell's text (``La"on``, `` "02408"``,
+    ``"0240X" ``): a quote that opens a quoted cell (an even number of quotes before it) must
+    follow a delimiter, a line end or a quote (the second of a doubled quote); one that
+    closes it must be followed by one. Counting quotes would otherwise misplace record ends,
+    and readers disagree on such cells (DuckDB trims `` "02408"``, Python's csv keeps it):
+    only the exact reader reads the file. Also returns whether the chunk's last byte is a
+    closing quote whose next byte, in the next chunk, must be checked."""
+    opening = (before_count + np.arange(len(quotes))) % 2 == 0
+    before = np.where(quotes > 0, arr[np.maximum(quotes - 1, 0)].astype(np.int16), previous)
+    last = quotes + 1 >= len(arr)
+    after = arr[np.minimum(quotes + 1, len(arr) - 1)]
+    ok = np.where(opening, before == -1, last)  # the file's first byte; the next chunk's
+    for byte in bounds:
+        ok |= np.where(opening, before == byte, after == byte)
+    return bool(np.any(~ok)), bool(last[-1] and not opening[-1])
+
+
 def _delimiters_only(
     window: np.ndarray, base: int, begins: np.ndarray, size: int, delimiter: int
 ) -> np.ndarray:
@@ -99,6 +120,8 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
     controls = False
     tail = b""
     cr_ends: list[np.ndarray] = []
+    bounds = tuple(b for b in (delimiter_byte, LF, CR, quote_byte) if b >= 0)
+    stray = pending = False  # pending: the last chunk ended with a quote after a cell's text
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -113,6 +136,12 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
                 controls = _controls(arr, chunk, len(lf) + crs, tail + chunk[:2])
                 tail = (tail + chunk[-2:])[-2:]  # the last two bytes read, however short the chunks
             quotes = np.flatnonzero(arr == quote_byte) if quote_byte >= 0 else lf[:0]
+            if pending and int(arr[0]) not in bounds:
+                stray = True
+            if len(quotes) and not stray:
+                stray, pending = _stray(arr, quotes, quotes_before, previous_byte, bounds)
+            else:
+                pending = False
             if len(quotes):
                 outside = (quotes_before + np.searchsorted(quotes, lf)) % 2 == 0
             else:
@@ -162,7 +191,10 @@ def scan_layout(path: Path, quote: str = '"', delimiter: str = ",", width: int =
     layout.longest = max(longest, offset - last_end - 1)  # the last record may have no end
     layout.lines = lf_before + (0 if previous_byte in (LF, -1) else 1)
     ending = np.concatenate(cr_ends) if cr_ends else np.zeros(0, dtype=np.int64)
-    if cr == 0:
+    layout.stray_quote = stray
+    if stray:  # record ends found by counting quotes are not to be trusted
+        layout.new_line = None
+    elif cr == 0:
         layout.new_line = "\\n"
     elif cr > crlf:  # lone CRs: old Mac line ends, or CRs in cells; only the exact reader
         layout.new_line = None

@@ -157,7 +157,7 @@ def first_record(path: Path, dialect: dict, report: Reporter) -> list[str] | Non
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     text = head.decode("utf-8", errors="replace")
-    bom = len(text) - len(text.lstrip("\ufeff"))
+    bom = 1 if text.startswith("\ufeff") else 0  # one BOM, as Python's utf-8-sig
     text = text[bom:]
     if not text.strip("\r\n"):
         return None
