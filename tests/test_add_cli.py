@@ -159,6 +159,25 @@ def test_a_ragged_file_is_refused_with_its_line(repo):
     assert not (repo / "schemas/bancal").exists()
 
 
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n", b"\n\n"])
+def test_a_file_of_a_bom_or_blank_lines_is_empty(repo, content):
+    (repo / "data/raw/vide.csv").write_bytes(content)
+    result = run(repo, "add", "data/raw/vide.csv", "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Erreur : data/raw/vide.csv est vide : aucune ligne à lire.\n",
+    )
+
+
+def test_a_header_error_names_the_header_line_after_blank_lines(repo):
+    (repo / "data/raw/double.csv").write_text("\n\nid,id\n1,2\n", encoding="utf-8")
+    result = run(repo, "add", "data/raw/double.csv", "--dry-run")
+    assert result.exit_code == 1
+    assert "data/raw/double.csv, ligne 3 : colonne(s) en double dans l'en-tête : id" in (
+        result.stderr
+    )
+
+
 def _xlsx_bytes() -> bytes:
     import io
 

@@ -176,12 +176,14 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
             f"{rel}, ligne {reader.line_num} : le fichier ne se lit pas comme un CSV ({exc}). "
             "Exportez-le de nouveau depuis le tableur (« CSV UTF-8 »), puis relancez."
         ) from None
+    if not records:  # a BOM, blank lines: nothing else
+        raise DataError(f"{rel} est vide : aucune ligne à lire.")
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
     if body and width == 1 and widths.most_common(1)[0][0] > 1:
         raise DataError(
-            f"{rel}, ligne 1 : une seule cellule, contre {widths.most_common(1)[0][0]} sur les "
+            f"{rel}, ligne {lines[0]} : une seule cellule, contre {widths.most_common(1)[0][0]} sur les "
             "lignes suivantes. Le pipeline lit l'en-tête sur la ligne 1 d'un CSV : retirez les "
             "lignes de titre à l'export."
         )
@@ -192,7 +194,7 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
                 f"l'en-tête (séparateur « {DELIMITER_FR[delimiter]} »). Corrigez l'export "
                 "puis relancez."
             )
-    table = _frame(rel, header, body, first_line=1)
+    table = _frame(rel, header, body, first_line=lines[0])
     return Sniffed(
         "csv",
         Dialect(delimiter=delimiter, encoding=encoding),
