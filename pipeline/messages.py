@@ -134,6 +134,9 @@ VISIBLE = str.maketrans(
         127: "\u2421",
         0x2028: " ",
         0x2029: " ",
+        # C1 and bidirectional controls: shown as their code, never applied
+        **{c: f"<U+{c:04X}>" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F)]},
+        **{c: f"<U+{c:04X}>" for c in range(0x2066, 0x206A)},
     }
 )
 

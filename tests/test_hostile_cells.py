@@ -78,6 +78,9 @@ def test_formula_injection_only_in_text_fields_and_not_in_missing_values(mini, r
         ("\x7f", "U+007F (DEL)"),
         ("\u2028", "U+2028 (séparateur de ligne)"),
         ("\u2029", "U+2029 (séparateur de paragraphe)"),
+        ("\x82", "U+0082 (contrôle C1, souvent un caractère Windows-1252 mal décodé)"),
+        ("\u202e", "U+202E (contrôle de direction du texte, right-to-left override)"),
+        ("\u2066", "U+2066 (contrôle de direction du texte, left-to-right isolate)"),
     ],
 )
 def test_control_character_is_an_error_on_its_line_and_field(mini, reader, char, name):
@@ -324,6 +327,11 @@ def test_coordinates_check_on_a_text_field_is_a_configuration_error(mini):
         ("a,b\nx\x1by,z\n", True),
         ("a,b\nx\ty,z\r\n", False),
         ("a,b\nx\x7f,z\n", True),
+        ("a,b\nx\x9f,z\n", True),  # C2 9F
+        ("a,b\nx,\u202ay\n", True),  # E2 80 AA
+        ("a,b\nx,y\u2069\n", True),  # E2 81 A9
+        ("a,b\n\u00ab x \u00bb,\u00a0\u00b0\u2018\u201c\u2039\u2060\n", False),  # C2 AB… E2 80 98…
+        ("a,b\nx,y\x85", True),  # a C1 control ending the file, no line end
     ],
 )
 def test_control_characters_are_found_wherever_the_chunks_cut(monkeypatch, tmp_path, text, held):

@@ -8,8 +8,9 @@ resource's single row scan.
   opening the CSV may run it as a formula. The published bytes stay those of the source;
   the package README warns reusers.
 * ``control-character`` (error): a C0 control character other than tab, LF and CR, DEL,
-  U+2028 or U+2029 (NUL included). When the layout pass saw no such byte in the file, the
-  condition is left out of the scan.
+  a C1 control (U+0080-U+009F), U+2028 or U+2029, or a bidirectional control
+  (U+202A-U+202E, U+2066-U+2069: a cell that displays other than it reads). When the
+  layout pass saw no such character in the file, the condition is left out of the scan.
 * ``cell-too-long`` (warning): more characters than a spreadsheet cell holds (32,767).
   When the layout pass found no record longer than that in bytes, no cell can be, and the
   condition is left out of the scan (it cost a tenth of the pass over a million rows).
@@ -30,7 +31,9 @@ FORMULA_SIGNS = "=+-@"
 # A number as a spreadsheet would read it: sign, digits (maybe grouped by spaces), decimal
 # point or comma, exponent.
 NUMBER = r"[+-]?([0-9]+([ \x{00A0}\x{202F}][0-9]{3})*([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?"
-CONTROLS = r"\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{2028}\x{2029}"
+CONTROLS = (
+    r"\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x{9F}\x{2028}\x{2029}\x{202A}-\x{202E}\x{2066}-\x{2069}"
+)
 SPREADSHEET_CELL = 32767
 C0_NAMES = (  # noqa: SIM905 (one line of names reads better than 32 lines of strings)
     "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
@@ -46,6 +49,10 @@ def char_name(char: str) -> str:
         name = C0_NAMES[code]
     elif code == 127:
         name = "DEL"
+    elif 0x80 <= code <= 0x9F:
+        name = "contrôle C1, souvent un caractère Windows-1252 mal décodé"
+    elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        name = f"contrôle de direction du texte, {unicodedata.name(char).lower()}"
     else:
         name = {0x2028: "séparateur de ligne", 0x2029: "séparateur de paragraphe"}.get(
             code, unicodedata.name(char, "?").lower()

@@ -38,24 +38,41 @@ class Layout:
         return [line for line in self.blank_lines if line > last]
 
 
-LINE_SEPARATORS = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+2028, U+2029 in UTF-8
+# Invisible characters a cell may not hold beyond C0 controls, as UTF-8: the C1 controls
+# U+0080-U+009F (C2 80-9F, mostly cp1252 text read as latin-1), U+2028 and U+2029 (line
+# and paragraph separators) and the bidirectional controls U+202A-U+202E and U+2066-U+2069,
+# which make a cell display other than it reads ("Trojan Source").
+HIDDEN = (
+    [bytes((0xC2, b)) for b in range(0x80, 0xA0)]
+    + [bytes((0xE2, 0x80, b)) for b in range(0xA8, 0xAF)]
+    + [bytes((0xE2, 0x81, b)) for b in range(0xA6, 0xAA)]
+)
 
 
 def _controls(arr: np.ndarray, chunk: bytes, line_ends: int, head: bytes) -> bool:
-    """Whether a chunk of UTF-8 holds a C0 control other than tab, LF and CR, DEL, U+2028
-    or U+2029 (``line_ends``: its LF and CR bytes; ``head``: the previous chunk's last two
-    bytes then this one's first two, for a separator cut in two). A few vector operations,
-    so that when a file holds none (nearly always) the per-cell checks are left out."""
+    """Whether a chunk of UTF-8 holds a C0 control other than tab, LF and CR, DEL, or one of
+    :data:`HIDDEN` (``line_ends``: its LF and CR bytes; ``head``: the previous chunk's last
+    two bytes then this one's first two, for a character cut in two). A few vector
+    operations, so that when a file holds none (nearly always) the per-cell checks are left
+    out."""
     below = int(np.count_nonzero(arr < 32))
     if below > line_ends and below - line_ends - chunk.count(b"\t"):
         return True
     if b"\x7f" in chunk:  # memchr: far cheaper than a vector comparison
         return True
-    # U+2028 and U+2029 are E2 80 A8 and E2 80 A9: the few E2 bytes (’, …) are looked at
-    lead = np.flatnonzero(arr[:-2] == 0xE2)
-    if len(lead) and np.count_nonzero((arr[lead + 1] == 0x80) & ((arr[lead + 2] | 1) == 0xA9)):
-        return True
-    return any(sep in head for sep in LINE_SEPARATORS)
+    # their lead bytes are C2 and E2 (equal but for bit 5): only those few are looked at
+    lead = np.flatnonzero((arr[:-1] & 0xDF) == 0xC2)
+    if len(lead):
+        one, two = arr[lead + 1], arr[np.minimum(lead + 2, len(arr) - 1)]
+        c2 = arr[lead] == 0xC2
+        c1 = c2 & (one >= 0x80) & (one <= 0x9F)
+        e2 = ~c2 & (
+            ((one == 0x80) & (two >= 0xA8) & (two <= 0xAE))
+            | ((one == 0x81) & (two >= 0xA6) & (two <= 0xA9))
+        )
+        if np.any(c1 | e2):
+            return True
+    return any(sequence in head for sequence in HIDDEN)
 
 
 def has_controls(path: Path) -> bool:
