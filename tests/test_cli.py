@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import MINI_OK, ROOT, copy_repo, findings, run, tree_bytes
 
 
@@ -75,6 +77,25 @@ def test_text_report_is_french_on_stderr(mini):
     assert result.stdout == ""
     assert "INVALIDE  mini" in result.stderr
     assert "ERREUR [constraint-error] ligne 2, champ taux" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["valdate"], "Erreur : Commande 'valdate' inconnue. Vouliez-vous écrire 'validate' ?"),
+        (["validate", "--frmat", "json"], "Erreur : Option '--frmat' inconnue. Vouliez-vous écrire '--format' ?"),
+        (["validate", "--format", "xml"], "Erreur : Valeur invalide pour '--format' : 'xml' n'est pas l'une des valeurs 'text', 'json', 'github', 'markdown', 'html'."),
+        (["validate", "--max-findings", "-3"], "Erreur : Valeur invalide pour '--max-findings' : -3 n'est pas dans l'intervalle 0<=x<=4611686018427387904."),
+        (["validate", "--max-findings", "beaucoup"], "Erreur : Valeur invalide pour '--max-findings' : 'beaucoup' n'est pas un nombre."),
+        (["verify"], "Erreur : Argument manquant 'SOURCE'."),
+        (["publish", "--to"], "Erreur : L'option '--to' attend une valeur."),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_in_french_with_exit_2(args, error):
+    result = run(ROOT, *args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == error
+    assert result.stdout == ""
 
 
 def test_unknown_dataset_is_usage_error():

@@ -218,8 +218,9 @@ def test_add_json_on_stdout_and_the_same_text_on_stderr(undeclared) -> None:
 def test_add_refuses_a_format_it_cannot_render(undeclared) -> None:
     result = run(undeclared, "add", "data/raw/acv.csv", "--format", "markdown")
     assert result.exit_code == 2
-    assert "Invalid value for '--format': 'markdown' is not one of 'text', 'json'." in (
-        result.stderr
+    assert (
+        "Valeur invalide pour '--format' : 'markdown' n'est pas l'une des valeurs 'text', 'json'."
+        in result.stderr
     )
     assert result.stdout == ""
     assert not (undeclared / "schemas/acv").exists()
