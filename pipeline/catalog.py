@@ -226,7 +226,7 @@ class Catalog:
                 raise ConfigError(
                     f"Jeu de données inconnu : {', '.join(unknown)}. Jeux disponibles : {known}."
                 )
-            chosen = [self.datasets[n] for n in names]
+            chosen = [self.datasets[n] for n in dict.fromkeys(names)]  # each named once
         return chosen
 
     def find_resource(self, name: str) -> tuple[Dataset, ResourceDecl]:

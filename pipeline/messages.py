@@ -137,6 +137,8 @@ VISIBLE = str.maketrans(
         # C1 and bidirectional controls: shown as their code, never applied
         **{c: f"<U+{c:04X}>" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F)]},
         **{c: f"<U+{c:04X}>" for c in range(0x2066, 0x206A)},
+        # zero-width characters: a label or code that looks right yet does not match
+        **{c: f"<U+{c:04X}>" for c in (0x200B, 0x2060, 0xFEFF)},
     }
 )
 

@@ -98,6 +98,15 @@ def test_usage_errors_are_in_french_with_exit_2(args, error):
     assert result.stdout == ""
 
 
+def test_a_dataset_named_twice_is_validated_once():
+    twice = json.loads(
+        run(ROOT, "validate", "france-services", "france-services", "--format", "json").stdout
+    )
+    once = json.loads(run(ROOT, "validate", "france-services", "--format", "json").stdout)
+    assert twice == once
+    assert [d["name"] for d in once["datasets"]] == ["france-services"]
+
+
 def test_unknown_dataset_is_usage_error():
     result = run(ROOT, "validate", "nope")
     assert result.exit_code == 2

@@ -369,3 +369,11 @@ def test_cell_length_is_checked_only_when_a_record_can_hold_a_long_cell(mini, re
     check = REGISTRY["cell-too-long"](TableContext(table.ws, table, None))
     planned = len(list(check.cells()))
     assert planned == (6 if long or reader == "exact" else 0)  # exact reader: no layout
+
+
+def test_invisible_characters_are_shown_by_their_code_in_messages():
+    from pipeline.messages import shorten
+
+    assert shorten("insee\u200b_com") == "insee<U+200B>_com"
+    assert shorten("\ufeffid\u2060") == "<U+FEFF>id<U+2060>"
+    assert shorten("a\u202eb\x85c\x1bd") == "a<U+202E>b<U+0085>c\u241bd"
