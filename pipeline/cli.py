@@ -8,7 +8,6 @@ import traceback
 
 import click
 
-import pipeline.cli_fr  # noqa: F401  (click's usage errors in French, before the options)
 from pipeline import __version__
 from pipeline.commands import add, build, diff, publish, validate, verify
 from pipeline.commands._output import emit_failure

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.messages import VISIBLE
+
 _INLINE = re.compile(r"([\\\[\]|])")
 _BACKTICKS = re.compile(r"`+")
 
@@ -41,7 +43,7 @@ def md_code(text: str | None, limit: int | None = 80) -> str:
         return ""
     if text == "":
         return "*(vide)*"
-    text = truncate(one_line(text), limit)
+    text = truncate(one_line(text).translate(VISIBLE), limit)
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

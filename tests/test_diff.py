@@ -92,6 +92,17 @@ def test_one_cell_change_is_one_changed_row_and_a_patch(tmp_path: Path) -> None:
     )
 
 
+def test_a_changed_cell_is_rendered_on_one_line_with_controls_shown(tmp_path: Path) -> None:
+    """A cell is data: in a terminal or a pull request, never a line break or an escape."""
+    old = write_package(tmp_path / "old", ROWS)
+    new = write_package(tmp_path / "new", with_cell(1, "commune", "Aja\x1b[2Jccio\u202e"))
+    diff = diff_folders(old, new)
+    assert render_diff_text([diff]).splitlines()[1] == (
+        "  ~ communes.csv : id=2A004 : commune « Ajaccio » → « Aja\u241b[2Jccio<U+202E> »"
+    )
+    assert "| `Aja\u241b[2Jccio<U+202E>` |" in render_diff_markdown([diff])
+
+
 def test_added_row_is_minor(tmp_path: Path) -> None:
     extra = {"id": "01004", "commune": "Ambérieu-en-Bugey", "population": "3000"}
     old = write_package(tmp_path / "old", ROWS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.diff import PackageDiff, ResourceDiff
 from pipeline.markdown import md_code
+from pipeline.messages import shorten
 from pipeline.numbers_fr import plural
 from pipeline.versioning import counts_sentence
 
@@ -15,10 +16,11 @@ LEVEL_LABELS = {
     "major": "majeure",
 }
 CELL_LIMIT = 80
+TEXT_LIMIT = 200  # a changed cell in the terminal: controls shown, never applied
 
 
 def _key_text(key: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in key.items())
+    return ", ".join(f"{k}={shorten(v, CELL_LIMIT)}" for k, v in key.items())
 
 
 def _row_key(r: ResourceDiff, row: dict[str, str]) -> str:
@@ -39,7 +41,8 @@ def _more(n: int, singular: str, plural_form: str) -> str:
 
 def _reassigned_text(r: ResourceDiff) -> list[str]:
     return [
-        f"  ≠ {r.path} : {', '.join(x.identifier.values())} : {x.old} → {x.new}"
+        f"  ≠ {r.path} : {', '.join(map(shorten, x.identifier.values()))} : "
+        f"{shorten(x.old, TEXT_LIMIT)} → {shorten(x.new, TEXT_LIMIT)}"
         for x in r.reassigned
     ]
 
@@ -67,7 +70,8 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 [f"  + {r.path} : {_row_key(r, row)}" for row in r.added]
                 + [f"  - {r.path} : {_row_key(r, row)}" for row in r.removed]
                 + [f"  ~ {r.path} : {_key_text(c.key)} : "
-                   + " ; ".join(f"{x.field} « {x.old} » → « {x.new} »" for x in c.changes)
+                   + " ; ".join(f"{x.field} « {shorten(x.old, TEXT_LIMIT)} » → « {shorten(x.new, TEXT_LIMIT)} »"
+                              for x in c.changes)
                    for c in r.changed]
             )  # fmt: skip
             out += rows[:max_rows]

@@ -1,7 +1,7 @@
 """Click's usage errors in French. Click asks ``gettext`` for every message it prints; its
 modules bind ``gettext``/``ngettext`` at import, so the translation is installed in them.
-Imported by :mod:`pipeline.cli` before the commands declare their options (a ``Path``
-option names its kind, "file", when it is declared). Option names and help texts stay in
+Imported by :mod:`pipeline.commands` before any command declares its options (a
+``Path`` option names its kind, "file", when it is declared). Option names and help texts stay in
 English, like the code; what a data officer reads when a command line is wrong is French."""
 
 from __future__ import annotations
