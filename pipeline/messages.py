@@ -14,6 +14,21 @@ MESSAGES: dict[str, str] = {
     '"encoding": "{found_key}" dans le dialecte de dataset.json.',
     "format-error": "Le fichier n'est pas un CSV : d'après ses premiers octets, c'est {what}. "
     "{advice}",
+    "xlsx-format-error": "Le fichier n'est pas un classeur XLSX : d'après ses premiers octets, "
+    "c'est {what}. {advice}",
+    "xlsx-damaged": "Le classeur {file} ne s'ouvre pas : il est endommagé ou incomplet. "
+    "Ouvrez-le dans le tableur et enregistrez-le de nouveau au format « Classeur Excel (.xlsx) », "
+    "ou déposez de nouveau le fichier reçu.",
+    "xlsx-sheet-missing": "Le classeur {file} n'a pas de feuille « {sheet} ». Ses feuilles : "
+    "{sheets}. Déclarez l'une d'elles sous « sheet » dans schemas/{dataset}/dataset.json.",
+    "xlsx-sheet-index": "Le classeur {file} n'a pas de feuille numéro {sheet} (« sheet » les "
+    "compte à partir de 0) : il en a {count}, {sheets}. Déclarez sous « sheet » le nom de la "
+    "feuille voulue dans schemas/{dataset}/dataset.json.",
+    "xlsx-sheet-empty": "La feuille « {sheet} » du classeur {file} est vide. {where}",
+    "xlsx-header-beyond": "La feuille « {sheet} » du classeur {file} n'a aucune ligne remplie à "
+    "partir de la ligne {header_row} (« headerRow ») : sa dernière ligne remplie est la ligne "
+    "{last}. Déclarez sous « headerRow » la ligne de l'en-tête dans "
+    "schemas/{dataset}/dataset.json.",
     "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
     "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
     "le dialecte dans dataset.json.",

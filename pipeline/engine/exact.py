@@ -81,19 +81,13 @@ def csv_records(
             raise not_utf8(path, report) from None
 
 
-def xlsx_records(path: Path, sheet) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet_ = workbook[sheet] if isinstance(sheet, str) else workbook.worksheets[sheet or 0]
-        for number, values in enumerate(sheet_.iter_rows(values_only=True), start=1):
-            cells = [_xlsx_text(v) for v in values]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield number, cells
-    finally:
-        workbook.close()
+def xlsx_rows(worksheet) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text without the trailing empty ones) of an openpyxl sheet."""
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_text(v) for v in values]
+        while cells and cells[-1] == "":
+            cells.pop()
+        yield number, cells
 
 
 def _xlsx_text(value) -> str:

@@ -48,7 +48,7 @@ UTF16_ADVICE = (
 )
 
 
-def _zip_kind(path: Path) -> tuple[str, str]:
+def zip_kind(path: Path) -> tuple[str, str]:
     """What a ZIP container holds: an XLSX or ODS workbook, a Word document, an archive."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -108,7 +108,7 @@ def not_text(path: Path, declared: str) -> tuple[str, str] | None:
         if head.startswith(magic):
             return what, UNPACK
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        return zip_kind(path)
     for magic, kind in OTHER.items():
         if head.startswith(magic):
             return kind

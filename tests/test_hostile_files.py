@@ -1,0 +1,160 @@
+"""Hostile raw files found by fuzzing: each gets one French finding (or exit 2 for a
+declaration) saying what is wrong and what to do, never an English library message, a
+traceback or exit 70."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_OK, findings, run
+
+# ------------------------------------------------------------------------------ XLSX
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+ROWS = [line.split(",") for line in MINI_OK.strip().split("\n")]
+
+
+def _declare_xlsx(root: Path, content: bytes, **source) -> Path:
+    """The ``mini`` dataset read from data/raw/mini.xlsx holding ``content``."""
+    path = root / "schemas/mini/dataset.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["resources"][0]["source"] = {"path": "data/raw/mini.xlsx", "format": "xlsx", **source}
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    (root / "data/raw/mini.xlsx").write_bytes(content)
+    return root
+
+
+def _only(root: Path) -> dict:
+    code, items = findings(root, "mini")
+    assert code == 1
+    assert len(items) == 1, items
+    return items[0]
+
+
+def test_a_well_formed_workbook_is_valid(mini):
+    root = _declare_xlsx(mini(MINI_OK), _workbook({"Communes": ROWS}))
+    code, items = findings(root, "mini")
+    assert (code, items) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("sheet", "said"),
+    [
+        (
+            "Inexistante",
+            "Le classeur data/raw/mini.xlsx n'a pas de feuille « Inexistante ». Ses feuilles : "
+            "« Notes », « Communes ». Déclarez l'une d'elles sous « sheet » dans "
+            "schemas/mini/dataset.json.",
+        ),
+        (
+            5,
+            "Le classeur data/raw/mini.xlsx n'a pas de feuille numéro 5 (« sheet » les compte à "
+            "partir de 0) : il en a 2, « Notes », « Communes ».",
+        ),
+        (-1, "n'a pas de feuille numéro -1"),
+    ],
+)
+def test_a_declared_sheet_the_workbook_lacks_names_its_sheets(mini, sheet, said):
+    content = _workbook({"Notes": [["Liste ANCT"]], "Communes": ROWS})
+    found = _only(_declare_xlsx(mini(MINI_OK), content, sheet=sheet))
+    assert found["code"] == "source-error"
+    assert said in found["message"]
+    assert "does not exist" not in found["message"] and "index" not in found["message"]
+
+
+def test_an_empty_sheet_names_the_sheets_holding_data(mini):
+    content = _workbook({"Vide": [], "Notes": [["Liste ANCT"]], "Communes": ROWS})
+    found = _only(_declare_xlsx(mini(MINI_OK), content))
+    assert found["message"] == (
+        "La feuille « Vide » du classeur data/raw/mini.xlsx est vide. Feuille(s) contenant des "
+        "données : « Notes », « Communes ». Déclarez la bonne sous « sheet » dans "
+        "schemas/mini/dataset.json."
+    )
+
+
+def test_a_header_row_below_the_data_says_where_the_data_ends(mini):
+    found = _only(_declare_xlsx(mini(MINI_OK), _workbook({"Communes": ROWS}), headerRow=40))
+    assert found["message"] == (
+        "La feuille « Communes » du classeur data/raw/mini.xlsx n'a aucune ligne remplie à "
+        "partir de la ligne 40 (« headerRow ») : sa dernière ligne remplie est la ligne 4. "
+        "Déclarez sous « headerRow » la ligne de l'en-tête dans schemas/mini/dataset.json."
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "what", "advice"),
+    [
+        (
+            MINI_OK.encode(),
+            "du texte (un fichier CSV ?), pas un classeur",
+            'Renommez-le en .csv et déclarez-le avec "format": "csv"',
+        ),
+        (
+            gzip.compress(MINI_OK.encode()),
+            "un fichier compressé gzip",
+            "Décompressez-le",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+            "un classeur Excel 97-2003 (XLS) enregistré avec l'extension .xlsx",
+            "« Classeur Excel (.xlsx) »",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_says_what_it_is(mini, content, what, advice):
+    found = _only(_declare_xlsx(mini(MINI_OK), content))
+    assert found["code"] == "format-error"
+    assert found["message"].startswith(
+        f"Le fichier n'est pas un classeur XLSX : d'après ses premiers octets, c'est {what}. "
+    )
+    assert advice in found["message"]
+    assert "not a zip file" not in found["message"].lower()
+
+
+def test_a_damaged_workbook_is_said_damaged(mini):
+    content = _workbook({"Communes": ROWS})
+    found = _only(_declare_xlsx(mini(MINI_OK), content[: len(content) // 2] + bytes(100)))
+    assert found["code"] == "format-error"
+    assert "endommagé ou incomplet" in found["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            MINI_OK.encode(),
+            "c'est du texte (un fichier CSV ?), pas un classeur. Renommez-le en .csv",
+        ),
+        (gzip.compress(MINI_OK.encode()), "c'est un fichier compressé gzip. Décompressez-le"),
+    ],
+)
+def test_add_refuses_a_file_that_is_not_a_workbook_in_french(repo, content, said):
+    (repo / "data/raw/liste.xlsx").write_bytes(content)
+    result = run(repo, "add", "data/raw/liste.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Erreur : data/raw/liste.xlsx : Le fichier n'est pas un classeur XLSX : d'après ses "
+        "premiers octets, "
+    )
+    assert said in result.stderr
+    assert "not a zip file" not in result.stderr.lower()
+    assert not (repo / "schemas/liste").exists()
