@@ -158,3 +158,44 @@ def test_add_refuses_a_file_that_is_not_a_workbook_in_french(repo, content, said
     assert said in result.stderr
     assert "not a zip file" not in result.stderr.lower()
     assert not (repo / "schemas/liste").exists()
+
+
+# -------------------------------------------------------------------------- encodings
+
+UNDEFINED_IN_CP1252 = MINI_OK.replace("Ajaccio", "Ajacci\x81").encode("latin-1")
+
+
+@pytest.mark.parametrize("declared", ["cp1252", "utf-8", "iso8859-15"])
+def test_a_byte_cp1252_leaves_undefined_sends_to_latin1_only(mini, declared):
+    """0x81 is no cp1252 character and no UTF-8 either: only latin-1 reads the file, and
+    declaring the encoding the finding names ends it (no back and forth)."""
+    root = mini("", encoding=declared, raw_bytes=UNDEFINED_IN_CP1252)
+    code, items = findings(root, "mini")
+    if declared == "iso8859-15":  # decodes every byte: nothing to say
+        assert [f for f in items if f["code"] == "encoding-error"] == []
+        return
+    assert code == 1
+    [found] = [f for f in items if f["code"] == "encoding-error"]
+    assert found["line"] == (2 if declared == "utf-8" else 3)  # é, line 2, is not UTF-8
+    assert "semble encodé en latin-1 (ISO-8859-1)" in found["message"]
+    assert '"encoding": "latin-1"' in found["message"]
+    root = mini("", encoding="latin-1", raw_bytes=UNDEFINED_IN_CP1252)
+    assert [f for f in findings(root, "mini")[1] if f["code"] == "encoding-error"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "declared", "suggested"),
+    [
+        (MINI_OK.encode("cp1252"), "utf-8", "cp1252"),
+        ((MINI_OK + "4,01004,Ambérieu,1,1,\n").encode("cp1252"), "utf-8", "cp1252"),
+        (MINI_OK.replace("Séran", "Séran\x8d").encode("utf-8"), "cp1252", "utf-8"),
+        (MINI_OK.encode("utf-8"), "latin-1", "utf-8"),
+    ],
+)
+def test_the_encoding_suggested_reads_the_file(mini, raw, declared, suggested):
+    root = mini("", encoding=declared, raw_bytes=raw)
+    encoding_errors = [f for f in findings(root, "mini")[1] if f["code"] == "encoding-error"]
+    assert [f["line"] for f in encoding_errors] == [2]
+    assert f'"encoding": "{suggested}"' in encoding_errors[0]["message"]
+    root = mini("", encoding=suggested, raw_bytes=raw)
+    assert [f for f in findings(root, "mini")[1] if f["code"] == "encoding-error"] == []
