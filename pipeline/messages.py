@@ -48,6 +48,9 @@ MESSAGES: dict[str, str] = {
     "point-virgule en trop, ou une cellule mal entourée de guillemets ?",
     "missing-cell": "La ligne compte {found} cellules au lieu de {expected} : la colonne "
     "« {field} » manque. Complétez la ligne.",
+    "unclosed-quote": "Le guillemet qui ouvre la cellule {where} ligne {line} n'est jamais "
+    "refermé : toute la suite du fichier, jusqu'à la ligne {last}, est lue comme une seule "
+    "cellule, et les lignes qui suivent manquent. Refermez ce guillemet ou retirez-le.",
     "trailing-blank-lines": "{count} en fin de fichier ({where}) : ignorées, elles ne bloquent "
     "rien. Supprimez-les pour un fichier propre.",
     "label-whitespace": "L'intitulé de la colonne {column} est « {field} » entouré d'espaces "

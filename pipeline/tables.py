@@ -328,10 +328,12 @@ class Workspace(PublishedText):
                     return self._open(dataset, res, report, exact=True)
             if source is not None:
                 return source
-        records = csv_records(readable, "utf-8-sig", dialect, report)
+        unclosed: list[Finding] = []
+        records = csv_records(readable, "utf-8-sig", dialect, report, unclosed)
         source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
+        source.findings += unclosed
         source.controls = has_controls(readable)
         return source
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI_OK, findings, run
+from tests.conftest import MINI_OK, copy_repo, findings, run
 
 # ------------------------------------------------------------------------------ XLSX
 
@@ -199,3 +199,70 @@ def test_the_encoding_suggested_reads_the_file(mini, raw, declared, suggested):
     assert f'"encoding": "{suggested}"' in encoding_errors[0]["message"]
     root = mini("", encoding=suggested, raw_bytes=raw)
     assert [f for f in findings(root, "mini")[1] if f["code"] == "encoding-error"] == []
+
+
+# ---------------------------------------------------------------------- unclosed quote
+
+PAO = "data/raw/anct_pao_commerce_202403.csv"
+
+
+def _open_quote(root: Path, line: int, column: int, ending: str = "\n") -> None:
+    """A quote opening the cell of ``column`` on ``line``, never closed."""
+    raw = root / PAO
+    lines = raw.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    cells = lines[line - 1].split(",")
+    cells[column] = '"' + cells[column]
+    lines[line - 1] = ",".join(cells)
+    raw.write_text("\n".join(lines) + ending, encoding="utf-8")
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["read-whole", "in-place"])
+def test_an_unclosed_quote_is_named_on_the_line_it_opens(tmp_path, monkeypatch, in_place):
+    import pipeline.tables
+
+    root = copy_repo(tmp_path, datasets=("immobilier-commercial",))
+    _open_quote(root, 21, 2)
+    if in_place:
+        monkeypatch.setattr(pipeline.tables, "CACHED_BYTES", -1)
+    code, items = findings(root, "immobilier-commercial")
+    assert code == 1
+    [found] = [f for f in items if f["code"] == "unclosed-quote"]
+    assert (found["line"], found["column"], found["field"]) == (21, 3, "lib_pao")
+    assert found["message"] == (
+        "Le guillemet qui ouvre la cellule « lib_pao » ligne 21 n'est jamais refermé : toute "
+        "la suite du fichier, jusqu'à la ligne 100, est lue comme une seule cellule, et les "
+        "lignes qui suivent manquent. Refermez ce guillemet ou retirez-le."
+    )
+
+
+@pytest.mark.parametrize("ending", ["\n", ""], ids=["line-end", "no-line-end"])
+def test_an_unclosed_quote_on_the_last_line(tmp_path, ending):
+    root = copy_repo(tmp_path, datasets=("immobilier-commercial",))
+    _open_quote(root, 100, 4, ending)
+    code, items = findings(root, "immobilier-commercial")
+    assert code == 1
+    assert [(f["line"], f["field"]) for f in items if f["code"] == "unclosed-quote"] == [
+        (100, "lib_com")
+    ]
+
+
+def test_closed_quotes_are_no_unclosed_quote():
+    from pipeline.engine.exact import unclosed_quote
+
+    assert unclosed_quote('a,"b ""c"" d",e\n', 7, ",", '"') is None
+    assert unclosed_quote('a,"b\nc",d\n', 7, ",", '"') is None
+    assert unclosed_quote('a,b"c,d\n', 7, ",", '"') is None  # a quote inside a cell's text
+    assert unclosed_quote('a,"b"x,"c\n""d\ne\n', 7, ",", '"') == (7, 2)
+    assert unclosed_quote('a;"b"";c\r\nd\r\n', 7, ";", '"') == (7, 1)
+
+
+def test_add_names_an_unclosed_quote(repo):
+    _open_quote(repo, 21, 2)
+    (repo / "data/raw/pao-copie.csv").write_bytes((repo / PAO).read_bytes())
+    result = run(repo, "add", "data/raw/pao-copie.csv", "--name", "pao-test")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Erreur : data/raw/pao-copie.csv, ligne 21 : le guillemet qui ouvre la cellule "
+        "« lib_pao » n'est jamais refermé"
+    )
+    assert not (repo / "schemas/pao-test").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.engine.exact import unclosed_quote
 from pipeline.engine.sniff import diagnosis
 from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
-from pipeline.messages import message
+from pipeline.messages import message, shorten
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -180,6 +182,7 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
         ) from None
     if not records:  # a BOM, blank lines: nothing else
         raise DataError(f"{rel} est vide : aucune ligne à lire.")
+    _refuse_unclosed_quote(rel, text, records, lines[-1], delimiter)
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
@@ -203,6 +206,28 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
         table,
         lines[1:],
         bom=bom,
+    )
+
+
+def _refuse_unclosed_quote(
+    rel: str, text: str, records: list[list[str]], start: int, delimiter: str
+) -> None:
+    """A quote opened and never closed makes the rest of the file the last record's cell:
+    said on the line where it opens, rather than as that record's missing cells."""
+    last = records[-1]
+    if not any("\n" in c or "\r" in c for c in last) and text.endswith(("\n", "\r")):
+        return
+    tail = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, None))
+    opened = unclosed_quote(tail, start, delimiter, '"')
+    if opened is None:
+        return
+    line, column = opened
+    label = records[0][column].strip() if column < len(records[0]) else ""
+    where = f"« {shorten(label)} »" if label else f"de la colonne {column + 1}"
+    raise DataError(
+        f"{rel}, ligne {line} : le guillemet qui ouvre la cellule {where} n'est jamais refermé : "
+        "toute la suite du fichier est lue comme une seule cellule. Refermez ce guillemet ou "
+        "retirez-le, puis relancez."
     )
 
 
