@@ -266,3 +266,102 @@ def test_add_names_an_unclosed_quote(repo):
         "« lib_pao » n'est jamais refermé"
     )
     assert not (repo / "schemas/pao-test").exists()
+
+
+# ----------------------------------------------------------- Great Expectations arguments
+
+FS_SUITE = "schemas/france-services/france-services.expectations.json"
+
+
+@pytest.fixture(scope="module")
+def fs_base(tmp_path_factory) -> Path:
+    return copy_repo(tmp_path_factory.mktemp("fs") / "repo", datasets=("france-services",))
+
+
+def _with_rule(base: Path, tmp_path: Path, etype: str, **kwargs) -> Path:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    suite = json.loads((root / FS_SUITE).read_text(encoding="utf-8"))
+    suite["expectations"].append({"type": etype, "kwargs": kwargs})
+    (root / FS_SUITE).write_text(json.dumps(suite, indent=2), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("etype", "kwargs", "path", "said"),
+    [
+        (
+            "expect_column_mean_to_be_between",
+            {"column": "lib_fs", "min_value": 1},
+            "expectations[4].kwargs",
+            "cette attente calcule sur des nombres, et la colonne est du texte",
+        ),
+        (
+            "expect_column_values_to_match_like_pattern",
+            {"column": "lib_fs", "like_pattern": "a%", "escape": "ab"},
+            "expectations[4].kwargs.escape",
+            "« escape » doit être un seul caractère",
+        ),
+        (
+            "expect_column_values_to_match_strftime_format",
+            {"column": "lib_fs", "strftime_format": "%Q"},
+            "expectations[4].kwargs.strftime_format",
+            "« %Q » n'est pas une directive de date",
+        ),
+        (
+            "expect_table_row_count_to_be_between",
+            {"min_value": 1, "max_value": float("inf")},  # written 1e400
+            "expectations[4].kwargs.max_value",
+            "nombre trop grand pour être lu (infini)",
+        ),
+    ],
+)
+def test_gx_refusals_are_french(fs_base, tmp_path, etype, kwargs, path, said):
+    root = _with_rule(fs_base, tmp_path, etype, **kwargs)
+    text = (root / FS_SUITE).read_text(encoding="utf-8").replace("Infinity", "1e400")
+    (root / FS_SUITE).write_text(text, encoding="utf-8")
+    result = run(root, "validate", "--format", "json", "france-services")
+    assert result.exit_code == 2, result.output
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["check"]) == ("declaration-error", path)
+    assert said in finding["message"]
+    assert "«  »" not in finding["message"] and "anglais" not in finding["message"]
+
+
+def test_unknown_gx_messages_are_wrapped_in_french():
+    from pipeline.declarations.gx_arguments import french
+
+    assert french(
+        "Column values, min_value, and max_value must either be None or of the same type."
+    )
+    assert "2019-01-01" in french(
+        "Column values, min_value, and max_value must either be None or of the same type."
+    )
+    assert "objet" in french("unhashable type: 'dict'")
+    assert "texte" in french("operation 'sub' not supported for dtype 'str'")
+    assert french("something new went wrong") == (
+        "Great Expectations refuse ces arguments (son message, en anglais : « something new "
+        "went wrong ») : corrigez-les"
+    )
+
+
+def test_date_bounds_written_as_our_messages_ask_are_accepted(fs_base, tmp_path):
+    """The declaration check asks for « une date ISO entre guillemets (« 2024-01-31 ») »:
+    such bounds on a date column run, and the dates outside them are found on their lines."""
+    rule = {"column": "date_labellisation", "min_value": "2019-01-01", "max_value": "2030-12-31"}
+    root = _with_rule(fs_base, tmp_path, "expect_column_values_to_be_between", **rule)
+    result = run(root, "validate", "--format", "json", "france-services")
+    assert result.exit_code == 0, result.output
+    suite = json.loads((root / FS_SUITE).read_text(encoding="utf-8"))
+    suite["expectations"][4]["kwargs"]["min_value"] = "2021-01-01"
+    (root / FS_SUITE).write_text(json.dumps(suite, indent=2), encoding="utf-8")
+    result = run(root, "validate", "--format", "json", "france-services")
+    assert result.exit_code in (0, 1), result.output
+    early = [
+        f
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "expectation-failed" and f["field"] == "date_labellisation"
+    ]
+    assert early and all(f["line"] and f["value"] < "2021-01-01" for f in early)
