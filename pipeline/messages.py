@@ -44,10 +44,10 @@ MESSAGES: dict[str, str] = {
     "blank-header": "La colonne {column} n'a pas de nom dans l'en-tête. Nommez-la ou supprimez-la.",
     # rows
     "blank-row": "Ligne vide. Supprimez-la.",
-    "extra-cell": "La ligne compte {found} cellules au lieu de {expected}. Une virgule ou un "
+    "extra-cell": "La ligne compte {found} au lieu de {expected}. Une virgule ou un "
     "point-virgule en trop, ou une cellule mal entourée de guillemets ?",
-    "missing-cell": "La ligne compte {found} cellules au lieu de {expected} : la colonne "
-    "« {field} » manque. Complétez la ligne.",
+    "missing-cell": "La ligne compte {found} au lieu de {expected} : la colonne {absent} "
+    "manque. Complétez la ligne.",
     "unclosed-quote": "Le guillemet qui ouvre la cellule {where} ligne {line} n'est jamais "
     "refermé : toute la suite du fichier, jusqu'à la ligne {last}, est lue comme une seule "
     "cellule, et les lignes qui suivent manquent. Refermez ce guillemet ou retirez-le.",

@@ -365,3 +365,33 @@ def test_date_bounds_written_as_our_messages_ask_are_accepted(fs_base, tmp_path)
         if f["code"] == "expectation-failed" and f["field"] == "date_labellisation"
     ]
     assert early and all(f["line"] and f["value"] < "2021-01-01" for f in early)
+
+
+# ------------------------------------------------------------------------------ minor
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_called_utf32(mini, codec):
+    found = _only(mini("", raw_bytes=MINI_OK.encode(codec)))
+    assert found["code"] == "format-error"
+    assert "c'est du texte encodé en UTF-32." in found["message"]
+
+
+def test_cell_counts_agree_and_an_unnamed_column_is_numbered(mini, reader):
+    text = (
+        "id,insee_com,lib_com,montant,taux,date,\n"
+        "1,01036,Valromey-sur-Séran,19.5,50,2023-12-31\n"
+        "2\n"
+        "3,01063,Brion,,0,,,\n"
+    )
+    code, items = findings(mini(text), "mini")
+    assert code == 1
+    said = {f["line"]: f["message"] for f in items if f["code"] in ("missing-cell", "extra-cell")}
+    assert said == {
+        2: "La ligne compte 6 cellules au lieu de 7 : la colonne 7 (sans nom) manque. "
+        "Complétez la ligne.",
+        3: "La ligne compte 1 cellule au lieu de 7 : la colonne « insee_com » manque. "
+        "Complétez la ligne.",
+        4: "La ligne compte 8 cellules au lieu de 7. Une virgule ou un point-virgule en trop, "
+        "ou une cellule mal entourée de guillemets ?",
+    }

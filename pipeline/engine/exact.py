@@ -167,6 +167,11 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
+def cells(count: int) -> str:
+    """« 1 cellule », « 3 cellules »."""
+    return f"{count} cellule" + ("s" if count > 1 else "")
+
+
 def load_records(
     con,
     table: str,
@@ -198,18 +203,26 @@ def load_records(
         empty = []
         if len(record) > width:
             findings.append(
-                report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)
+                report(
+                    "extra-cell",
+                    line=line,
+                    column=width + 1,
+                    found=cells(len(record)),
+                    expected=width,
+                )
             )
         elif len(record) < width:
-            missing = shorten(header[len(record)].strip()) if len(record) < len(header) else None
+            label = shorten(header[len(record)].strip())
+            absent = f"« {label} »" if label else f"{len(record) + 1} (sans nom)"
             findings.append(
                 report(
                     "missing-cell",
                     line=line,
                     column=len(record) + 1,
-                    fld=missing,
-                    found=len(record),
+                    fld=label or None,
+                    found=cells(len(record)),
                     expected=width,
+                    absent=absent,
                 )
             )
         rec += 1

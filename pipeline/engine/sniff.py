@@ -69,6 +69,21 @@ def zip_kind(path: Path) -> tuple[str, str]:
     return "une archive ZIP", UNPACK
 
 
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def _utf32(head: bytes) -> bool:
+    """UTF-32 text: a byte-order mark (whose first bytes are UTF-16's), or three NUL bytes
+    in every four (ASCII in UTF-32)."""
+    if head.startswith(UTF32_BOMS):
+        return True
+    quads = len(head) // 4
+    if quads < 2:
+        return False
+    zeros = sorted(head[i : 4 * quads : 4].count(0) for i in range(4))
+    return zeros[1] >= 0.9 * quads and zeros[0] <= 0.05 * quads
+
+
 def _utf16(head: bytes) -> bool:
     """UTF-16 text: a byte-order mark, or NUL bytes on every other byte (ASCII in UTF-16)."""
     if head.startswith(UTF16_BOMS):
@@ -115,6 +130,8 @@ def not_text(path: Path, declared: str) -> tuple[str, str] | None:
     name = codec(declared) or "utf-8"
     if name.startswith(("utf-16", "utf-32")):
         return None  # NUL bytes are that encoding's
+    if _utf32(head):
+        return "du texte encodé en UTF-32", UTF16_ADVICE
     if _utf16(head):
         return "du texte encodé en UTF-16", UTF16_ADVICE
     if _binary(head, name):
