@@ -14,6 +14,21 @@ MESSAGES: dict[str, str] = {
     '"encoding": "{found_key}" dans le dialecte de dataset.json.',
     "format-error": "Le fichier n'est pas un CSV : d'après ses premiers octets, c'est {what}. "
     "{advice}",
+    "xlsx-format-error": "Le fichier n'est pas un classeur XLSX : d'après ses premiers octets, "
+    "c'est {what}. {advice}",
+    "xlsx-damaged": "Le classeur {file} ne s'ouvre pas : il est endommagé ou incomplet. "
+    "Ouvrez-le dans le tableur et enregistrez-le de nouveau au format « Classeur Excel (.xlsx) », "
+    "ou déposez de nouveau le fichier reçu.",
+    "xlsx-sheet-missing": "Le classeur {file} n'a pas de feuille « {sheet} ». Ses feuilles : "
+    "{sheets}. Déclarez l'une d'elles sous « sheet » dans schemas/{dataset}/dataset.json.",
+    "xlsx-sheet-index": "Le classeur {file} n'a pas de feuille numéro {sheet} (« sheet » les "
+    "compte à partir de 0) : il en a {count}, {sheets}. Déclarez sous « sheet » le nom de la "
+    "feuille voulue dans schemas/{dataset}/dataset.json.",
+    "xlsx-sheet-empty": "La feuille « {sheet} » du classeur {file} est vide. {where}",
+    "xlsx-header-beyond": "La feuille « {sheet} » du classeur {file} n'a aucune ligne remplie à "
+    "partir de la ligne {header_row} (« headerRow ») : sa dernière ligne remplie est la ligne "
+    "{last}. Déclarez sous « headerRow » la ligne de l'en-tête dans "
+    "schemas/{dataset}/dataset.json.",
     "delimiter-error": "Le séparateur de colonnes semble être « {found} » et non « {declared} » : "
     "l'en-tête ne forme qu'une colonne. Réexportez le fichier avec « {declared} » ou corrigez "
     "le dialecte dans dataset.json.",
@@ -29,10 +44,13 @@ MESSAGES: dict[str, str] = {
     "blank-header": "La colonne {column} n'a pas de nom dans l'en-tête. Nommez-la ou supprimez-la.",
     # rows
     "blank-row": "Ligne vide. Supprimez-la.",
-    "extra-cell": "La ligne compte {found} cellules au lieu de {expected}. Une virgule ou un "
+    "extra-cell": "La ligne compte {found} au lieu de {expected}. Une virgule ou un "
     "point-virgule en trop, ou une cellule mal entourée de guillemets ?",
-    "missing-cell": "La ligne compte {found} cellules au lieu de {expected} : la colonne "
-    "« {field} » manque. Complétez la ligne.",
+    "missing-cell": "La ligne compte {found} au lieu de {expected} : la colonne {absent} "
+    "manque. Complétez la ligne.",
+    "unclosed-quote": "Le guillemet qui ouvre la cellule {where} ligne {line} n'est jamais "
+    "refermé : toute la suite du fichier, jusqu'à la ligne {last}, est lue comme une seule "
+    "cellule, et les lignes qui suivent manquent. Refermez ce guillemet ou retirez-le.",
     "trailing-blank-lines": "{count} en fin de fichier ({where}) : ignorées, elles ne bloquent "
     "rien. Supprimez-les pour un fichier propre.",
     "label-whitespace": "L'intitulé de la colonne {column} est « {field} » entouré d'espaces "

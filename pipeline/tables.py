@@ -16,11 +16,12 @@ import duckdb
 from pipeline.catalog import Catalog, Dataset, ResourceDecl
 from pipeline.engine import encoding
 from pipeline.engine.db import Connections, KeyLocks, connect
-from pipeline.engine.exact import csv_records, load_records, xlsx_records
+from pipeline.engine.exact import csv_records, load_records
 from pipeline.engine.lines import has_controls
 from pipeline.engine.scan import FastPathFailed
 from pipeline.engine.sniff import refuse_not_text
 from pipeline.engine.source import Fatal, Reporter, Source, csv_source, encoding_problem
+from pipeline.engine.workbook import workbook_records
 from pipeline.errors import ConfigError, DependencyInvalid
 from pipeline.findings import DEFAULT_LIMIT, Finding
 from pipeline.messages import message
@@ -301,18 +302,8 @@ class Workspace(PublishedText):
         if not path.is_file():
             raise Fatal([report("source-error", detail=rel)])
         if src.format.lower() == "xlsx":
-            try:
-                records = list(xlsx_records(path, src.sheet))
-            except Exception as exc:  # openpyxl raises many types on a corrupt workbook
-                raise Fatal([report("source-error", detail=f"{rel} ({exc})")]) from exc
-            # Title rows above the header are skipped; lines stay the sheet's row numbers. A
-            # sheet stores no trailing empty cells: a row is padded to the header's width.
-            records = records[src.header_row - 1 :]
-            width = len(records[0][1]) if records else 0
-            records = [
-                (line, cells + [""] * (width - len(cells)) if 0 < len(cells) < width else cells)
-                for line, cells in records
-            ]
+            # Title rows above the header are skipped; lines stay the sheet's row numbers.
+            records = workbook_records(path, src.sheet, src.header_row, report, dataset.name)
             return load_records(
                 self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
             )
@@ -337,10 +328,12 @@ class Workspace(PublishedText):
                     return self._open(dataset, res, report, exact=True)
             if source is not None:
                 return source
-        records = csv_records(readable, "utf-8-sig", dialect, report)
+        unclosed: list[Finding] = []
+        records = csv_records(readable, "utf-8-sig", dialect, report, unclosed)
         source = load_records(
             self.con, self.name("src"), records, res, report, dialect, dataset.name, rel
         )
+        source.findings += unclosed
         source.controls = has_controls(readable)
         return source
 

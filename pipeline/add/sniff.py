@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.engine.exact import unclosed_quote
 from pipeline.engine.sniff import diagnosis
+from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
-from pipeline.messages import message
+from pipeline.messages import message, shorten
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -34,6 +37,7 @@ DATE_FORMATS = {
     "%d-%m-%Y": re.compile(r"\d{1,2}-\d{1,2}-\d{4}"),
 }
 SAMPLE_LINES = 200
+ADD_TEXT_ADVICE = "Renommez-le en .csv et relancez pipeline add : il sera lu comme un CSV."
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
         ) from None
     if not records:  # a BOM, blank lines: nothing else
         raise DataError(f"{rel} est vide : aucune ligne à lire.")
+    _refuse_unclosed_quote(rel, text, records, lines[-1], delimiter)
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
@@ -201,6 +206,28 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
         table,
         lines[1:],
         bom=bom,
+    )
+
+
+def _refuse_unclosed_quote(
+    rel: str, text: str, records: list[list[str]], start: int, delimiter: str
+) -> None:
+    """A quote opened and never closed makes the rest of the file the last record's cell:
+    said on the line where it opens, rather than as that record's missing cells."""
+    last = records[-1]
+    if not any("\n" in c or "\r" in c for c in last) and text.endswith(("\n", "\r")):
+        return
+    tail = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, None))
+    opened = unclosed_quote(tail, start, delimiter, '"')
+    if opened is None:
+        return
+    line, column = opened
+    label = records[0][column].strip() if column < len(records[0]) else ""
+    where = f"« {shorten(label)} »" if label else f"de la colonne {column + 1}"
+    raise DataError(
+        f"{rel}, ligne {line} : le guillemet qui ouvre la cellule {where} n'est jamais refermé : "
+        "toute la suite du fichier est lue comme une seule cellule. Refermez ce guillemet ou "
+        "retirez-le, puis relancez."
     )
 
 
@@ -245,10 +272,15 @@ def _cell_text(value) -> str:
 def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
     from openpyxl import load_workbook
 
+    if not path.stat().st_size:
+        raise DataError(f"{rel} est vide : aucune ligne à lire.")
+    found = not_workbook(path, path.stem, ADD_TEXT_ADVICE)
+    if found is not None:
+        raise DataError(f"{rel} : {message('xlsx-format-error', **found)}")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on a corrupt workbook
-        raise DataError(f"{rel} n'est pas un classeur XLSX lisible ({exc}).") from exc
+    except Exception as exc:  # openpyxl raises many types on a damaged workbook
+        raise DataError(f"{rel} : {message('xlsx-damaged', file=rel)}") from exc
     try:
         names = list(workbook.sheetnames)
         if sheet is not None and sheet not in names:
@@ -258,14 +290,26 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
             )
         chosen, raw_rows = None, []
         for name in [sheet] if sheet else names:
-            rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+            try:
+                rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+            except Exception as exc:  # a damaged sheet
+                raise DataError(f"{rel} : {message('xlsx-damaged', file=rel)}") from exc
             if sum(any(v is not None and str(v).strip() for v in r) for r in rows) >= 2:
                 chosen, raw_rows = name, rows
                 break
     finally:
         workbook.close()
+    if chosen is None and sheet is not None:
+        raise DataError(
+            f"{rel} : la feuille « {sheet} » (option --sheet) ne contient pas un en-tête et des "
+            f"données. Feuilles du classeur : {sheet_list(names)} ; relancez sans --sheet pour "
+            "prendre la première qui en contient."
+        )
     if chosen is None:
-        raise DataError(f"{rel} : aucune feuille ne contient un en-tête et des données.")
+        raise DataError(
+            f"{rel} : aucune feuille ne contient un en-tête et des données (feuilles : "
+            f"{sheet_list(names)}). Déposez de nouveau le classeur complet."
+        )
     header_index = _header_row(raw_rows)
     rows = []
     for values in raw_rows:

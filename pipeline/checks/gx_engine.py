@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.declarations.gx_arguments import french, gx_problems
+from pipeline.declarations.gx_arguments import REFUSED, french, gx_problems
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.problems import DeclarationError, Problems
 from pipeline.sql import scan as q
@@ -175,8 +175,8 @@ def _blamed(entry: dict, failure: str) -> JsonPath:
 
 def _failed(entry: dict, failure: str) -> str:
     told = french(failure)
-    if told.startswith("refusé par Great Expectations"):
-        told = f"« {' '.join(failure.split())[:300]} »"
+    if told.startswith(REFUSED):
+        told = f"son message, en anglais : « {' '.join(failure.split())[:300]} »"
     return (
         f"Great Expectations n'a pas pu exécuter l'attente « {entry.get('type')} » : {told} ; "
         "vérifiez ses arguments et le type des colonnes qu'elle nomme"

@@ -9,6 +9,7 @@ The types the pipeline compiles are checked by their JSON Schema and
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -44,16 +45,58 @@ SENTENCES = [
      "« min_value » dépasse « max_value » : échangez-les"),
     (r"column_list must contain at least two columns",
      "« column_list » doit nommer au moins deux colonnes"),
+    (r"Column values, min_value, and max_value must either be None or of the same type",
+     "les bornes ne sont pas du type des valeurs de la colonne : écrivez des nombres sans "
+     "guillemets pour une colonne de nombres, des dates ISO entre guillemets (« 2019-01-01 ») "
+     "pour une colonne de dates"),
+    (r"operation '\w+' not supported for dtype '(?:str|string|object)'"
+     r"|Cannot perform reduction '\w+' with string dtype"
+     r"|could not convert string to float",
+     "cette attente calcule sur des nombres, et la colonne est du texte : déclarez la colonne "
+     "en nombre dans le schéma (« type »: « number » ou « integer ») ou choisissez une attente "
+     "sur le texte"),
+    (r"unhashable type: '(?:dict|list)'",
+     "une valeur est un objet {{ … }} ou une liste [ … ] : écrivez des textes, des nombres ou "
+     "des booléens"),
+    (r"escape must be a single character",
+     "« escape » doit être un seul caractère, par exemple « ! » : écrivez \"escape\": \"!\""),
+    (r"'(.)' is a bad directive in format",
+     "« %{0} » n'est pas une directive de date : utilisez %Y, %m, %d, %H, %M, %S (par exemple "
+     "« %d/%m/%Y »)"),
+    (r"not supported between instances of '\w+' and '[\w.]+'",
+     "les bornes ne se comparent pas entre elles : écrivez deux nombres finis, ou deux dates "
+     "ISO entre guillemets (« 2019-01-01 »)"),
 ]  # fmt: skip
+REFUSED = "Great Expectations refuse ces arguments"
 
 
 def french(text: str) -> str:
-    """A GX sentence in French when it is a known one, else quoted as GX wrote it."""
+    """A GX sentence in French when it is a known one, else quoted as GX wrote it inside a
+    French sentence."""
     for pattern, told in SENTENCES:
         found = re.search(pattern, text)
         if found:
             return told.format(*found.groups())
-    return f"refusé par Great Expectations : « {' '.join(text.split())[:300]} »"
+    quoted = " ".join(text.split())[:300]
+    return f"{REFUSED} (son message, en anglais : « {quoted} ») : corrigez-les"
+
+
+def _infinite(value: object, path: tuple = ()) -> tuple | None:
+    """The path of the first number too large to be finite (1e400) in ``value``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = _infinite(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def gx_problems(entry: dict, name: str = "suite") -> list[tuple[JsonPath, str]]:
@@ -62,6 +105,12 @@ def gx_problems(entry: dict, name: str = "suite") -> list[tuple[JsonPath, str]]:
     import great_expectations as gx
 
     kept = {k: v for k, v in entry.items() if k in ("type", "kwargs", "meta")}
+    infinite = _infinite(entry.get("kwargs") or {})
+    if infinite is not None:
+        return [
+            (("kwargs", *infinite), "nombre trop grand pour être lu (infini) : écrivez un "
+             "nombre fini, ou retirez la borne pour ne pas en mettre")
+        ]  # fmt: skip
     try:
         with warnings.catch_warnings():  # GX deprecates text row conditions (still run)
             warnings.simplefilter("ignore")

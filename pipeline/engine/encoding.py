@@ -78,15 +78,27 @@ def _first_high_byte(path: Path) -> int | None:
     return None
 
 
+def decoding(path: Path, tried: tuple[str, ...] = ("utf-8", "cp1252")) -> str:
+    """The first of UTF-8 and cp1252 (what French spreadsheets save) that decodes the whole
+    file, else latin-1, which decodes every byte: a file holding a byte cp1252 leaves
+    undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) is never sent to cp1252. The same choice as
+    ``pipeline add`` makes (:func:`pipeline.add.sniff.sniff_encoding`)."""
+    for name in tried:
+        if _first_error(path, name) is None:
+            return name
+    return "latin-1"
+
+
 def check_encoding(path: Path, declared: str) -> tuple[str, int] | None:
-    """(encoding found, line) when the bytes contradict the declared encoding, else None."""
+    """(encoding found, line) when the bytes contradict the declared encoding, else None.
+    The encoding found always decodes the file: declaring it ends the finding."""
     name = codec(declared) or declared
     if name.startswith("utf-8"):
         bad = _first_error(path, "utf-8")
-        return None if bad is None else ("cp1252", _line_at(path, bad))
+        return None if bad is None else (decoding(path, ("cp1252",)), _line_at(path, bad))
     bad = _first_error(path, name)
     if bad is not None:
-        return "utf-8", _line_at(path, bad)
+        return decoding(path), _line_at(path, bad)
     # A legacy 8-bit encoding decodes almost anything: valid UTF-8 with accented letters is
     # the tell-tale of a file saved in UTF-8 (it would read as "Ã©").
     high = _first_high_byte(path)

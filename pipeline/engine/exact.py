@@ -6,12 +6,14 @@ lines, lone CR line ends), for spreadsheets and for derived tables."""
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
 from pipeline.engine.source import Reporter, Source, empty_file, match_header, not_utf8
+from pipeline.findings import Finding
 from pipeline.messages import shorten
 from pipeline.sql import ident
 
@@ -61,39 +63,96 @@ class TableWriter:
 
 
 def csv_records(
-    path: Path, encoding: str, dialect: dict, report: Reporter
+    path: Path,
+    encoding: str,
+    dialect: dict,
+    report: Reporter,
+    found: list[Finding] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, cells) for every record, blank lines included. A byte
-    that is not UTF-8 ends the reading with an ``encoding-error`` on its line."""
+    that is not UTF-8 ends the reading with an ``encoding-error`` on its line. A quote
+    opened and never closed, which makes the rest of the file one cell, adds an
+    ``unclosed-quote`` finding to ``found``."""
+    delimiter, quote = dialect.get("delimiter", ","), dialect.get("quoteChar", '"')
     with path.open("r", encoding=encoding, newline="") as handle:
-        reader = csv.reader(
-            handle,
-            delimiter=dialect.get("delimiter", ","),
-            quotechar=dialect.get("quoteChar", '"'),
-            strict=False,
-        )
+        reader = csv.reader(handle, delimiter=delimiter, quotechar=quote, strict=False)
         previous_end = 0
+        header: list[str] | None = None
+        last: list[str] = []
+        start = 1  # the line where the last record starts
         try:
             for record in reader:
-                yield previous_end + 1, record
-                previous_end = reader.line_num
+                start = previous_end + 1
+                yield start, record
+                header = header or record
+                last, previous_end = record, reader.line_num
         except UnicodeDecodeError:
             raise not_utf8(path, report) from None
+    swallowed = any("\n" in c or "\r" in c for c in last) or not _ends_line(path)
+    if found is None or not swallowed or len(quote) != 1:
+        return
+    with path.open("r", encoding=encoding, newline="") as handle:
+        text = "".join(itertools.islice(handle, start - 1, None))
+    opened = unclosed_quote(text, start, delimiter, quote)
+    if opened is not None:
+        line, column = opened
+        label = (header or [])[column].strip() if column < len(header or []) else ""
+        found.append(
+            report(
+                "unclosed-quote",
+                line=line,
+                column=column + 1,
+                fld=shorten(label) or None,
+                where=f"« {shorten(label)} »" if label else f"de la colonne {column + 1}",
+                last=previous_end,
+            )
+        )
 
 
-def xlsx_records(path: Path, sheet) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+def _ends_line(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return True
+        handle.seek(-1, 2)
+        return handle.read(1) in (b"\n", b"\r")
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet_ = workbook[sheet] if isinstance(sheet, str) else workbook.worksheets[sheet or 0]
-        for number, values in enumerate(sheet_.iter_rows(values_only=True), start=1):
-            cells = [_xlsx_text(v) for v in values]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield number, cells
-    finally:
-        workbook.close()
+
+def unclosed_quote(
+    text: str, first_line: int, delimiter: str, quote: str
+) -> tuple[int, int] | None:
+    """(line, 0-based column) of the quote that opens a cell and is never closed in ``text``,
+    one record starting on line ``first_line``, read as Python's csv module reads it (a
+    quote opens a quoted cell only at the start of a cell; a doubled quote inside is
+    literal); None when every quoted cell is closed."""
+    i, column, size = 0, 0, len(text)
+    while i < size:
+        if text.startswith(quote, i):  # a quoted cell
+            opening, i = i, i + 1
+            while True:
+                j = text.find(quote, i)
+                if j < 0:
+                    before = text[:opening]
+                    breaks = before.count("\n") + before.count("\r") - before.count("\r\n")
+                    return first_line + breaks, column
+                if not text.startswith(quote, j + 1):
+                    i = j + 1
+                    break
+                i = j + 2  # a doubled quote
+        ends = [k for k in (text.find(c, i) for c in (delimiter, "\n", "\r")) if k >= 0]
+        if not ends or text[min(ends)] != delimiter:
+            return None  # the record ends
+        column, i = column + 1, min(ends) + 1
+    return None
+
+
+def xlsx_rows(worksheet) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text without the trailing empty ones) of an openpyxl sheet."""
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_text(v) for v in values]
+        while cells and cells[-1] == "":
+            cells.pop()
+        yield number, cells
 
 
 def _xlsx_text(value) -> str:
@@ -106,6 +165,11 @@ def _xlsx_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def cells(count: int) -> str:
+    """« 1 cellule », « 3 cellules »."""
+    return f"{count} cellule" + ("s" if count > 1 else "")
 
 
 def load_records(
@@ -139,18 +203,26 @@ def load_records(
         empty = []
         if len(record) > width:
             findings.append(
-                report("extra-cell", line=line, column=width + 1, found=len(record), expected=width)
+                report(
+                    "extra-cell",
+                    line=line,
+                    column=width + 1,
+                    found=cells(len(record)),
+                    expected=width,
+                )
             )
         elif len(record) < width:
-            missing = shorten(header[len(record)].strip()) if len(record) < len(header) else None
+            label = shorten(header[len(record)].strip())
+            absent = f"« {label} »" if label else f"{len(record) + 1} (sans nom)"
             findings.append(
                 report(
                     "missing-cell",
                     line=line,
                     column=len(record) + 1,
-                    fld=missing,
-                    found=len(record),
+                    fld=label or None,
+                    found=cells(len(record)),
                     expected=width,
+                    absent=absent,
                 )
             )
         rec += 1

@@ -48,7 +48,7 @@ UTF16_ADVICE = (
 )
 
 
-def _zip_kind(path: Path) -> tuple[str, str]:
+def zip_kind(path: Path) -> tuple[str, str]:
     """What a ZIP container holds: an XLSX or ODS workbook, a Word document, an archive."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -67,6 +67,21 @@ def _zip_kind(path: Path) -> tuple[str, str]:
     if any(n.startswith("word/") for n in names) or b"opendocument.text" in mimetype:
         return "un document de traitement de texte{saved}", REEXPORT
     return "une archive ZIP", UNPACK
+
+
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def _utf32(head: bytes) -> bool:
+    """UTF-32 text: a byte-order mark (whose first bytes are UTF-16's), or three NUL bytes
+    in every four (ASCII in UTF-32)."""
+    if head.startswith(UTF32_BOMS):
+        return True
+    quads = len(head) // 4
+    if quads < 2:
+        return False
+    zeros = sorted(head[i : 4 * quads : 4].count(0) for i in range(4))
+    return zeros[1] >= 0.9 * quads and zeros[0] <= 0.05 * quads
 
 
 def _utf16(head: bytes) -> bool:
@@ -108,13 +123,15 @@ def not_text(path: Path, declared: str) -> tuple[str, str] | None:
         if head.startswith(magic):
             return what, UNPACK
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        return zip_kind(path)
     for magic, kind in OTHER.items():
         if head.startswith(magic):
             return kind
     name = codec(declared) or "utf-8"
     if name.startswith(("utf-16", "utf-32")):
         return None  # NUL bytes are that encoding's
+    if _utf32(head):
+        return "du texte encodé en UTF-32", UTF16_ADVICE
     if _utf16(head):
         return "du texte encodé en UTF-16", UTF16_ADVICE
     if _binary(head, name):

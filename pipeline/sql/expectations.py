@@ -16,7 +16,9 @@ then runs in GX itself, and the report says so. Column aggregates are compiled i
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from pipeline.sql import literal
 from pipeline.sql.pyregex import to_re2
@@ -228,6 +230,34 @@ def _bounds(kw: dict, integer: bool = False) -> tuple | None:
     return low, high, *strict
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_bounds(kw: dict) -> tuple | None:
+    """The bounds of a date column, written as ISO dates (« 2019-01-01 »), as the messages
+    of the declaration check ask: GX reads them as dates and then fails to compare them
+    with the column's ISO text, so the engine compares them itself."""
+
+    def iso(v) -> bool:
+        if not (isinstance(v, str) and ISO_DATE.fullmatch(v)):
+            return False
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            return False
+        return True
+
+    low, high = kw.get("min_value"), kw.get("max_value")
+    if (low is None and high is None) or any(v is not None and not iso(v) for v in (low, high)):
+        return None
+    if low is not None and high is not None and low > high:
+        return None
+    strict = kw.get("strict_min", False), kw.get("strict_max", False)
+    if any(not isinstance(s, bool) for s in strict):
+        return None
+    return low, high, *strict
+
+
 def between(x: str, bounds: tuple, literal_of=number) -> str:
     low, high, strict_min, strict_max = bounds
     parts = []
@@ -256,6 +286,9 @@ def column_map(etype: str, x: str, kind: str, kw: dict) -> str | None:
     """Condition TRUE when a non-null value is unexpected; None when GX must run it."""
     name = etype.removeprefix("expect_column_")
     if name == "values_to_be_between":
+        if kind == "date":
+            dates = _date_bounds(kw)
+            return dates and between(f"CAST({x} AS DATE)", dates, lambda v: f"DATE '{v}'")
         bounds = _bounds(kw)
         return between(x, bounds) if bounds and kind in ("int", "float") else None
     if name in ("values_to_match_regex", "values_to_not_match_regex"):
