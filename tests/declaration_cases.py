@@ -345,4 +345,16 @@ CASES = [
     Case("source-path-with-nul", edit(VA_DS, lambda d: res(d)["source"].update(path="data/raw/a\u0000.csv")), VA_DS, "resources[0].source.path", "contrôle"),
     Case("date-format-directive-twice", edit(VA_OLD, lambda d: field(d, "date_signature").update(format="%Y-%Y")), VA_OLD, "fields[4].format", "deux fois"),
     Case("stable-identifier-unknown-field", edit(VA_DS, lambda d: res(d)["checks"][2].update(identifier="id")), VA_DS, "resources[0].checks[2].identifier", "id_va"),
+    # --- found by fuzzing: Table Schema metadata of the wrong type (published, then refused by verify)
+    Case("schema-title-number", edit(FS_SCHEMA, lambda d: d.update(title=3)), FS_SCHEMA, "title", "texte"),
+    Case("schema-description-number", edit(FS_SCHEMA, lambda d: d.update(description=3)), FS_SCHEMA, "description", "texte"),
+    Case("schema-licenses-text", edit(FS_SCHEMA, lambda d: d.update(licenses="etalab")), FS_SCHEMA, "licenses", "liste"),
+    Case("schema-contributors-text", edit(FS_SCHEMA, lambda d: d.update(contributors="ANCT")), FS_SCHEMA, "contributors", "liste"),
+    Case("schema-contributor-title-number", edit(FS_SCHEMA, lambda d: d["contributors"][0].update(title=3)), FS_SCHEMA, "contributors[0].title", "texte"),
+    Case("schema-version-number", edit(FS_SCHEMA, lambda d: d.update(version=3)), FS_SCHEMA, "version", "texte"),
+    Case("schema-homepage-number", edit(FS_SCHEMA, lambda d: d.update(homepage=3)), FS_SCHEMA, "homepage", "texte"),
+    Case("schema-created-number", edit(FS_SCHEMA, lambda d: d.update(created=3)), FS_SCHEMA, "created", "texte"),
+    Case("schema-country-code-number", edit(FS_SCHEMA, lambda d: d.update(countryCode=3)), FS_SCHEMA, "countryCode", "texte"),
+    Case("schema-keywords-numbers", edit(FS_SCHEMA, lambda d: d.update(keywords=["ANCT", 3])), FS_SCHEMA, "keywords[1]", "texte"),
+    Case("schema-keywords-text", edit(FS_SCHEMA, lambda d: d.update(keywords="ANCT")), FS_SCHEMA, "keywords", "liste"),
 ]  # fmt: skip

@@ -35,10 +35,30 @@ COUNT = {
     "minimum": 0,
     "description": "un nombre entier positif ou nul, par exemple 5",
 }
+TEXT = {"type": "string"}
+# licenses, contributors, sources: objects whose members are texts ({"title", "path"…})
+OBJECTS = {
+    "type": "array",
+    "items": {"type": "object", "additionalProperties": TEXT},
+    "description": 'une liste d\'objets dont chaque valeur est un texte, par exemple [{"title": '
+    '"ANCT", "path": "https://anct.gouv.fr"}]',
+}
+# the Table Schema keys besides fields and keys: read by frictionless, schema.data.gouv.fr and
+# every reuser as texts or lists (a number here is published, then refused by verify)
+METADATA = {
+    **{key: TEXT for key in ("$schema", "name", "title", "description", "version", "homepage")},
+    **{key: TEXT for key in ("path", "created", "lastModified", "updated", "countryCode")},
+    "image": TEXT,
+    "keywords": STRINGS | {"description": 'une liste de textes, par exemple ["commune", "ANCT"]'},
+    "contributors": OBJECTS,
+    "licenses": OBJECTS,
+    "sources": OBJECTS,
+}
 SHAPE = {
     "type": "object",
     "required": ["fields"],
     "properties": {
+        **METADATA,
         "fields": {
             "type": "array",
             "minItems": 1,
