@@ -357,4 +357,8 @@ CASES = [
     Case("schema-country-code-number", edit(FS_SCHEMA, lambda d: d.update(countryCode=3)), FS_SCHEMA, "countryCode", "texte"),
     Case("schema-keywords-numbers", edit(FS_SCHEMA, lambda d: d.update(keywords=["ANCT", 3])), FS_SCHEMA, "keywords[1]", "texte"),
     Case("schema-keywords-text", edit(FS_SCHEMA, lambda d: d.update(keywords="ANCT")), FS_SCHEMA, "keywords", "liste"),
+    # --- found by fuzzing: a condition's value read with its field's type (compared as published)
+    Case("where-value-not-a-date", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(value="n'importe quoi")), CC_DS, "figures[10].where[1].value", "date"),
+    Case("where-value-french-date", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(value="31/12/2023")), CC_DS, "figures[10].where[1].value", "2023-12-31"),
+    Case("where-value-in-list", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(op="in", value=["2023-12-31", "2023"])), CC_DS, "figures[10].where[1].value[1]", "date"),
 ]  # fmt: skip

@@ -246,6 +246,8 @@ class _Checker:
                     continue
                 first[name] = self.problems.rel(doc.folder / "dataset.json")
                 index.fields[name] = res.fields
+                if res.fields is not None:
+                    index.schemas[name] = res.schema
                 self.by_name[name] = res
                 self.owner[name] = doc
         schema = composed.dataset_schema()
