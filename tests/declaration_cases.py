@@ -361,4 +361,8 @@ CASES = [
     Case("where-value-not-a-date", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(value="n'importe quoi")), CC_DS, "figures[10].where[1].value", "date"),
     Case("where-value-french-date", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(value="31/12/2023")), CC_DS, "figures[10].where[1].value", "2023-12-31"),
     Case("where-value-in-list", edit(CC_DS, lambda d: figure(d, "france-services-labellisees")["where"][1].update(op="in", value=["2023-12-31", "2023"])), CC_DS, "figures[10].where[1].value[1]", "date"),
+    # --- found by fuzzing: a field's number and boolean options refused as the dialect's are
+    Case("field-decimal-char-two-characters", edit(FS_SCHEMA, lambda d: field(d, "latitude").update(decimalChar=",,")), FS_SCHEMA, "fields[8].decimalChar", "un seul caractère"),
+    Case("field-decimal-char-equals-group-char", edit(FS_SCHEMA, lambda d: field(d, "latitude").update(decimalChar=",", groupChar=",")), FS_SCHEMA, "fields[8].groupChar", "identiques"),
+    Case("field-true-and-false-value", edit(FS_SCHEMA, lambda d: d["fields"].append({"name": "ouvert", "type": "boolean", "trueValues": ["oui", "1"], "falseValues": ["non", "1"]})), FS_SCHEMA, "fields[25].falseValues", "à la fois"),
 ]  # fmt: skip
