@@ -365,4 +365,8 @@ CASES = [
     Case("field-decimal-char-two-characters", edit(FS_SCHEMA, lambda d: field(d, "latitude").update(decimalChar=",,")), FS_SCHEMA, "fields[8].decimalChar", "un seul caractère"),
     Case("field-decimal-char-equals-group-char", edit(FS_SCHEMA, lambda d: field(d, "latitude").update(decimalChar=",", groupChar=",")), FS_SCHEMA, "fields[8].groupChar", "identiques"),
     Case("field-true-and-false-value", edit(FS_SCHEMA, lambda d: d["fields"].append({"name": "ouvert", "type": "boolean", "trueValues": ["oui", "1"], "falseValues": ["non", "1"]})), FS_SCHEMA, "fields[25].falseValues", "à la fois"),
+    # --- found by fuzzing: mistakes found after loading, now refused at load with their key
+    Case("cog-as-float", edit(VA_DS, lambda d: d.update(cog=2024.0)), VA_DS, "cog", "nombre entier"),
+    Case("figures-source-unknown-id", edit(CC_DS, lambda d: d.update(figures_source={"id": "identifiant"})), CC_DS, "figures_source.id", "identifiant"),
+    Case("derive-keep-empty", edit(TI_DS, lambda d: res(d, 1)["derive"].update(keep=[])), TI_DS, "resources[1].derive.keep", "id_ti"),
 ]  # fmt: skip
