@@ -369,4 +369,6 @@ CASES = [
     Case("cog-as-float", edit(VA_DS, lambda d: d.update(cog=2024.0)), VA_DS, "cog", "nombre entier"),
     Case("figures-source-unknown-id", edit(CC_DS, lambda d: d.update(figures_source={"id": "identifiant"})), CC_DS, "figures_source.id", "identifiant"),
     Case("derive-keep-empty", edit(TI_DS, lambda d: res(d, 1)["derive"].update(keep=[])), TI_DS, "resources[1].derive.keep", "id_ti"),
+    Case("coordinates-on-a-text-field", edit(FS_DS, lambda d: res(d)["checks"][2].update(latitude="lib_fs")), FS_DS, "resources[0].checks[2].latitude", "number"),
+    Case("commune-name-code-on-a-number-field", edit(FS_DS, lambda d: res(d)["checks"][0].update(code="latitude")), FS_DS, "resources[0].checks[0].code", "string"),
 ]  # fmt: skip

@@ -135,6 +135,21 @@ class Walker:
             return  # unknown resource (reported where it is named) or unreadable schema
         if value not in self.index.fields[resource]:  # type: ignore[operator]
             self.report(path, self.index.unknown_field(value, resource) + note)
+        elif "x-types" in schema:
+            self.typed(value, schema["x-types"], resource, path)
+
+    def typed(self, name: str, types: list[str], resource: str, path: JsonPath) -> None:
+        """``"x-types"``: the types the named field may have."""
+        schema = self.index.schemas.get(resource) or {}
+        fdesc = next((f for f in schema.get("fields", []) if f.get("name") == name), {})
+        ftype = fdesc.get("type", "string")
+        if ftype not in types:
+            self.report(
+                path,
+                f"le champ « {name} » est de type « {ftype} » dans le Table Schema de "
+                f"« {resource} » ; ce contrôle lit un champ de type {' ou '.join(types)} : "
+                f"déclarez-le « {types[0]} »{TYPE_HINTS.get(types[0], '')}",
+            )
 
     def resource_of(self, spec: dict, records: tuple[dict, ...]) -> object:
         """The resource named by ``spec["of"]`` in the nearest enclosing declaration."""
@@ -188,6 +203,10 @@ def condition_value_problem(fdesc: dict, value: object) -> str | None:
     return None
 
 
+TYPE_HINTS = {
+    "number": " (degrés décimaux, point décimal)",
+    "string": " (un code est comparé comme texte : en nombre, il perdrait ses zéros)",
+}
 # how the published package writes a value of each type
 SAMPLES = {
     "date": "2023-12-31",
