@@ -371,4 +371,10 @@ CASES = [
     Case("derive-keep-empty", edit(TI_DS, lambda d: res(d, 1)["derive"].update(keep=[])), TI_DS, "resources[1].derive.keep", "id_ti"),
     Case("coordinates-on-a-text-field", edit(FS_DS, lambda d: res(d)["checks"][2].update(latitude="lib_fs")), FS_DS, "resources[0].checks[2].latitude", "number"),
     Case("commune-name-code-on-a-number-field", edit(FS_DS, lambda d: res(d)["checks"][0].update(code="latitude")), FS_DS, "resources[0].checks[0].code", "string"),
+    # --- found by fuzzing: expectation arguments GX takes at load and refuses (or misreads) later
+    Case("strftime-format-number", _fs_rule("expect_column_values_to_match_strftime_format", column="lib_fs", strftime_format=3), FS_SUITE, "expectations[4].kwargs.strftime_format", "texte"),
+    Case("quantile-ranges-lengths", _fs_rule("expect_column_quantile_values_to_be_between", column="latitude", quantile_ranges={"quantiles": [0.1, 0.5, 0.9], "value_ranges": [[40, 45], [45, 50]]}), FS_SUITE, "expectations[4].kwargs.quantile_ranges.value_ranges", "quantiles"),
+    Case("value-set-number-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=["Principal", 3]), FS_SUITE, "expectations[4].kwargs.value_set[1]", "guillemets"),
+    Case("value-set-boolean-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=[True]), FS_SUITE, "expectations[4].kwargs.value_set[0]", "guillemets"),
+    Case("result-format-bogus", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", result_format="BOGUS"), FS_SUITE, "expectations[4].kwargs.result_format", "COMPLETE"),
 ]  # fmt: skip
