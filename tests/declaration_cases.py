@@ -377,4 +377,13 @@ CASES = [
     Case("value-set-number-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=["Principal", 3]), FS_SUITE, "expectations[4].kwargs.value_set[1]", "guillemets"),
     Case("value-set-boolean-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=[True]), FS_SUITE, "expectations[4].kwargs.value_set[0]", "guillemets"),
     Case("result-format-bogus", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", result_format="BOGUS"), FS_SUITE, "expectations[4].kwargs.result_format", "COMPLETE"),
+    # --- found by fuzzing: keys naming a field twice, empty ranges, malformed placeholders
+    Case("primary-key-twice", edit(VA_SCHEMA, lambda d: d.update(primaryKey=["id_va", "id_va"])), VA_SCHEMA, "primaryKey[1]", "deux fois"),
+    Case("diffkey-twice", edit(VA_DS, lambda d: res(d).update(diffKey=["insee_com", "insee_com"])), VA_DS, "resources[0].diffKey[1]", "deux fois"),
+    Case("date-minimum-above-maximum", edit(VA_OLD, lambda d: cons(d, "date_signature").update(minimum="2024-06-01")), VA_OLD, "fields[4].constraints.minimum", "dépasse"),
+    Case("exclusive-bounds-crossed", edit(FS_SCHEMA, lambda d: cons(d, "latitude").update(exclusiveMinimum=50, exclusiveMaximum=50)), FS_SCHEMA, "fields[8].constraints.exclusiveMinimum", "dépasse"),
+    Case("temporal-start-after-end", edit(VA_DS, lambda d: d["temporal"].update(end="2023-01-01")), VA_DS, "temporal.start", "échangez"),
+    Case("description-placeholder-without-field", edit(VA_DS, lambda d: d.update(description="{distinct:} communes")), VA_DS, "description", "{distinct:}"),
+    Case("description-placeholder-unclosed", edit(VA_DS, lambda d: d.update(description="Les {rows structures")), VA_DS, "description", "sans"),
+    Case("description-placeholder-unopened", edit(VA_DS, lambda d: d.update(description="Les rows} structures")), VA_DS, "description", "sans"),
 ]  # fmt: skip

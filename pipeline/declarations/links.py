@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.references import Index
 from pipeline.declarations.schema_errors import listing, suggestion
+from pipeline.declarations.table_schema import repeated_names
 from pipeline.picture import FIGURE_FIELDS
 
 Report = Callable[[Path, JsonPath, str], None]  # (file, JSON path, message)
@@ -55,6 +56,11 @@ def check_links(doc, index: Index, owner_of: dict, repeated: set[str], report: R
         if not res.broken:
             _repeated_checks(file, res, report)
             _derived_fields(file, res, report)
+            repeated_names(
+                ("diffKey",),
+                res.decl.get("diffKey"),
+                lambda p, m, i=res.index: report(file, ("resources", i, *p), m),
+            )
         if not res.broken and isinstance(res.schema, dict) and res.fields is not None:
             _stable_identifiers(file, res, report)
     coverage_kinds = {"coverage", "coverage-summary"} & set(kinds)
