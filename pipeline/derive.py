@@ -46,6 +46,12 @@ class Derivation:
     def query(self) -> Derived:
         raise NotImplementedError
 
+    @classmethod
+    def unproduced(cls, options: dict, fields: list[str]) -> tuple[str, str] | None:
+        """Checked at load, the options sound: (the option to change, French message) when
+        the derivation would not produce some of ``fields``, the resource's own fields."""
+        return None
+
     def text(self, resource: str, fields: list[str]) -> str:
         """A table of the published text of ``fields`` of another resource (with ``__rec``,
         in file order), as this dataset reads it; raises
@@ -89,6 +95,19 @@ class ExpandGroupings(Derivation):
             "additionalProperties": False,
         },
     )  # fmt: skip
+
+    @classmethod
+    def unproduced(cls, options: dict, fields: list[str]) -> tuple[str, str] | None:
+        out = options["output"]
+        made = {*options.get("keep", []), out["code"], out["name"], out["via"]}
+        missing = [name for name in fields if name not in made]
+        if not missing:
+            return None
+        return "keep", (
+            f"la dérivation ne produirait pas {', '.join(missing)}, champ(s) de la ressource : "
+            "ajoutez-les à « keep » (champs recopiés des groupements) ou retirez-les de son "
+            "Table Schema"
+        )
 
     def query(self) -> Derived:
         spec = self.options

@@ -60,6 +60,8 @@ def conditions(key: str, cog: str | None = None) -> dict:
         '"value": "commune-actuelle"}]',
         "items": {
             "type": "object",
+            # its value is read with its field's type (pipeline.declarations.references)
+            "x-condition": {"of": key, **({"cog": cog} if cog else {})},
             "required": ["field", "value"],
             "additionalProperties": False,
             "properties": {

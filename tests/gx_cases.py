@@ -26,6 +26,7 @@ FIELDS = [
     {"name": "d", "type": "date"},
 ]
 COLUMNS = [f["name"] for f in FIELDS]
+TEXT_COLUMNS = {f["name"] for f in FIELDS if f["type"] == "string"}
 POOLS = {
     "integer": ["", "", "0", "1", "-1", "7", "007", "+3", "3", "42", "100", "x"],
     "number": [
@@ -221,6 +222,8 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         if rng.random() < 0.25:  # exactly the column's values
             return own
         picked = rng.sample(SET_VALUES, rng.randint(0, k))
+        if column in TEXT_COLUMNS:  # a number in a text column's set is a declaration error
+            picked = [v for v in picked if isinstance(v, str)]
         return picked + rng.sample(own, min(len(own), rng.randint(0, 2 * k)))
 
     if name == "column_values_to_be_between":
@@ -238,7 +241,11 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         kw = {"column": any_col, "regex_list": rng.sample(REGEXES, rng.randint(1, 3))}
     elif name in ("column_values_to_be_in_set", "column_values_to_not_be_in_set"):
         # an empty set is a declaration error (suite_arguments): never generated
-        kw = {"column": any_col, "value_set": values(any_col, 6) or [1], **_mostly(rng)}
+        kw = {
+            "column": any_col,
+            "value_set": values(any_col, 6) or ["1" if any_col in TEXT_COLUMNS else 1],
+            **_mostly(rng),
+        }
     elif name == "column_value_lengths_to_be_between":
         kw = {"column": any_col, **_bounds(rng, [None, 0, 1, 2, 3, 5, 10], True)}
     elif name == "column_value_lengths_to_equal":
@@ -300,7 +307,10 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
     elif name.startswith("column_proportion_of"):
         kw = {"column": any_col, **_bounds(rng, [None, 0, 0.25, 0.5, 0.8, 1])}
     elif name.startswith("column_distinct_values") or name.startswith("column_most_common"):
-        kw = {"column": any_col, "value_set": values(any_col, 5) or [1]}
+        kw = {
+            "column": any_col,
+            "value_set": values(any_col, 5) or ["1" if any_col in TEXT_COLUMNS else 1],
+        }
         if "most_common" in name and rng.random() < 0.5:
             kw["ties_okay"] = True
     elif name == "table_row_count_to_be_between":

@@ -236,7 +236,7 @@ def columns() -> list[Column]:
         col("year", ["2020", "2021", "0020"], constraints={"enum": [2020, "0020"]}),
         col("boolean", BOOLEANS),
         col("boolean", BOOLEANS, trueValues=["oui", "vrai"], falseValues=["non"]),
-        col("boolean", ["oui", "non", "x"], trueValues=["oui", "x"], falseValues=["non", "x"], constraints={"enum": [False]}),
+        col("boolean", ["oui", "non", "x"], trueValues=["oui", "x"], falseValues=["non"], constraints={"enum": [False]}),
         col("boolean", ["true", "false", "1"], constraints={"enum": [True, "1"]}),
         col("date", DATES),
         col("date", DATES_FR, format="%d/%m/%Y"),

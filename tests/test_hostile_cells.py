@@ -312,8 +312,8 @@ def test_coordinates_check_on_a_text_field_is_a_configuration_error(mini):
     result = run(root, "validate", "mini")
     assert result.exit_code == 2, result.output
     assert (
-        "contrôle « coordinates-in-france », option latitude : le champ « lib_com » est de "
-        "type « string » dans son schéma"
+        "schemas/mini/dataset.json, ligne 1, resources[0].checks[0].latitude : le champ "
+        "« lib_com » est de type « string » dans le Table Schema de « mini »"
     ) in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -42,8 +42,8 @@ class CoordinatesInFrance(Check):
         "required": ["latitude", "longitude"],
         "properties": {
             "check": {"const": "coordinates-in-france"},
-            "latitude": {"type": "string", "x-field": "self"},
-            "longitude": {"type": "string", "x-field": "self"},
+            "latitude": {"type": "string", "x-field": "self", "x-types": ["number", "integer"]},
+            "longitude": {"type": "string", "x-field": "self", "x-types": ["number", "integer"]},
             "severity": {"type": "string", "enum": ["error", "warning"]},
         },
         "additionalProperties": False,

@@ -358,6 +358,9 @@ def evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     return ws.computed[key]
 
 
+SOURCE_COLUMNS = ("libelle", "valeur", "unite")  # read from the published figures
+
+
 def _evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     where = f"{dataset.folder / 'dataset.json'} : « figures »"
     spec = dataset.meta.get("figures_source", {})
@@ -366,7 +369,7 @@ def _evaluate(ws, dataset: Dataset) -> tuple[list[FigureCheck], list[Finding]]:
     table = ws.table(resource)
     if table.source is None:  # its own findings say why; what is computed from it, one each
         raise table.invalid()
-    columns = ["libelle", "valeur", "unite"]
+    columns = list(SOURCE_COLUMNS)
     rows = {
         r[0]: dict(zip(columns, r[1:], strict=True))
         for r in ws.text_rows(

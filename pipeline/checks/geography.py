@@ -17,6 +17,8 @@ SEVERITY = {"type": "string", "enum": ["error", "warning"]}
 # Names checked at load (see pipeline.declarations.options): a field of the checked resource,
 # a resource, a field of the reference resource (by default the communes of the dataset's COG).
 FIELD = {"type": "string", "x-field": "self"}
+# a code or a name compared as text with the COG's: a number field would lose its zeros
+TEXT_FIELD = FIELD | {"x-types": ["string"]}
 RESOURCE = {"type": "string", "x-resource": True}
 COMMUNES_FIELD = {"type": "string", "x-field": {"of": "reference", "cog": "communes"}}
 
@@ -49,8 +51,8 @@ class CommuneName(_Reference):
         "required": ["code", "name"],
         "properties": {
             "check": {"const": "commune-name"},
-            "code": FIELD,
-            "name": FIELD,
+            "code": TEXT_FIELD,
+            "name": TEXT_FIELD,
             "reference": RESOURCE,
             "reference_code": COMMUNES_FIELD,
             "reference_name": COMMUNES_FIELD,
@@ -113,9 +115,9 @@ class CommuneGeography(_Reference):
         "anyOf": [{"required": ["departement"]}, {"required": ["region"]}],
         "properties": {
             "check": {"const": "commune-geography"},
-            "code": FIELD,
-            "departement": FIELD,
-            "region": FIELD,
+            "code": TEXT_FIELD,
+            "departement": TEXT_FIELD,
+            "region": TEXT_FIELD,
             "reference": RESOURCE,
             "severity": SEVERITY,
         },
@@ -280,7 +282,7 @@ class CommuneCurrent(_Reference):
         "required": ["code"],
         "properties": {
             "check": {"const": "commune-current"},
-            "code": FIELD,
+            "code": TEXT_FIELD,
             "reference": RESOURCE,
             "severity": SEVERITY,
         },

@@ -32,6 +32,42 @@ PLACEHOLDERS = {
     "edition": "{edition} ou {edition:ressource} : « édition du 5 septembre 2024 »",
     "cog": "{cog} : « COG 2024 »",
 }
+BRACES = re.compile(r"\{[^{}]*\}")
+
+
+def malformed_placeholder(text: str) -> str | None:
+    """A brace that opens no placeholder (« {distinct:} », « {rows structures », « rows} »):
+    published as written, it would show the reader a brace instead of a number."""
+    for found in BRACES.finditer(text):
+        if not PLACEHOLDER_RE.fullmatch(found.group(0)):
+            return (
+                f"« {found.group(0)} » n'est pas un remplacement : écrivez-le entier, par "
+                "exemple {rows}, {distinct:champ}, {count:champ=valeur}"
+            )
+    rest = BRACES.sub("", text)
+    for brace, other in (("{", "}"), ("}", "{")):
+        if brace in rest:
+            at = rest.index(brace)
+            return (
+                f"accolade « {brace} » sans « {other} » (« {rest[max(0, at - 15) : at + 15]} ») : "
+                "un remplacement s'écrit entre accolades, par exemple {rows}"
+            )
+    return None
+
+
+def check_temporal(meta: dict, report: Callable[[JsonPath, str], None]) -> None:
+    """``temporal.start`` is not after ``temporal.end`` (both ISO dates, by the schema)."""
+    temporal = meta.get("temporal")
+    if not isinstance(temporal, dict):
+        return
+    start, end = temporal.get("start"), temporal.get("end")
+    if isinstance(start, str) and isinstance(end, str) and start > end:
+        report(
+            ("temporal", "start"),
+            f"la couverture temporelle commence ({start}) après sa fin ({end}) : échangez-les",
+        )
+
+
 UPDATE_HINT = (
     "Quand la liste est mise à jour, son ancienne source passe sous « vintages » avec sa date."
 )
@@ -258,6 +294,9 @@ class Editions:
             problem = self.placeholder(doc, match)
             if problem:
                 self.report(file, ("description",), f"{match.group(0)} {problem}")
+        problem = malformed_placeholder(text)
+        if problem:
+            self.report(file, ("description",), problem)
 
     def placeholder(self, doc, match: re.Match) -> str | None:
         kind, arg = match.groups()

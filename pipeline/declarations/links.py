@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.references import Index
+from pipeline.declarations.schema_errors import listing, suggestion
+from pipeline.declarations.table_schema import repeated_names
 from pipeline.picture import FIGURE_FIELDS
 
 Report = Callable[[Path, JsonPath, str], None]  # (file, JSON path, message)
@@ -53,6 +55,12 @@ def check_links(doc, index: Index, owner_of: dict, repeated: set[str], report: R
     for res in doc.resources:
         if not res.broken:
             _repeated_checks(file, res, report)
+            _derived_fields(file, res, report)
+            repeated_names(
+                ("diffKey",),
+                res.decl.get("diffKey"),
+                lambda p, m, i=res.index: report(file, ("resources", i, *p), m),
+            )
         if not res.broken and isinstance(res.schema, dict) and res.fields is not None:
             _stable_identifiers(file, res, report)
     coverage_kinds = {"coverage", "coverage-summary"} & set(kinds)
@@ -71,6 +79,8 @@ def check_links(doc, index: Index, owner_of: dict, repeated: set[str], report: R
             f"ressource « {source['resource']} » absente de ce jeu ; ressources du jeu : "
             f"{', '.join(own)}",
         )
+    if meta.get("figures") and doc.resources and (source or "figures_source" not in meta):
+        _figures_source(file, source or {}, own, doc.resources[0].decl["name"], report)
     _picture(doc, own, report)
     if not doc.sound("programmes"):
         return
@@ -179,3 +189,43 @@ def _picture_resources(spec: dict) -> list[tuple[JsonPath, str]]:
 def _kind(res) -> object:
     derive = res.decl.get("derive")
     return derive.get("kind") if isinstance(derive, dict) else None
+
+
+def _figures_source(file, source: dict, own: dict, first: str, report: Report) -> None:
+    """The published figures are read from ``figures_source`` (by default the dataset's
+    first resource, keyed by ``id``): its key and the columns the figures read exist."""
+    from pipeline.checks.figures import SOURCE_COLUMNS
+
+    res = own.get(source.get("resource", first))
+    if res is None or res.fields is None:
+        return  # an unknown resource is reported above; an unreadable schema, with it
+    name = res.decl["name"]
+    key = source.get("id", "id")
+    if key not in res.fields:
+        hint = listing(suggestion(key, res.fields), "champs", res.fields)
+        path = ("figures_source", "id") if "id" in source else ("figures_source",)
+        report(file, path, f"champ identifiant « {key} » absent de la ressource « {name} »{hint}")
+    missing = [c for c in SOURCE_COLUMNS if c not in res.fields]
+    if missing:
+        report(
+            file,
+            ("figures_source", "resource") if "resource" in source else ("figures_source",),
+            f"la ressource des chiffres publiés « {name} » n'a pas les champs "
+            f"{', '.join(missing)} que lit leur vérification",
+        )
+
+
+def _derived_fields(file: Path, res, report: Report) -> None:
+    """The derivation produces every field of the resource's Table Schema."""
+    from pipeline.declarations.schema_errors import schema_problems
+    from pipeline.derive import DERIVATIONS
+
+    spec = res.decl.get("derive")
+    cls = DERIVATIONS.get(spec.get("kind")) if isinstance(spec, dict) else None
+    if cls is None or res.fields is None or schema_problems(spec, cls.options_schema):
+        return  # no derivation, or its own problems are reported
+    problem = cls.unproduced(spec, res.fields)
+    if problem:
+        key, message = problem
+        where = ("resources", res.index, "derive", *([key] if key in spec else []))
+        report(file, where, message)

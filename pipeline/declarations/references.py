@@ -4,11 +4,13 @@ annotated ``x-field``, ``x-resource`` or ``x-dataset`` (see
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.declarations.jsonfile import JsonPath
-from pipeline.declarations.schema_errors import listing, suggestion, validator
+from pipeline.declarations.schema_errors import listing, shown, suggestion, validator
+from pipeline.sql.constants import published_text
 
 
 @dataclass
@@ -17,6 +19,7 @@ class Index:
     read: its own problems are reported, names in it are not checked) and the datasets."""
 
     fields: dict[str, list[str] | None] = field(default_factory=dict)
+    schemas: dict[str, dict] = field(default_factory=dict)  # of the resources with sound fields
     datasets: set[str] = field(default_factory=set)
     # False when some dataset.json could not tell its resources (unreadable, or a resource
     # without a name): a name missing from ``fields`` may then be one of those, and is not
@@ -75,6 +78,8 @@ class Walker:
         if schema.get("x-self") and isinstance(value, dict) and isinstance(value.get("name"), str):
             self_resource = value["name"]
         self.check(value, schema, path, records, self_resource)
+        if isinstance(schema.get("x-condition"), dict) and isinstance(value, dict):
+            self.condition(value, schema["x-condition"], path, records)
         for sub in schema.get("allOf", []):
             self.walk(value, sub, path, records, self_resource)
         if "if" in schema:
@@ -125,14 +130,90 @@ class Walker:
         spec = schema.get("x-field")
         if spec is None:
             return
-        if spec == "self":
-            resource = self_resource
-        else:
-            default = spec.get("default")
-            if "cog" in spec and self.cog is not None:
-                default = f"cog{self.cog}-{spec['cog']}"
-            resource = next((r[spec["of"]] for r in reversed(records) if spec["of"] in r), default)
+        resource = self_resource if spec == "self" else self.resource_of(spec, records)
         if not isinstance(resource, str) or self.index.fields.get(resource) is None:
             return  # unknown resource (reported where it is named) or unreadable schema
         if value not in self.index.fields[resource]:  # type: ignore[operator]
             self.report(path, self.index.unknown_field(value, resource) + note)
+        elif "x-types" in schema:
+            self.typed(value, schema["x-types"], resource, path)
+
+    def typed(self, name: str, types: list[str], resource: str, path: JsonPath) -> None:
+        """``"x-types"``: the types the named field may have."""
+        schema = self.index.schemas.get(resource) or {}
+        fdesc = next((f for f in schema.get("fields", []) if f.get("name") == name), {})
+        ftype = fdesc.get("type", "string")
+        if ftype not in types:
+            self.report(
+                path,
+                f"le champ « {name} » est de type « {ftype} » dans le Table Schema de "
+                f"« {resource} » ; ce contrôle lit un champ de type {' ou '.join(types)} : "
+                f"déclarez-le « {types[0]} »{TYPE_HINTS.get(types[0], '')}",
+            )
+
+    def resource_of(self, spec: dict, records: tuple[dict, ...]) -> object:
+        """The resource named by ``spec["of"]`` in the nearest enclosing declaration."""
+        default = spec.get("default")
+        if "cog" in spec and self.cog is not None:
+            default = f"cog{self.cog}-{spec['cog']}"
+        return next((r[spec["of"]] for r in reversed(records) if spec["of"] in r), default)
+
+    def condition(self, cond: dict, spec: dict, path: JsonPath, records: tuple[dict, ...]) -> None:
+        """A row condition's value compares with the published text of its field: it must be
+        a value of the field, written as published (a date as 2023-12-31, a number without
+        zeros in front or decimal comma, a boolean as "true")."""
+        resource = self.resource_of(spec, records)
+        schema = self.index.schemas.get(resource) if isinstance(resource, str) else None
+        fdesc = next(
+            (f for f in (schema or {}).get("fields", []) if f.get("name") == cond.get("field")),
+            None,
+        )
+        value = cond.get("value")
+        if fdesc is None or value is None:
+            return  # unknown resource or field: reported where it is named
+        values = value if isinstance(value, list) else [value]
+        for j, item in enumerate(values):
+            where = (*path, "value", j) if isinstance(value, list) else (*path, "value")
+            problem = condition_value_problem(fdesc, item)
+            if problem:
+                self.report(where, problem)
+
+
+def condition_value_problem(fdesc: dict, value: object) -> str | None:
+    """Why a condition's ``value`` cannot match a value of the field (None when it can)."""
+    if isinstance(value, dict | list):
+        return None  # refused by the conditions' shape
+    text = str(value)  # as pipeline.sql.figures compares it
+    ftype = fdesc.get("type", "string")
+    name = fdesc.get("name")
+    published = published_text(json.dumps(fdesc, sort_keys=True), text)
+    if published is None:
+        sample = SAMPLES.get(ftype)
+        example = f", par exemple « {sample} »" if sample else ""
+        return (
+            f"« {shown(value)} » ne se lit pas comme une valeur du champ « {name} » (type "
+            f"{ftype}) : la condition la comparerait à des valeurs que le champ ne peut pas "
+            f"contenir ; écrivez une valeur telle que le paquet publié l'écrit{example}"
+        )
+    if published != text:
+        return (
+            f"« {shown(value)} » s'écrit « {published} » dans le paquet publié, dont la condition "
+            f'compare le texte : écrivez "{published}"'
+        )
+    return None
+
+
+TYPE_HINTS = {
+    "number": " (degrés décimaux, point décimal)",
+    "string": " (un code est comparé comme texte : en nombre, il perdrait ses zéros)",
+}
+# how the published package writes a value of each type
+SAMPLES = {
+    "date": "2023-12-31",
+    "datetime": "2023-12-31T12:00:00",
+    "integer": "1234",
+    "number": "1234.5",
+    "boolean": "true",
+    "year": "2023",
+    "yearmonth": "2023-12",
+}

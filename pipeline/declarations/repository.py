@@ -13,6 +13,7 @@ from pipeline.declarations import composed
 from pipeline.declarations.editions import (
     DEFAULT_COG,
     Editions,
+    check_temporal,
     check_vintage_dates,
     declared_cog,
 )
@@ -160,6 +161,8 @@ class _Checker:
                 f'écrivez "name": "{folder.name}" (ou renommez le dossier)',
             )
         doc = DatasetDoc(folder, meta, bad={p[0] for p, _ in shape if p})
+        if doc.sound("temporal"):
+            check_temporal(meta, self.reporter(file))
         if any(not p for p, _ in shape):
             doc.bad.update(meta)
         resources = meta.get("resources")
@@ -246,6 +249,8 @@ class _Checker:
                     continue
                 first[name] = self.problems.rel(doc.folder / "dataset.json")
                 index.fields[name] = res.fields
+                if res.fields is not None:
+                    index.schemas[name] = res.schema
                 self.by_name[name] = res
                 self.owner[name] = doc
         schema = composed.dataset_schema()

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from pipeline.declarations.jsonfile import JsonPath
@@ -230,11 +230,22 @@ def _simple(error: ValidationError) -> str:
 _VALIDATORS: dict[int, tuple[dict, Draft7Validator]] = {}
 
 
+# "integer" is a JSON integer: draft 7 also takes 2023.0, which the code would then use as
+# a float ("cog2023.0-communes", a count of 3.0 rows)
+StrictValidator = validators.extend(
+    Draft7Validator,
+    type_checker=Draft7Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 def validator(schema: dict) -> Draft7Validator:
     """One validator per schema object (the schemas are module constants or cached)."""
     known = _VALIDATORS.get(id(schema))
     if known is None or known[0] is not schema:
-        known = (schema, Draft7Validator(schema, format_checker=FormatChecker(formats=("date",))))
+        checker = FormatChecker(formats=("date",))
+        known = (schema, StrictValidator(schema, format_checker=checker))
         _VALIDATORS[id(schema)] = known
     return known[1]
 

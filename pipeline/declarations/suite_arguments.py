@@ -60,6 +60,8 @@ def check_arguments(
             'exemple ["Principal", "Itinérant"]',
         )
     _types(kw, at, report)
+    _value_set(kw, columns, at, report)
+    _typed_arguments(kw, at, report)
     _row_condition(kw, columns, at, report)
     _table_columns(etype, kw, columns, at, report)
 
@@ -164,6 +166,57 @@ def _types(kw: dict, at: JsonPath, report: Report) -> None:
             report(
                 (*at, *where),
                 f"type « {name} » inconnu de Great Expectations (types numpy et pandas){hint}",
+            )
+
+
+RESULT_FORMATS = ("BOOLEAN_ONLY", "BASIC", "SUMMARY", "COMPLETE")
+
+
+def _value_set(kw: dict, columns: dict[str, str], at: JsonPath, report: Report) -> None:
+    """On a text column, a number or a boolean of ``value_set`` is never equal to a value
+    (GX compares "3" and 3 as different): the expectation would refuse, or let through, every
+    row, whatever the engine."""
+    column, values = kw.get("column"), kw.get("value_set")
+    if not isinstance(values, list) or columns.get(column) != "string":  # type: ignore[arg-type]
+        return
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            report(
+                (*at, "value_set", i),
+                f"la colonne « {column} » est du texte : écrivez la valeur {shown(value)} entre "
+                f'guillemets ("{shown(value)}"), sans quoi elle n\'égale aucune valeur',
+            )
+
+
+def _typed_arguments(kw: dict, at: JsonPath, report: Report) -> None:
+    """Arguments GX takes without checking them when the expectation is declared, and
+    refuses (or misreads) only when it runs: judged here whatever the engine."""
+    result = kw.get("result_format")
+    level = result.get("result_format") if isinstance(result, dict) else result
+    if "result_format" in kw and level not in RESULT_FORMATS:
+        where = (*at, "result_format", *(("result_format",) if isinstance(result, dict) else ()))
+        report(
+            where,
+            f"« result_format » vaut {shown(level)} : écrivez l'un de {', '.join(RESULT_FORMATS)}",
+        )
+    if "strftime_format" in kw and not isinstance(kw["strftime_format"], str):
+        report(
+            (*at, "strftime_format"),
+            f"« strftime_format » doit être un texte entre guillemets, par exemple "
+            f"« %Y-%m-%d », pas {shown(kw['strftime_format'])}",
+        )
+    ranges = kw.get("quantile_ranges")
+    if isinstance(ranges, dict):
+        quantiles, bounds = ranges.get("quantiles"), ranges.get("value_ranges")
+        if (
+            isinstance(quantiles, list)
+            and isinstance(bounds, list)
+            and len(quantiles) != len(bounds)
+        ):
+            report(
+                (*at, "quantile_ranges", "value_ranges"),
+                f"{len(bounds)} intervalle(s) pour {len(quantiles)} quantile(s) : "
+                "« value_ranges » donne un intervalle [min, max] par valeur de « quantiles »",
             )
 
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from pipeline.declarations.jsonfile import JsonPath, parse_path
 from pipeline.declarations.references import Index
-from pipeline.declarations.schema_errors import listing, schema_problems, suggestion
+from pipeline.declarations.schema_errors import listing, schema_problems, shown, suggestion
 from pipeline.declarations.values import SAMPLE, Engine
 from pipeline.sql import fields as sqlf
 
@@ -35,10 +35,30 @@ COUNT = {
     "minimum": 0,
     "description": "un nombre entier positif ou nul, par exemple 5",
 }
+TEXT = {"type": "string"}
+# licenses, contributors, sources: objects whose members are texts ({"title", "path"…})
+OBJECTS = {
+    "type": "array",
+    "items": {"type": "object", "additionalProperties": TEXT},
+    "description": 'une liste d\'objets dont chaque valeur est un texte, par exemple [{"title": '
+    '"ANCT", "path": "https://anct.gouv.fr"}]',
+}
+# the Table Schema keys besides fields and keys: read by frictionless, schema.data.gouv.fr and
+# every reuser as texts or lists (a number here is published, then refused by verify)
+METADATA = {
+    **{key: TEXT for key in ("$schema", "name", "title", "description", "version", "homepage")},
+    **{key: TEXT for key in ("path", "created", "lastModified", "updated", "countryCode")},
+    "image": TEXT,
+    "keywords": STRINGS | {"description": 'une liste de textes, par exemple ["commune", "ANCT"]'},
+    "contributors": OBJECTS,
+    "licenses": OBJECTS,
+    "sources": OBJECTS,
+}
 SHAPE = {
     "type": "object",
     "required": ["fields"],
     "properties": {
+        **METADATA,
         "fields": {
             "type": "array",
             "minItems": 1,
@@ -204,9 +224,38 @@ def _field(fdesc: dict, path: JsonPath, engine: Engine, report: Report) -> None:
     low, high = cons.get("minLength"), cons.get("maxLength")
     if isinstance(low, int) and isinstance(high, int) and low > high:
         report((*path, "constraints", "minLength"), f"minLength ({low}) dépasse maxLength ({high})")
-    low, high = cons.get("minimum"), cons.get("maximum")
-    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        report((*path, "constraints", "minimum"), f"minimum ({low}) dépasse maximum ({high})")
+    _bounds_in_order(fdesc, cons, (*path, "constraints"), report)
+
+
+# (lower bound, upper bound, the comparison that leaves no value between them)
+BOUND_PAIRS = (
+    ("minimum", "maximum", ">"),
+    ("exclusiveMinimum", "exclusiveMaximum", ">="),
+    ("minimum", "exclusiveMaximum", ">="),
+    ("exclusiveMinimum", "maximum", ">="),
+)
+
+
+def _bounds_in_order(fdesc: dict, cons: dict, path: JsonPath, report: Report) -> None:
+    """Bounds that leave no value between them (numbers, dates, times…), compared as the
+    field reads them (bounds it cannot read are reported by the engine's support check)."""
+    from pipeline.sql.constants import read_constants, scratch
+
+    for low_key, high_key, empty in BOUND_PAIRS:
+        if low_key not in cons or high_key not in cons:
+            continue
+        low, high = read_constants(fdesc, [cons[low_key], cons[high_key]], {})
+        if not (low.readable and high.readable):
+            continue
+        row = scratch().execute(f"SELECT ({low.order}) {empty} ({high.order})").fetchone()
+        if row and row[0]:
+            verb = "dépasse" if empty == ">" else "atteint ou dépasse"
+            report(
+                (*path, low_key),
+                f"{low_key} ({shown(cons[low_key])}) {verb} {high_key} "
+                f"({shown(cons[high_key])}) : aucune valeur ne tiendrait entre les deux ; "
+                "échangez-les",
+            )
 
 
 def plainly_valid(fdesc: dict) -> bool:
@@ -295,6 +344,7 @@ def _keys(schema: dict, names: set[str], report: Report) -> None:
 
     if "primaryKey" in schema:
         unknown(("primaryKey",), schema["primaryKey"])
+        repeated_names(("primaryKey",), schema["primaryKey"], report)
     for i, key in enumerate(schema.get("uniqueKeys") or []):
         unknown(("uniqueKeys", i), key)
     for i, fk in enumerate(schema.get("foreignKeys") or []):
@@ -326,3 +376,15 @@ def check_foreign_keys(schema: dict, resource: str, index: Index, report: Report
             if name not in known:
                 where = (*path, "fields") if isinstance(value, str) else (*path, "fields", j)
                 report(where, index.unknown_field(name, target))
+
+
+def repeated_names(path: JsonPath, value: object, report: Report) -> None:
+    """A key (primaryKey, diffKey) naming the same field twice."""
+    if not isinstance(value, list):
+        return
+    for j, name in enumerate(value):
+        if name in value[:j]:
+            report(
+                (*path, j),
+                f"champ « {name} » nommé deux fois dans la clé : nommez chaque champ une fois",
+            )

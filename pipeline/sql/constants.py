@@ -5,6 +5,7 @@ so we refuse it (:mod:`pipeline.sql.support`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -158,3 +159,20 @@ def _evaluate(fdesc: dict, dialect: dict, texts: list[str]) -> list[Constant]:
             )
         )
     return out
+
+
+@functools.cache
+def published_text(fdesc_json: str, text: str) -> str | None:
+    """The published text of the value ``text`` of a field (as the normalised CSV writes it:
+    ``fdesc_json`` is the field descriptor, as JSON), None when the field cannot read it.
+    A figure's or a programme's condition compares published texts."""
+    from pipeline.sql.fields import compile_field, published_field
+    from pipeline.sql.scan import rows
+
+    fdesc = published_field(json.loads(fdesc_json)) | {"name": "v"}
+    f = compile_field(fdesc, "r.c0", [""], {}, key="b")
+    layers: list[dict[str, str]] = [dict(layer) for layer in f.layers]
+    relation = f"(SELECT * FROM (VALUES (1, {literal(text)})) AS v(__rec, c0))"
+    sql = f"SELECT {f.invalid}, CAST(({f.text}) AS VARCHAR) FROM {rows(relation, layers, {})}"
+    invalid, published = scratch().execute(sql).fetchone()  # type: ignore[misc]
+    return None if invalid or published is None else published

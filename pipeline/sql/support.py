@@ -165,8 +165,29 @@ def field_problems(fdesc: dict, path: str) -> list[tuple[str, str]]:  # noqa: C9
     for key in ("decimalChar", "groupChar", "format"):
         if key in fdesc and not isinstance(fdesc[key], str):
             problem(key, f"« {key} » doit être un texte")
-    if fdesc.get("decimalChar") == "":
+    decimal, group = fdesc.get("decimalChar"), fdesc.get("groupChar")
+    if decimal == "":
         problem("decimalChar", "« decimalChar » ne peut pas être vide")
+    elif isinstance(decimal, str) and len(decimal) > 1:
+        problem(
+            "decimalChar",
+            f"« decimalChar » vaut « {decimal} » : un seul caractère, « . » ou « , »",
+        )
+    elif isinstance(decimal, str) and decimal == group:
+        # (as for the dialect: pipeline.declarations.sources)
+        problem(
+            "groupChar",
+            f"séparateur décimal et séparateur des milliers identiques (« {group} ») : ils "
+            "doivent différer",
+        )
+    if _string_list(fdesc.get("trueValues")) and _string_list(fdesc.get("falseValues")):
+        both = [v for v in fdesc["falseValues"] if v in fdesc["trueValues"]]
+        if both:
+            problem(
+                "falseValues",
+                f"« {both[0]} » est à la fois dans trueValues et dans falseValues : une valeur "
+                "ne peut pas être vraie et fausse",
+            )
     if "bareNumber" in fdesc and not isinstance(fdesc["bareNumber"], bool):
         problem("bareNumber", "« bareNumber » doit être true ou false")
     if ftype == "list":
