@@ -68,12 +68,12 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
     client = Client(resolve_base_url(remote), None)  # never send a key to download public files
     with tempfile.TemporaryDirectory(prefix="pipeline-verify-") as tmp:
         work = Path(tmp)
-        location, descriptor = _load_descriptor(client, source, work)
+        location, descriptor, root = _load_descriptor(client, source, work)
         report = VerifyReport(source, location, descriptor.get("name") or "")
         tables: dict[str, tuple[dict, Path | None]] = {}
         geojson: list[tuple[dict, Path, FileCheck]] = []
         for index, resource in enumerate(descriptor.get("resources") or []):
-            check, local = _check_resource(client, location, resource, index, work)
+            check, local = _check_resource(client, location, root, resource, index, work)
             report.files.append(check)
             if not isinstance(resource, dict):
                 continue
@@ -92,16 +92,23 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
         return report
 
 
-def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict]:
+def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict, Path | None]:
+    """The descriptor's location, its content, and the package folder when it is local (the
+    only folder its files may be read from; None for a remote package)."""
     path = Path(source)
+    root: Path | None = None
     if URL.match(source):
         location = source
         raw = client.download(source, work / DESCRIPTOR).read_bytes()
     elif path.is_dir():
-        location = str((path / DESCRIPTOR).resolve())
+        root = path.resolve()
+        location = str(root / DESCRIPTOR)
+        if not _inside(root / DESCRIPTOR, root):
+            raise DataError(f"{location} est un lien qui sort du paquet : refusé.")
         raw = _read(path / DESCRIPTOR)
     elif path.is_file() or source.endswith(".json"):
-        location = str(path.resolve())
+        root = path.absolute().parent.resolve()
+        location = str(root / path.name)
         raw = _read(path)
     else:
         location = _descriptor_url(client, source)
@@ -112,7 +119,15 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         raise DataError(f"{location} n'est pas un datapackage.json lisible ({exc}).") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{location} n'est pas un descripteur de paquet (resources absent).")
-    return location, descriptor
+    return location, descriptor, root
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, its symbolic links followed, stays within ``root`` (resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        return False
 
 
 def _read(path: Path) -> bytes:
@@ -144,7 +159,7 @@ def _format(resource: dict, path: Path | None) -> str:
 
 
 def _check_resource(
-    client: Client, location: str, resource: dict, index: int, work: Path
+    client: Client, location: str, root: Path | None, resource: dict, index: int, work: Path
 ) -> tuple[FileCheck, Path | None]:
     """The check of one file's bytes, hash and content (a GeoJSON's content is checked
     later, against its table), and its local copy (None when it could not be read)."""
@@ -158,7 +173,7 @@ def _check_resource(
     if not isinstance(target, str) or not target:
         check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
         return check, None
-    local = _fetch(client, location, target, index, work, check)
+    local = _fetch(client, location, root, target, index, work, check)
     if local is None:
         return check, None
     content = local.read_bytes()
@@ -190,9 +205,18 @@ def _check_resource(
 
 
 def _fetch(
-    client: Client, location: str, target: str, index: int, work: Path, check: FileCheck
+    client: Client,
+    location: str,
+    root: Path | None,
+    target: str,
+    index: int,
+    work: Path,
+    check: FileCheck,
 ) -> Path | None:
-    if URL.match(target) or URL.match(location):
+    """The local copy of one resource: downloaded when the package or the path is a URL,
+    else the file in the package folder, never a file outside it (``../``, absolute paths
+    and symbolic links that lead out are refused)."""
+    if URL.match(target) or root is None:
         url = target if URL.match(target) else urljoin(location, target)
         check.location = url
         return client.download(url, work / f"resource-{index}")
@@ -200,8 +224,17 @@ def _fetch(
     if relative.is_absolute() or ".." in relative.parts:
         check.errors.append(_error("unsafe-path", f"{target} : chemin refusé (absolu ou ../)."))
         return None
-    path = Path(location).parent / relative
+    path = root / relative
     check.location = str(path)
+    if not _inside(path, root):
+        check.errors.append(
+            _error(
+                "unsafe-path",
+                f"{target} : chemin refusé (lien symbolique qui mène hors du dossier du paquet).",
+            )
+        )
+        return None
+    path = path.resolve()
     if not path.is_file():
         check.errors.append(
             _error("missing-file", f"{target} : fichier absent à côté du descripteur.")

@@ -1,0 +1,148 @@
+"""`pipeline verify` on hostile packages and servers (found by fuzzing): each gives a
+finding or a French message with exit 1, 2 or 3, never a crash (exit 70), a hang, a file
+read outside the package, or the API key sent to another host."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.conftest import run
+
+CSV = b"id,nom\n1,Ain\n2,Aisne\n"
+SCHEMA = {
+    "fields": [{"name": "id", "type": "integer"}, {"name": "nom", "type": "string"}],
+    "primaryKey": ["id"],
+}
+
+
+def resource(name: str = "t", content: bytes = CSV, **extra) -> dict:
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "format": "csv",
+        "bytes": len(content),
+        "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+        "schema": SCHEMA,
+        **extra,
+    }
+
+
+def package(folder: Path, *resources: dict, files: dict[str, bytes] | None = None) -> Path:
+    """A package folder: its datapackage.json and files (``t.csv`` by default)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in (files if files is not None else {"t.csv": CSV}).items():
+        (folder / name).write_bytes(content)
+    descriptor = {"name": "p", "resources": list(resources) or [resource()]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+def verify(*args: str):
+    """Exit code, and the JSON report (None when the command stopped before it)."""
+    result = run(Path("."), "verify", *args, "--format", "json")
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        report = None
+    return result, report
+
+
+def codes(report: dict) -> set[str]:
+    return {e["code"] for f in report["files"] for e in f["errors"]}
+
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+@contextmanager
+def server(routes: dict[str, Route | tuple[int, dict, bytes]]) -> Iterator[str]:
+    """A throwaway HTTP server on 127.0.0.1: ``routes`` maps a path to an answer (status,
+    headers, body) or to a function writing it. Requests are kept in ``seen`` (path,
+    headers)."""
+    seen: list[tuple[str, dict]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append((self.path, dict(self.headers)))
+            answer = routes.get(self.path.split("?")[0])
+            if answer is None:
+                self.send_error(404)
+            elif callable(answer):
+                answer(self)
+            else:
+                status, headers, body = answer
+                self.send_response(status)
+                for key, value in {"Content-Length": str(len(body)), **headers}.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        server.seen = seen  # type: ignore[attr-defined]
+        yield base
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def json_answer(value: object, status: int = 200) -> tuple[int, dict, bytes]:
+    return status, {"Content-Type": "application/json"}, json.dumps(value).encode()
+
+
+# -- 1. files outside the package ------------------------------------------------------------
+
+
+def test_a_clean_package_is_conform(tmp_path):
+    result, report = verify(str(package(tmp_path / "pkg")))
+    assert result.exit_code == 0 and report["valid"], result.output
+
+
+def test_a_symlink_out_of_the_package_is_refused_unread(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id,nom\nSECRET-LINE,x\n", encoding="utf-8")
+    pkg = package(tmp_path / "pkg", resource("x"), files={})
+    (pkg / "x.csv").symlink_to(secret)
+    result, report = verify(str(pkg))
+    assert result.exit_code == 1 and codes(report) == {"unsafe-path"}
+    assert "SECRET" not in result.output and report["files"][0]["actual_hash"] is None
+    assert report["files"][0]["actual_bytes"] is None
+
+
+def test_a_file_in_a_symlinked_folder_out_of_the_package_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "t.csv").write_bytes(CSV)
+    pkg = package(tmp_path / "pkg", {**resource(), "path": "sub/t.csv"}, files={})
+    (pkg / "sub").symlink_to(outside, target_is_directory=True)
+    result, report = verify(str(pkg / "datapackage.json"))
+    assert result.exit_code == 1 and codes(report) == {"unsafe-path"}
+
+
+def test_a_symlink_within_the_package_is_read(tmp_path):
+    pkg = package(tmp_path / "pkg", files={"data.csv": CSV})
+    (pkg / "t.csv").symlink_to(pkg / "data.csv")
+    result, report = verify(str(pkg))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_descriptor_linking_out_of_the_folder_is_refused(tmp_path):
+    other = package(tmp_path / "other")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "datapackage.json").symlink_to(other / "datapackage.json")
+    result, _ = verify(str(pkg))
+    assert result.exit_code == 1 and "sort du paquet" in result.output
