@@ -17,11 +17,13 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
+from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -139,18 +141,50 @@ def _read(path: Path) -> bytes:
 
 
 def _descriptor_url(client: Client, dataset: str) -> str:
-    """The ``latest`` URL of a dataset's datapackage.json resource on data.gouv.fr."""
-    resources = client.dataset(dataset).get("resources") or []
+    """The ``latest`` URL of a dataset's datapackage.json resource on data.gouv.fr, resolved
+    against the server: an http(s) URL, never a local path."""
+    answer = client.dataset(dataset)
+    resources = answer.get("resources") if isinstance(answer, dict) else None
+    if not isinstance(resources, list):
+        raise errors.MalformedAnswer(
+            "GET", client.url(f"/api/1/datasets/{dataset}/"), 200, "pas de liste « resources »"
+        )
     for resource in resources:
-        extras = resource.get("extras") or {}
-        title = (resource.get("title") or "").lower()
-        url = resource.get("url") or ""
-        if extras.get(FILE_KEY) == DESCRIPTOR or url.endswith(DESCRIPTOR) or DESCRIPTOR in title:
-            return resource.get("latest") or url
+        if not isinstance(resource, dict):
+            continue
+        extras = resource.get("extras")
+        title = _text(resource.get("title")).lower()
+        url = _text(resource.get("url"))
+        if (
+            (isinstance(extras, dict) and extras.get(FILE_KEY) == DESCRIPTOR)
+            or url.endswith(DESCRIPTOR)
+            or DESCRIPTOR in title
+        ):
+            found = urljoin(client.base_url + "/", _text(resource.get("latest")) or url)
+            if not _is_http(found):
+                raise errors.MalformedAnswer(
+                    "GET",
+                    client.url(f"/api/1/datasets/{dataset}/"),
+                    200,
+                    f"adresse de {DESCRIPTOR} refusée, ni http ni https : {shorten(found)}",
+                )
+            return found
     raise DataError(
         f"Le jeu de données {dataset} ({client.base_url}) n'a pas de ressource {DESCRIPTOR} : "
         "il n'a pas été publié par le pipeline, rien à vérifier."
     )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _is_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 def _format(resource: dict, path: Path | None) -> str:
@@ -219,6 +253,11 @@ def _fetch(
     if URL.match(target) or root is None:
         url = target if URL.match(target) else urljoin(location, target)
         check.location = url
+        if not _is_http(url):  # file:, data:… in a remote package: never the local disk
+            check.errors.append(
+                _error("unsafe-path", f"{target} : adresse refusée (ni http ni https).")
+            )
+            return None
         return client.download(url, work / f"resource-{index}")
     relative = Path(target)
     if relative.is_absolute() or ".." in relative.parts:

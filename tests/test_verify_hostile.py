@@ -146,3 +146,47 @@ def test_a_descriptor_linking_out_of_the_folder_is_refused(tmp_path):
     (pkg / "datapackage.json").symlink_to(other / "datapackage.json")
     result, _ = verify(str(pkg))
     assert result.exit_code == 1 and "sort du paquet" in result.output
+
+
+# -- 2. a remote package is read over http(s) only --------------------------------------------
+
+
+def dataset_answer(url: str, **extra) -> tuple[int, dict, bytes]:
+    return json_answer(
+        {"id": "ds", "resources": [{"title": "datapackage.json", "url": url, **extra}]}
+    )
+
+
+def test_a_relative_descriptor_url_is_fetched_from_the_server_not_the_disk(tmp_path):
+    local = package(tmp_path / "pkg") / "datapackage.json"
+    descriptor = json.dumps({"name": "p", "resources": [resource()]}).encode()
+    routes = {
+        "/api/1/datasets/ds/": dataset_answer(str(local)),
+        str(local): (200, {}, descriptor),
+        str(local.parent / "t.csv"): (200, {}, CSV),
+    }
+    with server(routes) as base:
+        result, report = verify("ds", "--from", base)
+        asked = [path for path, _ in server.seen]
+    assert result.exit_code == 0, result.output
+    assert report["descriptor"] == base + str(local)
+    assert asked == ["/api/1/datasets/ds/", str(local), str(local.parent / "t.csv")]
+
+
+def test_a_file_url_for_the_descriptor_is_refused(tmp_path):
+    local = package(tmp_path / "pkg") / "datapackage.json"
+    for url in (local.as_uri(), f"ftp://127.0.0.1{local}"):
+        with server({"/api/1/datasets/ds/": dataset_answer("x", latest=url)}) as base:
+            result, report = verify("ds", "--from", base)
+        assert result.exit_code == 3 and report is None
+        assert "ni http ni https" in result.output and "Traceback" not in result.output
+
+
+def test_a_remote_package_never_reads_its_files_from_the_disk(tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_bytes(CSV)
+    descriptor = {"name": "p", "resources": [{**resource(), "path": secret.as_uri()}]}
+    with server({"/dp.json": json_answer(descriptor)}) as base:
+        result, report = verify(base + "/dp.json")
+    assert result.exit_code == 1 and codes(report) == {"unsafe-path"}
+    assert report["files"][0]["actual_hash"] is None

@@ -118,6 +118,14 @@ class RemoteConnectionError(ApiError):
     advice = "Vérifiez l'accès réseau et l'adresse de la plateforme (--to / --from), puis relancez."
 
 
+class MalformedAnswer(ApiError):
+    summary = "data.gouv.fr a renvoyé une réponse inattendue"
+    advice = (
+        "Vérifiez l'adresse de la plateforme (--to / --from) : ce serveur ne répond pas comme "
+        "l'API de data.gouv.fr. Si elle est juste, relancez plus tard."
+    )
+
+
 class LicenseRejected(RemoteError):
     """udata stored another licence than the one sent (unknown ids become `notspecified`)."""
 
