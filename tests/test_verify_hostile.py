@@ -190,3 +190,47 @@ def test_a_remote_package_never_reads_its_files_from_the_disk(tmp_path):
         result, report = verify(base + "/dp.json")
     assert result.exit_code == 1 and codes(report) == {"unsafe-path"}
     assert report["files"][0]["actual_hash"] is None
+
+
+# -- 3. the API key never follows a redirect to another origin --------------------------------
+
+KEY = "udata_secret-key-never-shown-123"
+
+
+def redirect_to(url: str) -> tuple[int, dict, bytes]:
+    return 302, {"Location": url}, b""
+
+
+def test_the_key_is_dropped_on_a_redirect_to_another_host():
+    from pipeline.datagouv.client import Client
+
+    with server({"/api/1/organizations/o/": json_answer({"id": "o"})}) as other:
+        seen_other = server.seen
+        routes = {
+            "/api/1/organizations/o/": redirect_to(other + "/api/1/organizations/o/"),
+            "/same/": redirect_to("/api/1/organizations/here/"),
+            "/api/1/organizations/here/": json_answer({"id": "here"}),
+        }
+        with server(routes) as base:
+            client = Client(base, KEY)
+            assert client.organization("o") == {"id": "o"}
+            assert client.get("/same/") == {"id": "here"}
+            seen_base = server.seen
+    assert [h.get("X-API-KEY") for _, h in seen_base] == [KEY, KEY, KEY]
+    assert seen_other and all("X-API-KEY" not in h for _, h in seen_other)
+
+
+def test_publish_dry_run_never_sends_the_key_to_the_redirected_host(mini, monkeypatch):
+    from tests.conftest import MINI_OK
+
+    root = mini(MINI_OK)
+    (root / "pipeline.json").write_text(json.dumps({"datagouv": {"organization": "o"}}))
+    monkeypatch.setenv("DATAGOUV_API_KEY", KEY)
+    with server({}) as other:
+        seen_other = server.seen
+        routes = {"/api/1/organizations/o/": redirect_to(other + "/api/1/organizations/o/")}
+        with server(routes) as base:
+            result = run(root, "publish", "--dry-run", "--to", base)
+    assert result.exit_code == 3 and "introuvable" in result.output.lower()
+    assert seen_other and all("X-API-KEY" not in h for _, h in seen_other)
+    assert KEY not in result.output

@@ -4,7 +4,8 @@ Timeouts on every call; GET/PUT/DELETE retried with backoff on 429/502/503/504 a
 errors (honouring ``Retry-After``); POST never retried; cookies refused (a key-authenticated
 request sets a session cookie that would otherwise authenticate later calls); chunked uploads
 above 20 MB; uploads of one file name to one dataset spaced by more than a second (udata answers
-500 to two in the same second). The key is read from ``DATAGOUV_API_KEY`` and never shown.
+500 to two in the same second). The key is read from ``DATAGOUV_API_KEY``, never shown, and
+never sent on to another origin by a redirect.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -28,6 +30,8 @@ from pipeline.errors import ConfigError
 
 TARGETS = {"demo": "https://demo.data.gouv.fr", "prod": "https://www.data.gouv.fr"}
 KEY_ENV = "DATAGOUV_API_KEY"
+KEY_HEADER = "X-API-KEY"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 USER_AGENT = (
     f"anct-pipeline/{__version__} (+https://agence-cohesion-territoires.gouv.fr; "
     "publication des données ouvertes de l'ANCT)"
@@ -64,6 +68,25 @@ class _RefuseAllCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
+class _KeySafeSession(requests.Session):
+    """A session that drops the API key when a redirect leads to another origin (scheme,
+    host or port): requests itself strips only ``Authorization``."""
+
+    def rebuild_auth(self, prepared_request, response) -> None:  # noqa: D102
+        super().rebuild_auth(prepared_request, response)
+        if _origin(response.request.url) != _origin(prepared_request.url):
+            prepared_request.headers.pop(KEY_HEADER, None)
+
+
+def _origin(url: str | bytes | None) -> tuple[str, str, int | None] | None:
+    try:
+        parts = urlsplit(url.decode() if isinstance(url, bytes) else url or "")
+        scheme = parts.scheme.lower()
+        return scheme, (parts.hostname or ""), parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port out of range: no origin, never equal to another
+        return None
+
+
 class Client:
     """Calls one udata server. ``stats`` counts requests sent by method, plus ``upload``."""
 
@@ -93,7 +116,7 @@ class Client:
         self.clock = clock
         self.stats: Counter[str] = Counter()
         self._last_upload: dict[tuple[str, str], float] = {}
-        self.session = requests.Session()
+        self.session = _KeySafeSession()
         self.session.cookies.set_policy(_RefuseAllCookies())
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
@@ -138,7 +161,7 @@ class Client:
         url = self.url(path)
         headers = dict(kwargs.pop("headers", None) or {})
         if self.__key:
-            headers["X-API-KEY"] = self.__key
+            headers[KEY_HEADER] = self.__key
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
