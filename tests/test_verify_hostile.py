@@ -234,3 +234,27 @@ def test_publish_dry_run_never_sends_the_key_to_the_redirected_host(mini, monkey
     assert result.exit_code == 3 and "introuvable" in result.output.lower()
     assert seen_other and all("X-API-KEY" not in h for _, h in seen_other)
     assert KEY not in result.output
+
+
+# -- 4. control characters from the descriptor are shown, never sent to the terminal ----------
+
+
+def test_control_characters_of_the_descriptor_are_made_visible(tmp_path):
+    hostile = "\x1b]0;pwned\x07X\u202e"
+    pkg = package(tmp_path / "pkg", resource("t", hash="sha256:00", title=hostile))
+    descriptor = json.loads((pkg / "datapackage.json").read_text())
+    descriptor["name"] = hostile
+    descriptor["resources"][0]["name"] = hostile
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor))
+    result = run(Path("."), "verify", str(pkg))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\u202e" not in result.output
+    assert "␛]0;pwned␇X<U+202E>" in result.output
+
+
+def test_control_characters_in_a_server_message_are_made_visible():
+    body = json.dumps({"message": "\x1b[2Jeffacé"}).encode()
+    with server({"/api/1/datasets/ds/": (400, {}, body)}) as base:
+        result, _ = verify("ds", "--from", base)
+    assert result.exit_code == 3 and "\x1b" not in result.output and "␛[2Jeffacé" in result.output

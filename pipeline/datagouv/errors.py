@@ -4,6 +4,7 @@ in French what the officer should do. The API key never appears in them."""
 from __future__ import annotations
 
 from pipeline.errors import RemoteError
+from pipeline.messages import VISIBLE
 
 
 class ApiError(RemoteError):
@@ -31,7 +32,8 @@ class ApiError(RemoteError):
         status = f"HTTP {self.status}" if self.status else "pas de réponse"
         said = f" — réponse du serveur : « {self.server_message} »" if self.server_message else ""
         sentry = f" (identifiant Sentry à citer : {self.sentry_id})" if self.sentry_id else ""
-        return f"{self.summary} ({status}, {where}){said}{sentry}. {self.advice}"
+        text = f"{self.summary} ({status}, {where}){said}{sentry}. {self.advice}"
+        return text.translate(VISIBLE)  # what a server says never drives the terminal
 
     summary = "data.gouv.fr a renvoyé une erreur"
 
