@@ -11,7 +11,6 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tempfile
@@ -19,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from pipeline import verify_integrity as integrity
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
@@ -117,8 +117,10 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         raw = client.download(location, work / DESCRIPTOR).read_bytes()
     try:
         descriptor = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{location} n'est pas un datapackage.json lisible ({exc}).") from None
+    except ValueError as exc:  # bad UTF-8 or JSON, an integer too long for Python
+        raise DataError(
+            f"{location} n'est pas un datapackage.json lisible ({shorten(exc, 200)})."
+        ) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{location} n'est pas un descripteur de paquet (resources absent).")
     return location, descriptor, root
@@ -203,37 +205,19 @@ def _check_resource(
         return check, None
     name = resource.get("name") or f"ressource {index + 1}"
     target = resource.get("path")
-    check = FileCheck(name, str(target), resource.get("bytes"), None, resource.get("hash"), None)
+    found = integrity.declared(resource, name)
+    check = FileCheck(name, str(target), found.expected_bytes, None, found.expected_hash, None)
+    check.errors += found.errors
     if not isinstance(target, str) or not target:
         check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
         return check, None
     local = _fetch(client, location, root, target, index, work, check)
     if local is None:
         return check, None
-    content = local.read_bytes()
-    check.actual_bytes = len(content)
-    algorithm, expected = _split_hash(check.expected_hash)
-    check.actual_hash = f"{algorithm}:{hashlib.new(algorithm, content).hexdigest()}"
-    if check.expected_bytes is not None and check.expected_bytes != check.actual_bytes:
-        check.errors.append(
-            _error(
-                "bytes-mismatch",
-                f"{name} : {check.actual_bytes} octets au lieu des {check.expected_bytes} "
-                "annoncés : le fichier a été modifié ou tronqué.",
-            )
-        )
-    if expected is None:
-        check.errors.append(
-            _error("hash-missing", f"{name} : aucune empreinte dans le descripteur.")
-        )
-    elif check.actual_hash.split(":", 1)[1] != expected:
-        check.errors.append(
-            _error(
-                "hash-mismatch",
-                f"{name} : empreinte {algorithm} différente de celle du descripteur : le fichier "
-                "n'est pas celui qui a été validé et publié.",
-            )
-        )
+    found.errors = []
+    integrity.check(found, resource, local, name)
+    check.actual_bytes, check.actual_hash = found.actual_bytes, found.actual_hash
+    check.errors += found.errors
     check.errors.extend(_check_content(resource, local))
     return check, local
 
@@ -280,15 +264,6 @@ def _fetch(
         )
         return None
     return path
-
-
-def _split_hash(value: str | None) -> tuple[str, str | None]:
-    if not value:
-        return "sha256", None
-    if ":" in value:
-        algorithm, digest = value.split(":", 1)
-        return algorithm.lower().replace("-", ""), digest.lower()
-    return ("md5" if len(value) == 32 else "sha256"), value.lower()
 
 
 def _check_content(resource: dict, path: Path) -> list[dict]:

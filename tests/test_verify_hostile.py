@@ -258,3 +258,42 @@ def test_control_characters_in_a_server_message_are_made_visible():
     with server({"/api/1/datasets/ds/": (400, {}, body)}) as base:
         result, _ = verify("ds", "--from", base)
     assert result.exit_code == 3 and "\x1b" not in result.output and "␛[2Jeffacé" in result.output
+
+
+# -- 5. declared sizes and hashes of the wrong form --------------------------------------------
+
+
+def test_malformed_hashes_are_findings(tmp_path):
+    for value in ("foo:abc", "shake_128:" + "0" * 64, "sha256:xyz", 5, ["x"], {"a": 1}):
+        pkg = package(tmp_path / f"pkg{len(str(value))}", resource(hash=value))
+        result, report = verify(str(pkg))
+        assert result.exit_code == 1, (value, result.output)
+        assert codes(report) == {"hash-invalid"}, value
+        assert report["files"][0]["actual_hash"].startswith("sha256:")
+
+
+def test_malformed_sizes_are_findings(tmp_path):
+    for value in (str(len(CSV)), -1, True, 10**400, 1.5):
+        pkg = package(tmp_path / f"pkg{abs(hash(repr(value)))}", resource(bytes=value))
+        result, report = verify(str(pkg))
+        assert result.exit_code == 1, (value, result.output)
+        assert codes(report) == {"bytes-invalid"}, value
+        assert report["files"][0]["expected_bytes"] is None
+        assert "0" * 100 not in result.output
+
+
+def test_an_integer_too_long_for_python_is_an_unreadable_descriptor(tmp_path):
+    pkg = package(tmp_path / "pkg")
+    (pkg / "datapackage.json").write_text('{"resources": [], "bytes": ' + "9" * 5000 + "}")
+    result, _ = verify(str(pkg))
+    assert result.exit_code == 1 and "n'est pas un datapackage.json lisible" in result.output
+    assert "Erreur interne" not in result.output
+
+
+def test_hashes_of_other_algorithms_are_checked(tmp_path):
+    digest = hashlib.md5(CSV).hexdigest()
+    for value, valid in ((f"md5:{digest}", True), (digest, True), ("md5:" + "0" * 32, False)):
+        result, report = verify(
+            str(package(tmp_path / f"p{valid}{value[:3]}", resource(hash=value)))
+        )
+        assert result.exit_code == (0 if valid else 1) and codes(report) <= {"hash-mismatch"}
