@@ -11,6 +11,7 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import tempfile
@@ -190,8 +191,10 @@ def _is_http(url: str) -> bool:
 
 
 def _format(resource: dict, path: Path | None) -> str:
+    """The declared format (when it is a text), else the file's extension, else csv."""
     suffix = path.suffix.lstrip(".") if path is not None else ""
-    return str(resource.get("format") or suffix or "csv").lower()
+    declared = resource.get("format")
+    return ((declared if isinstance(declared, str) else "") or suffix or "csv").lower()
 
 
 def _check_resource(
@@ -270,6 +273,23 @@ def _check_content(resource: dict, path: Path) -> list[dict]:
     """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
     schema too (types, embedded schema, then every row); other files (pictures) by their
     bytes and hash only. GeoJSON files are checked once every file is read."""
+    for key in ("format", "encoding"):
+        if resource.get(key) is not None and not isinstance(resource[key], str):
+            return [
+                _error(
+                    f"{key}-invalid",
+                    f"{resource.get('name')} : « {key} » doit être un texte, pas "
+                    f"{shorten(json.dumps(resource[key]), 40)} : contenu non vérifié.",
+                )
+            ]
+    if isinstance(resource.get("encoding"), str) and not _known_encoding(resource["encoding"]):
+        return [
+            _error(
+                "encoding-invalid",
+                f"{resource.get('name')} : encodage inconnu, "
+                f"« {shorten(resource['encoding'], 40)} » : contenu non vérifié.",
+            )
+        ]
     fmt = _format(resource, path)
     if fmt == "parquet":
         return _validate_parquet(resource, path)
@@ -278,6 +298,14 @@ def _check_content(resource: dict, path: Path) -> list[dict]:
     if fmt in ("csv", "json") or resource.get("type") == "table":
         return _validate(resource, path)
     return []
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except (LookupError, ValueError):
+        return False
+    return True
 
 
 def _validate_parquet(resource: dict, path: Path) -> list[dict]:
@@ -313,7 +341,7 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
     if data is not None:
         table = TableResource(data=data, schema=Schema.from_descriptor(schema))
     else:
-        fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
+        fmt = _format(resource, path)
         table = TableResource(
             path=path.name,
             basepath=str(path.parent),

@@ -297,3 +297,22 @@ def test_hashes_of_other_algorithms_are_checked(tmp_path):
             str(package(tmp_path / f"p{valid}{value[:3]}", resource(hash=value)))
         )
         assert result.exit_code == (0 if valid else 1) and codes(report) <= {"hash-mismatch"}
+
+
+# -- 6. format and encoding of the wrong type ---------------------------------------------------
+
+
+def test_a_format_or_encoding_that_is_not_a_text_is_a_finding(tmp_path):
+    cases = [("format", ["csv"]), ("format", 5), ("encoding", 8), ("encoding", None)]
+    for number, (key, value) in enumerate(cases):
+        pkg = package(tmp_path / f"p{number}", resource(type="table", **{key: value}))
+        result, report = verify(str(pkg))
+        expected = {} if value is None else {f"{key}-invalid"}
+        assert result.exit_code == (1 if expected else 0), (key, value, result.output)
+        assert codes(report) == set(expected)
+
+
+def test_an_unknown_encoding_is_a_finding(tmp_path):
+    pkg = package(tmp_path / "pkg", resource(encoding="klingon-8"))
+    result, report = verify(str(pkg))
+    assert result.exit_code == 1 and codes(report) == {"encoding-invalid"}
