@@ -24,6 +24,7 @@ from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
+from pipeline.jsondepth import MAX_DEPTH, too_deep
 from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
 
@@ -117,7 +118,11 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         location = _descriptor_url(client, source)
         raw = client.download(location, work / DESCRIPTOR).read_bytes()
     try:
-        descriptor = json.loads(raw)
+        text = raw.decode("utf-8")
+        deep = too_deep(text)
+        if deep is not None:
+            raise ValueError(f"plus de {MAX_DEPTH} objets ou listes imbriqués, ligne {deep}")
+        descriptor = json.loads(text)
     except ValueError as exc:  # bad UTF-8 or JSON, an integer too long for Python
         raise DataError(
             f"{location} n'est pas un datapackage.json lisible ({shorten(exc, 200)})."
@@ -295,6 +300,16 @@ def _check_content(resource: dict, path: Path) -> list[dict]:
         return _validate_parquet(resource, path)
     if fmt == "geojson":
         return []
+    if fmt == "json":
+        deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
+        if deep is not None:
+            return [
+                _error(
+                    "json-too-deep",
+                    f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
+                    f"(ligne {deep}) : contenu refusé, non vérifié.",
+                )
+            ]
     if fmt in ("csv", "json") or resource.get("type") == "table":
         return _validate(resource, path)
     return []

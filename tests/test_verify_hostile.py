@@ -316,3 +316,41 @@ def test_an_unknown_encoding_is_a_finding(tmp_path):
     pkg = package(tmp_path / "pkg", resource(encoding="klingon-8"))
     result, report = verify(str(pkg))
     assert result.exit_code == 1 and codes(report) == {"encoding-invalid"}
+
+
+# -- 7. JSON nested too deep ---------------------------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_descriptor_nested_too_deep_is_unreadable(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "datapackage.json").write_text(DEEP)
+    result, _ = verify(str(pkg))
+    assert result.exit_code == 1 and "plus de 100 objets ou listes imbriqués" in result.output
+
+
+def test_a_json_resource_nested_too_deep_is_refused_unparsed(tmp_path):
+    content = DEEP.encode()
+    entry = {**resource(content=content), "path": "t.json", "format": "json"}
+    result, report = verify(str(package(tmp_path / "pkg", entry, files={"t.json": content})))
+    assert result.exit_code == 1 and codes(report) == {"json-too-deep"}
+
+
+def test_a_parquet_whose_stored_schema_is_not_json_is_a_finding(tmp_path):
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for number, stored in enumerate((DEEP, "{not json")):
+        table = pa.table({"id": pa.array([1], pa.int64()), "nom": ["Ain"]})
+        table = table.replace_schema_metadata({"table_schema": stored})
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        content = buffer.getvalue()
+        entry = {**resource(content=content), "path": "t.parquet", "format": "parquet"}
+        pkg = package(tmp_path / f"p{number}", entry, files={"t.parquet": content})
+        result, report = verify(str(pkg))
+        assert result.exit_code == 1 and codes(report) == {"parquet-schema"}, result.output
