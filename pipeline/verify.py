@@ -11,7 +11,6 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 import tempfile
@@ -27,6 +26,7 @@ from pipeline.errors import ConfigError, DataError
 from pipeline.jsondepth import MAX_DEPTH, too_deep
 from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
+from pipeline.verify_schema import check_content, file_format
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -81,10 +81,10 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
             report.files.append(check)
             if not isinstance(resource, dict):
                 continue
-            if _format(resource, local) == "geojson":
+            if file_format(resource, local) == "geojson":
                 if local is not None:
                     geojson.append((resource, local, check))
-            elif _format(resource, local) == "csv" and isinstance(resource.get("name"), str):
+            elif file_format(resource, local) == "csv" and isinstance(resource.get("name"), str):
                 tables[resource["name"]] = (resource, local)
         for resource, local, check in geojson:  # against its table, once every file is here
             check.errors += [
@@ -195,13 +195,6 @@ def _is_http(url: str) -> bool:
         return False
 
 
-def _format(resource: dict, path: Path | None) -> str:
-    """The declared format (when it is a text), else the file's extension, else csv."""
-    suffix = path.suffix.lstrip(".") if path is not None else ""
-    declared = resource.get("format")
-    return ((declared if isinstance(declared, str) else "") or suffix or "csv").lower()
-
-
 def _check_resource(
     client: Client, location: str, root: Path | None, resource: dict, index: int, work: Path
 ) -> tuple[FileCheck, Path | None]:
@@ -226,7 +219,7 @@ def _check_resource(
     integrity.check(found, resource, local, name)
     check.actual_bytes, check.actual_hash = found.actual_bytes, found.actual_hash
     check.errors += found.errors
-    check.errors.extend(_check_content(resource, local))
+    check.errors.extend(check_content(resource, local))
     return check, local
 
 
@@ -272,140 +265,6 @@ def _fetch(
         )
         return None
     return path
-
-
-def _check_content(resource: dict, path: Path) -> list[dict]:
-    """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
-    schema too (types, embedded schema, then every row); other files (pictures) by their
-    bytes and hash only. GeoJSON files are checked once every file is read."""
-    for key in ("format", "encoding"):
-        if resource.get(key) is not None and not isinstance(resource[key], str):
-            return [
-                _error(
-                    f"{key}-invalid",
-                    f"{resource.get('name')} : « {key} » doit être un texte, pas "
-                    f"{shorten(json.dumps(resource[key]), 40)} : contenu non vérifié.",
-                )
-            ]
-    if isinstance(resource.get("encoding"), str) and not _known_encoding(resource["encoding"]):
-        return [
-            _error(
-                "encoding-invalid",
-                f"{resource.get('name')} : encodage inconnu, "
-                f"« {shorten(resource['encoding'], 40)} » : contenu non vérifié.",
-            )
-        ]
-    fmt = _format(resource, path)
-    if fmt == "parquet":
-        return _validate_parquet(resource, path)
-    if fmt == "geojson":
-        return []
-    if fmt == "json":
-        deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
-        if deep is not None:
-            return [
-                _error(
-                    "json-too-deep",
-                    f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
-                    f"(ligne {deep}) : contenu refusé, non vérifié.",
-                )
-            ]
-    if fmt in ("csv", "json") or resource.get("type") == "table":
-        return _validate(resource, path)
-    return []
-
-
-def _known_encoding(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except (LookupError, ValueError):
-        return False
-    return True
-
-
-def _validate_parquet(resource: dict, path: Path) -> list[dict]:
-    from pipeline.parquet import check_parquet
-
-    name = resource.get("name")
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
-    problems, table = check_parquet(path, schema)
-    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
-    if table is None or problems:
-        return errors
-    rows = [list(row.values()) for row in table.to_pylist()]
-    return _validate(resource, path, data=[table.column_names, *rows])
-
-
-def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
-    """Frictionless validation of one downloaded or local file (or of its rows, ``data``,
-    header first) against its inline schema."""
-    from frictionless import Schema
-    from frictionless.resources import TableResource
-
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
-    if data is not None:
-        table = TableResource(data=data, schema=Schema.from_descriptor(schema))
-    else:
-        fmt = _format(resource, path)
-        table = TableResource(
-            path=path.name,
-            basepath=str(path.parent),
-            schema=Schema.from_descriptor(schema),
-            format=fmt,
-            encoding=resource.get("encoding") or "utf-8",
-        )
-    report = table.validate(limit_errors=100)
-    found = []
-    for task in report.tasks:
-        for error in task.errors:
-            line = getattr(error, "row_number", None)
-            column = getattr(error, "field_name", None)
-            where = ", ".join(
-                part
-                for part in (f"ligne {line}" if line else "", f"colonne {column}" if column else "")
-                if part
-            )
-            found.append(
-                {
-                    "code": error.type,
-                    "line": line,
-                    "field": column,
-                    "message": f"{resource.get('name')} : {where + ' : ' if where else ''}"
-                    f"non conforme au schéma ({error.type} : {error.note})",
-                }
-            )
-    return found
-
-
-def _unreadable_schema(resource: dict) -> list[dict]:
-    """A schema frictionless cannot load (it crashes on some, e.g. a field that is not an
-    object) as a finding, never a crash."""
-    from frictionless import FrictionlessException, Schema
-
-    fields = resource["schema"].get("fields")
-    why = None
-    if not isinstance(fields, list) or not all(
-        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
-    ):
-        why = "« fields » doit être une liste de champs nommés"
-    else:
-        try:
-            Schema.from_descriptor(resource["schema"])
-        except FrictionlessException as exc:
-            why = exc.error.note or exc.error.message
-    if why is None:
-        return []
-    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
 
 
 def _error(code: str, message: str) -> dict:

@@ -354,3 +354,55 @@ def test_a_parquet_whose_stored_schema_is_not_json_is_a_finding(tmp_path):
         pkg = package(tmp_path / f"p{number}", entry, files={"t.parquet": content})
         result, report = verify(str(pkg))
         assert result.exit_code == 1 and codes(report) == {"parquet-schema"}, result.output
+
+
+# -- 8. regular expressions from the descriptor ---------------------------------------------------
+
+
+def with_pattern(pattern: object) -> dict:
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "nom", "type": "string", "constraints": {"pattern": pattern}},
+        ]
+    }
+    return schema
+
+
+def test_a_pattern_python_cannot_compile_is_a_finding_naming_its_field(tmp_path):
+    for number, pattern in enumerate(("[", "(?<=a)b", "a{99999999999}")):
+        pkg = package(tmp_path / f"p{number}", resource(schema=with_pattern(pattern)))
+        result, report = verify(str(pkg))
+        assert result.exit_code == 1 and codes(report) == {"pattern-invalid"}, pattern
+        assert "« nom »" in report["files"][0]["errors"][0]["message"]
+    pkg = package(tmp_path / "p", resource(schema=with_pattern(5)))  # refused by frictionless
+    assert codes(verify(str(pkg))[1]) == {"schema-invalid"}
+
+
+def test_a_backtracking_pattern_is_checked_in_linear_time(tmp_path):
+    import time
+
+    content = b"id,nom\n1," + b"a" * 50_000 + b"\n2,aaX\n"
+    pkg = package(
+        tmp_path / "pkg",
+        resource(content=content, schema=with_pattern("(.+)+X")),
+        files={"t.csv": content},
+    )
+    start = time.monotonic()
+    result, report = verify(str(pkg))
+    assert time.monotonic() - start < 30
+    assert result.exit_code == 1 and codes(report) == {"constraint-error"}
+    assert [(e["line"], e["field"]) for e in report["files"][0]["errors"]] == [(2, "nom")]
+
+
+def test_patterns_keep_python_meaning_in_csv_and_parquet(tmp_path):
+    content = "id,nom\n1,Ain\n2,Aisne\n3,Évian\n4,ain\n".encode()
+    pkg = package(
+        tmp_path / "pkg",
+        resource(content=content, schema=with_pattern(r"[A-ZÉ]\w+")),
+        files={"t.csv": content},
+    )
+    result, report = verify(str(pkg))
+    assert [(e["line"], e["code"]) for e in report["files"][0]["errors"]] == [
+        (5, "constraint-error")
+    ]
