@@ -16,11 +16,12 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from pipeline import verify_integrity as integrity
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
+from pipeline.datagouv.http import url_problem
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
 from pipeline.jsondepth import MAX_DEPTH, too_deep
@@ -102,6 +103,9 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
     path = Path(source)
     root: Path | None = None
     if URL.match(source):
+        why = url_problem(source)
+        if why:
+            raise ConfigError(f"Adresse « {shorten(source)} » invalide ({why}).")
         location = source
         raw = client.download(source, work / DESCRIPTOR).read_bytes()
     elif path.is_dir():
@@ -188,11 +192,7 @@ def _text(value: object) -> str:
 
 
 def _is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
+    return url_problem(url) is None
 
 
 def _check_resource(
@@ -240,7 +240,10 @@ def _fetch(
         check.location = url
         if not _is_http(url):  # file:, data:… in a remote package: never the local disk
             check.errors.append(
-                _error("unsafe-path", f"{target} : adresse refusée (ni http ni https).")
+                _error(
+                    "unsafe-path",
+                    f"{shorten(target)} : adresse refusée ({url_problem(url)}).",
+                )
             )
             return None
         return client.download(url, work / f"resource-{index}")

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run
 
 CSV = b"id,nom\n1,Ain\n2,Aisne\n"
@@ -406,3 +408,118 @@ def test_patterns_keep_python_meaning_in_csv_and_parquet(tmp_path):
     assert [(e["line"], e["code"]) for e in report["files"][0]["errors"]] == [
         (5, "constraint-error")
     ]
+
+
+# -- 9. malformed remote answers and URLs ----------------------------------------------------------
+
+
+def test_malformed_dataset_answers_exit_3_in_french():
+    bodies = [
+        (200, {}, b"<html>pas du JSON</html>"),
+        (200, {}, b"[" * 100_000),
+        json_answer([1, 2]),
+        json_answer({"resources": [1]}),
+        json_answer({"resources": "x"}),
+        json_answer({"resources": [{"extras": "x", "title": 5, "url": "/dp.json", "latest": 5}]}),
+    ]
+    for body in bodies:
+        with server({"/api/1/datasets/ds/": body, "/dp.json": json_answer([])}) as base:
+            result, _ = verify("ds", "--from", base)
+        assert result.exit_code in (1, 3), (body, result.output)
+        assert "Erreur : " in result.output and "Erreur interne" not in result.output
+
+
+def test_redirects_to_a_file_or_in_a_loop_exit_3():
+    for location in ("file:///etc/passwd", "/loop/"):
+        routes = {"/api/1/datasets/ds/": redirect_to(location), "/loop/": redirect_to("/loop/")}
+        with server(routes) as base:
+            result, _ = verify("ds", "--from", base)
+        assert result.exit_code == 3 and "réponse inattendue" in result.output, result.output
+        assert "root:" not in result.output
+
+
+def test_a_malformed_url_given_by_the_user_exits_2(tmp_path, monkeypatch):
+    for url in ("http://[::1", "http://127.0.0.1:99999", "http://a b"):
+        result, _ = verify("ds", "--from", url)
+        assert result.exit_code == 2 and "invalide" in result.output, (url, result.output)
+        result, _ = verify(url + "/datapackage.json")
+        assert result.exit_code == 2 and "invalide" in result.output, (url, result.output)
+    (tmp_path / "r/schemas").mkdir(parents=True)
+    monkeypatch.setenv("DATAGOUV_API_KEY", KEY)
+    result = run(tmp_path / "r", "publish", "--dry-run", "--to", "http://[::1")
+    assert result.exit_code == 2 and "invalide" in result.output
+
+
+def test_publish_dry_run_on_malformed_answers_exits_3(mini, monkeypatch):
+    from tests.conftest import MINI_OK
+
+    root = mini(MINI_OK)
+    (root / "pipeline.json").write_text(json.dumps({"datagouv": {"organization": "o"}}))
+    monkeypatch.setenv("DATAGOUV_API_KEY", KEY)
+    for body in ((200, {}, b"nope"), json_answer([1, 2]), json_answer({"name": "o"})):
+        with server({"/api/1/organizations/o/": body}) as base:
+            result = run(root, "publish", "--dry-run", "--to", base)
+        assert result.exit_code == 3 and "réponse inattendue" in result.output, result.output
+
+
+# -- 10. slow or huge servers ---------------------------------------------------------------------
+
+
+def drip(handler: BaseHTTPRequestHandler) -> None:
+    """One byte every 0.2 s, for ever (until the client hangs up)."""
+    import time
+
+    handler.send_response(200)
+    handler.end_headers()
+    try:
+        while True:
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(0.2)
+    except OSError:
+        pass
+
+
+def flood(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.end_headers()
+    try:
+        while True:
+            handler.wfile.write(b"0" * 65536)
+    except OSError:
+        pass
+
+
+def test_a_download_has_a_total_deadline_and_a_size_cap(tmp_path):
+    import time
+
+    from pipeline.datagouv import errors
+    from pipeline.datagouv.client import Client
+
+    with server({"/drip": drip, "/flood": flood, "/api/1/datasets/big/": flood}) as base:
+        client = Client(base, deadline=1.0, max_download=1_000_000, max_answer=100_000)
+        start = time.monotonic()
+        with pytest.raises(errors.RemoteTimeout) as exc:
+            client.download(base + "/drip", tmp_path / "d")
+        assert exc.value.exit_code == 3 and "à temps" in exc.value.message
+        assert time.monotonic() - start < 5
+        for call in (
+            lambda: client.download(base + "/flood", tmp_path / "f"),
+            lambda: client.dataset("big"),
+        ):
+            with pytest.raises(errors.TooLargeAnswer) as exc:
+                call()
+            assert exc.value.exit_code == 3 and "trop volumineuse" in exc.value.message
+        assert (tmp_path / "f").stat().st_size <= 1_000_000 + 65536
+
+
+def test_retry_after_is_capped():
+    from pipeline.datagouv import errors
+    from pipeline.datagouv.client import MAX_RETRY_AFTER, Client
+
+    sleeps: list[float] = []
+    with server({"/api/1/datasets/x/": (503, {"Retry-After": "100000"}, b"")}) as base:
+        client = Client(base, sleep=sleeps.append)
+        with pytest.raises(errors.ServerError):
+            client.dataset("x")
+    assert sleeps == [MAX_RETRY_AFTER] * 3 and MAX_RETRY_AFTER <= 30

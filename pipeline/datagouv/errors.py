@@ -128,6 +128,11 @@ class MalformedAnswer(ApiError):
     )
 
 
+class TooLargeAnswer(ApiError):
+    summary = "Réponse trop volumineuse, lecture interrompue"
+    advice = "Vérifiez l'adresse demandée : ce n'est pas un fichier d'un paquet publié."
+
+
 class LicenseRejected(RemoteError):
     """udata stored another licence than the one sent (unknown ids become `notspecified`)."""
 
