@@ -114,7 +114,7 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         if not _inside(root / DESCRIPTOR, root):
             raise DataError(f"{location} est un lien qui sort du paquet : refusé.")
         raw = _read(path / DESCRIPTOR)
-    elif path.is_file() or source.endswith(".json"):
+    elif path.is_file() or source.endswith(".json") or _looks_local(source):
         root = path.absolute().parent.resolve()
         location = str(root / path.name)
         raw = _read(path)
@@ -134,6 +134,11 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{location} n'est pas un descripteur de paquet (resources absent).")
     return location, descriptor, root
+
+
+def _looks_local(source: str) -> bool:
+    """A path rather than a dataset id or slug (which never hold these characters)."""
+    return "/" in source or "\\" in source or source.startswith((".", "~"))
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -523,3 +523,20 @@ def test_retry_after_is_capped():
         with pytest.raises(errors.ServerError):
             client.dataset("x")
     assert sleeps == [MAX_RETRY_AFTER] * 3 and MAX_RETRY_AFTER <= 30
+
+
+# -- 11. a missing local path is not a dataset slug ------------------------------------------------
+
+
+def test_a_missing_local_path_is_introuvable_without_asking_a_server(tmp_path):
+    for source in (str(tmp_path / "nonexistent-folder"), "./pkg", "~/pkg", "x.json", "a\\b"):
+        result, _ = verify(source, "--from", "http://127.0.0.1:9")
+        assert result.exit_code == 2 and "introuvable" in result.output, (source, result.output)
+
+
+def test_a_slug_is_sent_as_one_path_segment():
+    with server({"/api/1/datasets/a%3Fb%23c/": json_answer({"resources": []})}) as base:
+        result, _ = verify("a?b#c", "--from", base)
+        asked = [path for path, _ in server.seen]
+    assert asked == ["/api/1/datasets/a%3Fb%23c/"]
+    assert result.exit_code == 1 and "pas de ressource datapackage.json" in result.output
