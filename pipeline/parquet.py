@@ -276,6 +276,18 @@ def check_parquet(path: Path, schema: dict) -> tuple[list[str], pa.Table | None]
     stored = (parquet.metadata.metadata or {}).get(SCHEMA_KEY)
     if stored is None:
         problems.append("schéma absent des métadonnées du fichier (clé table_schema)")
-    elif json.loads(stored) != json.loads(schema_json(schema)):
+    elif _stored_schema(stored) != json.loads(schema_json(schema)):
         problems.append("le schéma enregistré dans le fichier diffère de celui du descripteur")
     return problems, table
+
+
+def _stored_schema(stored: bytes) -> object:
+    """The Table Schema kept in a Parquet file's metadata, or None when it is not readable
+    JSON (or nests too deep to parse)."""
+    from pipeline.jsondepth import too_deep
+
+    try:
+        text = stored.decode("utf-8")
+        return None if too_deep(text) is not None else json.loads(text)
+    except ValueError:
+        return None

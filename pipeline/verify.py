@@ -11,7 +11,6 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tempfile
@@ -19,10 +18,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from pipeline import verify_integrity as integrity
+from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
+from pipeline.datagouv.http import url_problem
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
+from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
+from pipeline.verify_schema import check_content, file_format
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -68,19 +73,19 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
     client = Client(resolve_base_url(remote), None)  # never send a key to download public files
     with tempfile.TemporaryDirectory(prefix="pipeline-verify-") as tmp:
         work = Path(tmp)
-        location, descriptor = _load_descriptor(client, source, work)
+        location, descriptor, root = _load_descriptor(client, source, work)
         report = VerifyReport(source, location, descriptor.get("name") or "")
         tables: dict[str, tuple[dict, Path | None]] = {}
         geojson: list[tuple[dict, Path, FileCheck]] = []
         for index, resource in enumerate(descriptor.get("resources") or []):
-            check, local = _check_resource(client, location, resource, index, work)
+            check, local = _check_resource(client, location, root, resource, index, work)
             report.files.append(check)
             if not isinstance(resource, dict):
                 continue
-            if _format(resource, local) == "geojson":
+            if file_format(resource, local) == "geojson":
                 if local is not None:
                     geojson.append((resource, local, check))
-            elif _format(resource, local) == "csv" and isinstance(resource.get("name"), str):
+            elif file_format(resource, local) == "csv" and isinstance(resource.get("name"), str):
                 tables[resource["name"]] = (resource, local)
         for resource, local, check in geojson:  # against its table, once every file is here
             check.errors += [
@@ -92,27 +97,56 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
         return report
 
 
-def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict]:
+def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict, Path | None]:
+    """The descriptor's location, its content, and the package folder when it is local (the
+    only folder its files may be read from; None for a remote package)."""
     path = Path(source)
+    root: Path | None = None
     if URL.match(source):
+        why = url_problem(source)
+        if why:
+            raise ConfigError(f"Adresse « {shorten(source)} » invalide ({why}).")
         location = source
         raw = client.download(source, work / DESCRIPTOR).read_bytes()
     elif path.is_dir():
-        location = str((path / DESCRIPTOR).resolve())
+        root = path.resolve()
+        location = str(root / DESCRIPTOR)
+        if not _inside(root / DESCRIPTOR, root):
+            raise DataError(f"{location} est un lien qui sort du paquet : refusé.")
         raw = _read(path / DESCRIPTOR)
-    elif path.is_file() or source.endswith(".json"):
-        location = str(path.resolve())
+    elif path.is_file() or source.endswith(".json") or _looks_local(source):
+        root = path.absolute().parent.resolve()
+        location = str(root / path.name)
         raw = _read(path)
     else:
         location = _descriptor_url(client, source)
         raw = client.download(location, work / DESCRIPTOR).read_bytes()
     try:
-        descriptor = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{location} n'est pas un datapackage.json lisible ({exc}).") from None
+        text = raw.decode("utf-8")
+        deep = too_deep(text)
+        if deep is not None:
+            raise ValueError(f"plus de {MAX_DEPTH} objets ou listes imbriqués, ligne {deep}")
+        descriptor = json.loads(text)
+    except ValueError as exc:  # bad UTF-8 or JSON, an integer too long for Python
+        raise DataError(
+            f"{location} n'est pas un datapackage.json lisible ({shorten(exc, 200)})."
+        ) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{location} n'est pas un descripteur de paquet (resources absent).")
-    return location, descriptor
+    return location, descriptor, root
+
+
+def _looks_local(source: str) -> bool:
+    """A path rather than a dataset id or slug (which never hold these characters)."""
+    return "/" in source or "\\" in source or source.startswith((".", "~"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, its symbolic links followed, stays within ``root`` (resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        return False
 
 
 def _read(path: Path) -> bytes:
@@ -124,27 +158,50 @@ def _read(path: Path) -> bytes:
 
 
 def _descriptor_url(client: Client, dataset: str) -> str:
-    """The ``latest`` URL of a dataset's datapackage.json resource on data.gouv.fr."""
-    resources = client.dataset(dataset).get("resources") or []
+    """The ``latest`` URL of a dataset's datapackage.json resource on data.gouv.fr, resolved
+    against the server: an http(s) URL, never a local path."""
+    answer = client.dataset(dataset)
+    resources = answer.get("resources") if isinstance(answer, dict) else None
+    if not isinstance(resources, list):
+        raise errors.MalformedAnswer(
+            "GET", client.url(f"/api/1/datasets/{dataset}/"), 200, "pas de liste « resources »"
+        )
     for resource in resources:
-        extras = resource.get("extras") or {}
-        title = (resource.get("title") or "").lower()
-        url = resource.get("url") or ""
-        if extras.get(FILE_KEY) == DESCRIPTOR or url.endswith(DESCRIPTOR) or DESCRIPTOR in title:
-            return resource.get("latest") or url
+        if not isinstance(resource, dict):
+            continue
+        extras = resource.get("extras")
+        title = _text(resource.get("title")).lower()
+        url = _text(resource.get("url"))
+        if (
+            (isinstance(extras, dict) and extras.get(FILE_KEY) == DESCRIPTOR)
+            or url.endswith(DESCRIPTOR)
+            or DESCRIPTOR in title
+        ):
+            found = urljoin(client.base_url + "/", _text(resource.get("latest")) or url)
+            if not _is_http(found):
+                raise errors.MalformedAnswer(
+                    "GET",
+                    client.url(f"/api/1/datasets/{dataset}/"),
+                    200,
+                    f"adresse de {DESCRIPTOR} refusée, ni http ni https : {shorten(found)}",
+                )
+            return found
     raise DataError(
         f"Le jeu de données {dataset} ({client.base_url}) n'a pas de ressource {DESCRIPTOR} : "
         "il n'a pas été publié par le pipeline, rien à vérifier."
     )
 
 
-def _format(resource: dict, path: Path | None) -> str:
-    suffix = path.suffix.lstrip(".") if path is not None else ""
-    return str(resource.get("format") or suffix or "csv").lower()
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _is_http(url: str) -> bool:
+    return url_problem(url) is None
 
 
 def _check_resource(
-    client: Client, location: str, resource: dict, index: int, work: Path
+    client: Client, location: str, root: Path | None, resource: dict, index: int, work: Path
 ) -> tuple[FileCheck, Path | None]:
     """The check of one file's bytes, hash and content (a GeoJSON's content is checked
     later, against its table), and its local copy (None when it could not be read)."""
@@ -154,168 +211,68 @@ def _check_resource(
         return check, None
     name = resource.get("name") or f"ressource {index + 1}"
     target = resource.get("path")
-    check = FileCheck(name, str(target), resource.get("bytes"), None, resource.get("hash"), None)
+    found = integrity.declared(resource, name)
+    check = FileCheck(name, str(target), found.expected_bytes, None, found.expected_hash, None)
+    check.errors += found.errors
     if not isinstance(target, str) or not target:
         check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
         return check, None
-    local = _fetch(client, location, target, index, work, check)
+    local = _fetch(client, location, root, target, index, work, check)
     if local is None:
         return check, None
-    content = local.read_bytes()
-    check.actual_bytes = len(content)
-    algorithm, expected = _split_hash(check.expected_hash)
-    check.actual_hash = f"{algorithm}:{hashlib.new(algorithm, content).hexdigest()}"
-    if check.expected_bytes is not None and check.expected_bytes != check.actual_bytes:
-        check.errors.append(
-            _error(
-                "bytes-mismatch",
-                f"{name} : {check.actual_bytes} octets au lieu des {check.expected_bytes} "
-                "annoncés : le fichier a été modifié ou tronqué.",
-            )
-        )
-    if expected is None:
-        check.errors.append(
-            _error("hash-missing", f"{name} : aucune empreinte dans le descripteur.")
-        )
-    elif check.actual_hash.split(":", 1)[1] != expected:
-        check.errors.append(
-            _error(
-                "hash-mismatch",
-                f"{name} : empreinte {algorithm} différente de celle du descripteur : le fichier "
-                "n'est pas celui qui a été validé et publié.",
-            )
-        )
-    check.errors.extend(_check_content(resource, local))
+    found.errors = []
+    integrity.check(found, resource, local, name)
+    check.actual_bytes, check.actual_hash = found.actual_bytes, found.actual_hash
+    check.errors += found.errors
+    check.errors.extend(check_content(resource, local))
     return check, local
 
 
 def _fetch(
-    client: Client, location: str, target: str, index: int, work: Path, check: FileCheck
+    client: Client,
+    location: str,
+    root: Path | None,
+    target: str,
+    index: int,
+    work: Path,
+    check: FileCheck,
 ) -> Path | None:
-    if URL.match(target) or URL.match(location):
+    """The local copy of one resource: downloaded when the package or the path is a URL,
+    else the file in the package folder, never a file outside it (``../``, absolute paths
+    and symbolic links that lead out are refused)."""
+    if URL.match(target) or root is None:
         url = target if URL.match(target) else urljoin(location, target)
         check.location = url
+        if not _is_http(url):  # file:, data:… in a remote package: never the local disk
+            check.errors.append(
+                _error(
+                    "unsafe-path",
+                    f"{shorten(target)} : adresse refusée ({url_problem(url)}).",
+                )
+            )
+            return None
         return client.download(url, work / f"resource-{index}")
     relative = Path(target)
     if relative.is_absolute() or ".." in relative.parts:
         check.errors.append(_error("unsafe-path", f"{target} : chemin refusé (absolu ou ../)."))
         return None
-    path = Path(location).parent / relative
+    path = root / relative
     check.location = str(path)
+    if not _inside(path, root):
+        check.errors.append(
+            _error(
+                "unsafe-path",
+                f"{target} : chemin refusé (lien symbolique qui mène hors du dossier du paquet).",
+            )
+        )
+        return None
+    path = path.resolve()
     if not path.is_file():
         check.errors.append(
             _error("missing-file", f"{target} : fichier absent à côté du descripteur.")
         )
         return None
     return path
-
-
-def _split_hash(value: str | None) -> tuple[str, str | None]:
-    if not value:
-        return "sha256", None
-    if ":" in value:
-        algorithm, digest = value.split(":", 1)
-        return algorithm.lower().replace("-", ""), digest.lower()
-    return ("md5" if len(value) == 32 else "sha256"), value.lower()
-
-
-def _check_content(resource: dict, path: Path) -> list[dict]:
-    """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
-    schema too (types, embedded schema, then every row); other files (pictures) by their
-    bytes and hash only. GeoJSON files are checked once every file is read."""
-    fmt = _format(resource, path)
-    if fmt == "parquet":
-        return _validate_parquet(resource, path)
-    if fmt == "geojson":
-        return []
-    if fmt in ("csv", "json") or resource.get("type") == "table":
-        return _validate(resource, path)
-    return []
-
-
-def _validate_parquet(resource: dict, path: Path) -> list[dict]:
-    from pipeline.parquet import check_parquet
-
-    name = resource.get("name")
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
-    problems, table = check_parquet(path, schema)
-    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
-    if table is None or problems:
-        return errors
-    rows = [list(row.values()) for row in table.to_pylist()]
-    return _validate(resource, path, data=[table.column_names, *rows])
-
-
-def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
-    """Frictionless validation of one downloaded or local file (or of its rows, ``data``,
-    header first) against its inline schema."""
-    from frictionless import Schema
-    from frictionless.resources import TableResource
-
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
-    if data is not None:
-        table = TableResource(data=data, schema=Schema.from_descriptor(schema))
-    else:
-        fmt = (resource.get("format") or path.suffix.lstrip(".") or "csv").lower()
-        table = TableResource(
-            path=path.name,
-            basepath=str(path.parent),
-            schema=Schema.from_descriptor(schema),
-            format=fmt,
-            encoding=resource.get("encoding") or "utf-8",
-        )
-    report = table.validate(limit_errors=100)
-    found = []
-    for task in report.tasks:
-        for error in task.errors:
-            line = getattr(error, "row_number", None)
-            column = getattr(error, "field_name", None)
-            where = ", ".join(
-                part
-                for part in (f"ligne {line}" if line else "", f"colonne {column}" if column else "")
-                if part
-            )
-            found.append(
-                {
-                    "code": error.type,
-                    "line": line,
-                    "field": column,
-                    "message": f"{resource.get('name')} : {where + ' : ' if where else ''}"
-                    f"non conforme au schéma ({error.type} : {error.note})",
-                }
-            )
-    return found
-
-
-def _unreadable_schema(resource: dict) -> list[dict]:
-    """A schema frictionless cannot load (it crashes on some, e.g. a field that is not an
-    object) as a finding, never a crash."""
-    from frictionless import FrictionlessException, Schema
-
-    fields = resource["schema"].get("fields")
-    why = None
-    if not isinstance(fields, list) or not all(
-        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
-    ):
-        why = "« fields » doit être une liste de champs nommés"
-    else:
-        try:
-            Schema.from_descriptor(resource["schema"])
-        except FrictionlessException as exc:
-            why = exc.error.note or exc.error.message
-    if why is None:
-        return []
-    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
 
 
 def _error(code: str, message: str) -> dict:

@@ -4,12 +4,12 @@ Timeouts on every call; GET/PUT/DELETE retried with backoff on 429/502/503/504 a
 errors (honouring ``Retry-After``); POST never retried; cookies refused (a key-authenticated
 request sets a session cookie that would otherwise authenticate later calls); chunked uploads
 above 20 MB; uploads of one file name to one dataset spaced by more than a second (udata answers
-500 to two in the same second). The key is read from ``DATAGOUV_API_KEY`` and never shown.
+500 to two in the same second). The key is read from ``DATAGOUV_API_KEY``, never shown, and
+never sent on to another origin by a redirect.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 import math
 import os
 import time
@@ -21,10 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 
 from pipeline import __version__
 from pipeline.datagouv import errors
+from pipeline.datagouv.http import (
+    KEY_HEADER,
+    KeySafeSession,
+    RefuseAllCookies,
+    quote_segment,
+    server_message,
+    url_problem,
+)
 from pipeline.errors import ConfigError
+from pipeline.messages import shorten
 
 TARGETS = {"demo": "https://demo.data.gouv.fr", "prod": "https://www.data.gouv.fr"}
 KEY_ENV = "DATAGOUV_API_KEY"
@@ -35,7 +45,12 @@ USER_AGENT = (
 CHUNK_THRESHOLD = 20_000_000
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
-MAX_RETRY_AFTER = 120.0
+MAX_RETRY_AFTER = 30.0  # a server asking for more is not waited for longer
+MAX_ANSWER = 50_000_000  # an API answer (JSON) larger than this is refused
+MAX_ERROR_BODY = 65_536  # of an error answer, only the start is read (for its message)
+MAX_DOWNLOAD = 2_000_000_000  # a downloaded file larger than this is refused
+DEADLINE = 600.0  # seconds to read one body, whatever the pace of the server
+CHUNK = 1 << 16
 UPLOAD_SPACING = 1.1  # seconds between two uploads of the same file name to one dataset
 
 ProgressCallback = Callable[[int], None]
@@ -46,6 +61,12 @@ def resolve_base_url(target: str) -> str:
     if target in TARGETS:
         return TARGETS[target]
     if target.startswith(("http://", "https://")):
+        why = url_problem(target)
+        if why:
+            raise ConfigError(
+                f"Adresse « {shorten(target)} » invalide ({why}) : donnez l'adresse d'un "
+                "serveur udata, par exemple http://127.0.0.1:7000."
+            )
         root = target.rstrip("/")
         for suffix in ("/api/1", "/api/2"):
             root = root.removesuffix(suffix)
@@ -54,14 +75,6 @@ def resolve_base_url(target: str) -> str:
         f"Cible « {target} » inconnue : utilisez demo, prod ou l'adresse d'un serveur udata "
         "(par exemple http://127.0.0.1:7000)."
     )
-
-
-class _RefuseAllCookies(http.cookiejar.DefaultCookiePolicy):
-    def set_ok(self, cookie, request) -> bool:  # noqa: D102
-        return False
-
-    def return_ok(self, cookie, request) -> bool:  # noqa: D102
-        return False
 
 
 class Client:
@@ -80,6 +93,9 @@ class Client:
         chunk_size: int = CHUNK_THRESHOLD,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        max_answer: int = MAX_ANSWER,
+        max_download: int = MAX_DOWNLOAD,
+        deadline: float = DEADLINE,
     ):
         self.base_url = resolve_base_url(base_url)
         self.__key = api_key or None
@@ -91,12 +107,16 @@ class Client:
         self.chunk_size = chunk_size
         self.sleep = sleep
         self.clock = clock
+        self.max_answer = max_answer
+        self.max_download = max_download
+        self.deadline = deadline
         self.stats: Counter[str] = Counter()
         self._last_upload: dict[tuple[str, str], float] = {}
-        self.session = requests.Session()
-        self.session.cookies.set_policy(_RefuseAllCookies())
+        self.session = KeySafeSession()
+        self.session.cookies.set_policy(RefuseAllCookies())
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
+        self.session.max_redirects = 10
 
     @classmethod
     def from_env(cls, target: str, *, required: bool = True, **kwargs: Any) -> Client:
@@ -138,14 +158,19 @@ class Client:
         url = self.url(path)
         headers = dict(kwargs.pop("headers", None) or {})
         if self.__key:
-            headers["X-API-KEY"] = self.__key
+            headers[KEY_HEADER] = self.__key
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
             self.stats[method] += 1
             try:
                 response = self.session.request(
-                    method, url, headers=headers, timeout=timeout or self.timeout, **kwargs
+                    method,
+                    url,
+                    headers=headers,
+                    timeout=timeout or self.timeout,
+                    stream=True,
+                    **kwargs,
                 )
             except requests.Timeout:
                 if last:
@@ -157,17 +182,75 @@ class Client:
                     raise errors.RemoteConnectionError(method, url) from None
                 self.sleep(self._delay(attempt, None))
                 continue
+            except requests.TooManyRedirects:
+                raise errors.MalformedAnswer(method, url, None, "trop de redirections") from None
+            except requests.RequestException as exc:  # a redirect to file:, a bad Location…
+                raise errors.MalformedAnswer(
+                    method, url, None, f"redirection ou adresse refusée ({type(exc).__name__})"
+                ) from None
             if response.status_code in RETRY_STATUSES and not last:
+                response.close()
                 self.sleep(self._delay(attempt, response.headers.get("Retry-After")))
                 continue
             if response.status_code >= 400:
+                self._read_body(response, method, url, MAX_ERROR_BODY, truncate=True)
                 raise self._error(method, url, response)
             if raw:
                 return response
+            self._read_body(response, method, url, self.max_answer)
             if response.status_code == 204 or not response.content or not expected_json:
                 return None
-            return response.json()
+            try:
+                return response.json()
+            except (ValueError, RecursionError):
+                raise errors.MalformedAnswer(
+                    method, url, response.status_code, "réponse qui n'est pas du JSON lisible"
+                ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def chunks(
+        self, response: requests.Response, method: str, url: str, limit: int
+    ) -> Iterator[bytes]:
+        """The body of a streamed ``response``, chunk by chunk: at most ``limit`` bytes
+        (else :class:`errors.TooLargeAnswer`), within :attr:`deadline` seconds in all (else
+        :class:`errors.RemoteTimeout`), whatever the pace of the server."""
+        end = self.clock() + self.deadline
+        size = 0
+        try:
+            # read1: what one read of the socket gives, so that the deadline is checked
+            # even when a server sends a byte at a time (iter_content waits for a full chunk)
+            while chunk := response.raw.read1(CHUNK, decode_content=True):
+                size += len(chunk)
+                if size > limit:
+                    raise errors.TooLargeAnswer(method, url, response.status_code)
+                if self.clock() > end:
+                    raise errors.RemoteTimeout(method, url)
+                yield chunk
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
+            raise errors.RemoteTimeout(method, url) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+            raise errors.RemoteConnectionError(method, url) from None  # cut, bad encoding…
+        finally:
+            response.close()
+
+    def _read_body(
+        self,
+        response: requests.Response,
+        method: str,
+        url: str,
+        limit: int,
+        *,
+        truncate: bool = False,
+    ) -> None:
+        """Read a streamed body into ``response.content``, bounded (see :meth:`chunks`)."""
+        parts: list[bytes] = []
+        try:
+            for chunk in self.chunks(response, method, url, limit):
+                parts.append(chunk)
+        except errors.TooLargeAnswer:
+            if not truncate:
+                raise
+        response._content = b"".join(parts)[: limit if truncate else None]
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after:
@@ -184,7 +267,7 @@ class Client:
         return self.backoff * (2**attempt)
 
     def _error(self, method: str, url: str, response: requests.Response) -> errors.ApiError:
-        message = _server_message(response)
+        message = server_message(response)
         if self.__key and self.__key in message:
             message = message.replace(self.__key, "***")
         cls = errors.error_for_status(response.status_code)
@@ -197,6 +280,13 @@ class Client:
     def get(self, path: str, **params: Any) -> Any:
         return self.request("GET", path, params=params or None)
 
+    def _object(self, path: str, **params: Any) -> dict:
+        """A GET whose answer must be a JSON object (else :class:`errors.MalformedAnswer`)."""
+        body = self.get(path, **params)
+        if not isinstance(body, dict):
+            raise errors.MalformedAnswer("GET", self.url(path), 200, "pas un objet JSON")
+        return body
+
     def put(self, path: str, payload: Any) -> Any:
         return self.request("PUT", path, json=payload)
 
@@ -207,8 +297,12 @@ class Client:
         """Every item of a paginated listing (``{data, total, ...}``), page by page."""
         page, seen = 1, 0
         while True:
-            body = self.get(path, page=page, page_size=page_size, **params)
+            body = self._object(path, page=page, page_size=page_size, **params)
             items = body.get("data") or []
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise errors.MalformedAnswer(
+                    "GET", self.url(path), 200, "« data » n'est pas une liste d'objets"
+                )
             yield from items
             seen += len(items)
             if not items or not body.get("next_page") or seen >= (body.get("total") or 0):
@@ -218,32 +312,45 @@ class Client:
     # -- API operations --------------------------------------------------------------------
 
     def download(self, url: str, dest: Path) -> Path:
-        """GET ``url`` (following redirects, e.g. a resource's ``latest``) into ``dest``."""
+        """GET ``url`` (following redirects, e.g. a resource's ``latest``) into ``dest``,
+        streamed to disk: at most :attr:`max_download` bytes within :attr:`deadline`."""
         response = self.request("GET", url, raw=True, headers={"Accept": "*/*"})
-        dest.write_bytes(response.content)
+        with dest.open("wb") as handle:
+            for chunk in self.chunks(response, "GET", url, self.max_download):
+                handle.write(chunk)
         return dest
 
     def organization(self, slug: str) -> dict:
-        return self.get(f"/api/1/organizations/{slug}/")
+        found = self._object(f"/api/1/organizations/{quote_segment(slug)}/")
+        if not isinstance(found.get("id"), str):
+            raise errors.MalformedAnswer(
+                "GET", self.url(f"/api/1/organizations/{quote_segment(slug)}/"), 200, "pas d'« id »"
+            )
+        return found
 
     def organization_datasets(self, org: str) -> Iterator[dict]:
         return self.paginate(f"/api/1/organizations/{org}/datasets/")
 
     def dataset(self, dataset_id: str) -> dict:
-        return self.get(f"/api/1/datasets/{dataset_id}/")
+        return self._object(f"/api/1/datasets/{quote_segment(dataset_id)}/")
 
     def resources(self, dataset_id: str) -> list[dict]:
         return list(self.paginate(f"/api/2/datasets/{dataset_id}/resources/", page_size=50))
 
     def resource(self, dataset_id: str, resource_id: str) -> dict:
-        return self.get(f"/api/1/datasets/{dataset_id}/resources/{resource_id}/")
+        return self._object(f"/api/1/datasets/{dataset_id}/resources/{resource_id}/")
 
     def licenses(self) -> list[dict]:
         return self.get("/api/1/datasets/licenses/")
 
     def extensions(self) -> set[str]:
         """File extensions the server accepts for uploads (lower case, no dot)."""
-        return {str(e).lower().lstrip(".") for e in self.get("/api/1/datasets/extensions/")}
+        found = self.get("/api/1/datasets/extensions/")
+        if not isinstance(found, list):
+            raise errors.MalformedAnswer(
+                "GET", self.url("/api/1/datasets/extensions/"), 200, "pas une liste"
+            )
+        return {str(e).lower().lstrip(".") for e in found}
 
     def create_dataset(self, payload: dict) -> dict:
         return self.post("/api/1/datasets/", payload)
@@ -327,22 +434,3 @@ class Client:
             wait = UPLOAD_SPACING - (self.clock() - last)
             if wait > 0:
                 self.sleep(wait)
-
-
-def _server_message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return text[:300] if "<html" not in text[:200].lower() else ""
-    if isinstance(body, dict):
-        if body.get("message"):
-            return str(body["message"])[:500]
-        if body.get("errors"):
-            found = body["errors"]
-            if isinstance(found, dict):
-                return "; ".join(f"{k} : {v}" for k, v in found.items())[:500]
-            return str(found)[:500]
-        if body.get("error"):
-            return str(body["error"])[:500]
-    return str(body)[:300]

@@ -4,6 +4,7 @@ in French what the officer should do. The API key never appears in them."""
 from __future__ import annotations
 
 from pipeline.errors import RemoteError
+from pipeline.messages import VISIBLE
 
 
 class ApiError(RemoteError):
@@ -31,7 +32,8 @@ class ApiError(RemoteError):
         status = f"HTTP {self.status}" if self.status else "pas de réponse"
         said = f" — réponse du serveur : « {self.server_message} »" if self.server_message else ""
         sentry = f" (identifiant Sentry à citer : {self.sentry_id})" if self.sentry_id else ""
-        return f"{self.summary} ({status}, {where}){said}{sentry}. {self.advice}"
+        text = f"{self.summary} ({status}, {where}){said}{sentry}. {self.advice}"
+        return text.translate(VISIBLE)  # what a server says never drives the terminal
 
     summary = "data.gouv.fr a renvoyé une erreur"
 
@@ -116,6 +118,19 @@ class RemoteTimeout(ApiError):
 class RemoteConnectionError(ApiError):
     summary = "Connexion à data.gouv.fr impossible ou interrompue"
     advice = "Vérifiez l'accès réseau et l'adresse de la plateforme (--to / --from), puis relancez."
+
+
+class MalformedAnswer(ApiError):
+    summary = "data.gouv.fr a renvoyé une réponse inattendue"
+    advice = (
+        "Vérifiez l'adresse de la plateforme (--to / --from) : ce serveur ne répond pas comme "
+        "l'API de data.gouv.fr. Si elle est juste, relancez plus tard."
+    )
+
+
+class TooLargeAnswer(ApiError):
+    summary = "Réponse trop volumineuse, lecture interrompue"
+    advice = "Vérifiez l'adresse demandée : ce n'est pas un fichier d'un paquet publié."
 
 
 class LicenseRejected(RemoteError):

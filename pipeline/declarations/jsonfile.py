@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 
+from pipeline.jsondepth import MAX_DEPTH, too_deep
+
 JsonPath = tuple[str | int, ...]
 
 _NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
-_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _LONG_NUMBER = re.compile(r"\d{4301,}")
-MAX_DEPTH = 100  # objects and arrays within one another: declarations need about ten
 
 # json's messages, in French, with what usually causes them.
 SYNTAX_FR = {
@@ -193,7 +193,7 @@ def read_json(data: bytes) -> JsonText:
                 "réenregistrez-le en UTF-8",
             )
         )
-    deep = _too_deep(text)
+    deep = too_deep(text)
     if deep is not None:
         return JsonText(
             text=text,
@@ -236,21 +236,6 @@ def read_json(data: bytes) -> JsonText:
         line = text.count("\n", 0, found.start()) + 1 if found else None
         return JsonText(text=text, error=(line, f"le fichier n'est pas un JSON valide : {exc}"))
     return JsonText(value=value, text=text, repeated_keys=bool(repeated))
-
-
-def _too_deep(text: str) -> int | None:
-    """The line where objects and arrays nest deeper than :data:`MAX_DEPTH` (json and the
-    line finder would exhaust Python's stack), or None."""
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        char = match.group()
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return text.count("\n", 0, match.start()) + 1
-        elif char in "]}":
-            depth -= 1
-    return None
 
 
 def _object(pairs: list[tuple[str, object]], repeated: list[bool]) -> dict:

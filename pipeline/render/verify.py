@@ -1,8 +1,11 @@
-"""French account of ``pipeline verify``: each file's verdict, then the package's."""
+"""French account of ``pipeline verify``: each file's verdict, then the package's, control
+characters made visible."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from pipeline.messages import VISIBLE
 
 if TYPE_CHECKING:
     from pipeline.verify import VerifyReport
@@ -27,4 +30,6 @@ def render_verify_text(report: VerifyReport) -> str:
             f"Résultat : NON CONFORME ({bad} fichier(s) sur {len(report.files)}). Ne réutilisez "
             "pas ces fichiers tels quels ; signalez l'écart aux producteurs des données."
         )
-    return "\n".join(lines) + "\n"
+    # names, paths and notes come from an untrusted descriptor: control characters are shown,
+    # never sent to the terminal (as validate does)
+    return "\n".join(line.translate(VISIBLE) for line in lines) + "\n"

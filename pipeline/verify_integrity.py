@@ -1,0 +1,116 @@
+"""The size and hash of one package file against what datapackage.json declares, read in
+chunks (a file of any size in bounded memory). Declared values of the wrong type or form
+(``"bytes": "24116"``, ``"hash": "foo:abc"``) are findings, never a crash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.messages import shorten
+
+ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
+MAX_BYTES = 2**53  # far above any file; a bigger integer is a mistake or a trap
+CHUNK = 1 << 20
+
+
+@dataclass
+class Integrity:
+    expected_bytes: int | None
+    expected_hash: str | None
+    actual_bytes: int | None = None
+    actual_hash: str | None = None
+    errors: list[dict] = field(default_factory=list)
+
+
+def declared(resource: dict, name: str) -> Integrity:
+    """The declared size and hash, each kept only when well formed (else a finding)."""
+    size, digest = resource.get("bytes"), resource.get("hash")
+    found = Integrity(None, digest if isinstance(digest, str) else None)
+    if size is not None:
+        if isinstance(size, int) and not isinstance(size, bool) and 0 <= size <= MAX_BYTES:
+            found.expected_bytes = size
+        else:
+            found.errors.append(
+                _error(
+                    "bytes-invalid",
+                    f"{name} : taille (bytes) invalide dans le descripteur, "
+                    f"{_quote(size)} : un nombre entier d'octets est attendu.",
+                )
+            )
+    if digest is not None and split_hash(digest) is None:
+        found.errors.append(
+            _error(
+                "hash-invalid",
+                f"{name} : empreinte (hash) invalide dans le descripteur, {_quote(digest)} : "
+                f"attendu « algorithme:hexadécimal » ({', '.join(ALGORITHMS)}).",
+            )
+        )
+    return found
+
+
+def check(found: Integrity, resource: dict, path: Path, name: str) -> None:
+    """Measure ``path`` and compare it with what was declared."""
+    split = split_hash(found.expected_hash) if found.expected_hash else None
+    algorithm, expected = split or ("sha256", None)
+    hasher = hashlib.new(algorithm)
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            hasher.update(chunk)
+            size += len(chunk)
+    found.actual_bytes = size
+    found.actual_hash = f"{algorithm}:{hasher.hexdigest()}"
+    if found.expected_bytes is not None and found.expected_bytes != size:
+        found.errors.append(
+            _error(
+                "bytes-mismatch",
+                f"{name} : {size} octets au lieu des {found.expected_bytes} "
+                "annoncés : le fichier a été modifié ou tronqué.",
+            )
+        )
+    if resource.get("hash") is None:
+        found.errors.append(
+            _error("hash-missing", f"{name} : aucune empreinte dans le descripteur.")
+        )
+    elif expected is not None and hasher.hexdigest() != expected:
+        found.errors.append(
+            _error(
+                "hash-mismatch",
+                f"{name} : empreinte {algorithm} différente de celle du descripteur : le fichier "
+                "n'est pas celui qui a été validé et publié.",
+            )
+        )
+
+
+def split_hash(value: object) -> tuple[str, str] | None:
+    """``(algorithm, hex digest)`` of a Data Package hash (``sha256:…``, or a bare digest:
+    MD5 when 32 digits long, else SHA-256), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    if ":" in value:
+        algorithm, digest = value.split(":", 1)
+        algorithm = algorithm.strip().lower().replace("-", "")
+    else:
+        algorithm, digest = ("md5" if len(value) == 32 else "sha256"), value
+    digest = digest.strip().lower()
+    if algorithm not in ALGORITHMS:
+        return None
+    if len(digest) != hashlib.new(algorithm).digest_size * 2:
+        return None
+    if any(c not in "0123456789abcdef" for c in digest):
+        return None
+    return algorithm, digest
+
+
+def _quote(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        text = "un nombre de plus de 4 300 chiffres"
+    return "« " + shorten(text, 40) + " »"
+
+
+def _error(code: str, message: str) -> dict:
+    return {"code": code, "line": None, "field": None, "message": message}

@@ -1,0 +1,117 @@
+"""Table Schema ``pattern`` constraints of an untrusted package, checked in linear time.
+
+frictionless checks a pattern with Python's ``re``, which backtracks: ``(.+)+X`` on a long
+cell runs for hours, and ``[`` crashes it. So verify removes every pattern from the schema
+frictionless runs, collects the cells of the string fields that declared one while
+frictionless reads the rows (:class:`PatternCheck`), and matches them with RE2 in DuckDB,
+which never backtracks, after :func:`pipeline.sql.pyregex.translate` has rewritten the
+pattern with Python's meaning (frictionless matches ``^pattern$``). A pattern Python cannot
+compile, or RE2 cannot run with the same meaning, is a finding naming its field.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import attrs
+from frictionless import Check
+
+from pipeline.messages import shorten
+from pipeline.sql import literal
+from pipeline.sql.pyregex import Untranslatable, compile_python, python_error_fr, translate
+
+MAX_ERRORS = 100  # per field, as frictionless stops at 100 errors
+
+
+def split_patterns(schema: dict, name: str) -> tuple[dict, dict[str, str], list[dict]]:
+    """The schema without its patterns, the RE2 pattern of each string field that declared
+    one, and the findings about the patterns that cannot be checked."""
+    stripped = copy.deepcopy(schema)
+    patterns: dict[str, str] = {}
+    problems: list[dict] = []
+    for field in stripped.get("fields") or []:
+        constraints = field.get("constraints") if isinstance(field, dict) else None
+        if not isinstance(constraints, dict) or "pattern" not in constraints:
+            continue
+        pattern = constraints.pop("pattern")
+        if field.get("type") != "string":  # frictionless checks patterns on texts only
+            continue
+        why = _unusable(pattern)
+        if why:
+            problems.append(
+                {
+                    "code": "pattern-invalid",
+                    "line": None,
+                    "field": field["name"],
+                    "message": f"{name} : motif (pattern) du champ « {shorten(field['name'])} » "
+                    f"non vérifiable, {why} : ses valeurs ne sont pas contrôlées.",
+                }
+            )
+        else:
+            patterns[field["name"]] = translate("^" + pattern + "$")
+    return stripped, patterns, problems
+
+
+def _unusable(pattern: Any) -> str | None:
+    if not isinstance(pattern, str):
+        return "ce n'est pas un texte"
+    try:
+        compile_python("^" + pattern + "$")
+    except re.error as exc:
+        return python_error_fr(exc)
+    try:
+        translate("^" + pattern + "$")
+    except Untranslatable as exc:
+        return f"sans équivalent sûr en temps linéaire ({exc})"
+    except re.error as exc:
+        return python_error_fr(exc)
+    return None
+
+
+@attrs.define(kw_only=True, repr=False)
+class PatternCheck(Check):
+    """Collects, row by row, the cells of the fields that declared a pattern."""
+
+    type = "pipeline-patterns"
+    patterns: dict = attrs.field(factory=dict)
+    cells: dict = attrs.field(factory=dict)
+
+    def validate_row(self, row):  # noqa: D102
+        for field in self.patterns:
+            value = row[field]
+            if isinstance(value, str):
+                self.cells.setdefault(field, ([], []))
+                self.cells[field][0].append(row.row_number)
+                self.cells[field][1].append(value)
+        yield from []
+
+    def findings(self, name: str) -> list[dict]:
+        """The cells that do not match their field's pattern, with RE2."""
+        import duckdb
+
+        found = []
+        con = duckdb.connect()
+        try:
+            for field, (numbers, values) in self.cells.items():
+                rows = con.execute(
+                    "SELECT n, v FROM (SELECT unnest($numbers) AS n, unnest($values) AS v) "
+                    f"WHERE NOT regexp_matches(v, {literal(self.patterns[field])}) "
+                    f"ORDER BY n LIMIT {MAX_ERRORS}",
+                    {"numbers": numbers, "values": values},
+                ).fetchall()
+                found += [
+                    {
+                        "code": "constraint-error",
+                        "line": line,
+                        "field": field,
+                        "message": f"{name} : ligne {line}, colonne {field} : non conforme au "
+                        f"schéma (constraint-error : « {shorten(value)} » n'a pas le format "
+                        "du motif (pattern) déclaré)",
+                    }
+                    for line, value in rows
+                ]
+        finally:
+            con.close()
+        return found

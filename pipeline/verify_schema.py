@@ -1,0 +1,163 @@
+"""The content of one package file against its Table Schema: tables (CSV, JSON) with
+frictionless, Parquet files by their column types, embedded schema and rows. What frictionless
+would crash or stall on is refused first, as a finding: a format or encoding that is not a
+text, an unknown encoding, JSON nested too deep, a schema it cannot load. Pattern constraints
+are checked by :mod:`pipeline.verify_patterns` (RE2, in linear time), never by frictionless
+(Python's ``re`` backtracks)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.messages import shorten
+
+
+def file_format(resource: dict, path: Path | None) -> str:
+    """The declared format (when it is a text), else the file's extension, else csv."""
+    suffix = path.suffix.lstrip(".") if path is not None else ""
+    declared = resource.get("format")
+    return ((declared if isinstance(declared, str) else "") or suffix or "csv").lower()
+
+
+def check_content(resource: dict, path: Path) -> list[dict]:
+    """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
+    schema too (types, embedded schema, then every row); other files (pictures) by their
+    bytes and hash only. GeoJSON files are checked once every file is read."""
+    for key in ("format", "encoding"):
+        if resource.get(key) is not None and not isinstance(resource[key], str):
+            return [
+                _error(
+                    f"{key}-invalid",
+                    f"{resource.get('name')} : « {key} » doit être un texte, pas "
+                    f"{shorten(json.dumps(resource[key]), 40)} : contenu non vérifié.",
+                )
+            ]
+    if isinstance(resource.get("encoding"), str) and not _known_encoding(resource["encoding"]):
+        return [
+            _error(
+                "encoding-invalid",
+                f"{resource.get('name')} : encodage inconnu, "
+                f"« {shorten(resource['encoding'], 40)} » : contenu non vérifié.",
+            )
+        ]
+    fmt = file_format(resource, path)
+    if fmt == "parquet":
+        return _validate_parquet(resource, path)
+    if fmt == "geojson":
+        return []
+    if fmt == "json":
+        deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
+        if deep is not None:
+            return [
+                _error(
+                    "json-too-deep",
+                    f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
+                    f"(ligne {deep}) : contenu refusé, non vérifié.",
+                )
+            ]
+    if fmt in ("csv", "json") or resource.get("type") == "table":
+        return _validate(resource, path)
+    return []
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+def _validate_parquet(resource: dict, path: Path) -> list[dict]:
+    from pipeline.parquet import check_parquet
+
+    name = resource.get("name")
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
+    problems, table = check_parquet(path, schema)
+    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
+    if table is None or problems:
+        return errors
+    rows = [list(row.values()) for row in table.to_pylist()]
+    return _validate(resource, path, data=[table.column_names, *rows])
+
+
+def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
+    """Frictionless validation of one downloaded or local file (or of its rows, ``data``,
+    header first) against its inline schema."""
+    from frictionless import Checklist, Schema
+    from frictionless.resources import TableResource
+
+    from pipeline.verify_patterns import PatternCheck, split_patterns
+
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+    unreadable = _unreadable_schema(resource)
+    if unreadable:
+        return unreadable
+    schema, patterns, found = split_patterns(schema, resource.get("name"))
+    if data is not None:
+        table = TableResource(data=data, schema=Schema.from_descriptor(schema))
+    else:
+        fmt = file_format(resource, path)
+        table = TableResource(
+            path=path.name,
+            basepath=str(path.parent),
+            schema=Schema.from_descriptor(schema),
+            format=fmt,
+            encoding=resource.get("encoding") or "utf-8",
+        )
+    collect = PatternCheck(patterns=patterns)
+    report = table.validate(Checklist(checks=[collect]), limit_errors=100)
+    for task in report.tasks:
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            where = ", ".join(
+                part
+                for part in (f"ligne {line}" if line else "", f"colonne {column}" if column else "")
+                if part
+            )
+            found.append(
+                {
+                    "code": error.type,
+                    "line": line,
+                    "field": column,
+                    "message": f"{resource.get('name')} : {where + ' : ' if where else ''}"
+                    f"non conforme au schéma ({error.type} : {error.note})",
+                }
+            )
+    return found + collect.findings(resource.get("name"))
+
+
+def _unreadable_schema(resource: dict) -> list[dict]:
+    """A schema frictionless cannot load (it crashes on some, e.g. a field that is not an
+    object) as a finding, never a crash."""
+    from frictionless import FrictionlessException, Schema
+
+    fields = resource["schema"].get("fields")
+    why = None
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        why = "« fields » doit être une liste de champs nommés"
+    else:
+        try:
+            Schema.from_descriptor(resource["schema"])
+        except FrictionlessException as exc:
+            why = exc.error.note or exc.error.message
+    if why is None:
+        return []
+    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
+
+
+def _error(code: str, message: str) -> dict:
+    return {"code": code, "line": None, "field": None, "message": message}
