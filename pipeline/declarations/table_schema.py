@@ -244,11 +244,16 @@ def _bounds_in_order(fdesc: dict, cons: dict, path: JsonPath, report: Report) ->
     for low_key, high_key, empty in BOUND_PAIRS:
         if low_key not in cons or high_key not in cons:
             continue
-        low, high = read_constants(fdesc, [cons[low_key], cons[high_key]], {})
-        if not (low.readable and high.readable):
-            continue
-        row = scratch().execute(f"SELECT ({low.order}) {empty} ({high.order})").fetchone()
-        if row and row[0]:
+        plain = _plain_order(fdesc, cons[low_key], cons[high_key])
+        if plain is not None:
+            crossed = plain > 0 if empty == ">" else plain >= 0
+        else:
+            low, high = read_constants(fdesc, [cons[low_key], cons[high_key]], {})
+            if not (low.readable and high.readable):
+                continue
+            row = scratch().execute(f"SELECT ({low.order}) {empty} ({high.order})").fetchone()
+            crossed = bool(row and row[0])
+        if crossed:
             verb = "dépasse" if empty == ">" else "atteint ou dépasse"
             report(
                 (*path, low_key),
@@ -256,6 +261,25 @@ def _bounds_in_order(fdesc: dict, cons: dict, path: JsonPath, report: Report) ->
                 f"({shown(cons[high_key])}) : aucune valeur ne tiendrait entre les deux ; "
                 "échangez-les",
             )
+
+
+def _plain_order(fdesc: dict, low: object, high: object) -> int | None:
+    """-1, 0 or 1 when two bounds compare without the engine (JSON numbers on a number
+    field, ISO dates on a default date field: a query per pair cost a tenth of a second
+    over the repository); None otherwise."""
+    ftype, fmt = fdesc.get("type", "string"), fdesc.get("format", "default")
+    pair = (low, high)
+    if ftype in ("number", "integer") and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v == v for v in pair
+    ):
+        return (low > high) - (low < high)  # type: ignore[operator]
+    if (
+        ftype == "date"
+        and fmt == "default"
+        and all(isinstance(v, str) and ISO_DATE.fullmatch(v) and _is_date(v) for v in pair)
+    ):
+        return (low > high) - (low < high)  # type: ignore[operator]
+    return None
 
 
 def plainly_valid(fdesc: dict) -> bool:
