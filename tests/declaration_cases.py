@@ -382,6 +382,8 @@ CASES = [
     Case("diffkey-twice", edit(VA_DS, lambda d: res(d).update(diffKey=["insee_com", "insee_com"])), VA_DS, "resources[0].diffKey[1]", "deux fois"),
     Case("date-minimum-above-maximum", edit(VA_OLD, lambda d: cons(d, "date_signature").update(minimum="2024-06-01")), VA_OLD, "fields[4].constraints.minimum", "dépasse"),
     Case("exclusive-bounds-crossed", edit(FS_SCHEMA, lambda d: cons(d, "latitude").update(exclusiveMinimum=50, exclusiveMaximum=50)), FS_SCHEMA, "fields[8].constraints.exclusiveMinimum", "dépasse"),
+    Case("date-bounds-crossed", edit(VA_OLD, lambda d: cons(d, "date_signature").update(maximum="2022-12-31")), VA_OLD, "fields[4].constraints.minimum", "dépasse"),
+    Case("exclusive-date-bounds-equal", edit(VA_OLD, lambda d: cons(d, "date_signature").update(exclusiveMaximum="2023-01-01")), VA_OLD, "fields[4].constraints.minimum", "atteint"),
     Case("temporal-start-after-end", edit(VA_DS, lambda d: d["temporal"].update(end="2023-01-01")), VA_DS, "temporal.start", "échangez"),
     Case("description-placeholder-without-field", edit(VA_DS, lambda d: d.update(description="{distinct:} communes")), VA_DS, "description", "{distinct:}"),
     Case("description-placeholder-unclosed", edit(VA_DS, lambda d: d.update(description="Les {rows structures")), VA_DS, "description", "sans"),
