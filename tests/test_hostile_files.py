@@ -395,3 +395,12 @@ def test_cell_counts_agree_and_an_unnamed_column_is_numbered(mini, reader):
         4: "La ligne compte 8 cellules au lieu de 7. Une virgule ou un point-virgule en trop, "
         "ou une cellule mal entourée de guillemets ?",
     }
+
+
+def test_an_unclosed_quote_after_many_cells_on_one_line():
+    """A broken export with every record on one line: the quote is found after 100,000
+    cells (the search stops at each cell's end, so this stays linear: see `make bench`)."""
+    from pipeline.engine.exact import unclosed_quote
+
+    assert unclosed_quote('"a",' * 100_000 + '"b\n', 2, ",", '"') == (2, 100_000)
+    assert unclosed_quote('"a",' * 100_000 + '"b"\n', 2, ",", '"') is None
