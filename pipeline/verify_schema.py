@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.jsondepth import MAX_DEPTH, too_deep
 from pipeline.messages import shorten
+from pipeline.verify_messages import french
 
 
 def file_format(resource: dict, path: Path | None) -> str:
@@ -132,7 +133,7 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
                     "line": line,
                     "field": column,
                     "message": f"{resource.get('name')} : {where + ' : ' if where else ''}"
-                    f"non conforme au schéma ({error.type} : {error.note})",
+                    f"non conforme au schéma : {french(error)}",
                 }
             )
     return found + collect.findings(resource.get("name"))

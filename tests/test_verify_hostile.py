@@ -540,3 +540,33 @@ def test_a_slug_is_sent_as_one_path_segment():
         asked = [path for path, _ in server.seen]
     assert asked == ["/api/1/datasets/a%3Fb%23c/"]
     assert result.exit_code == 1 and "pas de ressource datapackage.json" in result.output
+
+
+def test_schema_findings_are_told_in_french(tmp_path):
+    schema = {
+        "fields": [
+            {"name": "id", "type": "string", "constraints": {"required": True}},
+            {"name": "n", "type": "integer", "constraints": {"maximum": 10, "enum": [1, 2, 20]}},
+        ]
+    }
+    content = b"id,n,extra\nA,1\n,2\nB,deux\nC,20\n"
+    folder = package(
+        tmp_path / "p", resource(content=content, schema=schema), files={"t.csv": content}
+    )
+    result, report = verify(str(folder))
+    assert result.exit_code == 1
+    messages = [e["message"] for f in report["files"] for e in f["errors"]]
+    assert "t : non conforme au schéma : colonne « extra » en trop dans l'en-tête" in messages
+    assert (
+        "t : ligne 3, colonne id : non conforme au schéma : la valeur est obligatoire" in messages
+    )
+    assert any(
+        m.startswith(
+            "t : ligne 4, colonne n : non conforme au schéma : la cellule « deux » n'est pas du type du champ"
+        )
+        for m in messages
+    )
+    assert (
+        "t : ligne 5, colonne n : non conforme au schéma : « 20 » : la valeur est supérieure au maximum 10"
+        in messages
+    )
