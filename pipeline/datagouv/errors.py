@@ -92,25 +92,23 @@ class TooLarge(ApiError):
 
 class ReadOnly(ApiError):
     summary = "data.gouv.fr est en lecture seule (création désactivée)"
-    advice = "Relancez la publication plus tard : rien n'a été modifié par cette requête."
+    advice = "Relancez plus tard : rien n'a été modifié par cette requête."
 
 
 class RateLimited(ApiError):
     summary = "data.gouv.fr limite le nombre de requêtes"
-    advice = "Attendez quelques minutes puis relancez : la publication reprendra où elle en était."
+    advice = "Attendez quelques minutes puis relancez : une publication reprend où elle en était."
 
 
 class ServerError(ApiError):
     summary = "data.gouv.fr est en erreur ou indisponible"
-    advice = (
-        "Relancez la publication plus tard : elle est idempotente et reprendra où elle en était."
-    )
+    advice = "Relancez plus tard ; une publication est idempotente et reprend où elle en était."
 
 
 class RemoteTimeout(ApiError):
     summary = "data.gouv.fr n'a pas répondu à temps"
     advice = (
-        "Relancez la publication plus tard : elle vérifie ce qui a déjà été reçu avant de "
+        "Relancez plus tard ; une publication vérifie ce qui a déjà été reçu avant de "
         "renvoyer quoi que ce soit."
     )
 
