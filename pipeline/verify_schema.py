@@ -75,13 +75,10 @@ def _known_encoding(name: str) -> bool:
 def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     from pipeline.parquet import check_parquet
 
-    name = resource.get("name")
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{name} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
+    name, schema = resource.get("name"), resource.get("schema")
+    refused = _schema_refused(resource)
+    if refused:
+        return refused
     problems, table = check_parquet(path, schema)
     errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
     if table is None or problems:
@@ -98,13 +95,10 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
 
     from pipeline.verify_patterns import PatternCheck, split_patterns
 
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
-        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
-    unreadable = _unreadable_schema(resource)
-    if unreadable:
-        return unreadable
-    schema, patterns, found = split_patterns(schema, resource.get("name"))
+    refused = _schema_refused(resource)
+    if refused:
+        return refused
+    schema, patterns, found = split_patterns(resource["schema"], resource.get("name"))
     if data is not None:
         table = TableResource(data=data, schema=Schema.from_descriptor(schema))
     else:
@@ -137,6 +131,13 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
                 }
             )
     return found + collect.findings(resource.get("name"))
+
+
+def _schema_refused(resource: dict) -> list[dict]:
+    """The findings of a resource without a schema, or with one frictionless cannot load."""
+    if not isinstance(resource.get("schema"), dict):
+        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+    return _unreadable_schema(resource)
 
 
 def _unreadable_schema(resource: dict) -> list[dict]:

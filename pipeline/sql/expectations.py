@@ -215,9 +215,12 @@ def _float_exact(v) -> bool:
 # --- column map conditions ----------------------------------------------------------------
 
 
-def _bounds(kw: dict, integer: bool = False) -> tuple | None:
+def _bounds(kw: dict, integer: bool = False, ok=None) -> tuple | None:
+    """(low, high, strict_min, strict_max) when the bounds are values ``ok`` accepts (numbers
+    by default), in order; None when the expectation must go to GX."""
+    if ok is None:
+        ok = (lambda v: isinstance(v, int) and not isinstance(v, bool)) if integer else is_number
     low, high = kw.get("min_value"), kw.get("max_value")
-    ok = (lambda v: isinstance(v, int) and not isinstance(v, bool)) if integer else is_number
     if low is None and high is None:
         return None
     if any(v is not None and not ok(v) for v in (low, high)):
@@ -233,29 +236,21 @@ def _bounds(kw: dict, integer: bool = False) -> tuple | None:
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _iso_date(v) -> bool:
+    if not (isinstance(v, str) and ISO_DATE.fullmatch(v)):
+        return False
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
 def _date_bounds(kw: dict) -> tuple | None:
     """The bounds of a date column, written as ISO dates (« 2019-01-01 »), as the messages
     of the declaration check ask: GX reads them as dates and then fails to compare them
     with the column's ISO text, so the engine compares them itself."""
-
-    def iso(v) -> bool:
-        if not (isinstance(v, str) and ISO_DATE.fullmatch(v)):
-            return False
-        try:
-            date.fromisoformat(v)
-        except ValueError:
-            return False
-        return True
-
-    low, high = kw.get("min_value"), kw.get("max_value")
-    if (low is None and high is None) or any(v is not None and not iso(v) for v in (low, high)):
-        return None
-    if low is not None and high is not None and low > high:
-        return None
-    strict = kw.get("strict_min", False), kw.get("strict_max", False)
-    if any(not isinstance(s, bool) for s in strict):
-        return None
-    return low, high, *strict
+    return _bounds(kw, ok=_iso_date)
 
 
 def between(x: str, bounds: tuple, literal_of=number) -> str:
