@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.engine.exact import unclosed_quote
+from pipeline.engine.exact import open_quote, swallowed
 from pipeline.engine.sniff import diagnosis
 from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
-from pipeline.messages import message, shorten
+from pipeline.messages import message
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -214,16 +213,12 @@ def _refuse_unclosed_quote(
 ) -> None:
     """A quote opened and never closed makes the rest of the file the last record's cell:
     said on the line where it opens, rather than as that record's missing cells."""
-    last = records[-1]
-    if not any("\n" in c or "\r" in c for c in last) and text.endswith(("\n", "\r")):
+    if not swallowed(records[-1], text.endswith(("\n", "\r"))):
         return
-    tail = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, None))
-    opened = unclosed_quote(tail, start, delimiter, '"')
+    opened = open_quote(io.StringIO(text, newline=""), start, delimiter, '"', records[0])
     if opened is None:
         return
-    line, column = opened
-    label = records[0][column].strip() if column < len(records[0]) else ""
-    where = f"« {shorten(label)} »" if label else f"de la colonne {column + 1}"
+    line, _, _, where = opened
     raise DataError(
         f"{rel}, ligne {line} : le guillemet qui ouvre la cellule {where} n'est jamais refermé : "
         "toute la suite du fichier est lue comme une seule cellule. Refermez ce guillemet ou "

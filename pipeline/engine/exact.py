@@ -89,25 +89,49 @@ def csv_records(
                 last, previous_end = record, reader.line_num
         except UnicodeDecodeError:
             raise not_utf8(path, report) from None
-    swallowed = any("\n" in c or "\r" in c for c in last) or not _ends_line(path)
-    if found is None or not swallowed or len(quote) != 1:
+    if found is None or len(quote) != 1:
+        return
+    if not swallowed(last, _ends_line(path)):
         return
     with path.open("r", encoding=encoding, newline="") as handle:
-        text = "".join(itertools.islice(handle, start - 1, None))
-    opened = unclosed_quote(text, start, delimiter, quote)
+        opened = open_quote(handle, start, delimiter, quote, header or [])
     if opened is not None:
-        line, column = opened
-        label = (header or [])[column].strip() if column < len(header or []) else ""
+        line, column, label, where = opened
         found.append(
             report(
                 "unclosed-quote",
                 line=line,
-                column=column + 1,
-                fld=shorten(label) or None,
-                where=f"« {shorten(label)} »" if label else f"de la colonne {column + 1}",
+                column=column,
+                fld=label,
+                where=where,
                 last=previous_end,
             )
         )
+
+
+def swallowed(last: list[str], ends_line: bool) -> bool:
+    """Whether the last record may hold the rest of the file in an unclosed quoted cell: it
+    holds a line break, or the file does not end with one."""
+    return any("\n" in c or "\r" in c for c in last) or not ends_line
+
+
+def open_quote(
+    lines: Iterable[str], start: int, delimiter: str, quote: str, header: list[str]
+) -> tuple[int, int, str | None, str] | None:
+    """(line, 1-based column, label, « where » in French) of the quote left open in the
+    record starting on line ``start`` of ``lines`` (the file's lines), or None."""
+    tail = "".join(itertools.islice(lines, start - 1, None))
+    opened = unclosed_quote(tail, start, delimiter, quote)
+    if opened is None:
+        return None
+    line, column = opened
+    label = shorten(header[column].strip()) if column < len(header) else ""
+    return (
+        line,
+        column + 1,
+        label or None,
+        f"« {label} »" if label else f"de la colonne {column + 1}",
+    )
 
 
 def _ends_line(path: Path) -> bool:
