@@ -244,3 +244,17 @@ def test_a_dataset_json_that_is_a_folder_is_one_error_not_a_cascade(tmp_path) ->
     assert result.exit_code == 2
     assert result.stderr.startswith("Erreur : 1 erreur(s) dans les déclarations")
     assert f"  - {VA_DS} : « dataset.json » est un dossier, pas un fichier" in result.stderr
+
+
+def test_a_condition_value_written_otherwise_than_published_is_refused() -> None:
+    """A figure's condition compares published text: 3.0 on a number field never matches
+    « 3 »; the value the package writes is given."""
+    from pipeline.declarations.references import condition_value_problem
+
+    assert condition_value_problem({"name": "n", "type": "number"}, 3) is None
+    assert condition_value_problem({"name": "n", "type": "number"}, 3.0) == (
+        "« 3.0 » s'écrit « 3 » dans le paquet publié, dont la condition compare le texte : "
+        'écrivez "3"'
+    )
+    assert condition_value_problem({"name": "d", "type": "date"}, "2023-12-31") is None
+    assert "ne se lit pas" in condition_value_problem({"name": "d", "type": "date"}, "31/12/2023")
