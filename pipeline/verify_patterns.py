@@ -12,7 +12,6 @@ compile, or RE2 cannot run with the same meaning, is a finding naming its field.
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import attrs
@@ -20,7 +19,8 @@ from frictionless import Check
 
 from pipeline.messages import shorten
 from pipeline.sql import literal
-from pipeline.sql.pyregex import Untranslatable, compile_python, python_error_fr, translate
+from pipeline.sql.pyregex import translate
+from pipeline.sql.support import pattern_problem
 
 MAX_ERRORS = 100  # per field, as frictionless stops at 100 errors
 
@@ -55,19 +55,11 @@ def split_patterns(schema: dict, name: str) -> tuple[dict, dict[str, str], list[
 
 
 def _unusable(pattern: Any) -> str | None:
+    """Why a declared pattern cannot be checked in linear time with Python's meaning: the
+    engine's own verdict (Python's refusal, no exact RE2 equivalent, too large for RE2)."""
     if not isinstance(pattern, str):
         return "ce n'est pas un texte"
-    try:
-        compile_python("^" + pattern + "$")
-    except re.error as exc:
-        return python_error_fr(exc)
-    try:
-        translate("^" + pattern + "$")
-    except Untranslatable as exc:
-        return f"sans équivalent sûr en temps linéaire ({exc})"
-    except re.error as exc:
-        return python_error_fr(exc)
-    return None
+    return pattern_problem(pattern)
 
 
 @attrs.define(kw_only=True, repr=False)

@@ -372,7 +372,8 @@ def with_pattern(pattern: object) -> dict:
 
 
 def test_a_pattern_python_cannot_compile_is_a_finding_naming_its_field(tmp_path):
-    for number, pattern in enumerate(("[", "(?<=a)b", "a{99999999999}")):
+    # the last one Python compiles, but RE2 refuses when it is run (repetition too large)
+    for number, pattern in enumerate(("[", "(?<=a)b", "a{99999999999}", "((a{100}){100}){100}")):
         pkg = package(tmp_path / f"p{number}", resource(schema=with_pattern(pattern)))
         result, report = verify(str(pkg))
         assert result.exit_code == 1 and codes(report) == {"pattern-invalid"}, pattern
@@ -382,17 +383,13 @@ def test_a_pattern_python_cannot_compile_is_a_finding_naming_its_field(tmp_path)
 
 
 def test_a_backtracking_pattern_is_checked_in_linear_time(tmp_path):
-    import time
-
     content = b"id,nom\n1," + b"a" * 50_000 + b"\n2,aaX\n"
     pkg = package(
         tmp_path / "pkg",
         resource(content=content, schema=with_pattern("(.+)+X")),
         files={"t.csv": content},
     )
-    start = time.monotonic()
-    result, report = verify(str(pkg))
-    assert time.monotonic() - start < 30
+    result, report = verify(str(pkg))  # Python's re would not return on this cell
     assert result.exit_code == 1 and codes(report) == {"constraint-error"}
     assert [(e["line"], e["field"]) for e in report["files"][0]["errors"]] == [(2, "nom")]
 
@@ -414,19 +411,27 @@ def test_patterns_keep_python_meaning_in_csv_and_parquet(tmp_path):
 
 
 def test_malformed_dataset_answers_exit_3_in_french():
-    bodies = [
-        (200, {}, b"<html>pas du JSON</html>"),
-        (200, {}, b"[" * 100_000),
-        json_answer([1, 2]),
-        json_answer({"resources": [1]}),
-        json_answer({"resources": "x"}),
-        json_answer({"resources": [{"extras": "x", "title": 5, "url": "/dp.json", "latest": 5}]}),
+    unexpected = (3, "data.gouv.fr a renvoyé une réponse inattendue")
+    # resources without a package descriptor: nothing the pipeline published, exit 1
+    unpublished = (1, "n'a pas de ressource datapackage.json")
+    cases = [
+        ((200, {}, b"<html>pas du JSON</html>"), unexpected),
+        ((200, {}, b"[" * 100_000), unexpected),
+        (json_answer([1, 2]), unexpected),
+        (json_answer({"resources": [1]}), unpublished),
+        (json_answer({"resources": "x"}), unexpected),
+        (
+            json_answer(
+                {"resources": [{"extras": "x", "title": 5, "url": "/dp.json", "latest": 5}]}
+            ),
+            unpublished,
+        ),
     ]
-    for body in bodies:
+    for body, (code, words) in cases:
         with server({"/api/1/datasets/ds/": body, "/dp.json": json_answer([])}) as base:
             result, _ = verify("ds", "--from", base)
-        assert result.exit_code in (1, 3), (body, result.output)
-        assert "Erreur : " in result.output and "Erreur interne" not in result.output
+        assert result.exit_code == code, (body, result.output)
+        assert "Erreur : " in result.output and words in result.output, (body, result.output)
 
 
 def test_redirects_to_a_file_or_in_a_loop_exit_3():

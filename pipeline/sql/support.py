@@ -273,12 +273,12 @@ def _is_nan(value: object) -> bool:
 def _pattern_problems(pattern: object, path: str, name: str) -> list[tuple[str, str]]:
     if not isinstance(pattern, str):
         return [(path, f"champ « {name} » : « pattern » doit être un texte.")]
-    why = _pattern_problem(pattern)
+    why = pattern_problem(pattern)
     return [(path, f"champ « {name} » : {why}.")] if why else []
 
 
 @lru_cache(maxsize=512)
-def _pattern_problem(pattern: str) -> str | None:
+def pattern_problem(pattern: str) -> str | None:
     try:
         translated = translate("^" + pattern + "$")
         scratch().execute("SELECT regexp_matches('', ?)", [translated]).fetchall()
