@@ -12,7 +12,6 @@ from pipeline.messages import shorten
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 MAX_BYTES = 2**53  # far above any file; a bigger integer is a mistake or a trap
-CHUNK = 1 << 20
 
 
 @dataclass
@@ -54,14 +53,11 @@ def check(found: Integrity, resource: dict, path: Path, name: str) -> None:
     """Measure ``path`` and compare it with what was declared."""
     split = split_hash(found.expected_hash) if found.expected_hash else None
     algorithm, expected = split or ("sha256", None)
-    hasher = hashlib.new(algorithm)
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            hasher.update(chunk)
-            size += len(chunk)
+    with path.open("rb") as handle:  # in chunks, as the publish side hashes
+        digest = hashlib.file_digest(handle, algorithm)
+        size = handle.tell()
     found.actual_bytes = size
-    found.actual_hash = f"{algorithm}:{hasher.hexdigest()}"
+    found.actual_hash = f"{algorithm}:{digest.hexdigest()}"
     if found.expected_bytes is not None and found.expected_bytes != size:
         found.errors.append(
             _error(
@@ -74,7 +70,7 @@ def check(found: Integrity, resource: dict, path: Path, name: str) -> None:
         found.errors.append(
             _error("hash-missing", f"{name} : aucune empreinte dans le descripteur.")
         )
-    elif expected is not None and hasher.hexdigest() != expected:
+    elif expected is not None and digest.hexdigest() != expected:
         found.errors.append(
             _error(
                 "hash-mismatch",
