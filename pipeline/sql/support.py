@@ -91,12 +91,12 @@ def _unreadable(fdesc: dict, values: list) -> list[bool]:
     """For each value (a bound or an enum option): the field's reader cannot read it (NaN
     included: frictionless cannot compare it). Values plainly of the field's type are not
     read: every schema of the repository is checked at each run."""
-    todo = [v for v in values if not _plainly_readable(fdesc, v)]
+    todo = [v for v in values if not plainly_readable(fdesc, v)]
     read = iter(read_constants(fdesc, todo, {}) if todo else [])
     boolean = fdesc.get("type") == "boolean"
     out = []
     for v in values:
-        if _plainly_readable(fdesc, v):
+        if plainly_readable(fdesc, v):
             out.append(False)
             continue
         c = next(read)
@@ -107,7 +107,7 @@ def _unreadable(fdesc: dict, values: list) -> list[bool]:
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _plainly_readable(fdesc: dict, value: object) -> bool:
+def plainly_readable(fdesc: dict, value: object) -> bool:
     """A JSON integer for an integer or number field, a finite JSON number for a number
     field, an ISO date for a date field read with ``%Y-%m-%d``: every reader of the field
     takes them (see :func:`pipeline.sql.constants.bound_text`)."""
