@@ -3,6 +3,7 @@ and names the file and the JSON path the error must point at (see test_declarati
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections.abc import Callable
@@ -20,6 +21,9 @@ FS_SCHEMA = f"{FS}/france-services.schema.json"
 FS_SUITE = f"{FS}/france-services.expectations.json"
 TI_DS = "schemas/territoires-d-industrie/dataset.json"
 CC_DS = "schemas/chiffres-cles-2023/dataset.json"
+FS_RAW = "data/raw/anct_france_services_20240801.csv"
+FS_JULY = "data/raw/anct_france_services_20240701.csv"  # an earlier edition a case adds
+FS_XLSX = "data/raw/anct_france_services_20240801.xlsx"
 COV_DS = "schemas/couverture-communale-2023/dataset.json"
 
 
@@ -140,6 +144,42 @@ def _ti_vintage(change: Callable[[dict], None]) -> Callable[[Path], None]:
     return edit(TI_DS, lambda d: change(res(d, 1)["vintages"][0]))
 
 
+def _fs_computed(change: Callable[[list], None]) -> Callable[[Path], None]:
+    return edit(FS_DS, lambda d: change(res(d)["computed"]))
+
+
+def _fs_labels(root: Path, *more: str) -> list[str]:
+    """The header of the France services list, then ``more``."""
+    with (root / FS_RAW).open(encoding="utf-8") as handle:
+        return [*next(csv.reader(handle)), *more]
+
+
+def _fs_earlier_edition(root: Path) -> None:
+    """An earlier edition of the France services list, in cp1252 with « ; », whose file
+    already holds ``date_labellisation`` (after an accented label, so that only the
+    declared encoding and delimiter find it)."""
+    labels = _fs_labels(root, "remarque_élu", "date_labellisation")
+    (root / FS_JULY).write_bytes((";".join(labels) + "\r\n").encode("cp1252"))
+    vintage = {
+        "date": "2024-07-01",
+        "path": FS_JULY,
+        "dialect": {"delimiter": ";", "encoding": "cp1252"},
+    }
+    edit(FS_DS, lambda d: res(d).update(vintages=[vintage]))(root)
+
+
+def _fs_workbook(root: Path) -> None:
+    """The France services list as a workbook: a title row, then a header that already
+    holds ``date_labellisation``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Structures France services, août 2024"])
+    workbook.active.append(_fs_labels(root, "date_labellisation"))
+    workbook.save(root / FS_XLSX)
+    edit(FS_DS, lambda d: res(d)["source"].update(path=FS_XLSX, format="xlsx", headerRow=2))(root)
+
+
 CASES = [
     # --- JSON syntax and encoding -------------------------------------------------------
     Case("dataset-truncated", text(VA_DS, lambda t: t[: len(t) // 2]), VA_DS, "", "JSON"),
@@ -242,6 +282,14 @@ CASES = [
     Case("computed-unknown-from", edit(FS_DS, lambda d: res(d)["computed"][0].update(**{"from": "labellisation"})), FS_DS, "resources[0].computed[0].from", "labellisation_fs"),
     Case("computed-bad-regex", edit(FS_DS, lambda d: res(d)["computed"][0].update(pattern="(\\d{2}/(\\d{2})")), FS_DS, "resources[0].computed[0].pattern", "expression régulière"),
     Case("computed-bad-replace", edit(FS_DS, lambda d: res(d)["computed"][0].update(replace="\\4-\\2-\\1")), FS_DS, "resources[0].computed[0].replace", "\\4"),
+    Case("computed-fewer-groups", _fs_computed(lambda c: c[0].update(pattern="(\\d{2})/(\\d{2})/\\d{4}")), FS_DS, "resources[0].computed[0].replace", "2 groupe(s)"),
+    Case("computed-from-itself", _fs_computed(lambda c: c[0].update(**{"from": "date_labellisation"})), FS_DS, "resources[0].computed[0].from", "lui-même calculé"),
+    Case("computed-name-unknown", _fs_computed(lambda c: c[0].update(name="date_label")), FS_DS, "resources[0].computed[0].name", "date_labellisation"),
+    Case("computed-twice", _fs_computed(lambda c: c.append(dict(c[0]))), FS_DS, "resources[0].computed[1].name", "computed[0]"),
+    Case("computed-raw-column", _fs_computed(lambda c: c[0].update(name="lib_com")), FS_DS, "resources[0].computed[0].name", "colonne 8 du fichier brut"),
+    Case("computed-raw-column-earlier-edition", _fs_earlier_edition, FS_DS, "resources[0].computed[0].name", "(édition du 2024-07-01)"),
+    Case("computed-raw-column-workbook", _fs_workbook, FS_DS, "resources[0].computed[0].name", "colonne 25"),
+    Case("computed-on-derived-table", edit(TI_DS, lambda d: res(d, 1).update(computed=[{"name": "lib_ti", "from": "id_ti", "pattern": "(.+)", "replace": "TI \\1"}])), TI_DS, "resources[1].computed", "derive"),
     Case("enrich-unknown-reference", edit(VA_DS, lambda d: res(d)["enrich"][0].update(reference="cog-communes")), VA_DS, "resources[0].enrich[0].reference", "cog2023-communes"),
     Case("enrich-unknown-reference-field", edit(VA_DS, lambda d: res(d)["enrich"][0].update(on={"insee_com": "insee"})), VA_DS, "resources[0].enrich[0].on.insee_com", "code_insee"),
     Case("enrich-two-keys", edit(VA_DS, lambda d: res(d)["enrich"][0]["on"].update(lib_com="nom")), VA_DS, "resources[0].enrich[0].on", "un seul champ"),

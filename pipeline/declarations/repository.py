@@ -1,7 +1,8 @@
-"""The whole repository's declarations, checked together before any data is read:
-``pipeline.json`` (when present), then every ``schemas/<dataset>/`` folder, its
-``dataset.json``, the Table Schemas and suites it names, and the names that cross from one to
-another. Every problem is collected; :func:`check_repository` raises them all at once."""
+"""The whole repository's declarations, checked together before any data is read (the
+header of a raw file alone, for the computed fields): ``pipeline.json`` (when present), then
+every ``schemas/<dataset>/`` folder, its ``dataset.json``, the Table Schemas and suites it
+names, and the names that cross from one to another. Every problem is collected;
+:func:`check_repository` raises them all at once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.declarations import composed
+from pipeline.declarations.computed import check_computed
 from pipeline.declarations.editions import (
     DEFAULT_COG,
     Editions,
@@ -48,6 +50,7 @@ class ResourceDoc:
     fields: list[str] | None = None  # None until its schema is known to be sound
     broken: bool = False  # its declaration in dataset.json does not follow the schema
     vintages: list[VintageDoc] = field(default_factory=list)
+    raw: Path | None = None  # its raw file, when one inside the repository
 
 
 @dataclass
@@ -187,7 +190,7 @@ class _Checker:
         dialect = {}
         source = decl.get("source")
         if isinstance(source, dict) and not broken:
-            check_source(self.root, source, (*here, "source"), self.engine, report)
+            res.raw = check_source(self.root, source, (*here, "source"), self.engine, report)
             dialect = dict(source.get("dialect") or {})
         if res.schema_path is not None:
             text = self.problems.read(res.schema_path)
@@ -202,31 +205,14 @@ class _Checker:
                 text = self.problems.read(res.suite_path)
                 res.suite = text.value if text.ok else None
         if not broken:
-            for j, spec in enumerate(decl.get("computed") or []):
-                self.computed(res, spec, (*here, "computed", j), report)
             check_vintage_dates(decl, here, report)
             for j, item in enumerate(decl.get("vintages") or []):
                 res.vintages.append(
                     read_vintage(self.root, self.problems, self.engine, doc.folder, here, j, item,
                                  dialect if "derive" in decl else None)
                 )  # fmt: skip
+            check_computed(res, self.engine, report)  # after the raw files and schemas
         return res
-
-    def computed(self, res: ResourceDoc, spec: dict, path: JsonPath, report) -> None:
-        problem = self.engine.regex_problem(spec["pattern"], python=False)
-        if problem:
-            report((*path, "pattern"), problem)
-        else:
-            problem = self.engine.rewrite_problem(spec["pattern"], spec["replace"])
-            if problem:
-                report((*path, "replace"), problem)
-        names = {c.get("name") for c in res.decl.get("computed") or [] if isinstance(c, dict)}
-        if spec["from"] in names:
-            report(
-                (*path, "from"),
-                f"« {spec['from']} » est lui-même calculé : « from » nomme une colonne du "
-                "fichier brut",
-            )
 
     def across(self, docs: list[DatasetDoc], datasets: set[str]) -> None:
         """Names that cross files: resources, fields, datasets, foreign keys, suites."""

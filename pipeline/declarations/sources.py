@@ -75,8 +75,11 @@ def _close(full: Path) -> str:
     return " : vérifiez le chemin"
 
 
-def check_source(root: Path, source: dict, path: JsonPath, engine: Engine, report: Report) -> None:
-    """A resource's ``source`` (already of the right shape)."""
+def check_source(
+    root: Path, source: dict, path: JsonPath, engine: Engine, report: Report
+) -> Path | None:
+    """A resource's ``source`` (already of the right shape); the raw file, when it is a
+    file inside the repository."""
     file = inside(root, root, source.get("path"), (*path, "path"), report)
     fmt = source.get("format", "csv")
     if file is not None:
@@ -103,6 +106,7 @@ def check_source(root: Path, source: dict, path: JsonPath, engine: Engine, repor
         report((*path, "sheet"), "« sheet » ne vaut que pour un fichier XLSX : retirez cette clé")
     raw = source.get("path") if isinstance(source.get("path"), str) else None
     check_dialect(source.get("dialect") or {}, (*path, "dialect"), engine, report, raw)
+    return file
 
 
 # ASCII bytes, with the escapes of the codecs that would read them as something else

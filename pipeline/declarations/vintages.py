@@ -32,6 +32,7 @@ class VintageDoc:
     schema: Any = None
     schema_path: Path | None = None
     fields: list[str] | None = None
+    raw: Path | None = None  # its raw file, when one inside the repository
 
 
 def read_vintage(
@@ -55,7 +56,7 @@ def read_vintage(
 
     vintage = VintageDoc(item, j)
     if derived_dialect is None:
-        check_source(root, item, path, engine, report)
+        vintage.raw = check_source(root, item, path, engine, report)
     if "schema" in item:
         vintage.schema_path = inside(root, folder, item["schema"], (*path, "schema"), report)
         if vintage.schema_path is not None:

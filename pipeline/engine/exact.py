@@ -174,27 +174,6 @@ def unclosed_quote(
     return None
 
 
-def xlsx_rows(worksheet) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells as text without the trailing empty ones) of an openpyxl sheet."""
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        cells = [_xlsx_text(v) for v in values]
-        while cells and cells[-1] == "":
-            cells.pop()
-        yield number, cells
-
-
-def _xlsx_text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        if (value.hour, value.minute, value.second) == (0, 0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def cells(count: int) -> str:
     """« 1 cellule », « 3 cellules »."""
     return f"{count} cellule" + ("s" if count > 1 else "")

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from pipeline.catalog import ResourceDecl
 from pipeline.engine import encoding
+from pipeline.engine.header import HEAD_BYTES
 from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
 from pipeline.messages import message, shorten
 from pipeline.sql import csv_scan, ident
 
-HEAD_BYTES = 1 << 20
 DELIMITER_NAMES = {"\t": "tabulation"}  # shown by name in messages, not as white space
 MAX_FAST_COLUMNS = 2000  # wider headers (a file whose records sit on one line) read exactly
 

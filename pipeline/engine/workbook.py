@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.engine.exact import xlsx_rows
+from pipeline.engine.header import xlsx_rows
 from pipeline.engine.sniff import COMPRESSED, UNPACK, not_text, zip_kind
 from pipeline.engine.source import Fatal, Reporter, empty_file
 from pipeline.messages import shorten
