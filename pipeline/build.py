@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.diff import DiffKey, PackageDiff, diff_package
+from pipeline.engine.db import lower_memory_limit
 from pipeline.errors import InvalidData
 from pipeline.findings import DEFAULT_LIMIT, Report
 from pipeline.formats import (
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
 GENERATED = ("datapackage.json", "README.md")
 BATCH_ROWS = 16_384  # rows per batch of published text: the writers' working memory
 WRITING_MEMORY = 256 * 2**20  # DuckDB's memory limit while packages are written
-UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
 
 
 @dataclass
@@ -96,14 +96,7 @@ def limit_engine_memory(ws: Workspace, limit: int = WRITING_MEMORY) -> None:
     done: sorting a big table in published order then spills more to disk, and the writers
     of the package, which DuckDB does not account for, keep room in the build's budget
     (1 GB for a million rows)."""
-    value = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    number, _, unit = str(value).partition(" ")
-    try:
-        current = float(number) * UNITS[unit]
-    except (ValueError, KeyError):
-        return
-    if current > limit:
-        ws.con.execute(f"SET memory_limit = '{limit // 2**20}MiB'")
+    lower_memory_limit(ws.con, limit)
 
 
 def write_table(
@@ -313,12 +306,14 @@ def comparable(
     return FolderFiles(old, headers), FolderFiles(new, {**(new_extra or {}), **headers})
 
 
-def diff_folders(old: Path, new: Path, keys: dict[str, DiffKey] | None = None) -> PackageDiff:
+def diff_folders(
+    old: Path, new: Path, keys: dict[str, DiffKey] | None = None, limit: int | None = None
+) -> PackageDiff:
     """:func:`pipeline.diff.diff_package` between two package folders, loading only the CSV
     files that differ (:func:`comparable`); the others, having no row change, get their
     number of rows counted on disk. An unchanged package of any size is never loaded."""
     before, after = comparable(old, new)
-    diff = diff_package(before, after, keys=keys)
+    diff = diff_package(before, after, keys=keys, limit=limit)
     for resource in diff.resources:
         if resource.path in after.overrides:
             resource.old_rows = resource.new_rows = _count_records(new / resource.path)
@@ -355,7 +350,8 @@ def diff_all(
         if ds.kind == "package":
             with staged(v.workspace, ds.name) as folder:
                 render_package(v, ds, folder)
-                diffs.append(diff_folders(repo.published / ds.name, folder, diff_keys(ds)))
+                published = repo.published / ds.name
+                diffs.append(diff_folders(published, folder, diff_keys(ds), limit))
     return diffs
 
 

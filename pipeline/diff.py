@@ -12,14 +12,14 @@ compatibility, next version) is :mod:`pipeline.compatibility`'s.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.compatibility import Level, SchemaChange, bump, compare_schemas, primary_key
+from pipeline.diff_rows import KINDS, Matching, Table, compare
 from pipeline.errors import ConfigError
 
 Files = Mapping[str, bytes]
@@ -60,6 +60,9 @@ class Reassignment:
 
 @dataclass
 class ResourceDiff:
+    """The rows of a resource that changed: the first ones of each kind (all of them unless
+    the diff was given a limit) and, in ``truncated``, how many of each kind were left out."""
+
     name: str
     path: str
     primary_key: list[str]  # the fields rows are matched on (diffKey, else the primary key)
@@ -70,6 +73,11 @@ class ResourceDiff:
     changed: list[RowChange] = field(default_factory=list)
     schema_changes: list[SchemaChange] = field(default_factory=list)
     reassigned: list[Reassignment] = field(default_factory=list)
+    truncated: dict[str, int] = field(default_factory=dict)  # kind -> rows left out
+
+    def total(self, kind: str) -> int:
+        """Exact number of rows of ``kind`` (added, removed, changed, reassigned)."""
+        return len(getattr(self, kind)) + self.truncated.get(kind, 0)
 
 
 @dataclass
@@ -89,19 +97,19 @@ class PackageDiff:
 
     @property
     def rows_added(self) -> int:
-        return sum(len(r.added) for r in self.resources)
+        return sum(r.total("added") for r in self.resources)
 
     @property
     def rows_removed(self) -> int:
-        return sum(len(r.removed) for r in self.resources)
+        return sum(r.total("removed") for r in self.resources)
 
     @property
     def rows_changed(self) -> int:
-        return sum(len(r.changed) for r in self.resources)
+        return sum(r.total("changed") for r in self.resources)
 
     @property
     def reassigned(self) -> int:
-        return sum(len(r.reassigned) for r in self.resources)
+        return sum(r.total("reassigned") for r in self.resources)
 
     @property
     def all_schema_changes(self) -> list[SchemaChange]:
@@ -175,26 +183,6 @@ def _tabular_resources(package: dict | None, files: Files) -> dict[str, dict]:
     return resources
 
 
-def _read_rows(files: Files, path: str) -> tuple[list[str], list[dict[str, str]]]:
-    if path not in files:
-        return [], []
-    reader = csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"), newline=""))
-    rows = [dict(row) for row in reader]
-    return list(reader.fieldnames or []), rows
-
-
-def _index(rows: list[dict[str, str]], key: list[str]) -> dict[tuple, dict[str, str]]:
-    """Rows by key; a repeated key gets an occurrence number so no row is lost."""
-    indexed: dict[tuple, dict[str, str]] = {}
-    for row in rows:
-        k = tuple(row.get(f, "") for f in key)
-        n = 1
-        while (k if n == 1 else (*k, f"#{n}")) in indexed:
-            n += 1
-        indexed[k if n == 1 else (*k, f"#{n}")] = row
-    return indexed
-
-
 # --- the diff -----------------------------------------------------------------------------
 
 
@@ -208,55 +196,72 @@ def _naming(row: dict[str, str], key: DiffKey) -> str:
     return f"{row.get(key.label, '')} ({values})" if key.label else values
 
 
-def _reassigned(
-    ids: list[str], key: DiffKey, old_rows: list[dict[str, str]], new_rows: list[dict[str, str]]
-) -> list[Reassignment]:
-    """Identifiers present on both sides that name another row (by ``key``) than before."""
-    old_index = _index(old_rows, ids)
-    out = []
-    for k, row in _index(new_rows, ids).items():
-        before = old_index.get(k)
-        if before is not None and any(before.get(f) != row.get(f) for f in key.fields):
-            identifier = {f: row.get(f, "") for f in ids}
-            out.append(Reassignment(identifier, _naming(before, key), _naming(row, key)))
-    return out
+def _on_disk(files: Files, path: str, scratch: Path) -> Path | None:
+    """Where the CSV file ``path`` of a package can be read: in its folder, or written to
+    ``scratch`` when the package is held in memory; None when the package has no such file."""
+    if path not in files:
+        return None
+    on_disk = getattr(files, "path_of", lambda name: None)(path)
+    if on_disk is not None:
+        return on_disk
+    copy = scratch / f"{len(list(scratch.iterdir()))}.csv"
+    copy.write_bytes(files[path])
+    return copy
 
 
 def _diff_resource(
     name: str,
     old_res: dict | None,
     new_res: dict | None,
-    old: Files,
-    new: Files,
-    diff_key: DiffKey | None = None,
+    tables: tuple[Table, Table],
+    diff_key: DiffKey | None,
+    limit: int | None,
 ) -> ResourceDiff:
     ref = new_res or old_res or {}
     old_schema = (old_res or {}).get("schema") or {}
     new_schema = (new_res or {}).get("schema") or {}
-    old_header, old_rows = _read_rows(old, old_res["path"]) if old_res else ([], [])
-    new_header, new_rows = _read_rows(new, new_res["path"]) if new_res else ([], [])
+    old, new = tables
+    old_header, new_header = old.header, new.header
     ids = primary_key(new_schema) or primary_key(old_schema)
     if not _fits(ids, old_header, new_header):
         ids = []
     key = diff_key.fields if diff_key and _fits(diff_key.fields, old_header, new_header) else ids
     if not key:
         key = [f for f in new_header if f in old_header] or new_header or old_header
-    diff = ResourceDiff(name, ref.get("path", ""), key, len(old_rows), len(new_rows))
-    if diff_key and key == diff_key.fields and ids and ids != key and old_res and new_res:
-        diff.reassigned = _reassigned(ids, diff_key, old_rows, new_rows)
+    renumbered = bool(diff_key and key == diff_key.fields and ids and ids != key)
+    how = Matching(
+        key,
+        [f for f in new_header if f in old_header],
+        ids if renumbered and old_res and new_res else [],
+        diff_key.fields if diff_key and renumbered else [],
+    )
+    rows = compare(old, new, how, limit)
+    diff = ResourceDiff(name, ref.get("path", ""), key, rows.old_rows, rows.new_rows)
     if old_res and new_res:
         diff.schema_changes = compare_schemas(old_schema, new_schema)
-    old_index, new_index = _index(old_rows, key), _index(new_rows, key)
-    common = [f for f in new_header if f in old_header]
-    for k, row in new_index.items():
-        before = old_index.get(k)
-        if before is None:
-            diff.added.append(row)
-            continue
-        changes = [FieldChange(f, before[f], row[f]) for f in common if before[f] != row[f]]
-        if changes:
-            diff.changed.append(RowChange({f: row.get(f, "") for f in key}, changes))
-    diff.removed = [row for k, row in old_index.items() if k not in new_index]
+    diff.added, diff.removed = rows.added, rows.removed
+    diff.changed = [
+        RowChange(
+            {f: row.get(f, "") for f in key},
+            [FieldChange(f, before[f], row[f]) for f in how.compared if before[f] != row[f]],
+        )
+        for before, row in rows.changed
+    ]
+    diff.reassigned = (
+        [
+            Reassignment(
+                {f: row.get(f, "") for f in ids}, _naming(before, diff_key), _naming(row, diff_key)
+            )
+            for before, row in rows.reassigned
+        ]
+        if diff_key
+        else []
+    )
+    diff.truncated = {
+        kind: rows.totals[kind] - len(getattr(rows, kind))
+        for kind in KINDS
+        if rows.totals[kind] > len(getattr(rows, kind))
+    }
     return diff
 
 
@@ -265,11 +270,13 @@ def diff_package(
     new: Files | None,
     name: str = "?",
     keys: Mapping[str, DiffKey] | None = None,
+    limit: int | None = None,
 ) -> PackageDiff:
     """Row-by-row and schema differences between two packages given as their files. A
     missing package (None, or no ``datapackage.json``) is an empty one; ``name`` is used
     only when neither side declares one. ``keys`` gives, by resource, what identifies a row
-    in the real world when it is not the primary key."""
+    in the real world when it is not the primary key. ``limit``: rows of each kind listed
+    per resource (None: all); the totals are always exact."""
     old, new = old or {}, new or {}
     old_pkg, new_pkg = _descriptor(old, "publié"), _descriptor(new, "construit")
     old_res, new_res = _tabular_resources(old_pkg, old), _tabular_resources(new_pkg, new)
@@ -280,16 +287,28 @@ def diff_package(
         old_exists=old_pkg is not None,
         new_exists=new_pkg is not None,
     )
-    for res_name in [*old_res, *(n for n in new_res if n not in old_res)]:
-        before, after = old_res.get(res_name), new_res.get(res_name)
-        key = (keys or {}).get(res_name)
-        diff.resources.append(_diff_resource(res_name, before, after, old, new, key))
-        if old_pkg is not None and before is None:
-            diff.schema_changes.append(
-                SchemaChange("resource-added", True, f"Ressource `{res_name}` ajoutée.")
+    with tempfile.TemporaryDirectory(prefix="diff-") as scratch:
+        for res_name in [*old_res, *(n for n in new_res if n not in old_res)]:
+            before, after = old_res.get(res_name), new_res.get(res_name)
+            tables = (
+                Table.of(_on_disk(old, before["path"], Path(scratch)) if before else None),
+                Table.of(_on_disk(new, after["path"], Path(scratch)) if after else None),
             )
-        elif after is None:
-            diff.schema_changes.append(
-                SchemaChange("resource-removed", False, f"Ressource `{res_name}` supprimée.")
-            )
+            key = (keys or {}).get(res_name)
+            diff.resources.append(_diff_resource(res_name, before, after, tables, key, limit))
+            _resource_change(diff, old_pkg is not None, res_name, before, after)
     return diff
+
+
+def _resource_change(
+    diff: PackageDiff, published: bool, name: str, before: dict | None, after: dict | None
+) -> None:
+    """A resource added to or removed from a published package: a schema change."""
+    if published and before is None:
+        diff.schema_changes.append(
+            SchemaChange("resource-added", True, f"Ressource `{name}` ajoutée.")
+        )
+    elif after is None:
+        diff.schema_changes.append(
+            SchemaChange("resource-removed", False, f"Ressource `{name}` supprimée.")
+        )

@@ -142,6 +142,12 @@ class FolderFiles(Mapping[str, bytes]):
     def __len__(self) -> int:
         return len(self._names)
 
+    def path_of(self, name: str) -> Path | None:
+        """The file on disk holding ``name``; None when it is kept in memory or missing."""
+        if name in self.overrides or name not in self._names:
+            return None
+        return self.folder / name
+
     def same(self, other: FolderFiles, name: str) -> bool:
         """Whether ``name`` has the same bytes in both (False when missing from either)."""
         if name not in self or name not in other:

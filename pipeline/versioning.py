@@ -109,7 +109,7 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
         lines.append(f"- {CHANGELOG_LABELS[diff.level]} : {counts_sentence(diff)}.")
     if len(diff.resources) > 1:
         for r in diff.resources:
-            counts = f"+{len(r.added)} / −{len(r.removed)} / ~{len(r.changed)}"
+            counts = f"+{r.total('added')} / −{r.total('removed')} / ~{r.total('changed')}"
             lines.append(f"  - {md_code(r.path, None)} : {counts}")
     for change in diff.all_schema_changes:
         compat = "compatible" if change.compatible else "incompatible"
@@ -124,8 +124,8 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
         for item in r.reassigned[:REASSIGNED_LIMIT]:
             ident = md_code(", ".join(item.identifier.values()), None)
             lines.append(f"  - {ident} : {md_text(item.old)} → {md_text(item.new)}")
-        if len(r.reassigned) > REASSIGNED_LIMIT:
-            lines.append(f"  - … et {len(r.reassigned) - REASSIGNED_LIMIT} autres")
+        if r.total("reassigned") > REASSIGNED_LIMIT:
+            lines.append(f"  - … et {r.total('reassigned') - REASSIGNED_LIMIT} autres")
     if raw_files:
         lines.append(f"- Fichiers bruts : {_code_list(raw_files)}.")
     return "\n".join(lines) + "\n"
@@ -163,7 +163,7 @@ def version_and_changelog(
     old_changelog = current["CHANGELOG.md"].decode("utf-8") if "CHANGELOG.md" in current else HEADER
     if same_data(current, files):
         return old_version, old_changelog
-    change = diff_package(current, files, keys=diff_keys(ds))
+    change = diff_package(current, files, keys=diff_keys(ds), limit=REASSIGNED_LIMIT)
     version = bump(old_version, change.level)
     entry = changelog_entry(raw_files_date(repo, ds), version, change, ds.raw_files)
     head, _, rest = old_changelog.partition("\n")

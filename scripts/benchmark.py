@@ -15,7 +15,9 @@ RSS, rows per second, and the machine's load before and after.
    (target < 10 s, < 1 GB).
 5. ``oneline``: a 5 MB file whose records sit on one line (target < 5 s, < 500 MB).
 6. ``build``: ``pipeline build``, ``build --check`` and ``diff`` of ``--rows`` valid rows (CSV,
-   JSON, Parquet, GeoJSON, map; target < 1 GB).
+   JSON, Parquet, GeoJSON, map; target < 1 GB); then ``diff`` again once the published CSV
+   has one row in ten changed and one in a hundred removed (a table that changed: its rows
+   are compared, target < 1 GB).
 
 The table (with targets and verdicts) is printed and written to ``reports/benchmark.md``.
 Usage: ``make bench`` or ``.venv/bin/python scripts/benchmark.py [--rows N] [--huge-rows N]
@@ -293,10 +295,50 @@ def build_step(rows: int) -> list[dict]:
             results.append(result(r, f"pipeline {' '.join(args)} {DATASET}", rows, "< 1 Go", ok))
             report_line(results[-1])
         folder = repo / "data" / "published" / DATASET
+        changed = alter_published(folder / f"{DATASET}.csv")
+        r = run([tool("pipeline"), "diff", "--format", "json", DATASET], repo, env)
+        ok = r["rc"] == 0 and r["rss"] < 1024 and _diff_counts(r) == changed
+        label = f"pipeline diff {DATASET} (table modifiée)"
+        results.append(result(r, label, rows, "< 1 Go", ok))
+        report_line(results[-1])
+        print(f"   lignes ajoutées, supprimées, modifiées : {_diff_counts(r)} (attendu {changed})")
         sizes = sorted((p.name, p.stat().st_size) for p in folder.iterdir())
     print("   " + ", ".join(f"{name} {size / 1e6:.0f} Mo" for name, size in sizes))
     print(f"   ({time.perf_counter() - t0:.0f} s en tout)")
     return results
+
+
+def alter_published(path: Path) -> tuple[int, int, int]:
+    """Change the published CSV as an older version of the table would differ: one row in
+    ten with another name (column 3), one in a hundred missing (the build adds it back).
+    Returns what the diff must find: rows added, removed, changed."""
+    import csv
+
+    added = changed = 0
+    altered = path.with_suffix(".altered")
+    with (
+        path.open(encoding="utf-8", newline="") as src,
+        altered.open("w", encoding="utf-8", newline="") as out,
+    ):
+        writer = csv.writer(out, lineterminator="\n")
+        for i, row in enumerate(csv.reader(src)):
+            if i and i % 100 == 0:
+                added += 1
+                continue
+            if i and i % 10 == 0:
+                row[2] += " (ancien nom)"
+                changed += 1
+            writer.writerow(row)
+    altered.replace(path)
+    return added, 0, changed
+
+
+def _diff_counts(r: dict) -> tuple[int, int, int] | None:
+    try:
+        (diff,) = json.loads(r["out"])
+    except (json.JSONDecodeError, ValueError):
+        return None
+    return diff["rows_added"], diff["rows_removed"], diff["rows_changed"]
 
 
 # --- report ---------------------------------------------------------------------------------

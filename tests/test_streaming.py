@@ -221,6 +221,42 @@ def test_diff_command_on_the_committed_repository(repo):
     assert not [p for p in (repo / "data/published").iterdir() if p.name.startswith(".")]
 
 
+def test_a_changed_table_is_diffed_with_exact_totals_and_its_first_rows(repo):
+    """The published list is an older version: rows missing, names changed. The diff counts
+    every change, lists the first ones in the new file's order, and the build's CHANGELOG
+    gives the same totals."""
+    path = repo / "data/published/france-services/france-services.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    kept = [r for i, r in enumerate(rows) if i % 100 != 7]
+    for i, row in enumerate(kept):
+        if i % 10 == 3:
+            row[2] += " (ancien nom)"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *kept])
+    added = [r[0] for i, r in enumerate(rows) if i % 100 == 7]
+    changed = [r[0] for i, r in enumerate(kept) if i % 10 == 3]
+    result = run(repo, "diff", "--format", "json", "--max-findings", "2", "france-services")
+    assert result.exit_code == 0, result.output
+    (diff,) = json.loads(result.stdout)
+    assert (diff["rows_added"], diff["rows_removed"], diff["rows_changed"]) == (
+        len(added), 0, len(changed))  # fmt: skip
+    [res] = [r for r in diff["resources"] if r["path"] == "france-services.csv"]
+    assert [row["id_fs"] for row in res["added"]] == added[:2]
+    assert [c["key"]["id_fs"] for c in res["changed"]] == changed[:2]
+    assert res["changed"][0]["changes"] == [
+        {"field": "lib_fs", "old": kept[3][2], "new": kept[3][2].removesuffix(" (ancien nom)")}
+    ]
+    assert res["truncated"] == {"added": len(added) - 2, "changed": len(changed) - 2}
+    assert (res["old_rows"], res["new_rows"]) == (len(kept), len(rows))
+    assert run(repo, "build", "france-services").exit_code == 0
+    changelog = (repo / "data/published/france-services/CHANGELOG.md").read_text("utf-8")
+    assert changelog.splitlines()[4] == (
+        f"- Évolution mineure : {len(added)} lignes ajoutées, 0 ligne supprimée, "
+        f"{len(changed)} lignes modifiées."
+    )
+
+
 def test_staged_files_and_folder_comparisons(tmp_path):
     import hashlib
 

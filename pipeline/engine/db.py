@@ -58,6 +58,21 @@ def connect(largest_input: int = SMALL_INPUT) -> tuple[duckdb.DuckDBPyConnection
     return con, scratch
 
 
+UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def lower_memory_limit(con: duckdb.DuckDBPyConnection, limit: int) -> None:
+    """Lower (never raise) the connection's memory limit to ``limit`` bytes."""
+    value = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    number, _, unit = str(value).partition(" ")
+    try:
+        current = float(number) * UNITS[unit]
+    except (ValueError, KeyError):
+        return
+    if current > limit:
+        con.execute(f"SET memory_limit = '{limit // 2**20}MiB'")
+
+
 class KeyLocks:
     """One reentrant lock per key: what a run makes once and shares (a loaded table, its
     published text, a lookup) is made by one thread while the others wait for it. The

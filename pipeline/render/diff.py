@@ -47,6 +47,28 @@ def _reassigned_text(r: ResourceDiff) -> list[str]:
     ]
 
 
+def _row_total(r: ResourceDiff) -> int:
+    """Rows added, removed and changed: those listed and those the diff left out."""
+    return r.total("added") + r.total("removed") + r.total("changed")
+
+
+def _see_all(r: ResourceDiff) -> str:
+    """Where to see the rows not shown."""
+    if r.truncated:
+        return "(voir --format json, avec --max-findings 0 pour toutes)"
+    return "(voir --format json)"
+
+
+def _left_out(r: ResourceDiff) -> str:
+    """The rows the diff counted but did not list (``--max-findings``)."""
+    hidden = sum(r.truncated.values())
+    what = plural(hidden, "ligne de plus, comptée", "lignes de plus, comptées")
+    return (
+        f"Et {what} mais non listée{'s' if hidden > 1 else ''} : "
+        "`pipeline diff --format json --max-findings 0` les donne toutes."
+    )
+
+
 def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
     """Plain French text for a terminal, one block per package: for each resource, its
     reassigned identifiers first (what a reuser who joins on them must know), then its added,
@@ -61,11 +83,13 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
         for r in d.resources:
             moved = _reassigned_text(r)
             out += moved[:max_rows]
-            if len(moved) > max_rows:
+            if r.total("reassigned") > max_rows:
                 more = _more(
-                    len(moved) - max_rows, "identifiant réattribué", "identifiants réattribués"
+                    r.total("reassigned") - min(len(moved), max_rows),
+                    "identifiant réattribué",
+                    "identifiants réattribués",
                 )
-                out.append(f"  … et {more} (voir --format json)")
+                out.append(f"  … et {more} {_see_all(r)}")
             rows = (
                 [f"  + {r.path} : {_row_key(r, row)}" for row in r.added]
                 + [f"  - {r.path} : {_row_key(r, row)}" for row in r.removed]
@@ -75,10 +99,9 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                    for c in r.changed]
             )  # fmt: skip
             out += rows[:max_rows]
-            if len(rows) > max_rows:
-                out.append(
-                    f"  … et {_more(len(rows) - max_rows, 'ligne', 'lignes')} (voir --format json)"
-                )
+            left = _row_total(r) - min(len(rows), max_rows)
+            if left > 0:
+                out.append(f"  … et {_more(left, 'ligne', 'lignes')} {_see_all(r)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -159,4 +182,6 @@ def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 if left > 0:
                     more = _more(left, singular, plural_form)
                     out += ["", f"> {more} non affiché{'s' if left > 1 else ''}."]
+            if r.truncated:
+                out += ["", f"> {_left_out(r)}"]
     return "\n".join(out) + "\n"
