@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.jsondepth import MAX_DEPTH, too_deep
 from pipeline.messages import shorten
-from pipeline.verify_messages import french
+from pipeline.verify_messages import finding, french
 
 
 def file_format(resource: dict, path: Path | None) -> str:
@@ -30,7 +30,7 @@ def check_content(resource: dict, path: Path) -> list[dict]:
     for key in ("format", "encoding"):
         if resource.get(key) is not None and not isinstance(resource[key], str):
             return [
-                _error(
+                finding(
                     f"{key}-invalid",
                     f"{resource.get('name')} : « {key} » doit être un texte, pas "
                     f"{shorten(json.dumps(resource[key]), 40)} : contenu non vérifié.",
@@ -38,7 +38,7 @@ def check_content(resource: dict, path: Path) -> list[dict]:
             ]
     if isinstance(resource.get("encoding"), str) and not _known_encoding(resource["encoding"]):
         return [
-            _error(
+            finding(
                 "encoding-invalid",
                 f"{resource.get('name')} : encodage inconnu, "
                 f"« {shorten(resource['encoding'], 40)} » : contenu non vérifié.",
@@ -53,7 +53,7 @@ def check_content(resource: dict, path: Path) -> list[dict]:
         deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
         if deep is not None:
             return [
-                _error(
+                finding(
                     "json-too-deep",
                     f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
                     f"(ligne {deep}) : contenu refusé, non vérifié.",
@@ -80,7 +80,7 @@ def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     if refused:
         return refused
     problems, table = check_parquet(path, schema)
-    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
+    errors = [finding("parquet-schema", f"{name} : {problem}") for problem in problems]
     if table is None or problems:
         return errors
     rows = [list(row.values()) for row in table.to_pylist()]
@@ -136,7 +136,7 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
 def _schema_refused(resource: dict) -> list[dict]:
     """The findings of a resource without a schema, or with one frictionless cannot load."""
     if not isinstance(resource.get("schema"), dict):
-        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+        return [finding("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
     return _unreadable_schema(resource)
 
 
@@ -158,8 +158,4 @@ def _unreadable_schema(resource: dict) -> list[dict]:
             why = exc.error.note or exc.error.message
     if why is None:
         return []
-    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
-
-
-def _error(code: str, message: str) -> dict:
-    return {"code": code, "line": None, "field": None, "message": message}
+    return [finding("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
