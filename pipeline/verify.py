@@ -11,7 +11,6 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,7 @@ from pipeline.datagouv.client import Client, resolve_base_url
 from pipeline.datagouv.http import url_problem
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
-from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.jsondepth import loads
 from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
 from pipeline.verify_integrity import Integrity
@@ -130,12 +129,8 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         location = _descriptor_url(client, source)
         raw = client.download(location, work / DESCRIPTOR).read_bytes()
     try:
-        text = raw.decode("utf-8")
-        deep = too_deep(text)
-        if deep is not None:
-            raise ValueError(f"plus de {MAX_DEPTH} objets ou listes imbriqués, ligne {deep}")
-        descriptor = json.loads(text)
-    except ValueError as exc:  # bad UTF-8 or JSON, an integer too long for Python
+        descriptor = loads(raw.decode("utf-8"))
+    except ValueError as exc:  # bad UTF-8 or JSON, JSON refused (nested too deep, NaN…)
         raise DataError(
             f"{location} n'est pas un datapackage.json lisible ({shorten(exc, 200)})."
         ) from None

@@ -1,7 +1,8 @@
 """The content of one package file against its Table Schema: tables (CSV, JSON) with
 frictionless, Parquet files by their column types, embedded schema and rows. What frictionless
 would crash or stall on is refused first, as a finding: a format or encoding that is not a
-text, an unknown encoding, JSON nested too deep, a schema it cannot load. Pattern constraints
+text, an unknown encoding, JSON nested too deep or holding an integer too long (its JSON
+reader, ijson, crashes the process on one), a schema it cannot load. Pattern constraints
 are checked by :mod:`pipeline.verify_patterns` (RE2, in linear time), never by frictionless
 (Python's ``re`` backtracks)."""
 
@@ -11,7 +12,7 @@ import codecs
 import json
 from pathlib import Path
 
-from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.jsondepth import Refused, loads
 from pipeline.messages import shorten
 from pipeline.verify_messages import finding, french
 
@@ -49,18 +50,32 @@ def check_content(resource: dict, path: Path) -> list[dict]:
         return _validate_parquet(resource, path)
     if fmt == "geojson":
         return []
-    if fmt == "json":
-        deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
-        if deep is not None:
-            return [
-                finding(
-                    "json-too-deep",
-                    f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
-                    f"(ligne {deep}) : contenu refusé, non vérifié.",
-                )
-            ]
+    refused = _json_refused(resource, path) if fmt == "json" else []
+    if refused:
+        return refused
     if fmt in ("csv", "json") or resource.get("type") == "table":
         return _validate(resource, path)
+    return []
+
+
+def _json_refused(resource: dict, path: Path) -> list[dict]:
+    """The finding refusing a JSON table frictionless would stall or crash on (nesting too
+    deep, an integer too long), before it reads the file. Anything else wrong with the JSON
+    (syntax, NaN, not UTF-8) frictionless finds and says in its own words."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    try:  # objects are dropped once parsed: frictionless reads the rows itself
+        loads(text, object_pairs_hook=lambda pairs: None)
+    except Refused as exc:
+        if exc.kind != "not-a-number":
+            return [
+                finding(
+                    f"json-{exc.kind}",
+                    f"{resource.get('name')} : {exc.why} (ligne {exc.line}) : contenu refusé, "
+                    "non vérifié.",
+                )
+            ]
+    except ValueError:
+        pass
     return []
 
 
