@@ -10,9 +10,11 @@ import json
 import re
 from typing import Any, Literal
 
+from pipeline.numbers_fr import MAX_INT_DIGITS, fmt_int
+
 MAX_DEPTH = 100
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-_LONG_NUMBER = re.compile(r"\d{4301,}")
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}")
 _CONSTANT = re.compile(r"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])")
 
 Kind = Literal["too-deep", "number-too-long", "not-a-number"]
@@ -29,8 +31,9 @@ class Refused(ValueError):
 
 def loads(text: str, **hooks: Any) -> Any:
     """``json.loads(text, **hooks)``, refusing (:class:`Refused`) objects and arrays nested
-    deeper than :data:`MAX_DEPTH`, integers of more than 4,300 digits, NaN and Infinity.
-    Other mistakes raise json's own ``JSONDecodeError``."""
+    deeper than :data:`MAX_DEPTH`, integers of more than ``MAX_INT_DIGITS`` digits (Python
+    converts no longer ones), NaN and Infinity. Other mistakes raise json's own
+    ``JSONDecodeError``."""
     deep = _too_deep(text)
     if deep is not None:
         raise Refused("too-deep", f"plus de {MAX_DEPTH} objets ou listes imbriqués", deep)
@@ -42,9 +45,8 @@ def loads(text: str, **hooks: Any) -> Any:
         raise Refused(exc.kind, exc.why, _line(text, _CONSTANT.search(text))) from None
     except ValueError:  # an integer too long for Python to convert
         long = _LONG_NUMBER.search(text)
-        raise Refused(
-            "number-too-long", "nombre de plus de 4 300 chiffres", _line(text, long)
-        ) from None
+        why = f"nombre de plus de {fmt_int(MAX_INT_DIGITS, ' ')} chiffres"
+        raise Refused("number-too-long", why, _line(text, long)) from None
 
 
 def _too_deep(text: str) -> int | None:

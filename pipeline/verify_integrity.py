@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.messages import shorten
+from pipeline.numbers_fr import MAX_INT_DIGITS, fmt_int
 from pipeline.verify_messages import finding
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
@@ -107,5 +108,5 @@ def _quote(value: object) -> str:
     try:
         text = repr(value)
     except ValueError:  # an integer too long to print
-        text = "un nombre de plus de 4 300 chiffres"
+        text = f"un nombre de plus de {fmt_int(MAX_INT_DIGITS, ' ')} chiffres"
     return "« " + shorten(text, 40) + " »"
