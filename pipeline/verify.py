@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from pipeline import verify_integrity as integrity
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
-from pipeline.datagouv.http import url_problem
+from pipeline.datagouv.http import api_path, url_problem
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
 from pipeline.jsondepth import loads
@@ -167,7 +167,7 @@ def _descriptor_url(client: Client, dataset: str) -> str:
     resources = answer.get("resources") if isinstance(answer, dict) else None
     if not isinstance(resources, list):
         raise errors.MalformedAnswer(
-            "GET", client.url(f"/api/1/datasets/{dataset}/"), 200, "pas de liste « resources »"
+            "GET", client.url(api_path(1, "datasets", dataset)), 200, "pas de liste « resources »"
         )
     for resource in resources:
         if not isinstance(resource, dict):
@@ -184,7 +184,7 @@ def _descriptor_url(client: Client, dataset: str) -> str:
             if not _is_http(found):
                 raise errors.MalformedAnswer(
                     "GET",
-                    client.url(f"/api/1/datasets/{dataset}/"),
+                    client.url(api_path(1, "datasets", dataset)),
                     200,
                     f"adresse de {DESCRIPTOR} refusée, ni http ni https : {shorten(found)}",
                 )
