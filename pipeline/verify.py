@@ -45,13 +45,9 @@ class FileCheck:
         return not self.errors
 
     def to_dict(self) -> dict:
-        return {
-            "resource": self.resource,
-            "location": self.location,
-            **asdict(self.integrity),
-            "errors": self.errors,
-            "valid": self.valid,
-        }
+        """Flat: the declared and measured size and hash between location and errors."""
+        head = {"resource": self.resource, "location": self.location}
+        return {**head, **asdict(self.integrity), "errors": self.errors, "valid": self.valid}
 
 
 @dataclass
