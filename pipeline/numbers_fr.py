@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 NBSP = "\u00a0"  # no-break space
 NNBSP = "\u202f"  # narrow no-break space, the French typographic thousands separator
+# The most digits Python converts between an int and its text (4,300 unless configured;
+# 0 means no limit): int() and json refuse more, and repr() of a longer int fails.
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 10**9
 
 
 def fmt_int(n: int, sep: str = NBSP) -> str:

@@ -283,11 +283,10 @@ def check_parquet(path: Path, schema: dict) -> tuple[list[str], pa.Table | None]
 
 def _stored_schema(stored: bytes) -> object:
     """The Table Schema kept in a Parquet file's metadata, or None when it is not readable
-    JSON (or nests too deep to parse)."""
-    from pipeline.jsondepth import too_deep
+    JSON (or JSON :func:`pipeline.jsondepth.loads` refuses)."""
+    from pipeline.jsondepth import loads
 
     try:
-        text = stored.decode("utf-8")
-        return None if too_deep(text) is not None else json.loads(text)
+        return loads(stored.decode("utf-8"))
     except ValueError:
         return None

@@ -11,7 +11,6 @@ untrusted descriptors). No API key is used: published data is public.
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -21,12 +20,14 @@ from urllib.parse import urljoin
 from pipeline import verify_integrity as integrity
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client, resolve_base_url
-from pipeline.datagouv.http import url_problem
+from pipeline.datagouv.http import api_path, url_problem
 from pipeline.datagouv.local import DESCRIPTOR, FILE_KEY
 from pipeline.errors import ConfigError, DataError
-from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.jsondepth import loads
 from pipeline.messages import shorten
 from pipeline.verify_geojson import geojson_problems
+from pipeline.verify_integrity import Integrity
+from pipeline.verify_messages import finding
 from pipeline.verify_schema import check_content, file_format
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -36,15 +37,17 @@ URL = re.compile(r"^https?://", re.IGNORECASE)
 class FileCheck:
     resource: str
     location: str
-    expected_bytes: int | None
-    actual_bytes: int | None
-    expected_hash: str | None
-    actual_hash: str | None
+    integrity: Integrity = field(default_factory=Integrity)
     errors: list[dict] = field(default_factory=list)  # {line, field, code, message}
 
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    def to_dict(self) -> dict:
+        """Flat: the declared and measured size and hash between location and errors."""
+        head = {"resource": self.resource, "location": self.location}
+        return {**head, **asdict(self.integrity), "errors": self.errors, "valid": self.valid}
 
 
 @dataclass
@@ -64,7 +67,7 @@ class VerifyReport:
             "descriptor": self.descriptor,
             "package": self.name,
             "valid": self.valid,
-            "files": [{**asdict(f), "valid": f.valid} for f in self.files],
+            "files": [f.to_dict() for f in self.files],
         }
 
 
@@ -89,7 +92,7 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
                 tables[resource["name"]] = (resource, local)
         for resource, local, check in geojson:  # against its table, once every file is here
             check.errors += [
-                _error("geojson-error", problem)
+                finding("geojson-error", problem)
                 for problem in geojson_problems(resource, local, tables)
             ]
         if not report.files:
@@ -122,12 +125,8 @@ def _load_descriptor(client: Client, source: str, work: Path) -> tuple[str, dict
         location = _descriptor_url(client, source)
         raw = client.download(location, work / DESCRIPTOR).read_bytes()
     try:
-        text = raw.decode("utf-8")
-        deep = too_deep(text)
-        if deep is not None:
-            raise ValueError(f"plus de {MAX_DEPTH} objets ou listes imbriqués, ligne {deep}")
-        descriptor = json.loads(text)
-    except ValueError as exc:  # bad UTF-8 or JSON, an integer too long for Python
+        descriptor = loads(raw.decode("utf-8"))
+    except ValueError as exc:  # bad UTF-8 or JSON, JSON refused (nested too deep, NaN…)
         raise DataError(
             f"{location} n'est pas un datapackage.json lisible ({shorten(exc, 200)})."
         ) from None
@@ -164,7 +163,7 @@ def _descriptor_url(client: Client, dataset: str) -> str:
     resources = answer.get("resources") if isinstance(answer, dict) else None
     if not isinstance(resources, list):
         raise errors.MalformedAnswer(
-            "GET", client.url(f"/api/1/datasets/{dataset}/"), 200, "pas de liste « resources »"
+            "GET", client.url(api_path(1, "datasets", dataset)), 200, "pas de liste « resources »"
         )
     for resource in resources:
         if not isinstance(resource, dict):
@@ -181,7 +180,7 @@ def _descriptor_url(client: Client, dataset: str) -> str:
             if not _is_http(found):
                 raise errors.MalformedAnswer(
                     "GET",
-                    client.url(f"/api/1/datasets/{dataset}/"),
+                    client.url(api_path(1, "datasets", dataset)),
                     200,
                     f"adresse de {DESCRIPTOR} refusée, ni http ni https : {shorten(found)}",
                 )
@@ -206,24 +205,20 @@ def _check_resource(
     """The check of one file's bytes, hash and content (a GeoJSON's content is checked
     later, against its table), and its local copy (None when it could not be read)."""
     if not isinstance(resource, dict):
-        check = FileCheck(f"ressource {index + 1}", "", None, None, None, None)
-        check.errors.append(_error("resource", f"ressource {index + 1} : pas un objet."))
+        check = FileCheck(f"ressource {index + 1}", "")
+        check.errors.append(finding("resource", f"ressource {index + 1} : pas un objet."))
         return check, None
     name = resource.get("name") or f"ressource {index + 1}"
     target = resource.get("path")
-    found = integrity.declared(resource, name)
-    check = FileCheck(name, str(target), found.expected_bytes, None, found.expected_hash, None)
-    check.errors += found.errors
+    found, problems = integrity.declared(resource, name)
+    check = FileCheck(name, str(target), found, problems)
     if not isinstance(target, str) or not target:
-        check.errors.append(_error("path", f"{name} : chemin (path) absent du descripteur."))
+        check.errors.append(finding("path", f"{name} : chemin (path) absent du descripteur."))
         return check, None
     local = _fetch(client, location, root, target, index, work, check)
     if local is None:
         return check, None
-    found.errors = []
-    integrity.check(found, resource, local, name)
-    check.actual_bytes, check.actual_hash = found.actual_bytes, found.actual_hash
-    check.errors += found.errors
+    check.errors += integrity.check(found, resource, local, name)
     check.errors.extend(check_content(resource, local))
     return check, local
 
@@ -245,7 +240,7 @@ def _fetch(
         check.location = url
         if not _is_http(url):  # file:, data:… in a remote package: never the local disk
             check.errors.append(
-                _error(
+                finding(
                     "unsafe-path",
                     f"{shorten(target)} : adresse refusée ({url_problem(url)}).",
                 )
@@ -254,13 +249,13 @@ def _fetch(
         return client.download(url, work / f"resource-{index}")
     relative = Path(target)
     if relative.is_absolute() or ".." in relative.parts:
-        check.errors.append(_error("unsafe-path", f"{target} : chemin refusé (absolu ou ../)."))
+        check.errors.append(finding("unsafe-path", f"{target} : chemin refusé (absolu ou ../)."))
         return None
     path = root / relative
     check.location = str(path)
     if not _inside(path, root):
         check.errors.append(
-            _error(
+            finding(
                 "unsafe-path",
                 f"{target} : chemin refusé (lien symbolique qui mène hors du dossier du paquet).",
             )
@@ -269,11 +264,7 @@ def _fetch(
     path = path.resolve()
     if not path.is_file():
         check.errors.append(
-            _error("missing-file", f"{target} : fichier absent à côté du descripteur.")
+            finding("missing-file", f"{target} : fichier absent à côté du descripteur.")
         )
         return None
     return path
-
-
-def _error(code: str, message: str) -> dict:
-    return {"code": code, "line": None, "field": None, "message": message}

@@ -30,6 +30,7 @@ from pipeline.geojson import (
     inside_france,
     locate,
 )
+from pipeline.jsondepth import loads
 from pipeline.numbers_fr import fmt_int
 
 LIMIT = 100  # problems reported per file
@@ -53,9 +54,10 @@ def geojson_problems(
     file and, for a point, its index. ``tables``: the package's table resources by name, with
     their local copy (None when it could not be read)."""
     name = str(resource.get("path") or resource.get("name"))
-    try:
-        collection = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    data = path.read_bytes()
+    try:  # decoded as json.loads decodes bytes (UTF-8, -16 or -32, BOM or not)
+        collection = loads(data.decode(json.detect_encoding(data), "surrogatepass"))
+    except ValueError as exc:  # not text, not JSON, or JSON refused (too deep, NaN…)
         return [f"{name} : GeoJSON illisible ({exc})"]
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         return [f"{name} : pas une FeatureCollection (RFC 7946)"]

@@ -62,3 +62,8 @@ def french(error) -> str:
     if note and error.type in ("source-error", "encoding-error", "format-error", "scheme-error"):
         told += f" ({note})"
     return told
+
+
+def finding(code: str, message: str) -> dict:
+    """A verify finding about a whole file (no line, no field)."""
+    return {"code": code, "line": None, "field": None, "message": message}

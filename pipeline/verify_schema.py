@@ -1,7 +1,8 @@
 """The content of one package file against its Table Schema: tables (CSV, JSON) with
 frictionless, Parquet files by their column types, embedded schema and rows. What frictionless
 would crash or stall on is refused first, as a finding: a format or encoding that is not a
-text, an unknown encoding, JSON nested too deep, a schema it cannot load. Pattern constraints
+text, an unknown encoding, JSON nested too deep or holding an integer too long (its JSON
+reader, ijson, crashes the process on one), a schema it cannot load. Pattern constraints
 are checked by :mod:`pipeline.verify_patterns` (RE2, in linear time), never by frictionless
 (Python's ``re`` backtracks)."""
 
@@ -11,9 +12,9 @@ import codecs
 import json
 from pathlib import Path
 
-from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.jsondepth import Refused, loads
 from pipeline.messages import shorten
-from pipeline.verify_messages import french
+from pipeline.verify_messages import finding, french
 
 
 def file_format(resource: dict, path: Path | None) -> str:
@@ -30,7 +31,7 @@ def check_content(resource: dict, path: Path) -> list[dict]:
     for key in ("format", "encoding"):
         if resource.get(key) is not None and not isinstance(resource[key], str):
             return [
-                _error(
+                finding(
                     f"{key}-invalid",
                     f"{resource.get('name')} : « {key} » doit être un texte, pas "
                     f"{shorten(json.dumps(resource[key]), 40)} : contenu non vérifié.",
@@ -38,7 +39,7 @@ def check_content(resource: dict, path: Path) -> list[dict]:
             ]
     if isinstance(resource.get("encoding"), str) and not _known_encoding(resource["encoding"]):
         return [
-            _error(
+            finding(
                 "encoding-invalid",
                 f"{resource.get('name')} : encodage inconnu, "
                 f"« {shorten(resource['encoding'], 40)} » : contenu non vérifié.",
@@ -49,18 +50,32 @@ def check_content(resource: dict, path: Path) -> list[dict]:
         return _validate_parquet(resource, path)
     if fmt == "geojson":
         return []
-    if fmt == "json":
-        deep = too_deep(path.read_bytes().decode("utf-8", errors="replace"))
-        if deep is not None:
-            return [
-                _error(
-                    "json-too-deep",
-                    f"{resource.get('name')} : plus de {MAX_DEPTH} objets ou listes imbriqués "
-                    f"(ligne {deep}) : contenu refusé, non vérifié.",
-                )
-            ]
+    refused = _json_refused(resource, path) if fmt == "json" else []
+    if refused:
+        return refused
     if fmt in ("csv", "json") or resource.get("type") == "table":
         return _validate(resource, path)
+    return []
+
+
+def _json_refused(resource: dict, path: Path) -> list[dict]:
+    """The finding refusing a JSON table frictionless would stall or crash on (nesting too
+    deep, an integer too long), before it reads the file. Anything else wrong with the JSON
+    (syntax, NaN, not UTF-8) frictionless finds and says in its own words."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    try:  # objects are dropped once parsed: frictionless reads the rows itself
+        loads(text, object_pairs_hook=lambda pairs: None)
+    except Refused as exc:
+        if exc.kind != "not-a-number":
+            return [
+                finding(
+                    f"json-{exc.kind}",
+                    f"{resource.get('name')} : {exc.why} (ligne {exc.line}) : contenu refusé, "
+                    "non vérifié.",
+                )
+            ]
+    except ValueError:
+        pass
     return []
 
 
@@ -80,7 +95,7 @@ def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     if refused:
         return refused
     problems, table = check_parquet(path, schema)
-    errors = [_error("parquet-schema", f"{name} : {problem}") for problem in problems]
+    errors = [finding("parquet-schema", f"{name} : {problem}") for problem in problems]
     if table is None or problems:
         return errors
     rows = [list(row.values()) for row in table.to_pylist()]
@@ -136,7 +151,7 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
 def _schema_refused(resource: dict) -> list[dict]:
     """The findings of a resource without a schema, or with one frictionless cannot load."""
     if not isinstance(resource.get("schema"), dict):
-        return [_error("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
+        return [finding("schema-missing", f"{resource.get('name')} : pas de schéma à vérifier.")]
     return _unreadable_schema(resource)
 
 
@@ -158,8 +173,4 @@ def _unreadable_schema(resource: dict) -> list[dict]:
             why = exc.error.note or exc.error.message
     if why is None:
         return []
-    return [_error("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]
-
-
-def _error(code: str, message: str) -> dict:
-    return {"code": code, "line": None, "field": None, "message": message}
+    return [finding("schema-invalid", f"{resource.get('name')} : schéma illisible ({why}).")]

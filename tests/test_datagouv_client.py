@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 import responses
@@ -143,6 +146,39 @@ def test_http_errors_are_typed_and_french_without_the_key(client, status, body, 
         assert error.server_message == body["message"]
     assert KEY not in error.message and KEY not in repr(error) and KEY not in str(error)
     assert len(responses.calls) == 1  # 4xx and 500 are not retried
+
+
+@responses.activate
+def test_every_id_and_slug_stays_one_path_segment(client, tmp_path):
+    """An id with ``/``, ``?`` or ``#`` is quoted in every call, never read as more path, a
+    query or a fragment (udata's ids and slugs hold none: a unit test on the URLs sent)."""
+    for method in (responses.GET, responses.PUT, responses.POST):
+        responses.add(method, re.compile(re.escape(BASE) + "/.*"), json={"id": "o", "data": []})
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a\n")
+    ds, res = "d/x?y#z", "r/../s#t"
+    client.organization("o/p?q#r")
+    list(client.organization_datasets("o/p?q#r"))
+    client.dataset(ds)
+    client.resources(ds)
+    client.resource(ds, res)
+    client.update_dataset(ds, {})
+    client.update_resource(ds, res, {})
+    client.upload(ds, path)
+    client.upload(ds, path, resource_id=res, filename="b.csv")
+    sent = [(c.request.method, urlsplit(c.request.url).path) for c in responses.calls]
+    d, r = "d%2Fx%3Fy%23z", "r%2F..%2Fs%23t"
+    assert sent == [
+        ("GET", "/api/1/organizations/o%2Fp%3Fq%23r/"),
+        ("GET", "/api/1/organizations/o%2Fp%3Fq%23r/datasets/"),
+        ("GET", f"/api/1/datasets/{d}/"),
+        ("GET", f"/api/2/datasets/{d}/resources/"),
+        ("GET", f"/api/1/datasets/{d}/resources/{r}/"),
+        ("PUT", f"/api/1/datasets/{d}/"),
+        ("PUT", f"/api/1/datasets/{d}/resources/{r}/"),
+        ("POST", f"/api/1/datasets/{d}/upload/"),
+        ("POST", f"/api/1/datasets/{d}/resources/{r}/upload/"),
+    ]
 
 
 @responses.activate

@@ -81,6 +81,23 @@ def test_unreadable_files_say_why_and_where(data: bytes, line: int, words: str) 
     assert words in text.error[1]
 
 
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b'{"a": "NaN",\n "b": [1, -Infinity]}', 2, "le fichier n'est pas un JSON valide : "
+         "-Infinity n'est pas une valeur JSON : écrivez un nombre, ou null"),
+        (b'{"a": "1",\n "b": ' + b"1" * 5000 + b"}", 2, "le fichier n'est "
+         "pas un JSON accepté : nombre de plus de 4 300 chiffres"),
+        (b'{"a":\n' + b"[" * 101 + b"]" * 101 + b"}", 2, "le fichier n'est pas un JSON "
+         "accepté : plus de 100 objets ou listes imbriqués les uns dans les autres"),
+    ],
+)  # fmt: skip
+def test_json_refused_unparsed_is_told_on_its_line(data: bytes, line: int, message: str) -> None:
+    """NaN and Infinity, integers Python will not convert and nesting that would exhaust the
+    stack: each refused with the line of the first one."""
+    assert read_json(data).error == (line, message)
+
+
 def test_a_bom_is_accepted() -> None:
     assert read_json(b'\xef\xbb\xbf{"a": 1}').value == {"a": 1}
 

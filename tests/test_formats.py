@@ -575,6 +575,10 @@ def _set(items: list, index: int, value) -> None:
     ("change", "message"),
     [
         (lambda c: b"{", "points.geojson : GeoJSON illisible"),
+        (  # json.loads raised a ValueError verify did not catch: exit 70
+            lambda c: b'{"x": ' + b"1" * 5000 + b"}",
+            "points.geojson : GeoJSON illisible (nombre de plus de 4 300 chiffres, ligne 1)",
+        ),
         (lambda c: b"[]", "points.geojson : pas une FeatureCollection"),
         (lambda c: c.pop("features"), "points.geojson : « features » absent"),
         (lambda c: c.update(features={"a": 1}), "points.geojson : « features » absent"),

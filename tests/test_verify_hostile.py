@@ -340,6 +340,44 @@ def test_a_json_resource_nested_too_deep_is_refused_unparsed(tmp_path):
     assert result.exit_code == 1 and codes(report) == {"json-too-deep"}
 
 
+def test_a_json_resource_with_an_integer_too_long_is_refused_unparsed(tmp_path):
+    """frictionless's JSON reader (ijson) crashed the process (SIGSEGV) on such an integer."""
+    content = b'[["id", "nom"],\n[1' + b"0" * 5000 + b', "Ain"]]'
+    entry = {**resource(content=content), "path": "t.json", "format": "json"}
+    result, report = verify(str(package(tmp_path / "pkg", entry, files={"t.json": content})))
+    assert result.exit_code == 1
+    assert report["files"][0]["errors"] == [
+        {
+            "code": "json-number-too-long",
+            "line": None,
+            "field": None,
+            "message": "t : nombre de plus de 4 300 chiffres (ligne 2) : contenu refusé, "
+            "non vérifié.",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"name": "p",\n "x": ' + "9" * 5000 + ', "resources": []}', "nombre de plus de 4 300 "
+         "chiffres, ligne 2"),
+        ('{"name": "p",\n "resources": [{"name": "a", "bytes": NaN}]}', "NaN n'est pas une "
+         "valeur JSON : écrivez un nombre, ou null, ligne 2"),
+    ],
+)  # fmt: skip
+def test_a_descriptor_json_refuses_is_unreadable_in_french(tmp_path, text, why):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "datapackage.json").write_text(text)
+    result, report = verify(str(pkg))
+    assert result.exit_code == 1 and report is None
+    assert result.stderr == (
+        f"Erreur : {pkg.resolve() / 'datapackage.json'} n'est pas un datapackage.json lisible "
+        f"({why}).\n"
+    )
+
+
 def test_a_parquet_whose_stored_schema_is_not_json_is_a_finding(tmp_path):
     import io
 

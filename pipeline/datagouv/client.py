@@ -29,7 +29,7 @@ from pipeline.datagouv.http import (
     KEY_HEADER,
     KeySafeSession,
     RefuseAllCookies,
-    quote_segment,
+    api_path,
     server_message,
     url_problem,
 )
@@ -321,24 +321,23 @@ class Client:
         return dest
 
     def organization(self, slug: str) -> dict:
-        found = self._object(f"/api/1/organizations/{quote_segment(slug)}/")
+        path = api_path(1, "organizations", slug)
+        found = self._object(path)
         if not isinstance(found.get("id"), str):
-            raise errors.MalformedAnswer(
-                "GET", self.url(f"/api/1/organizations/{quote_segment(slug)}/"), 200, "pas d'« id »"
-            )
+            raise errors.MalformedAnswer("GET", self.url(path), 200, "pas d'« id »")
         return found
 
     def organization_datasets(self, org: str) -> Iterator[dict]:
-        return self.paginate(f"/api/1/organizations/{org}/datasets/")
+        return self.paginate(api_path(1, "organizations", org, "datasets"))
 
     def dataset(self, dataset_id: str) -> dict:
-        return self._object(f"/api/1/datasets/{quote_segment(dataset_id)}/")
+        return self._object(api_path(1, "datasets", dataset_id))
 
     def resources(self, dataset_id: str) -> list[dict]:
-        return list(self.paginate(f"/api/2/datasets/{dataset_id}/resources/", page_size=50))
+        return list(self.paginate(api_path(2, "datasets", dataset_id, "resources"), page_size=50))
 
     def resource(self, dataset_id: str, resource_id: str) -> dict:
-        return self._object(f"/api/1/datasets/{dataset_id}/resources/{resource_id}/")
+        return self._object(api_path(1, "datasets", dataset_id, "resources", resource_id))
 
     def licenses(self) -> list[dict]:
         return self.get("/api/1/datasets/licenses/")
@@ -356,10 +355,10 @@ class Client:
         return self.post("/api/1/datasets/", payload)
 
     def update_dataset(self, dataset_id: str, payload: dict) -> dict:
-        return self.put(f"/api/1/datasets/{dataset_id}/", payload)
+        return self.put(api_path(1, "datasets", dataset_id), payload)
 
     def update_resource(self, dataset_id: str, resource_id: str, payload: dict) -> dict:
-        return self.put(f"/api/1/datasets/{dataset_id}/resources/{resource_id}/", payload)
+        return self.put(api_path(1, "datasets", dataset_id, "resources", resource_id), payload)
 
     def upload(
         self,
@@ -376,9 +375,9 @@ class Client:
         """
         filename = filename or path.name
         endpoint = (
-            f"/api/1/datasets/{dataset_id}/resources/{resource_id}/upload/"
+            api_path(1, "datasets", dataset_id, "resources", resource_id, "upload")
             if resource_id
-            else f"/api/1/datasets/{dataset_id}/upload/"
+            else api_path(1, "datasets", dataset_id, "upload")
         )
         self._space_upload(dataset_id, filename)
         self.stats["upload"] += 1

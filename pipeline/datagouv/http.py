@@ -74,7 +74,7 @@ def server_message(response: requests.Response) -> str:
     return str(body)[:300]
 
 
-def quote_segment(segment: str) -> str:
-    """An id or slug as one path segment (a ``/``, ``?`` or ``#`` in it cannot change the
-    URL)."""
-    return quote(segment, safe="")
+def api_path(version: int, *segments: str) -> str:
+    """``/api/<version>/<segment>/…/``, each segment (the ids and slugs too) quoted as one
+    path segment: a ``/``, ``?`` or ``#`` in an id cannot change the URL."""
+    return f"/api/{version}/" + "".join(f"{quote(segment, safe='')}/" for segment in segments)

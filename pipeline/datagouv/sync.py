@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
+from pipeline.datagouv.http import api_path
 from pipeline.datagouv.local import FILE_KEY, LocalFile, LocalPackage, extension, load_package
 from pipeline.datagouv.plan import (
     DatasetPlan,
@@ -146,7 +147,9 @@ class Syncer:
             self._apply_step(ds_id, package.name, step, resources, staging, url)
         urls = latest_urls(package.data_files, resources)
         if urls is None:  # cannot happen after successful uploads
-            raise errors.ApiError("GET", self.client.url(f"/api/2/datasets/{ds_id}/resources/"))
+            raise errors.ApiError(
+                "GET", self.client.url(api_path(2, "datasets", ds_id, "resources"))
+            )
         descriptor = package.descriptor_file(urls)
         step = plan_file(descriptor, resources, package.name, None)
         self._apply_step(ds_id, package.name, step, resources, staging)
@@ -191,7 +194,7 @@ class Syncer:
             if not same_content(local, remote):
                 raise errors.ApiError(
                     "POST",
-                    self.client.url(f"/api/1/datasets/{ds_id}/upload/"),
+                    self.client.url(api_path(1, "datasets", ds_id, "upload")),
                     server_message=(
                         f"empreinte reçue {(remote.get('checksum') or {}).get('value')} au lieu "
                         f"de {local.sha1} pour {local.filename}"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 
-from pipeline.jsondepth import MAX_DEPTH, too_deep
+from pipeline.jsondepth import Refused, loads
 
 JsonPath = tuple[str | int, ...]
 
@@ -18,8 +18,12 @@ _NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
-_LONG_NUMBER = re.compile(r"\d{4301,}")
-
+# what pipeline.jsondepth refuses, said of a declaration file
+REFUSED_FR = {
+    "too-deep": "le fichier n'est pas un JSON accepté : {why} les uns dans les autres",
+    "number-too-long": "le fichier n'est pas un JSON accepté : {why}",
+    "not-a-number": "le fichier n'est pas un JSON valide : {why}",
+}
 # json's messages, in French, with what usually causes them.
 SYNTAX_FR = {
     "Expecting value": "valeur attendue (fichier vide ou tronqué, ou virgule en trop avant "
@@ -193,21 +197,11 @@ def read_json(data: bytes) -> JsonText:
                 "réenregistrez-le en UTF-8",
             )
         )
-    deep = too_deep(text)
-    if deep is not None:
-        return JsonText(
-            text=text,
-            error=(
-                deep,
-                f"le fichier n'est pas un JSON accepté : plus de {MAX_DEPTH} objets ou listes "
-                "imbriqués les uns dans les autres",
-            ),
-        )
     try:
         repeated: list[bool] = []
-        value = json.loads(
-            text, parse_constant=_no_constant, object_pairs_hook=lambda p: _object(p, repeated)
-        )
+        value = loads(text, object_pairs_hook=lambda p: _object(p, repeated))
+    except Refused as exc:
+        return JsonText(text=text, error=(exc.line, REFUSED_FR[exc.kind].format(why=exc.why)))
     except json.JSONDecodeError as exc:
         if not text.strip():
             return JsonText(
@@ -221,20 +215,6 @@ def read_json(data: bytes) -> JsonText:
                 f"le fichier n'est pas un JSON valide (colonne {exc.colno}) : {msg}",
             ),
         )
-    except ValueError as exc:  # NaN or Infinity, which JSON does not have; huge integers
-        long = _LONG_NUMBER.search(text)
-        if long and "NaN" not in str(exc) and "Infinity" not in str(exc):
-            line = text.count("\n", 0, long.start()) + 1
-            return JsonText(
-                text=text,
-                error=(
-                    line,
-                    "le fichier n'est pas un JSON accepté : nombre de plus de 4 300 chiffres",
-                ),
-            )
-        found = re.search(r"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])", text)
-        line = text.count("\n", 0, found.start()) + 1 if found else None
-        return JsonText(text=text, error=(line, f"le fichier n'est pas un JSON valide : {exc}"))
     return JsonText(value=value, text=text, repeated_keys=bool(repeated))
 
 
@@ -243,7 +223,3 @@ def _object(pairs: list[tuple[str, object]], repeated: list[bool]) -> dict:
     if len(found) != len(pairs):
         repeated.append(True)
     return found
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} n'est pas une valeur JSON : écrivez un nombre, ou null")

@@ -17,7 +17,8 @@ def render_verify_text(report: VerifyReport) -> str:
     lines = [f"Vérification de {report.name or report.source} ({report.descriptor}) :"]
     for check in report.files:
         status = "CONFORME" if check.valid else "NON CONFORME"
-        size = f"{check.actual_bytes} octets" if check.actual_bytes is not None else "non lu"
+        measured = check.integrity.actual_bytes
+        size = f"{measured} octets" if measured is not None else "non lu"
         lines.append(f"  {status}  {check.resource} ({size}) — {check.location}")
         lines += [f"      - {error['message']}" for error in check.errors[:MAX_ERRORS]]
         if len(check.errors) > MAX_ERRORS:

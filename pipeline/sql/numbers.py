@@ -1,7 +1,8 @@
 """Numbers as frictionless 5 reads them, in SQL.
 
 * ``integer``: ``int(cell.strip())``: Unicode spaces stripped, a sign, Unicode decimal
-  digits, single underscores between digits, at most 4,300 digits (Python's limit).
+  digits, single underscores between digits, at most ``MAX_INT_DIGITS`` digits (Python's
+  limit, 4,300 by default).
 * ``number``: ``Decimal(cell.strip())``: underscores ignored anywhere, ``NaN``,
   ``Infinity``/``Inf`` in any case, exponents; with ``decimalChar`` a ``.`` is refused.
 * ``year``: four characters read as an integer between 0 and 9999.
@@ -16,14 +17,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 
+from pipeline.numbers_fr import MAX_INT_DIGITS
 from pipeline.sql import literal
 from pipeline.sql.pyregex import class_chars, space_items
 
-MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 10**9
 DIALECT_SPACES = " \u00a0\u202f"
 ORDER_OFFSET = 10**19  # order keys hold exponents in [-10**19, 10**19) on 20 digits
 INTEGER_RE = r"[+-]?[0-9]+(?:_[0-9]+)*"
@@ -114,7 +114,7 @@ def integer_prepared(fdesc: dict, raw: str) -> str:
 
 
 def integer_ok(prepared: str) -> str:
-    """``int()`` reads it: sign, digits, single underscores, at most 4,300 digits."""
+    """``int()`` reads it: sign, digits, single underscores, at most ``MAX_INT_DIGITS``."""
     digits = f"length(regexp_replace({prepared}, '[^0-9]', '', 'g'))"
     short = (
         f"CASE WHEN length({prepared}) <= {MAX_INT_DIGITS} THEN TRUE "
