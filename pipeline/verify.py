@@ -80,17 +80,22 @@ def verify(source: str, remote: str = "prod") -> VerifyReport:
         report = VerifyReport(source, location, descriptor.get("name") or "")
         tables: dict[str, tuple[dict, Path | None]] = {}
         geojson: list[tuple[dict, Path, FileCheck]] = []
+        fetched: list[tuple[dict, Path, FileCheck]] = []
         for index, resource in enumerate(descriptor.get("resources") or []):
             check, local = _check_resource(client, location, root, resource, index, work)
             report.files.append(check)
             if not isinstance(resource, dict):
                 continue
+            if local is not None:
+                fetched.append((resource, local, check))
             if file_format(resource, local) == "geojson":
                 if local is not None:
                     geojson.append((resource, local, check))
             elif file_format(resource, local) == "csv" and isinstance(resource.get("name"), str):
                 tables[resource["name"]] = (resource, local)
-        for resource, local, check in geojson:  # against its table, once every file is here
+        for resource, local, check in fetched:  # once every file is here: foreign keys
+            check.errors.extend(check_content(resource, local, tables))
+        for resource, local, check in geojson:  # against its table
             check.errors += [
                 finding("geojson-error", problem)
                 for problem in geojson_problems(resource, local, tables)
@@ -202,8 +207,8 @@ def _is_http(url: str) -> bool:
 def _check_resource(
     client: Client, location: str, root: Path | None, resource: dict, index: int, work: Path
 ) -> tuple[FileCheck, Path | None]:
-    """The check of one file's bytes, hash and content (a GeoJSON's content is checked
-    later, against its table), and its local copy (None when it could not be read)."""
+    """The check of one file's bytes and hash (its content is checked once every file is
+    here), and its local copy (None when it could not be read)."""
     if not isinstance(resource, dict):
         check = FileCheck(f"ressource {index + 1}", "")
         check.errors.append(finding("resource", f"ressource {index + 1} : pas un objet."))
@@ -219,7 +224,6 @@ def _check_resource(
     if local is None:
         return check, None
     check.errors += integrity.check(found, resource, local, name)
-    check.errors.extend(check_content(resource, local))
     return check, local
 
 

@@ -9,6 +9,7 @@ import re
 from pipeline.messages import shorten
 
 CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+NO_TABLE = re.compile(r'failed to handle a foreign key .* as resource "(.*)" does not exist', re.S)
 CONSTRAINTS_FR = {
     "required": "la valeur est obligatoire",
     "unique": "la valeur doit être unique",
@@ -51,6 +52,19 @@ def french(error) -> str:
             told = CONSTRAINTS_FR[found.group(1)].format(value=shorten(found.group(2)))
             return f"« {cell} » : {told}" if cell else told
         return f"« {cell} » ne respecte pas une contrainte du champ ({note})"
+    if error.type == "foreign-key" and getattr(error, "reference_name", None) is not None:
+        values = ", ".join(str(v) for v in getattr(error, "field_cells", []) or [])
+        fields = ", ".join(getattr(error, "reference_field_names", []) or [])
+        return (
+            f"« {shorten(values)} » est absent de la table de référence "
+            f"« {shorten(error.reference_name)} » ({shorten(fields)})"
+        )
+    absent = NO_TABLE.fullmatch(getattr(error, "note", "") or "")
+    if error.type == "resource-error" and absent:
+        return (
+            f"la clé étrangère renvoie à la table « {shorten(absent.group(1))} », absente du "
+            "paquet ou illisible : clé non vérifiée"
+        )
     template = TYPES_FR.get(error.type)
     if template is None:
         return f"{error.type} ({note})" if note else error.type

@@ -24,10 +24,14 @@ def file_format(resource: dict, path: Path | None) -> str:
     return ((declared if isinstance(declared, str) else "") or suffix or "csv").lower()
 
 
-def check_content(resource: dict, path: Path) -> list[dict]:
+Tables = dict[str, tuple[dict, "Path | None"]]  # the package's CSV tables by name
+
+
+def check_content(resource: dict, path: Path, tables: Tables | None = None) -> list[dict]:
     """Tables (CSV, JSON) against their schema with frictionless; Parquet files against the
     schema too (types, embedded schema, then every row); other files (pictures) by their
-    bytes and hash only. GeoJSON files are checked once every file is read."""
+    bytes and hash only. GeoJSON files are checked against their table elsewhere. A foreign
+    key to another table of the package is checked against its CSV file, in ``tables``."""
     for key in ("format", "encoding"):
         if resource.get(key) is not None and not isinstance(resource[key], str):
             return [
@@ -47,14 +51,14 @@ def check_content(resource: dict, path: Path) -> list[dict]:
         ]
     fmt = file_format(resource, path)
     if fmt == "parquet":
-        return _validate_parquet(resource, path)
+        return _validate_parquet(resource, path, tables)
     if fmt == "geojson":
         return []
     refused = _json_refused(resource, path) if fmt == "json" else []
     if refused:
         return refused
     if fmt in ("csv", "json") or resource.get("type") == "table":
-        return _validate(resource, path)
+        return _validate(resource, path, tables=tables)
     return []
 
 
@@ -87,7 +91,7 @@ def _known_encoding(name: str) -> bool:
     return True
 
 
-def _validate_parquet(resource: dict, path: Path) -> list[dict]:
+def _validate_parquet(resource: dict, path: Path, tables: Tables | None) -> list[dict]:
     from pipeline.parquet import check_parquet
 
     name, schema = resource.get("name"), resource.get("schema")
@@ -99,10 +103,12 @@ def _validate_parquet(resource: dict, path: Path) -> list[dict]:
     if table is None or problems:
         return errors
     rows = [list(row.values()) for row in table.to_pylist()]
-    return _validate(resource, path, data=[table.column_names, *rows])
+    return _validate(resource, path, data=[table.column_names, *rows], tables=tables)
 
 
-def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict]:
+def _validate(
+    resource: dict, path: Path, data: list | None = None, tables: Tables | None = None
+) -> list[dict]:
     """Frictionless validation of one downloaded or local file (or of its rows, ``data``,
     header first) against its inline schema."""
     from frictionless import Checklist, Schema
@@ -125,12 +131,14 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
             format=fmt,
             encoding=resource.get("encoding") or "utf-8",
         )
+    table.package = _referenced(schema, resource.get("name"), tables or {})
     collect = PatternCheck(patterns=patterns)
     report = table.validate(Checklist(checks=[collect]), limit_errors=100)
     for task in report.tasks:
         for error in task.errors:
             line = getattr(error, "row_number", None)
-            column = getattr(error, "field_name", None)
+            names = getattr(error, "field_names", None) or []
+            column = getattr(error, "field_name", None) or ", ".join(names) or None
             where = ", ".join(
                 part
                 for part in (f"ligne {line}" if line else "", f"colonne {column}" if column else "")
@@ -146,6 +154,43 @@ def _validate(resource: dict, path: Path, data: list | None = None) -> list[dict
                 }
             )
     return found + collect.findings(resource.get("name"))
+
+
+def _referenced(schema: dict, name: object, tables: Tables):
+    """The package frictionless reads the tables that the foreign keys of ``schema`` name
+    from (without it, it refuses such keys): each referenced CSV table of the package, with
+    its own schema, patterns and foreign keys aside (its own check reports on them). A table
+    absent, unread or with a schema frictionless cannot load is left out: frictionless then
+    says it does not exist."""
+    from frictionless import Package, Schema
+    from frictionless.resources import TableResource
+
+    from pipeline.verify_patterns import split_patterns
+
+    wanted = []
+    for key in schema.get("foreignKeys") or []:
+        reference = key.get("reference") if isinstance(key, dict) else None
+        other = reference.get("resource") if isinstance(reference, dict) else None
+        if isinstance(other, str) and other and other != name and other not in wanted:
+            wanted.append(other)
+    resources = []
+    for other in wanted:
+        referenced, local = tables.get(other, ({}, None))
+        if local is None or _schema_refused(referenced):
+            continue
+        stripped = split_patterns(referenced["schema"], other)[0]
+        stripped.pop("foreignKeys", None)
+        resources.append(
+            TableResource(
+                name=other,
+                path=local.name,
+                basepath=str(local.parent),
+                schema=Schema.from_descriptor(stripped),
+                format="csv",
+                encoding=referenced.get("encoding") or "utf-8",
+            )
+        )
+    return Package(resources=resources) if wanted else None
 
 
 def _schema_refused(resource: dict) -> list[dict]:
