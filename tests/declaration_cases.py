@@ -424,6 +424,10 @@ CASES = [
     Case("quantile-ranges-lengths", _fs_rule("expect_column_quantile_values_to_be_between", column="latitude", quantile_ranges={"quantiles": [0.1, 0.5, 0.9], "value_ranges": [[40, 45], [45, 50]]}), FS_SUITE, "expectations[4].kwargs.quantile_ranges.value_ranges", "quantiles"),
     Case("value-set-number-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=["Principal", 3]), FS_SUITE, "expectations[4].kwargs.value_set[1]", "guillemets"),
     Case("value-set-boolean-on-text", _fs_rule("expect_column_values_to_be_in_set", column="type_fs", value_set=[True]), FS_SUITE, "expectations[4].kwargs.value_set[0]", "guillemets"),
+    # --- a date column is handed to GX as dates: what it compares with no date is refused
+    Case("date-bound-with-time", _fs_rule("expect_column_values_to_be_between", column="date_labellisation", min_value="2019-01-01T00:00:00"), FS_SUITE, "expectations[4].kwargs.min_value", "« 2019-01-01 »"),
+    Case("date-value-set-french", _fs_rule("expect_column_values_to_be_in_set", column="date_labellisation", value_set=["2024-01-31", "31/01/2024"]), FS_SUITE, "expectations[4].kwargs.value_set[1]", "date ISO"),
+    Case("date-pair-with-text", _fs_rule("expect_column_pair_values_a_to_be_greater_than_b", column_A="date_labellisation", column_B="lib_fs"), FS_SUITE, "expectations[4].kwargs.column_B", "deux colonnes de dates"),
     Case("result-format-bogus", _fs_rule("expect_column_values_to_not_be_null", column="lib_fs", result_format="BOGUS"), FS_SUITE, "expectations[4].kwargs.result_format", "COMPLETE"),
     # --- found by fuzzing: keys naming a field twice, empty ranges, malformed placeholders
     Case("primary-key-twice", edit(VA_SCHEMA, lambda d: d.update(primaryKey=["id_va", "id_va"])), VA_SCHEMA, "primaryKey[1]", "deux fois"),

@@ -13,7 +13,7 @@ import json
 import random
 from pathlib import Path
 
-from pipeline.sql.expectations import EXPECTATIONS
+from pipeline.sql.expectations import EXPECTATIONS, iso_date
 
 FIELDS = [
     {"name": "n", "type": "integer"},
@@ -27,6 +27,7 @@ FIELDS = [
 ]
 COLUMNS = [f["name"] for f in FIELDS]
 TEXT_COLUMNS = {f["name"] for f in FIELDS if f["type"] == "string"}
+DATE_COLUMNS = {f["name"] for f in FIELDS if f["type"] == "date"}
 POOLS = {
     "integer": ["", "", "0", "1", "-1", "7", "007", "+3", "3", "42", "100", "x"],
     "number": [
@@ -175,13 +176,15 @@ def typed(name: str, raw: str):
         return None
     if ftype == "boolean":
         return {"true": True, "True": True, "1": True, "false": False, "0": False}.get(raw)
+    if ftype == "date":
+        return raw if iso_date(raw) else None
     return raw or None
 
 
-def csv_text(table: list[list[str]]) -> str:
+def csv_text(table: list[list[str]], columns: list[str] = COLUMNS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows(table)
     return buffer.getvalue()
 
@@ -204,6 +207,11 @@ def _mostly(rng) -> dict:
     return {"mostly": rng.choice([0.5, 0.75, 0.8, 0.9, 0.95])} if rng.random() < 0.4 else {}
 
 
+def _member(column: str) -> object:
+    """A value set's member of the column's type (another is a declaration error)."""
+    return "1" if column in TEXT_COLUMNS else DATES[2] if column in DATE_COLUMNS else 1
+
+
 def _pick(rng, names, k):
     return rng.sample(names, k)
 
@@ -224,6 +232,8 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         picked = rng.sample(SET_VALUES, rng.randint(0, k))
         if column in TEXT_COLUMNS:  # a number in a text column's set is a declaration error
             picked = [v for v in picked if isinstance(v, str)]
+        if column in DATE_COLUMNS:  # and anything but an ISO date in a date column's
+            picked = [v for v in picked if iso_date(v)]
         return picked + rng.sample(own, min(len(own), rng.randint(0, 2 * k)))
 
     if name == "column_values_to_be_between":
@@ -243,7 +253,7 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         # an empty set is a declaration error (suite_arguments): never generated
         kw = {
             "column": any_col,
-            "value_set": values(any_col, 6) or ["1" if any_col in TEXT_COLUMNS else 1],
+            "value_set": values(any_col, 6) or [_member(any_col)],
             **_mostly(rng),
         }
     elif name == "column_value_lengths_to_be_between":
@@ -256,7 +266,8 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         kw = {"column": any_col, **_mostly(rng)}
     elif name.startswith("column_pair_values"):
         a, b = rng.choice(
-            [("n", "m"), ("x", "y"), ("n", "x"), ("s", "t"), ("d", "s"), ("y", "x"), ("b", "b")]
+            # a date compared with a text is a declaration error: dates only with dates
+            [("n", "m"), ("x", "y"), ("n", "x"), ("s", "t"), ("d", "d"), ("y", "x"), ("b", "b")]
         )
         masked = {"n", "m", "b"} & {a, b}
         ignores = (
@@ -284,8 +295,9 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
         "select_column_values_to_be_unique_within_record",
         "compound_columns_to_be_unique",
     ):
-        pools = [["n", "m"], ["x", "y"], ["s", "t"], ["n", "m", "x"], ["d", "s"]]
-        if name == "compound_columns_to_be_unique":
+        pools = [["n", "m"], ["x", "y"], ["s", "t"], ["n", "m", "x"], ["t", "s"]]
+        if name == "compound_columns_to_be_unique":  # no value compared across columns
+            pools[-1] = ["d", "s"]
             pools += [["n", "s"], ["b", "d"], ["x", "b", "t"]]
         kw = {
             "column_list": rng.choice(pools),
@@ -309,7 +321,7 @@ def expectation(rng: random.Random, etype: str, table: list[list[str]]) -> dict:
     elif name.startswith("column_distinct_values") or name.startswith("column_most_common"):
         kw = {
             "column": any_col,
-            "value_set": values(any_col, 5) or ["1" if any_col in TEXT_COLUMNS else 1],
+            "value_set": values(any_col, 5) or [_member(any_col)],
         }
         if "most_common" in name and rng.random() < 0.5:
             kw["ties_okay"] = True
@@ -363,13 +375,16 @@ def suite(rng: random.Random, per_type: int, table: list[list[str]]) -> dict:
     return {"name": "gen", "expectations": out}
 
 
-def write_repo(root: Path, table: list[list[str]], expectations: dict) -> Path:
-    """A repository holding only the dataset ``gen`` (no reference needed)."""
+def write_repo(
+    root: Path, table: list[list[str]], expectations: dict, fields: list[dict] = FIELDS
+) -> Path:
+    """A repository holding only the dataset ``gen`` (no reference needed), its table of
+    ``fields``."""
     folder = root / "schemas/gen"
     folder.mkdir(parents=True)
     (root / "data/raw").mkdir(parents=True)
     (root / "data/published").mkdir(parents=True)
-    schema = {"name": "gen", "title": "Cas générés", "missingValues": [""], "fields": FIELDS}
+    schema = {"name": "gen", "title": "Cas générés", "missingValues": [""], "fields": fields}
     meta = {
         "name": "gen",
         "title": "Cas générés",
@@ -388,5 +403,6 @@ def write_repo(root: Path, table: list[list[str]], expectations: dict) -> Path:
     (folder / "gen.schema.json").write_text(json.dumps(schema), encoding="utf-8")
     (folder / "dataset.json").write_text(json.dumps(meta), encoding="utf-8")
     (folder / "gen.expectations.json").write_text(json.dumps(expectations), encoding="utf-8")
-    (root / "data/raw/gen.csv").write_text(csv_text(table), encoding="utf-8")
+    columns = [f["name"] for f in fields]
+    (root / "data/raw/gen.csv").write_text(csv_text(table, columns), encoding="utf-8")
     return root

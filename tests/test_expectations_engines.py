@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.repo import Repo
 from pipeline.sql.expectations import EXPECTATIONS, SUPPORTED
 from pipeline.validate import validate
-from tests import gx_cases
+from tests import gx_cases, gx_date_cases
 from tests.conftest import MINI_OK, ROOT
 
 
@@ -78,6 +78,46 @@ def test_engines_agree_on_generated_cases(tmp_path):
     static = {"expect_table_columns_to_match_ordered_list", "expect_table_columns_to_match_set"}
     assert failed == SUPPORTED - static
     assert passed == SUPPORTED
+
+
+def test_engines_agree_on_generated_date_cases(tmp_path):
+    """Date columns, handed to GX as dates: bounds written as ISO dates (on values, strict or
+    not, around empty and unreadable cells), sets, minimum and maximum, pairs and rows give
+    the same findings in both engines, all compiled; a ``between`` finds exactly the dates
+    outside its bounds; every type both fails and passes somewhere."""
+    failed, passed, unreadable_seen = set(), set(), 0
+    for seed, size in ((2, 24), (11, 6), (3, 3), (5, 12)):
+        rng = random.Random(seed)
+        table = gx_date_cases.rows(rng, size)
+        suite = gx_date_cases.suite(rng, per_type=3, table=table)
+        root = gx_cases.write_repo(tmp_path / str(seed), table, suite, gx_date_cases.FIELDS)
+        fast, gx = both(root, ["gen"])
+        assert _key(fast.findings) == _key(gx.findings), f"seed {seed}"
+        assert fast.notes == [] and gx.notes == []
+        found: dict[str, set] = {}
+        for f in fast.findings:
+            found.setdefault(f.check or f.code, set()).add((f.code, f.line, f.field))
+        unreadable = {  # a type error, and a null for the expectations
+            ("type-error", i + 2, column)
+            for i, row in enumerate(table)
+            for column, raw in zip("de", row[:2], strict=True)
+            if raw and gx_date_cases.cell_date(row, column) is None
+        }
+        assert found.get("type-error", set()) == unreadable
+        unreadable_seen += len(unreadable)
+        for e in suite["expectations"]:
+            fired = e["meta"]["id"] in found
+            (failed if fired else passed).add(e["type"])
+            if e["type"] == "expect_column_values_to_be_between":
+                column = e["kwargs"]["column"]
+                outside = {
+                    ("expectation-failed", i + 2, column)
+                    for i, row in enumerate(table)
+                    if gx_date_cases.outside(gx_date_cases.cell_date(row, column), e["kwargs"])
+                }
+                assert found.get(e["meta"]["id"], set()) == outside, (seed, e)
+    assert failed == passed == set(gx_date_cases.TYPES)
+    assert unreadable_seen
 
 
 SUITE = {
@@ -285,6 +325,20 @@ EDGE_SUITE = {
             "kwargs": {"column": "d", "max_value": "2024-01-15", "strict_max": True},
             "meta": {"id": "max-date", "message": "dernière date {observed}"},
         },
+        # GX is handed dates, and the bounds as dates: the empty date is skipped
+        _edge(
+            "expect_column_values_to_be_between",
+            "date-between",
+            column="d",
+            min_value="2024-01-01",
+            max_value="2024-01-15",
+        ),
+        _edge(
+            "expect_column_values_to_not_be_in_set",
+            "date-set",
+            column="d",
+            value_set=["2024-01-16"],
+        ),
         {
             "type": "expect_column_most_common_value_to_be_in_set",
             "kwargs": {"column": "m", "value_set": [7]},
@@ -314,6 +368,8 @@ def test_edge_cases_have_exact_findings(tmp_path):
         "compound": [2, 6],
         "median": ["médiane 4.5"],
         "max-date": ["dernière date 2024-01-16"],
+        "date-between": [3, 9],  # 2024-01-16, 2023-12-31
+        "date-set": [3],
         "mode": ["valeur la plus fréquente [np.int64(1)]"],
     }
 

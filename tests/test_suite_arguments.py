@@ -129,3 +129,118 @@ def test_a_failure_while_gx_runs_is_a_declaration_error_in_every_format(repo: Pa
     assert result.exit_code == 2
     assert f"::error file={FS_SUITE},line={finding['line']}" in result.stderr
     assert "Traceback" not in result.output and "Erreur interne" not in result.output
+
+
+def test_what_gx_cannot_compare_with_dates_is_refused_at_load() -> None:
+    """A date column reaches GX as dates, a date and time column as text: a bound, a set
+    member, a paired column or a row condition's parameter GX would never find equal, or
+    fail to order, is refused at load whatever the engine, with its JSON path."""
+    columns = {"d": "date", "dt": "datetime", "s": "string"}
+    entries = [
+        ("expect_column_values_to_be_between", {"column": "d", "min_value": "2024-01-31T10:00"}),
+        ("expect_column_max_to_be_between", {"column": "d", "max_value": "2024-01-31 00:00:00"}),
+        ("expect_column_values_to_be_between", {"column": "dt", "max_value": "2024-01-31"}),
+        ("expect_column_values_to_not_be_in_set", {"column": "d", "value_set": ["2024-01-31", 3]}),
+        ("expect_column_pair_values_to_be_equal", {"column_A": "s", "column_B": "d"}),
+        ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "dt", "column_B": "d"}),
+        (
+            "expect_column_values_to_not_be_null",
+            {
+                "column": "s",
+                "row_condition": {
+                    "type": "or",
+                    "conditions": [
+                        _compared("d", "IN", ["2024-01-31"]),
+                        _compared("d", "==", "31/01/2024"),
+                    ],
+                },
+            },
+        ),
+        ("expect_column_values_to_match_strftime_format", {"column": "d", "strftime_format": "%Y"}),
+        # accepted: ISO dates on dates, the minimum of a date and time column, dates paired
+        ("expect_column_values_to_be_between", {"column": "d", "min_value": "2024-01-31"}),
+        ("expect_column_min_to_be_between", {"column": "dt", "min_value": "2024-01-31"}),
+        ("expect_column_values_to_be_in_set", {"column": "d", "value_set": ["2024-02-29"]}),
+        ("expect_column_pair_values_to_be_equal", {"column_A": "d", "column_B": "d"}),
+        (
+            "expect_column_values_to_not_be_null",
+            {"column": "s", "row_condition": _compared("d", ">", "2024-02-29")},
+        ),
+    ]
+    suite = {"expectations": [{"type": t, "kwargs": kw} for t, kw in entries]}
+    found: list = []
+    check_suite(suite, columns, ENGINE, lambda p, m: found.append((p, m)), "s")
+    day = "la colonne « d » est une date sans heure : écrivez la borne sans heure, « 2024-01-31 »"
+    assert [("".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in p), m) for p, m in found] == [
+        (".expectations[0].kwargs.min_value", f"{day} (AAAA-MM-JJ), la seule que Great "
+         "Expectations compare à ses dates"),
+        (".expectations[1].kwargs.max_value", f"{day} (AAAA-MM-JJ), la seule que Great "
+         "Expectations compare à ses dates"),
+        (".expectations[2].kwargs.max_value", "la colonne « dt » est une date et heure : ni "
+         "Great Expectations ni le pipeline ne comparent ses valeurs à une borne, ligne à "
+         "ligne ; bornez-la dans le Table Schema (« constraints » : « minimum », « maximum »), "
+         "ou bornez sa plus petite et sa plus grande valeur (expect_column_min_to_be_between, "
+         "expect_column_max_to_be_between)"),
+        (".expectations[3].kwargs.value_set[1]", "la colonne « d » est une date : écrivez la "
+         "valeur 3 comme une date ISO sans heure entre guillemets (« 2024-01-31 »), sans quoi "
+         "elle n'égale aucune valeur"),
+        (".expectations[4].kwargs.column_B", "« s » est de type string et « d » de type date : "
+         "Great Expectations ne compare une date qu'à une date (une date n'égale jamais un "
+         "texte ou un nombre) ; nommez deux colonnes de dates"),
+        (".expectations[5].kwargs.column_B", "« dt » est de type datetime et « d » de type "
+         "date : Great Expectations ne compare une date qu'à une date (une date n'égale jamais "
+         "un texte ou un nombre) ; nommez deux colonnes de dates"),
+        (".expectations[6].kwargs.row_condition.conditions[0].operator", "« d » est une date, "
+         "que Great Expectations ne cherche pas dans une liste (IN et NOT_IN ne prennent que des "
+         "textes et des nombres, qui n'égalent aucune date) : reliez des comparaisons « == » par "
+         '{"type": "or", "conditions": […]}'),
+        (".expectations[6].kwargs.row_condition.conditions[1].parameter", "« d » est une date : "
+         "écrivez « 31/01/2024 » comme une date ISO sans heure entre guillemets (« 2024-01-31 »), "
+         "la seule que Great Expectations lui compare"),
+        (".expectations[7].kwargs.column", "la colonne « d » est une date : Great Expectations "
+         "la reçoit en dates, et cette attente ne lit que du texte ; retirez-la (le format d'une "
+         "date se déclare dans son champ du Table Schema, « format », et s'y vérifie)"),
+    ]  # fmt: skip
+
+
+def _compared(column: str, operator: str, parameter: object) -> dict:
+    """A comparison of GX's structured row conditions."""
+    return {"type": "comparison", "column": {"name": column}, "operator": operator,
+            "parameter": parameter}  # fmt: skip
+
+
+def test_a_row_condition_comparing_a_date_with_a_text_says_how_to_write_it(repo: Path) -> None:
+    """A date column reaches GX as dates: a text row condition comparing it with a text
+    fails in GX (whatever the engine: a row condition runs there), told in French with the
+    two forms that run; these select the same rows."""
+
+    def rule(condition) -> dict:
+        kw = {"column": "type_fs", "value_set": ["Principal"], "row_condition": condition}
+        return {"type": "expect_column_values_to_be_in_set", "kwargs": kw}
+
+    edit(FS_SUITE, lambda d: d["expectations"].append(rule('date_labellisation > "2023-06-01"')))(
+        repo
+    )
+    result = run(repo, "validate", "--format", "json", "france-services")
+    assert result.exit_code == 2, result.output
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["check"]) == (
+        "declaration-error",
+        "expectations[4].kwargs.row_condition",
+    )
+    assert "remise à Great Expectations en dates" in finding["message"]
+    assert 'date_debut.astype("str") > "2024-01-31"' in finding["message"]
+    found = []
+    for condition in (
+        'date_labellisation.astype("str") > "2023-06-01"',
+        {"type": "comparison", "column": {"name": "date_labellisation"}, "operator": ">",
+         "parameter": "2023-06-01"},
+    ):  # fmt: skip
+        edit(FS_SUITE, lambda d, c=condition: d["expectations"].__setitem__(4, rule(c)))(repo)
+        result = run(repo, "validate", "--format", "json", "france-services")
+        assert result.exit_code == 1, result.output
+        found.append([
+            (f["line"], f["value"]) for f in json.loads(result.stdout)["findings"]
+            if f["check"] == "expect_column_values_to_be_in_set"
+        ])  # fmt: skip
+    assert found[0] == found[1] and found[0]

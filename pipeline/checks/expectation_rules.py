@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.sql.expectations import gx_kwargs, iso_date
+
 EXACT_FLOAT_INT = 2**53  # integers up to here add up exactly in float64, in any order
 
 
@@ -24,7 +26,8 @@ def mostly_success(considered: int, unexpected: int, mostly) -> bool:
 
 def between(observed, kw: dict) -> tuple[bool, object]:
     """``BatchExpectation._validate_metric_value_between`` for numbers, and for ISO dates
-    (GX parses both sides into dates; ISO text compares the same way)."""
+    (GX compares the date it observes with bounds pydantic read as dates; their ISO texts
+    compare the same way)."""
     if observed is None or (isinstance(observed, float) and observed != observed):
         return False, None
     low, high = kw.get("min_value"), kw.get("max_value")
@@ -73,10 +76,13 @@ def _signed_zero(verdict: tuple[bool, object]) -> tuple[bool, object]:
 
 
 def _numpy(value, kind: str):
-    """The scalar type pandas hands GX for a value of this kind (printed as GX prints it)."""
+    """The scalar type pandas hands GX for a value of this kind (printed as GX prints it):
+    a date from its ISO text."""
     if value is None:
         return None
-    return {"int": np.int64, "float": np.float64, "bool": np.bool_}.get(kind, str)(value)
+    return {"int": np.int64, "float": np.float64, "bool": np.bool_, "date": iso_date}.get(
+        kind, str
+    )(value)
 
 
 def median(histogram: dict):
@@ -116,7 +122,8 @@ def most_common(histogram: dict, kind: str, kw: dict) -> tuple[bool, object]:
     sorted), then Python set equality with ``value_set``."""
     top = max(histogram.values(), default=0)
     modes = [_numpy(v, kind) for v in sorted(k for k, n in histogram.items() if n == top)]
-    found = len(set(kw.get("value_set") or []).intersection(modes))
+    expected = gx_kwargs(kw, {kw.get("column"): kind}).get("value_set") or []
+    found = len(set(expected).intersection(modes))
     success = found > 0 if kw.get("ties_okay") else len(modes) == 1 and found == 1
     if not success and kind == "float" and 0 in modes:
         raise Inexact("zéro signé")

@@ -20,6 +20,7 @@ from pipeline.declarations.gx_arguments import REFUSED, french, gx_problems
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.problems import DeclarationError, Problems
 from pipeline.sql import scan as q
+from pipeline.sql.expectations import gx_kwargs
 
 REC = "__rec"
 ENTRY = "pipeline:entry"  # meta key carrying the expectation's place in the suite
@@ -77,9 +78,13 @@ def load_suite(entries: list[dict], name: str, suite_path: Path, root: Path) -> 
 
 def typed_frame(check, result) -> pd.DataFrame:
     """The columns an expectation can name, as GX on pandas sees them, indexed by record:
-    Int64, float64 (NaN for null), boolean, and text (dates in ISO form)."""
+    Int64, float64 (NaN for null), boolean, dates (``datetime.date``, None for null, as the
+    published ISO text reads) and text."""
     table = check.ctx.table
-    columns = {name: expr for name, (expr, _kind) in check.views.items()}
+    columns = {
+        name: check.cols[name][0] if kind == "date" else expr
+        for name, (expr, kind) in check.views.items()
+    }
     arrow = result.con.sql(q.select(table.rows_sql, columns, check.joins)).to_arrow_table()
     mapping = {
         pa.int64(): pd.Int64Dtype(),
@@ -115,8 +120,14 @@ def run_gx(check, result) -> list:
 
 def _run_gx(check, result) -> list:
     res = check.ctx.table.resource
+    kinds = {name: kind for name, (_, kind) in check.views.items()}
     tagged = [
-        {**entry, "meta": {**(entry.get("meta") or {}), ENTRY: i}} for i, entry, _ in check.gx
+        {
+            **entry,
+            "kwargs": gx_kwargs(entry.get("kwargs") or {}, kinds),
+            "meta": {**(entry.get("meta") or {}), ENTRY: i},
+        }
+        for i, entry, _ in check.gx
     ]
     root = check.ctx.ws.repo.root
     suite = load_suite(tagged, f"{check.ctx.dataset}:{res.name}", res.suite_path, root)

@@ -63,6 +63,12 @@ SENTENCES = [
     (r"'(.)' is a bad directive in format",
      "« %{0} » n'est pas une directive de date : utilisez %Y, %m, %d, %H, %M, %S (par exemple "
      "« %d/%m/%Y »)"),
+    (r"not supported between instances of '(?:datetime\.date' and 'str|str' and 'datetime\.date)'",
+     "une colonne de dates est remise à Great Expectations en dates, qu'il ne compare pas à un "
+     "texte ; dans une « row_condition », écrivez la condition en objet ({{\"type\": \"comparison\", "
+     "\"column\": {{\"name\": \"date_debut\"}}, \"operator\": \">\", \"parameter\": "
+     "\"2024-01-31\"}}), ou comparez le texte de la date (date_debut.astype(\"str\") > "
+     "\"2024-01-31\")"),
     (r"not supported between instances of '\w+' and '[\w.]+'",
      "les bornes ne se comparent pas entre elles : écrivez deux nombres finis, ou deux dates "
      "ISO entre guillemets (« 2019-01-01 »)"),

@@ -18,6 +18,7 @@ from functools import cache
 
 from pipeline.declarations.jsonfile import JsonPath
 from pipeline.declarations.schema_errors import listing, shown, suggestion
+from pipeline.sql.expectations import iso_date
 
 Report = Callable[[JsonPath, str], None]
 
@@ -61,6 +62,8 @@ def check_arguments(
         )
     _types(kw, at, report)
     _value_set(kw, columns, at, report)
+    _pair_types(etype, kw, columns, at, report)
+    _text_only(etype, kw, columns, at, report)
     _typed_arguments(kw, at, report)
     _row_condition(kw, columns, at, report)
     _table_columns(etype, kw, columns, at, report)
@@ -82,7 +85,7 @@ def _bounds(etype: str, kw: dict, columns: dict[str, str], at: JsonPath, report:
         if value is None:
             continue
         if etype in VALUE_BOUNDED and ftype is not None:
-            problem = _bound_problem(column, ftype, value)
+            problem = _bound_problem(etype, column, ftype, value)
             if problem:
                 report((*at, key), problem)
                 continue
@@ -109,8 +112,12 @@ def _above(low: object, high: object) -> bool:
         return False
 
 
-def _bound_problem(column: str, ftype: str, value: object) -> str | None:
-    """A bound compared with the values of ``column`` (of Table Schema type ``ftype``)."""
+def _bound_problem(etype: str, column: str, ftype: str, value: object) -> str | None:
+    """A bound compared with the values of ``column`` (of Table Schema type ``ftype``). GX
+    reads « 2024-01-31 » as a date and « 2024-01-31T12:00:00 » as a date and time: it
+    compares a date column's dates with the first only; a date and time column reaches it
+    as text, which its minimum and maximum parse, but which it compares with no bound row
+    by row."""
     if ftype in NUMERIC:
         if isinstance(value, str):
             return (
@@ -128,6 +135,20 @@ def _bound_problem(column: str, ftype: str, value: object) -> str | None:
             return (
                 f"borne « {value} » illisible : la colonne « {column} » est une date ; écrivez "
                 "une date ISO entre guillemets, par exemple « 2024-01-31 »"
+            )
+        if ftype == "date" and iso_date(value) is None:
+            day = _as_date(value).date().isoformat()  # type: ignore[union-attr]
+            return (
+                f"la colonne « {column} » est une date sans heure : écrivez la borne sans heure, "
+                f"« {day} » (AAAA-MM-JJ), la seule que Great Expectations compare à ses dates"
+            )
+        if ftype == "datetime" and etype == "expect_column_values_to_be_between":
+            return (
+                f"la colonne « {column} » est une date et heure : ni Great Expectations ni le "
+                "pipeline ne comparent ses valeurs à une borne, ligne à ligne ; bornez-la dans "
+                "le Table Schema (« constraints » : « minimum », « maximum »), ou bornez sa "
+                "plus petite et sa plus grande valeur (expect_column_min_to_be_between, "
+                "expect_column_max_to_be_between)"
             )
         return None
     return (
@@ -174,18 +195,73 @@ RESULT_FORMATS = ("BOOLEAN_ONLY", "BASIC", "SUMMARY", "COMPLETE")
 
 def _value_set(kw: dict, columns: dict[str, str], at: JsonPath, report: Report) -> None:
     """On a text column, a number or a boolean of ``value_set`` is never equal to a value
-    (GX compares "3" and 3 as different): the expectation would refuse, or let through, every
-    row, whatever the engine."""
+    (GX compares "3" and 3 as different); on a date column, anything but an ISO date (which
+    GX is handed as a date, :func:`pipeline.sql.expectations.gx_kwargs`): the expectation
+    would refuse, or let through, every row, whatever the engine."""
     column, values = kw.get("column"), kw.get("value_set")
-    if not isinstance(values, list) or columns.get(column) != "string":  # type: ignore[arg-type]
+    ftype = columns.get(column) if isinstance(column, str) else None
+    if not isinstance(values, list) or ftype not in ("string", "date"):
         return
     for i, value in enumerate(values):
-        if not isinstance(value, str):
+        if ftype == "string" and not isinstance(value, str):
             report(
                 (*at, "value_set", i),
                 f"la colonne « {column} » est du texte : écrivez la valeur {shown(value)} entre "
                 f'guillemets ("{shown(value)}"), sans quoi elle n\'égale aucune valeur',
             )
+        elif ftype == "date" and iso_date(value) is None:
+            report(
+                (*at, "value_set", i),
+                f"la colonne « {column} » est une date : écrivez la valeur {_quoted(value)} comme "
+                "une date ISO sans heure entre guillemets (« 2024-01-31 »), sans quoi elle "
+                "n'égale aucune valeur",
+            )
+
+
+def _quoted(value: object) -> str:
+    return f"« {shown(value)} »" if isinstance(value, str) else shown(value)
+
+
+PAIRED = (
+    "expect_column_pair_values_to_be_equal",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+)
+
+
+def _pair_types(
+    etype: str, kw: dict, columns: dict[str, str], at: JsonPath, report: Report
+) -> None:
+    """A date column compared with a column of another type: GX never finds a date equal to
+    a text or a number, and fails to order them."""
+    a, b = kw.get("column_A"), kw.get("column_B")
+    if etype not in PAIRED or not isinstance(a, str) or not isinstance(b, str):
+        return
+    types = columns.get(a), columns.get(b)
+    if None in types or types.count("date") != 1:
+        return
+    report(
+        (*at, "column_B"),
+        f"« {a} » est de type {types[0]} et « {b} » de type {types[1]} : Great Expectations ne "
+        "compare une date qu'à une date (une date n'égale jamais un texte ou un nombre) ; "
+        "nommez deux colonnes de dates",
+    )
+
+
+TEXT_ONLY = (  # GX refuses any value but a text
+    "expect_column_values_to_be_dateutil_parseable",
+    "expect_column_values_to_match_strftime_format",
+)
+
+
+def _text_only(etype: str, kw: dict, columns: dict[str, str], at: JsonPath, report: Report) -> None:
+    column = kw.get("column")
+    if etype in TEXT_ONLY and isinstance(column, str) and columns.get(column) == "date":
+        report(
+            (*at, "column"),
+            f"la colonne « {column} » est une date : Great Expectations la reçoit en dates, et "
+            "cette attente ne lit que du texte ; retirez-la (le format d'une date se déclare "
+            "dans son champ du Table Schema, « format », et s'y vérifie)",
+        )
 
 
 def _typed_arguments(kw: dict, at: JsonPath, report: Report) -> None:
@@ -222,6 +298,8 @@ def _typed_arguments(kw: dict, at: JsonPath, report: Report) -> None:
 
 def _row_condition(kw: dict, columns: dict[str, str], at: JsonPath, report: Report) -> None:
     condition = kw.get("row_condition")
+    if isinstance(condition, dict):
+        _dated_comparisons(condition, columns, (*at, "row_condition"), report)
     if not isinstance(condition, str):
         return
     where = (*at, "row_condition")
@@ -235,6 +313,37 @@ def _row_condition(kw: dict, columns: dict[str, str], at: JsonPath, report: Repo
     problem = query_problem(condition, columns)
     if problem:
         report(where, problem)
+
+
+def _dated_comparisons(
+    condition: dict, columns: dict[str, str], where: JsonPath, report: Report
+) -> None:
+    """The comparisons of a date column in a structured row condition: GX is handed their
+    ISO dates as dates (:func:`pipeline.sql.expectations.gx_kwargs`), and compares a date
+    with nothing else; its IN and NOT_IN take only texts and numbers, which equal no date."""
+    subs = condition.get("conditions")
+    for i, sub in enumerate(subs if isinstance(subs, list) else []):
+        if isinstance(sub, dict):
+            _dated_comparisons(sub, columns, (*where, "conditions", i), report)
+    named = condition.get("column")
+    column = named.get("name") if isinstance(named, dict) else None
+    if condition.get("type") != "comparison" or columns.get(column) != "date":  # type: ignore[arg-type]
+        return
+    parameter = condition.get("parameter")
+    if condition.get("operator") in ("IN", "NOT_IN"):
+        report(
+            (*where, "operator"),
+            f"« {column} » est une date, que Great Expectations ne cherche pas dans une liste "
+            "(IN et NOT_IN ne prennent que des textes et des nombres, qui n'égalent aucune "
+            'date) : reliez des comparaisons « == » par {"type": "or", "conditions": […]}',
+        )
+    elif iso_date(parameter) is None:
+        report(
+            (*where, "parameter"),
+            f"« {column} » est une date : écrivez {_quoted(parameter)} comme une date ISO sans "
+            "heure entre guillemets (« 2024-01-31 »), la seule que Great Expectations lui "
+            "compare",
+        )
 
 
 def query_problem(condition: str, columns: dict[str, str]) -> str | None:

@@ -4,22 +4,7 @@ are drawn in :mod:`pipeline.checks.expectation_rules`."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
-from pipeline.sql.expectations import is_number, members
-
-ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
-def date_bound(value) -> bool:
-    if not isinstance(value, str) or not re.match(ISO_DATE, value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+from pipeline.sql.expectations import is_number, iso_date, members
 
 
 def _agg_bounds(kw: dict, kind: str) -> bool:
@@ -29,8 +14,9 @@ def _agg_bounds(kw: dict, kind: str) -> bool:
     strict = kw.get("strict_min", False), kw.get("strict_max", False)
     if any(not isinstance(s, bool) for s in strict):
         return False
-    check = date_bound if kind == "date" else is_number
-    return all(v is None or check(v) for v in (low, high))
+    if kind == "date":
+        return all(v is None or iso_date(v) is not None for v in (low, high))
+    return all(v is None or is_number(v) for v in (low, high))
 
 
 def aggregates(etype: str, x: str, kind: str, kw: dict) -> dict | None:

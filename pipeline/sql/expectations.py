@@ -1,9 +1,11 @@
 """Great Expectations types compiled to SQL, with GX 1.x's semantics on pandas.
 
 An expectation sees a column as GX sees it in the typed frame (:func:`view`): integers as
-Int64 (NULL beyond 64 bits), numbers as float64 (NaN is null), booleans, and every other
-type as text (dates in ISO form). GX's rules followed here: nulls are skipped (except by the
-null expectations), regexes are *searched* with Python's ``re`` semantics
+Int64 (NULL beyond 64 bits), numbers as float64 (NaN is null), booleans, dates (compared
+here through their ISO text, which orders and equals as the dates do) and every other type
+as text. JSON has no dates: the ISO dates of a suite are handed to GX as dates where they
+meet a date column (:func:`gx_kwargs`). GX's rules followed here: nulls are skipped (except
+by the null expectations), regexes are *searched* with Python's ``re`` semantics
 (:mod:`pipeline.sql.pyregex`), set membership is Python equality (``1 == 1.0 == True``),
 every member of a duplicate group is unexpected, ``mostly`` is the share of the rows
 considered that must pass. A condition is TRUE for an *unexpected* row.
@@ -142,8 +144,9 @@ FLOATS = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 
 def view(expr: str, sql_type: str) -> tuple[str, str]:
     """(SQL of the value as GX sees it in the typed frame, its kind: int, float, bool, text
-    or date, an ISO text). The typed frame is built from the same expressions
-    (gx_engine.typed_frame)."""
+    or date). The typed frame is built from the same expressions (gx_engine.typed_frame),
+    except dates, handed to GX as dates: here, their ISO text (printed as Python prints the
+    date)."""
     base = sql_type.split("(")[0].upper()
     if base in INTEGERS:
         return f"TRY_CAST({expr} AS BIGINT)", "int"
@@ -169,6 +172,56 @@ def number(value) -> str:
 
 def is_number(value) -> bool:
     return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(value) -> date | None:
+    """The date ``value`` writes as « 2024-01-31 » (no time), else None."""
+    if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def gx_kwargs(kw: dict, kinds: dict[str, str]) -> dict:
+    """The arguments as handed to GX, the columns being of ``kinds`` (column -> kind): the ISO
+    dates compared with a date column's values as dates (GX's models read bounds so, not
+    the members of a ``value_set`` or ``value_pairs_set``, nor the parameter of a structured
+    ``row_condition``), so that they equal the column's dates as « 2024-01-31 » equals
+    their ISO text in SQL."""
+
+    def dated(value, column) -> object:
+        found = iso_date(value) if kinds.get(column) == "date" else None
+        return value if found is None else found
+
+    def pair(p) -> object:
+        if not (isinstance(p, list) and len(p) == 2):
+            return p
+        return [dated(p[0], kw.get("column_A")), dated(p[1], kw.get("column_B"))]
+
+    def condition(c) -> object:  # GX's row conditions: comparison, and, or, nullity (its IN
+        # takes no date: refused at load, pipeline.declarations.suite_arguments)
+        if not isinstance(c, dict):
+            return c
+        if isinstance(c.get("conditions"), list):
+            return {**c, "conditions": [condition(x) for x in c["conditions"]]}
+        column = c["column"].get("name") if isinstance(c.get("column"), dict) else None
+        if c.get("type") == "comparison" and "parameter" in c:
+            return {**c, "parameter": dated(c["parameter"], column)}
+        return c
+
+    out = dict(kw)
+    if isinstance(kw.get("value_set"), list):
+        out["value_set"] = [dated(v, kw.get("column")) for v in kw["value_set"]]
+    if isinstance(kw.get("value_pairs_set"), list):
+        out["value_pairs_set"] = [pair(p) for p in kw["value_pairs_set"]]
+    if isinstance(kw.get("row_condition"), dict):
+        out["row_condition"] = condition(kw["row_condition"])
+    return out
 
 
 def as_text(x: str, kind: str) -> str:
@@ -233,24 +286,10 @@ def _bounds(kw: dict, integer: bool = False, ok=None) -> tuple | None:
     return low, high, *strict
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(v) -> bool:
-    if not (isinstance(v, str) and ISO_DATE.fullmatch(v)):
-        return False
-    try:
-        date.fromisoformat(v)
-    except ValueError:
-        return False
-    return True
-
-
 def _date_bounds(kw: dict) -> tuple | None:
     """The bounds of a date column, written as ISO dates (« 2019-01-01 »), as the messages
-    of the declaration check ask: GX reads them as dates and then fails to compare them
-    with the column's ISO text, so the engine compares them itself."""
-    return _bounds(kw, ok=_iso_date)
+    of the declaration check ask and as GX reads them (pydantic makes them dates)."""
+    return _bounds(kw, ok=lambda v: iso_date(v) is not None)
 
 
 def between(x: str, bounds: tuple, literal_of=number) -> str:
@@ -312,7 +351,8 @@ def column_map(etype: str, x: str, kind: str, kw: dict) -> str | None:
 
 # --- column pairs and lists -----------------------------------------------------------------
 
-FAMILY = {"int": "number", "float": "number", "text": "text", "date": "text", "bool": "bool"}
+# What compares with what in GX: a date never equals a text, and ordering them raises
+FAMILY = {"int": "number", "float": "number", "text": "text", "date": "date", "bool": "bool"}
 MASKED = ("int", "bool")  # pandas masked arrays: a comparison with NA raises in GX
 
 
