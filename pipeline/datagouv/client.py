@@ -313,11 +313,18 @@ class Client:
 
     def download(self, url: str, dest: Path) -> Path:
         """GET ``url`` (following redirects, e.g. a resource's ``latest``) into ``dest``,
-        streamed to disk: at most :attr:`max_download` bytes within :attr:`deadline`."""
+        streamed to disk: at most :attr:`max_download` bytes within :attr:`deadline`. The bytes
+        go to a ``.part`` file, renamed once all are here and removed otherwise: ``dest``
+        never holds half a file."""
         response = self.request("GET", url, raw=True, headers={"Accept": "*/*"})
-        with dest.open("wb") as handle:
-            for chunk in self.chunks(response, "GET", url, self.max_download):
-                handle.write(chunk)
+        part = dest.with_name(dest.name + ".part")
+        try:
+            with part.open("wb") as handle:
+                for chunk in self.chunks(response, "GET", url, self.max_download):
+                    handle.write(chunk)
+            part.replace(dest)
+        finally:
+            part.unlink(missing_ok=True)
         return dest
 
     def organization(self, slug: str) -> dict:
