@@ -191,6 +191,22 @@ def _xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
+def test_header_names_differing_only_by_case_are_refused_before_writing(repo):
+    """DuckDB compares column names without their case: LIB_COM and lib_com cannot be two
+    columns of one table (validate ended on an internal error, schemas/ half-written)."""
+    (repo / "data/raw/casse.csv").write_text(
+        "id;lib_com;LIB_COM\n1;Ambérieu;AMBERIEU\n", encoding="cp1252"
+    )
+    result = run(repo, "add", "data/raw/casse.csv")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Erreur : data/raw/casse.csv, ligne 1 : les colonnes « lib_com » et « LIB_COM » ne "
+        "diffèrent que par des majuscules, que le moteur de validation ne distingue pas dans "
+        "un nom de colonne. Renommez l'une des deux dans le fichier source.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
 @pytest.mark.parametrize(
     ("content", "what", "advice"),
     [

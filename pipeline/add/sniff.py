@@ -24,6 +24,7 @@ from pipeline.engine.sniff import diagnosis
 from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
 from pipeline.messages import message
+from pipeline.sql import ident_key
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -240,6 +241,15 @@ def _frame(rel: str, header: list[str], body: list[list[str]], first_line: int) 
             f"{rel}, ligne {first_line} : colonne(s) en double dans l'en-tête : "
             f"{', '.join(duplicated)}. Renommez-les dans le fichier source."
         )
+    first: dict[str, str] = {}
+    for label in labels:
+        other = first.setdefault(ident_key(label), label)
+        if other != label:
+            raise DataError(
+                f"{rel}, ligne {first_line} : les colonnes « {other} » et « {label} » ne "
+                "diffèrent que par des majuscules, que le moteur de validation ne distingue "
+                "pas dans un nom de colonne. Renommez l'une des deux dans le fichier source."
+            )
     if not body:
         raise DataError(f"{rel} n'a pas de ligne de données après l'en-tête.")
     columns = list(zip(*body, strict=True)) if body else [() for _ in labels]
