@@ -250,6 +250,25 @@ def test_old_mac_line_ends_and_a_lone_cr_in_a_cell(repo):
     assert "Traceback" not in result.stderr
 
 
+def test_rows_of_empty_cells_after_the_last_record_are_left_out_as_validate_does(repo):
+    """« ;; » rows a spreadsheet leaves at the end (one of them ragged): validate ignores
+    them with a warning, so add infers from the records alone (they made every column
+    optional and lost the primary key, and the ragged one refused the file)."""
+    (repo / "data/raw/fin.csv").write_bytes(
+        "id;insee_com;lib_com\r\n1;01036;Valromey-sur-Séran\r\n2;01063;Bourg\r\n"
+        ";;\r\n;;\r\n;\r\n".encode("cp1252")
+    )
+    result = run(repo, "add", "data/raw/fin.csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "  2 lignes, 3 colonnes ; clé primaire : id\n" in result.stderr
+    schema = json.loads((repo / "schemas/fin/fin.schema.json").read_text(encoding="utf-8"))
+    assert [f["constraints"]["required"] for f in schema["fields"]] == [True, True, True]
+    assert schema["primaryKey"] == ["id"]
+    document = json.loads(result.stdout)
+    assert (document["rows"], document["validation"]["warnings"]) == (2, 1)
+    assert [f["code"] for f in document["validation"]["findings"]] == ["trailing-blank-lines"]
+
+
 def test_sheet_option_errors_are_usage_errors(repo):
     """--sheet naming no sheet of the workbook, or given with a CSV: exit 2, nothing written."""
     from openpyxl import Workbook

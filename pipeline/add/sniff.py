@@ -183,6 +183,11 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
     if not records:  # a BOM, blank lines: nothing else
         raise DataError(f"{rel} est vide : aucune ligne à lire.")
     _refuse_unclosed_quote(rel, text, records, lines[-1], delimiter)
+    while len(records) > 1 and not any(records[-1]):
+        # rows of empty cells after the last record (« ;;;; », left by a spreadsheet):
+        # pipeline validate ignores them (trailing-blank-lines), so inference does too
+        records.pop()
+        lines.pop()
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
