@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -294,6 +295,22 @@ def test_sheet_option_errors_are_usage_errors(repo):
     )
     assert "Traceback" not in result.stderr
     assert tree_bytes(repo) == before
+
+
+def test_a_workbook_time_with_seconds_only_is_read_as_validate_reads_it(repo):
+    """00:00:30 is a date and time for the validation: add read it as a bare date (its own
+    copy of the cell reader ignored seconds), and the new dataset failed on every row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "horodatage"])
+    workbook.active.append([1, datetime(2024, 1, 1, 0, 0, 30)])
+    workbook.active.append([2, datetime(2024, 1, 2, 0, 0, 30)])
+    workbook.save(repo / "data/raw/horaires.xlsx")
+    result = run(repo, "add", "data/raw/horaires.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "    horodatage  date et heure\n" in result.stderr
+    assert "VALIDE    horaires — 2 lignes, 0 erreur(s), 0 avertissement(s)" in result.stderr
 
 
 def test_headerrow_is_refused_for_csv(repo):

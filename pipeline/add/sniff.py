@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.engine.exact import open_quote, swallowed
+from pipeline.engine.exact import open_quote, swallowed, xlsx_cell_text
 from pipeline.engine.sniff import diagnosis
 from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
@@ -266,19 +266,6 @@ def _frame(rel: str, header: list[str], body: list[list[str]], first_line: int) 
 # -- XLSX -----------------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    """A cell as the pipeline's reader renders it (pipeline/read.py ``_read_xlsx``)."""
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        if (value.hour, value.minute) == (0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
     from openpyxl import load_workbook
 
@@ -323,7 +310,7 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
     header_index = _header_row(raw_rows)
     rows = []
     for values in raw_rows:
-        cells = [_cell_text(v) for v in values]
+        cells = [xlsx_cell_text(v) for v in values]
         while cells and cells[-1] == "":
             cells.pop()
         rows.append(cells)

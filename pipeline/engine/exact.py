@@ -177,13 +177,14 @@ def unclosed_quote(
 def xlsx_rows(worksheet) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text without the trailing empty ones) of an openpyxl sheet."""
     for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        cells = [_xlsx_text(v) for v in values]
+        cells = [xlsx_cell_text(v) for v in values]
         while cells and cells[-1] == "":
             cells.pop()
         yield number, cells
 
 
-def _xlsx_text(value) -> str:
+def xlsx_cell_text(value) -> str:
+    """A cell as the validation reads it (``pipeline add`` infers from the same text)."""
     if value is None:
         return ""
     if hasattr(value, "date") and hasattr(value, "hour"):
