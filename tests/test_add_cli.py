@@ -313,6 +313,36 @@ def test_a_workbook_time_with_seconds_only_is_read_as_validate_reads_it(repo):
     assert "VALIDE    horaires — 2 lignes, 0 erreur(s), 0 avertissement(s)" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("above", "header", "line", "column"),
+    [
+        ([], [None, "id", "insee_com", "lib_com"], 1, 1),  # pandas' index, unnamed
+        ([["Identification", None, None, "Commune"]], ["id", None, "insee_com", "lib_com"], 2, 2),
+    ],
+    ids=["index-column", "gap-under-a-merged-band"],
+)
+def test_a_workbook_header_with_an_unnamed_column_is_refused_not_replaced(
+    repo, above, header, line, column
+):
+    """A header filled less widely than the data below it (an unnamed column) is still the
+    header: add took the first row of text data for it and declared its values as names."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in [*above, header]:
+        workbook.active.append(row)
+    for i, (code, name) in enumerate([("01036", "Valromey-sur-Séran"), ("01063", "Bourg")]):
+        workbook.active.append([i, str(i + 1), code, name])
+    workbook.save(repo / "data/raw/index.xlsx")
+    result = run(repo, "add", "data/raw/index.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Erreur : data/raw/index.xlsx, feuille « Sheet », ligne {line} : la colonne {column} "
+        "n'a pas de nom dans l'en-tête. Nommez-la dans le fichier source.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
 def test_headerrow_is_refused_for_csv(repo):
     assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
     path = repo / "schemas/acv/dataset.json"

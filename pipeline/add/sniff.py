@@ -353,16 +353,24 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
 
 
 def _header_row(rows: list[list]) -> int:
-    """Index of the first row filled as widely as the widest of the first 30 rows, with
-    text in every cell: title lines above a table fill one cell."""
+    """Index of the header among the first 30 rows: the first row filled as widely as the
+    widest, with text in every cell (title lines above a table fill one cell), or else the
+    first one filled so; then, up from it, the top of the rows each filled over half as
+    widely. A header with unnamed columns (a blank over an index column, a gap under a
+    merged cell) is filled less than the data: it is still the header, refused for its
+    unnamed columns, rather than a data row below it silently taken for it."""
     head = rows[:30]
     filled = [sum(v is not None and str(v).strip() != "" for v in r) for r in head]
     widest = max(filled)
+    found = filled.index(widest)
     for index, row in enumerate(head):
         cells = [v for v in row if v is not None and str(v).strip() != ""]
         if filled[index] == widest and all(isinstance(v, str) for v in cells):
-            return index
-    return filled.index(widest)
+            found = index
+            break
+    while found and 2 * filled[found - 1] > widest:
+        found -= 1
+    return found
 
 
 # -- Values: decimal and thousands separators, date format -----------------------------------
