@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.compatibility import Level, SchemaChange, bump, compare_schemas, primary_key
+from pipeline.declarations.jsonfile import read_json
 from pipeline.errors import ConfigError
 
 Files = Mapping[str, bytes]
@@ -150,16 +151,81 @@ def read_folder(folder: Path) -> dict[str, bytes]:
 # --- reading packages ---------------------------------------------------------------------
 
 
-def _descriptor(files: Files | None, side: str) -> dict | None:
+def damaged(path: str, what: str, line: int | None = None) -> ConfigError:
+    """A file of the committed package that cannot be read: a merge left unfinished in it,
+    or a hand edit. Said in French with its path (exit 2), never a crash."""
+    at = f" (ligne {line})" if line else ""
+    return ConfigError(
+        f"{path} est illisible{at} : {what}. Ce fichier du paquet publié a été modifié hors du "
+        "pipeline (fusion inachevée, retouche à la main) : restaurez-le depuis l'historique "
+        f"git (git checkout -- {path}), puis relancez."
+    )
+
+
+def committed_text(data: bytes, path: str) -> str:
+    """A committed text file (UTF-8, with or without BOM), or :func:`damaged`."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex().upper()
+        raise damaged(path, f"octet 0x{byte} : le fichier n'est pas en UTF-8", line) from None
+
+
+def read_descriptor(files: Files | None, where: str | None) -> dict | None:
+    """The package's ``datapackage.json``; None when there is none. ``where`` names the
+    folder of a committed package (``data/published/<name>/``), whose faults are said by
+    :func:`damaged`; None for the package just built, the pipeline's own."""
     if not files or DESCRIPTOR not in files:
         return None
-    try:
+    if where is None:
         return json.loads(files[DESCRIPTOR])
-    except ValueError as exc:
-        raise ConfigError(f"{DESCRIPTOR} du paquet {side} est illisible : {exc}") from exc
+    read = read_json(files[DESCRIPTOR])
+    path = where + DESCRIPTOR
+    if not read.ok:
+        line, what = read.error  # type: ignore[misc]
+        raise damaged(path, what, line)
+    problem = _descriptor_problem(read.value)
+    if problem:
+        raise damaged(path, problem)
+    return read.value  # type: ignore[return-value]
 
 
-def _tabular_resources(package: dict | None, files: Files) -> dict[str, dict]:
+def _descriptor_problem(package: object) -> str | None:
+    """What keeps a descriptor from being compared (None when it can be)."""
+    if not isinstance(package, dict):
+        return "le document n'est pas un objet JSON { … }"
+    if not isinstance(package.get("version", ""), str):
+        return "« version » n'est pas un texte"
+    resources = package.get("resources", [])
+    if not isinstance(resources, list):
+        return "« resources » n'est pas une liste"
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            return f"resources[{i}] n'est pas un objet"
+        schema = res.get("schema")
+        if schema is not None and not isinstance(schema, (str, dict)):
+            return f"resources[{i}].schema n'est ni un objet ni un nom de fichier"
+        if isinstance(schema, dict) and _schema_problem(schema):
+            return f"resources[{i}].schema : {_schema_problem(schema)}"
+    return None
+
+
+def _schema_problem(schema: object) -> str | None:
+    if not isinstance(schema, dict):
+        return "le schéma n'est pas un objet JSON { … }"
+    fields = schema.get("fields", [])
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict)
+        and isinstance(f.get("name"), str)
+        and isinstance(f.get("constraints") or {}, dict)
+        for f in fields
+    ):
+        return "« fields » n'est pas une liste de champs nommés"
+    return None
+
+
+def _tabular_resources(package: dict | None, files: Files, where: str | None) -> dict[str, dict]:
     """CSV resources by name, each with its schema loaded (inline or from a file)."""
     resources = {}
     for res in (package or {}).get("resources", []):
@@ -170,15 +236,34 @@ def _tabular_resources(package: dict | None, files: Files) -> dict[str, dict]:
             continue
         schema = res.get("schema") or {}
         if isinstance(schema, str):
-            schema = json.loads(files.get(schema, b"{}"))
+            schema = _schema_file(files, schema, where)
         resources[res.get("name") or Path(path).stem] = {**res, "schema": schema}
     return resources
 
 
-def _read_rows(files: Files, path: str) -> tuple[list[str], list[dict[str, str]]]:
+def _schema_file(files: Files, name: str, where: str | None) -> dict:
+    if where is None:
+        return json.loads(files.get(name, b"{}"))
+    if name not in files:
+        raise damaged(where + DESCRIPTOR, f"son schéma « {name} » est absent du dossier")
+    read = read_json(files[name])
+    if not read.ok:
+        line, what = read.error  # type: ignore[misc]
+        raise damaged(where + name, what, line)
+    problem = _schema_problem(read.value)
+    if problem:
+        raise damaged(where + name, problem)
+    return read.value  # type: ignore[return-value]
+
+
+def _read_rows(
+    files: Files, path: str, where: str | None
+) -> tuple[list[str], list[dict[str, str]]]:
     if path not in files:
         return [], []
-    reader = csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"), newline=""))
+    data = files[path]
+    text = data.decode("utf-8-sig") if where is None else committed_text(data, where + path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = [dict(row) for row in reader]
     return list(reader.fieldnames or []), rows
 
@@ -229,12 +314,13 @@ def _diff_resource(
     old: Files,
     new: Files,
     diff_key: DiffKey | None = None,
+    where: str | None = None,
 ) -> ResourceDiff:
     ref = new_res or old_res or {}
     old_schema = (old_res or {}).get("schema") or {}
     new_schema = (new_res or {}).get("schema") or {}
-    old_header, old_rows = _read_rows(old, old_res["path"]) if old_res else ([], [])
-    new_header, new_rows = _read_rows(new, new_res["path"]) if new_res else ([], [])
+    old_header, old_rows = _read_rows(old, old_res["path"], where) if old_res else ([], [])
+    new_header, new_rows = _read_rows(new, new_res["path"], None) if new_res else ([], [])
     ids = primary_key(new_schema) or primary_key(old_schema)
     if not _fits(ids, old_header, new_header):
         ids = []
@@ -265,14 +351,17 @@ def diff_package(
     new: Files | None,
     name: str = "?",
     keys: Mapping[str, DiffKey] | None = None,
+    where: str = "",
 ) -> PackageDiff:
     """Row-by-row and schema differences between two packages given as their files. A
     missing package (None, or no ``datapackage.json``) is an empty one; ``name`` is used
     only when neither side declares one. ``keys`` gives, by resource, what identifies a row
-    in the real world when it is not the primary key."""
+    in the real world when it is not the primary key. ``where``: the folder the old package,
+    the committed one, was read from (see :func:`read_descriptor`)."""
     old, new = old or {}, new or {}
-    old_pkg, new_pkg = _descriptor(old, "publié"), _descriptor(new, "construit")
-    old_res, new_res = _tabular_resources(old_pkg, old), _tabular_resources(new_pkg, new)
+    old_pkg, new_pkg = read_descriptor(old, where), read_descriptor(new, None)
+    old_res = _tabular_resources(old_pkg, old, where)
+    new_res = _tabular_resources(new_pkg, new, None)
     diff = PackageDiff(
         name=(new_pkg or old_pkg or {}).get("name") or name,
         old_version=(old_pkg or {}).get("version"),
@@ -283,7 +372,7 @@ def diff_package(
     for res_name in [*old_res, *(n for n in new_res if n not in old_res)]:
         before, after = old_res.get(res_name), new_res.get(res_name)
         key = (keys or {}).get(res_name)
-        diff.resources.append(_diff_resource(res_name, before, after, old, new, key))
+        diff.resources.append(_diff_resource(res_name, before, after, old, new, key, where))
         if old_pkg is not None and before is None:
             diff.schema_changes.append(
                 SchemaChange("resource-added", True, f"Ressource `{res_name}` ajoutée.")
