@@ -343,6 +343,19 @@ def test_a_workbook_header_with_an_unnamed_column_is_refused_not_replaced(
     assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
 
 
+def test_a_header_cell_with_a_line_break_stays_on_its_line_in_the_account(repo):
+    """A header cell typed with Alt+Enter in the spreadsheet, here followed by a workflow
+    command: the summary and the list of what is left show it on one line."""
+    (repo / "data/raw/saut.csv").write_bytes(
+        'id;"rem\n::error::injecté"\r\n1;a\r\n2;b\r\n'.encode("cp1252")
+    )
+    result = run(repo, "add", "data/raw/saut.csv", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("::")] == []
+    assert "    rem ::error::injecté  texte\n" in result.stderr
+    assert "    fields « rem ::error::injecté ».title : À COMPLÉTER\n" in result.stderr
+
+
 def test_headerrow_is_refused_for_csv(repo):
     assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
     path = repo / "schemas/acv/dataset.json"
