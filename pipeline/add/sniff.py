@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.engine.exact import open_quote, swallowed, xlsx_cell_text
+from pipeline.engine.exact import open_quote, sheet_values, swallowed, xlsx_cell_text
 from pipeline.engine.sniff import diagnosis
 from pipeline.engine.workbook import not_workbook, sheet_list
 from pipeline.errors import ConfigError, DataError
@@ -288,7 +288,7 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
         chosen, raw_rows = None, []
         for name in [sheet] if sheet else names:
             try:
-                rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+                rows = [list(r) for r in sheet_values(workbook[name])]
             except Exception as exc:  # a damaged sheet
                 raise DataError(f"{rel} : {message('xlsx-damaged', file=rel)}") from exc
             if sum(any(v is not None and str(v).strip() for v in r) for r in rows) >= 2:
