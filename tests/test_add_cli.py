@@ -356,6 +356,55 @@ def test_a_header_cell_with_a_line_break_stays_on_its_line_in_the_account(repo):
     assert "    fields « rem ::error::injecté ».title : À COMPLÉTER\n" in result.stderr
 
 
+def _formula_workbook(path: Path, computed: int) -> None:
+    """Three rows whose « somme » is a formula; the first ``computed`` of them carry the
+    value a spreadsheet stores beside a formula (openpyxl writes none)."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "a", "b", "somme"])
+    for n in range(1, 4):
+        workbook.active.append([n, n, 2 * n, f"=B{n + 1}+C{n + 1}"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for n in range(1, computed + 1):
+        sheet = re.sub(rf"(<c r=\"D{n + 1}\"><f>[^<]*</f>)<v ?/>", rf"\g<1><v>{3 * n}</v>", sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_a_workbook_saved_without_computing_its_formulas_is_refused(repo):
+    """Read as values, formulas a program wrote without computing them are empty cells:
+    the new dataset would have published an empty column."""
+    _formula_workbook(repo / "data/raw/calcul.xlsx", computed=0)
+    result = run(repo, "add", "data/raw/calcul.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Erreur : data/raw/calcul.xlsx, feuille « Sheet » : la cellule D2 contient la formule "
+        "« =B2+C2 » sans valeur calculée (3 formule(s) dans la feuille, aucune calculée) : le "
+        "classeur a été écrit par un programme qui ne calcule pas les formules, et chacune se "
+        "lirait comme une cellule vide. Ouvrez-le dans le tableur et enregistrez-le (il "
+        "calculera les formules), puis relancez.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
+@pytest.mark.parametrize("computed", [3, 2], ids=["all-computed", "one-computes-to-nothing"])
+def test_computed_formulas_are_read_as_their_values(repo, computed):
+    _formula_workbook(repo / "data/raw/calcul.xlsx", computed)
+    result = run(repo, "add", "data/raw/calcul.xlsx", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    shown = "entier" if computed == 3 else "entier · facultatif"
+    assert f"    somme  {shown}\n" in result.stderr
+
+
 def test_headerrow_is_refused_for_csv(repo):
     assert run(repo, "add", RAW, "--name", "acv").exit_code == 0
     path = repo / "schemas/acv/dataset.json"

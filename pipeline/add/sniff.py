@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline.engine.exact import open_quote, sheet_values, swallowed, xlsx_cell_text
 from pipeline.engine.sniff import diagnosis
-from pipeline.engine.workbook import not_workbook, sheet_list
+from pipeline.engine.workbook import not_workbook, sheet_list, uncomputed_formulas
 from pipeline.errors import ConfigError, DataError
 from pipeline.messages import message
 from pipeline.sql import ident_key
@@ -307,6 +307,10 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
             f"{rel} : aucune feuille ne contient un en-tête et des données (feuilles : "
             f"{sheet_list(names)}). Déposez de nouveau le classeur complet."
         )
+    formulas = uncomputed_formulas(path, chosen)
+    if formulas:
+        where = f"{rel}, feuille « {chosen} »"
+        raise DataError(f"{where} : {message('xlsx-uncomputed-formulas', **formulas)}")
     header_index = _header_row(raw_rows)
     rows = []
     for values in raw_rows:
