@@ -313,7 +313,8 @@ def diff_folders(
     files that differ (:func:`comparable`); the others, having no row change, get their
     number of rows counted on disk. An unchanged package of any size is never loaded."""
     before, after = comparable(old, new)
-    diff = diff_package(before, after, keys=keys, limit=limit)
+    where = f"data/published/{old.name}/"
+    diff = diff_package(before, after, keys=keys, limit=limit, where=where)
     for resource in diff.resources:
         if resource.path in after.overrides:
             resource.old_rows = resource.new_rows = _count_records(new / resource.path)

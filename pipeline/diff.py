@@ -12,7 +12,6 @@ compatibility, next version) is :mod:`pipeline.compatibility`'s.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -20,10 +19,12 @@ from pathlib import Path
 
 from pipeline.compatibility import Level, SchemaChange, bump, compare_schemas, primary_key
 from pipeline.diff_rows import KINDS, Matching, Table, compare
-from pipeline.errors import ConfigError
-
-Files = Mapping[str, bytes]
-DESCRIPTOR = "datapackage.json"
+from pipeline.published_files import (
+    Files,
+    committed_text,
+    read_descriptor,
+    tabular_resources,
+)
 
 
 @dataclass(frozen=True)
@@ -158,31 +159,6 @@ def read_folder(folder: Path) -> dict[str, bytes]:
 # --- reading packages ---------------------------------------------------------------------
 
 
-def _descriptor(files: Files | None, side: str) -> dict | None:
-    if not files or DESCRIPTOR not in files:
-        return None
-    try:
-        return json.loads(files[DESCRIPTOR])
-    except ValueError as exc:
-        raise ConfigError(f"{DESCRIPTOR} du paquet {side} est illisible : {exc}") from exc
-
-
-def _tabular_resources(package: dict | None, files: Files) -> dict[str, dict]:
-    """CSV resources by name, each with its schema loaded (inline or from a file)."""
-    resources = {}
-    for res in (package or {}).get("resources", []):
-        path = res.get("path", "")
-        if not isinstance(path, str) or not (
-            res.get("format") == "csv" or path.lower().endswith(".csv")
-        ):
-            continue
-        schema = res.get("schema") or {}
-        if isinstance(schema, str):
-            schema = json.loads(files.get(schema, b"{}"))
-        resources[res.get("name") or Path(path).stem] = {**res, "schema": schema}
-    return resources
-
-
 # --- the diff -----------------------------------------------------------------------------
 
 
@@ -271,15 +247,18 @@ def diff_package(
     name: str = "?",
     keys: Mapping[str, DiffKey] | None = None,
     limit: int | None = None,
+    where: str = "",
 ) -> PackageDiff:
     """Row-by-row and schema differences between two packages given as their files. A
     missing package (None, or no ``datapackage.json``) is an empty one; ``name`` is used
     only when neither side declares one. ``keys`` gives, by resource, what identifies a row
     in the real world when it is not the primary key. ``limit``: rows of each kind listed
-    per resource (None: all); the totals are always exact."""
+    per resource (None: all); the totals are always exact. ``where``: the folder the old
+    package, the committed one, was read from (see :func:`read_descriptor`)."""
     old, new = old or {}, new or {}
-    old_pkg, new_pkg = _descriptor(old, "publié"), _descriptor(new, "construit")
-    old_res, new_res = _tabular_resources(old_pkg, old), _tabular_resources(new_pkg, new)
+    old_pkg, new_pkg = read_descriptor(old, where), read_descriptor(new, None)
+    old_res = tabular_resources(old_pkg, old, where)
+    new_res = tabular_resources(new_pkg, new, None)
     diff = PackageDiff(
         name=(new_pkg or old_pkg or {}).get("name") or name,
         old_version=(old_pkg or {}).get("version"),
@@ -290,12 +269,16 @@ def diff_package(
     with tempfile.TemporaryDirectory(prefix="diff-") as scratch:
         for res_name in [*old_res, *(n for n in new_res if n not in old_res)]:
             before, after = old_res.get(res_name), new_res.get(res_name)
-            tables = (
-                Table.of(_on_disk(old, before["path"], Path(scratch)) if before else None),
-                Table.of(_on_disk(new, after["path"], Path(scratch)) if after else None),
-            )
+            old_file = _on_disk(old, before["path"], Path(scratch)) if before else None
+            new_file = _on_disk(new, after["path"], Path(scratch)) if after else None
             key = (keys or {}).get(res_name)
-            diff.resources.append(_diff_resource(res_name, before, after, tables, key, limit))
+            try:
+                tables = (Table.of(old_file), Table.of(new_file))
+                found = _diff_resource(res_name, before, after, tables, key, limit)
+            except UnicodeDecodeError:  # the new package is ours, in UTF-8: the old one is not
+                committed_text(old_file.read_bytes(), where + before["path"])  # type: ignore[union-attr]
+                raise
+            diff.resources.append(found)
             _resource_change(diff, old_pkg is not None, res_name, before, after)
     return diff
 

@@ -4,7 +4,6 @@ from the wall clock, so that builds stay deterministic."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +13,7 @@ from pipeline.compatibility import bump
 from pipeline.diff import DiffKey, PackageDiff, diff_package
 from pipeline.markdown import md_code, md_text
 from pipeline.numbers_fr import plural
+from pipeline.published_files import committed_text, read_descriptor
 from pipeline.repo import Repo
 from pipeline.staging import FolderFiles
 
@@ -159,12 +159,19 @@ def version_and_changelog(
             ds.raw_files,
         )
         return base, f"{HEADER}\n{entry}"
-    old_version = json.loads(current["datapackage.json"]).get("version", base)
-    old_changelog = current["CHANGELOG.md"].decode("utf-8") if "CHANGELOG.md" in current else HEADER
+    where = f"{repo.rel(repo.published / ds.name)}/"
+    old_version = read_descriptor(current, where).get("version", base)  # type: ignore[union-attr]
+    old_changelog = _changelog(current, where)
     if same_data(current, files):
         return old_version, old_changelog
-    change = diff_package(current, files, keys=diff_keys(ds), limit=REASSIGNED_LIMIT)
+    change = diff_package(current, files, keys=diff_keys(ds), limit=REASSIGNED_LIMIT, where=where)
     version = bump(old_version, change.level)
     entry = changelog_entry(raw_files_date(repo, ds), version, change, ds.raw_files)
     head, _, rest = old_changelog.partition("\n")
     return version, f"{head}\n\n{entry.rstrip()}\n\n{rest.lstrip()}".rstrip() + "\n"
+
+
+def _changelog(current: Mapping[str, bytes], where: str) -> str:
+    if "CHANGELOG.md" not in current:
+        return HEADER
+    return committed_text(current["CHANGELOG.md"], where + "CHANGELOG.md")

@@ -266,6 +266,7 @@ CASES = [
     Case("enum-member-not-a-number", edit(FS_SCHEMA, lambda d: cons(d, "latitude").update(enum=[1, "nord"])), FS_SCHEMA, "fields[8].constraints.enum[1]", "nord"),
     Case("constraint-typo", edit(VA_SCHEMA, lambda d: cons(d, "lib_va").update(requried=True)), VA_SCHEMA, "fields[1].constraints.requried", "required"),
     Case("duplicate-field-name", edit(VA_SCHEMA, lambda d: d["fields"].append(dict(d["fields"][3]))), VA_SCHEMA, "fields[4].name", "lib_com"),
+    Case("field-name-differs-only-by-case", edit(VA_SCHEMA, lambda d: d["fields"].append(dict(d["fields"][3], name="LIB_COM"))), VA_SCHEMA, "fields[4].name", "le champ « LIB_COM » ne diffère de « lib_com » (fields[3]) que par des majuscules : le moteur de validation ne les distingue pas dans un nom de colonne, renommez l'un des deux"),
     Case("enum-empty", edit(FS_SCHEMA, lambda d: cons(d, "type_fs").update(enum=[])), FS_SCHEMA, "fields[20].constraints.enum", "vide"),
     # --- keys and options naming missing fields -----------------------------------------
     Case("primary-key-unknown-field", edit(VA_SCHEMA, lambda d: d.update(primaryKey=["id"])), VA_SCHEMA, "primaryKey[0]", "id_va"),

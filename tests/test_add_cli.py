@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -191,6 +192,22 @@ def _xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
+def test_header_names_differing_only_by_case_are_refused_before_writing(repo):
+    """DuckDB compares column names without their case: LIB_COM and lib_com cannot be two
+    columns of one table (validate ended on an internal error, schemas/ half-written)."""
+    (repo / "data/raw/casse.csv").write_text(
+        "id;lib_com;LIB_COM\n1;Ambérieu;AMBERIEU\n", encoding="cp1252"
+    )
+    result = run(repo, "add", "data/raw/casse.csv")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Erreur : data/raw/casse.csv, ligne 1 : les colonnes « lib_com » et « LIB_COM » ne "
+        "diffèrent que par des majuscules, que le moteur de validation ne distingue pas dans "
+        "un nom de colonne. Renommez l'une des deux dans le fichier source.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
 @pytest.mark.parametrize(
     ("content", "what", "advice"),
     [
@@ -234,6 +251,25 @@ def test_old_mac_line_ends_and_a_lone_cr_in_a_cell(repo):
     assert "Traceback" not in result.stderr
 
 
+def test_rows_of_empty_cells_after_the_last_record_are_left_out_as_validate_does(repo):
+    """« ;; » rows a spreadsheet leaves at the end (one of them ragged): validate ignores
+    them with a warning, so add infers from the records alone (they made every column
+    optional and lost the primary key, and the ragged one refused the file)."""
+    (repo / "data/raw/fin.csv").write_bytes(
+        "id;insee_com;lib_com\r\n1;01036;Valromey-sur-Séran\r\n2;01063;Bourg\r\n"
+        ";;\r\n;;\r\n;\r\n".encode("cp1252")
+    )
+    result = run(repo, "add", "data/raw/fin.csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "  2 lignes, 3 colonnes ; clé primaire : id\n" in result.stderr
+    schema = json.loads((repo / "schemas/fin/fin.schema.json").read_text(encoding="utf-8"))
+    assert [f["constraints"]["required"] for f in schema["fields"]] == [True, True, True]
+    assert schema["primaryKey"] == ["id"]
+    document = json.loads(result.stdout)
+    assert (document["rows"], document["validation"]["warnings"]) == (2, 1)
+    assert [f["code"] for f in document["validation"]["findings"]] == ["trailing-blank-lines"]
+
+
 def test_sheet_option_errors_are_usage_errors(repo):
     """--sheet naming no sheet of the workbook, or given with a CSV: exit 2, nothing written."""
     from openpyxl import Workbook
@@ -259,6 +295,114 @@ def test_sheet_option_errors_are_usage_errors(repo):
     )
     assert "Traceback" not in result.stderr
     assert tree_bytes(repo) == before
+
+
+def test_a_workbook_time_with_seconds_only_is_read_as_validate_reads_it(repo):
+    """00:00:30 is a date and time for the validation: add read it as a bare date (its own
+    copy of the cell reader ignored seconds), and the new dataset failed on every row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "horodatage"])
+    workbook.active.append([1, datetime(2024, 1, 1, 0, 0, 30)])
+    workbook.active.append([2, datetime(2024, 1, 2, 0, 0, 30)])
+    workbook.save(repo / "data/raw/horaires.xlsx")
+    result = run(repo, "add", "data/raw/horaires.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "    horodatage  date et heure\n" in result.stderr
+    assert "VALIDE    horaires — 2 lignes, 0 erreur(s), 0 avertissement(s)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("above", "header", "line", "column"),
+    [
+        ([], [None, "id", "insee_com", "lib_com"], 1, 1),  # pandas' index, unnamed
+        ([["Identification", None, None, "Commune"]], ["id", None, "insee_com", "lib_com"], 2, 2),
+    ],
+    ids=["index-column", "gap-under-a-merged-band"],
+)
+def test_a_workbook_header_with_an_unnamed_column_is_refused_not_replaced(
+    repo, above, header, line, column
+):
+    """A header filled less widely than the data below it (an unnamed column) is still the
+    header: add took the first row of text data for it and declared its values as names."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in [*above, header]:
+        workbook.active.append(row)
+    for i, (code, name) in enumerate([("01036", "Valromey-sur-Séran"), ("01063", "Bourg")]):
+        workbook.active.append([i, str(i + 1), code, name])
+    workbook.save(repo / "data/raw/index.xlsx")
+    result = run(repo, "add", "data/raw/index.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Erreur : data/raw/index.xlsx, feuille « Sheet », ligne {line} : la colonne {column} "
+        "n'a pas de nom dans l'en-tête. Nommez-la dans le fichier source.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
+def test_a_header_cell_with_a_line_break_stays_on_its_line_in_the_account(repo):
+    """A header cell typed with Alt+Enter in the spreadsheet, here followed by a workflow
+    command: the summary and the list of what is left show it on one line."""
+    (repo / "data/raw/saut.csv").write_bytes(
+        'id;"rem\n::error::injecté"\r\n1;a\r\n2;b\r\n'.encode("cp1252")
+    )
+    result = run(repo, "add", "data/raw/saut.csv", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("::")] == []
+    assert "    rem ::error::injecté  texte\n" in result.stderr
+    assert "    fields « rem ::error::injecté ».title : À COMPLÉTER\n" in result.stderr
+
+
+def _formula_workbook(path: Path, computed: int) -> None:
+    """Three rows whose « somme » is a formula; the first ``computed`` of them carry the
+    value a spreadsheet stores beside a formula (openpyxl writes none)."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "a", "b", "somme"])
+    for n in range(1, 4):
+        workbook.active.append([n, n, 2 * n, f"=B{n + 1}+C{n + 1}"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for n in range(1, computed + 1):
+        sheet = re.sub(rf"(<c r=\"D{n + 1}\"><f>[^<]*</f>)<v ?/>", rf"\g<1><v>{3 * n}</v>", sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_a_workbook_saved_without_computing_its_formulas_is_refused(repo):
+    """Read as values, formulas a program wrote without computing them are empty cells:
+    the new dataset would have published an empty column."""
+    _formula_workbook(repo / "data/raw/calcul.xlsx", computed=0)
+    result = run(repo, "add", "data/raw/calcul.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Erreur : data/raw/calcul.xlsx, feuille « Sheet » : la cellule D2 contient la formule "
+        "« =B2+C2 » sans valeur calculée (3 formule(s) dans la feuille, aucune calculée) : le "
+        "classeur a été écrit par un programme qui ne calcule pas les formules, et chacune se "
+        "lirait comme une cellule vide. Ouvrez-le dans le tableur et enregistrez-le (il "
+        "calculera les formules), puis relancez.\n",
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == ["reference"]
+
+
+@pytest.mark.parametrize("computed", [3, 2], ids=["all-computed", "one-computes-to-nothing"])
+def test_computed_formulas_are_read_as_their_values(repo, computed):
+    _formula_workbook(repo / "data/raw/calcul.xlsx", computed)
+    result = run(repo, "add", "data/raw/calcul.xlsx", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    shown = "entier" if computed == 3 else "entier · facultatif"
+    assert f"    somme  {shown}\n" in result.stderr
 
 
 def test_headerrow_is_refused_for_csv(repo):

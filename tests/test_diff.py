@@ -14,6 +14,7 @@ from pipeline.diff import DiffKey, FieldChange, Reassignment, RowChange, diff_pa
 from pipeline.errors import ConfigError
 from pipeline.render.diff import render_diff_markdown, render_diff_text
 from pipeline.versioning import changelog_entry, last_commit_date
+from tests.conftest import copy_repo, run, tree_bytes
 
 
 def diff_folders(old: Path | None, new: Path | None):
@@ -253,7 +254,7 @@ def test_diff_works_on_files_in_memory(tmp_path: Path) -> None:
     assert read_folder(tmp_path / "absent") == {}
     removed = diff_package(old, None)
     assert (removed.name, removed.rows_removed, removed.level) == ("villages-d-avenir", 3, "major")
-    with pytest.raises(ConfigError, match="datapackage.json du paquet publié est illisible"):
+    with pytest.raises(ConfigError, match=r"^datapackage.json est illisible \(ligne 1\) : "):
         diff_package({"datapackage.json": b"{ broken"}, new)
 
 
@@ -475,3 +476,74 @@ def test_schema_change_messages_keep_hostile_names_and_values_inert() -> None:
         "Champ `<img src=x onerror=alert(1)>` supprimé.",
         'Champ `c` : contrainte pattern modifiée (`"[a]"` → `"[x](javascript:alert(1))"`).',
     ]
+
+
+ADVICE = (
+    "Ce fichier du paquet publié a été modifié hors du pipeline (fusion inachevée, retouche à "
+    "la main) : restaurez-le depuis l'historique git (git checkout -- {path}), puis relancez."
+)
+CONFLICT = b'<<<<<<< HEAD\n{"version": "1.2.3"}\n=======\n{"version": "1.3.0"}\n>>>>>>> x\n'
+
+
+@pytest.mark.parametrize(
+    ("file", "damage", "path", "what"),
+    [
+        (
+            "datapackage.json",
+            lambda data: CONFLICT,
+            "datapackage.json",
+            "illisible (ligne 1) : le fichier n'est pas un JSON valide (colonne 1) : valeur "
+            "attendue (fichier vide ou tronqué, ou virgule en trop avant « ] » ou « } » ?)",
+        ),
+        (
+            "datapackage.json",
+            lambda data: b'{"version": "1.2.3", "resources": {"path": "communes.csv"}}',
+            "datapackage.json",
+            "illisible : « resources » n'est pas une liste",
+        ),
+        (
+            "datapackage.json",
+            lambda data: json.dumps(
+                {"resources": [{"path": "communes.csv", "schema": {"fields": [{"type": "x"}]}}]}
+            ).encode(),
+            "datapackage.json",
+            "illisible : resources[0].schema : « fields » n'est pas une liste de champs nommés",
+        ),
+        (
+            "communes.csv",
+            lambda data: data.replace(b"Ajaccio", "Ajaccio é".encode("cp1252")),
+            "communes.csv",
+            "illisible (ligne 3) : octet 0xE9 : le fichier n'est pas en UTF-8",
+        ),
+    ],
+    ids=["conflict-markers", "resources-not-a-list", "unnamed-field", "csv-not-utf8"],
+)
+def test_a_damaged_committed_package_is_named_in_french_not_a_crash(
+    tmp_path: Path, file, damage, path, what
+) -> None:
+    """A merge left unfinished in data/published/ (or a hand edit): exit 2 with the file,
+    never a JSONDecodeError, TypeError or UnicodeDecodeError (exit 70)."""
+    old = write_package(tmp_path / "old", ROWS)
+    (old / file).write_bytes(damage((old / file).read_bytes()))
+    new = write_package(tmp_path / "new", with_cell(1, "commune", "Ajaccio bis"))
+    where = "data/published/villages-d-avenir/"
+    with pytest.raises(ConfigError) as raised:
+        diff_package(read_folder(old), read_folder(new), where=where)
+    assert str(raised.value) == (f"{where}{path} est {what}. " + ADVICE.format(path=where + path))
+
+
+@pytest.mark.parametrize("command", ["diff", "build"])
+def test_build_and_diff_refuse_a_published_descriptor_left_in_conflict(tmp_path, command):
+    root = copy_repo(tmp_path / "repo", datasets=("villages-d-avenir",))
+    descriptor = root / "data/published/villages-d-avenir/datapackage.json"
+    descriptor.write_bytes(CONFLICT)
+    before = tree_bytes(root / "data/published")
+    result = run(root, command, "villages-d-avenir")
+    rel = "data/published/villages-d-avenir/datapackage.json"
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Erreur : {rel} est illisible (ligne 1) : le fichier n'est pas un JSON valide "
+        "(colonne 1) : valeur attendue (fichier vide ou tronqué, ou virgule en trop avant "
+        "« ] » ou « } » ?). " + ADVICE.format(path=rel) + "\n",
+    )
+    assert tree_bytes(root / "data/published") == before

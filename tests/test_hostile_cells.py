@@ -377,3 +377,39 @@ def test_invisible_characters_are_shown_by_their_code_in_messages():
     assert shorten("insee\u200b_com") == "insee<U+200B>_com"
     assert shorten("\ufeffid\u2060") == "<U+FEFF>id<U+2060>"
     assert shorten("a\u202eb\x85c\x1bd") == "a<U+202E>b<U+0085>c\u241bd"
+
+
+@pytest.mark.parametrize("engine", ["fast", "gx"])
+def test_a_message_template_quotes_a_cell_on_one_line(mini, monkeypatch, engine):
+    """A cell holding CR LF (allowed in a quoted cell) then « ::error … »: the expectation's
+    message quoted it raw, so the text report put a workflow command at the start of a line
+    of GitHub's log. The value is shown on one line, its controls visible, in at most 200
+    characters, as the finding's value is."""
+    cell = "a\r\n::error file=x,line=1::injecté" + "z" * 300
+    root = mini(MINI_OK.replace("Ajaccio", f'"{cell}"'))
+    meta_path = root / "schemas/mini/dataset.json"
+    meta = json.loads(meta_path.read_text())
+    meta["resources"][0]["expectations"] = "mini.expectations.json"
+    meta_path.write_text(json.dumps(meta))
+    suite = {
+        "name": "mini",
+        "expectations": [
+            {
+                "type": "expect_column_value_lengths_to_be_between",
+                "kwargs": {"column": "lib_com", "max_value": 30},
+                "meta": {"severity": "warning", "message": "Nom trop long : « {lib_com} »."},
+            }
+        ],
+    }
+    (root / "schemas/mini/mini.expectations.json").write_text(json.dumps(suite))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run(root, "validate", "--engine", engine, "mini")
+    assert result.exit_code == 0, result.stderr
+    shown = ("a  ::error file=x,line=1::injecté" + "z" * 300)[:199] + "…"
+    assert (
+        f"  AVERTISSEMENT [expectation-failed] ligne 3, champ lib_com : Nom trop long : « {shown} ».\n"
+        in (result.stderr)
+    )
+    assert [line for line in result.stderr.splitlines() if line.startswith("::error")] == []
+    _, items = findings(root, "mini")
+    assert [(f["line"], f["value"]) for f in items] == [(3, shown)]

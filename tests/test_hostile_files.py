@@ -56,6 +56,54 @@ def test_a_well_formed_workbook_is_valid(mini):
     assert (code, items) == (0, [])
 
 
+def _far_formatted(rows: list[list], row: int, column: int) -> bytes:
+    """A workbook holding ``rows``, and two empty cells formatted far away: at the end of
+    row 1 (``column``) and in column A (``row``), as a stray selection leaves them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    for values in rows:
+        book.active.append(values)
+    book.active.cell(1, column).font = Font(bold=True)
+    book.active.cell(row, 1).font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_is_read_as_stored_not_as_its_declared_size():
+    """One empty cell formatted at XFD1 and one at A1048576: openpyxl took the sheet for
+    16 384 columns by a million rows and padded every row so (pipeline add ran out of
+    memory). Each row is as long as its own last cell; rows missing from the file are empty."""
+    from itertools import islice
+
+    from openpyxl import load_workbook
+
+    from pipeline.engine.header import sheet_values
+
+    content = _far_formatted(ROWS, 1_048_576, 16_384)
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    rows = list(islice(sheet_values(book.active), 6))
+    book.close()
+    assert [len(r) for r in rows] == [16_384, 6, 6, 6, 0, 0]
+    assert list(rows[1]) == ["1", "01036", "Valromey-sur-Séran", "19.5", "50", "2023-12-31"]
+
+
+def test_a_far_formatted_cell_leaves_the_table_and_trailing_blank_rows(mini):
+    root = _declare_xlsx(mini(MINI_OK), _far_formatted(ROWS, 40, 300))
+    code, items = findings(root, "mini")
+    assert code == 0
+    assert [(f["code"], f["line"], f["message"]) for f in items] == [
+        (
+            "trailing-blank-lines",
+            5,
+            "36 lignes vides en fin de fichier (lignes 5 à 40) : ignorées, elles ne bloquent "
+            "rien. Supprimez-les pour un fichier propre.",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("sheet", "said"),
     [

@@ -7,6 +7,7 @@ from pipeline.findings import DatasetResult, FigureCheck, Finding, Report
 from pipeline.render.github import escape_data, escape_property, render_github
 from pipeline.render.html import render_html
 from pipeline.render.markdown import md_code, md_text, render_markdown
+from pipeline.render.text import render_text
 
 FS = "data/raw/anct_france_services_20240801.csv"
 VA = "data/raw/anct_villages_avenir_communes_20240112.csv"
@@ -146,6 +147,23 @@ def test_a_hostile_cell_cannot_start_a_workflow_command() -> None:
         f"ERREUR france-services {FS}:14:9 [type-error] colonne latitude : Valeur invalide. "
         "Valeur : « 1⏎::error file=x.csv::faux⏎::add-mask::secret »."
     ) in out.splitlines()
+
+
+def test_the_text_report_keeps_each_finding_on_one_line_whatever_it_holds() -> None:
+    """The text report is the GitHub log too (under GITHUB_ACTIONS): a message, a column
+    name or a file name holding a line break or a terminal control is shown on its line."""
+    finding = err(
+        3,
+        field="rem\n::error::colonne",
+        message="Adresse « a\r\n::error file=x::message » \x1b[31mmal formée.",
+        file="data/raw/x\n::warning::fichier.csv",
+    )
+    out = render_text(Report([finding]))
+    assert out.splitlines()[1:3] == [
+        "── france-services · data/raw/x ::warning::fichier.csv",
+        "  ERREUR [type-error] ligne 3, champ rem ::error::colonne : Adresse « a  ::error "
+        "file=x::message » ␛[31mmal formée.",
+    ]
 
 
 def test_empty_report_gives_no_output() -> None:

@@ -20,10 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.engine.exact import open_quote, swallowed
+from pipeline.engine.header import sheet_values, xlsx_cell_text
 from pipeline.engine.sniff import diagnosis
-from pipeline.engine.workbook import not_workbook, sheet_list
+from pipeline.engine.workbook import not_workbook, sheet_list, uncomputed_formulas
 from pipeline.errors import ConfigError, DataError
 from pipeline.messages import message
+from pipeline.sql import ident_key
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_FR = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -182,6 +184,11 @@ def _sniff_csv(path: Path, rel: str) -> Sniffed:
     if not records:  # a BOM, blank lines: nothing else
         raise DataError(f"{rel} est vide : aucune ligne à lire.")
     _refuse_unclosed_quote(rel, text, records, lines[-1], delimiter)
+    while len(records) > 1 and not any(records[-1]):
+        # rows of empty cells after the last record (« ;;;; », left by a spreadsheet):
+        # pipeline validate ignores them (trailing-blank-lines), so inference does too
+        records.pop()
+        lines.pop()
     header, body = records[0], records[1:]
     width = len(header)
     widths = Counter(len(r) for r in body)
@@ -240,6 +247,15 @@ def _frame(rel: str, header: list[str], body: list[list[str]], first_line: int) 
             f"{rel}, ligne {first_line} : colonne(s) en double dans l'en-tête : "
             f"{', '.join(duplicated)}. Renommez-les dans le fichier source."
         )
+    first: dict[str, str] = {}
+    for label in labels:
+        other = first.setdefault(ident_key(label), label)
+        if other != label:
+            raise DataError(
+                f"{rel}, ligne {first_line} : les colonnes « {other} » et « {label} » ne "
+                "diffèrent que par des majuscules, que le moteur de validation ne distingue "
+                "pas dans un nom de colonne. Renommez l'une des deux dans le fichier source."
+            )
     if not body:
         raise DataError(f"{rel} n'a pas de ligne de données après l'en-tête.")
     columns = list(zip(*body, strict=True)) if body else [() for _ in labels]
@@ -249,19 +265,6 @@ def _frame(rel: str, header: list[str], body: list[list[str]], first_line: int) 
 
 
 # -- XLSX -----------------------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    """A cell as the pipeline's reader renders it (pipeline/read.py ``_read_xlsx``)."""
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        if (value.hour, value.minute) == (0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
@@ -286,7 +289,7 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
         chosen, raw_rows = None, []
         for name in [sheet] if sheet else names:
             try:
-                rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+                rows = [list(r) for r in sheet_values(workbook[name])]
             except Exception as exc:  # a damaged sheet
                 raise DataError(f"{rel} : {message('xlsx-damaged', file=rel)}") from exc
             if sum(any(v is not None and str(v).strip() for v in r) for r in rows) >= 2:
@@ -305,10 +308,14 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
             f"{rel} : aucune feuille ne contient un en-tête et des données (feuilles : "
             f"{sheet_list(names)}). Déposez de nouveau le classeur complet."
         )
+    formulas = uncomputed_formulas(path, chosen)
+    if formulas:
+        where = f"{rel}, feuille « {chosen} »"
+        raise DataError(f"{where} : {message('xlsx-uncomputed-formulas', **formulas)}")
     header_index = _header_row(raw_rows)
     rows = []
     for values in raw_rows:
-        cells = [_cell_text(v) for v in values]
+        cells = [xlsx_cell_text(v) for v in values]
         while cells and cells[-1] == "":
             cells.pop()
         rows.append(cells)
@@ -351,16 +358,24 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
 
 
 def _header_row(rows: list[list]) -> int:
-    """Index of the first row filled as widely as the widest of the first 30 rows, with
-    text in every cell: title lines above a table fill one cell."""
+    """Index of the header among the first 30 rows: the first row filled as widely as the
+    widest, with text in every cell (title lines above a table fill one cell), or else the
+    first one filled so; then, up from it, the top of the rows each filled over half as
+    widely. A header with unnamed columns (a blank over an index column, a gap under a
+    merged cell) is filled less than the data: it is still the header, refused for its
+    unnamed columns, rather than a data row below it silently taken for it."""
     head = rows[:30]
     filled = [sum(v is not None and str(v).strip() != "" for v in r) for r in head]
     widest = max(filled)
+    found = filled.index(widest)
     for index, row in enumerate(head):
         cells = [v for v in row if v is not None and str(v).strip() != ""]
         if filled[index] == widest and all(isinstance(v, str) for v in cells):
-            return index
-    return filled.index(widest)
+            found = index
+            break
+    while found and 2 * filled[found - 1] > widest:
+        found -= 1
+    return found
 
 
 # -- Values: decimal and thousands separators, date format -----------------------------------

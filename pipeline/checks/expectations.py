@@ -40,9 +40,18 @@ def _py_text(value) -> str:
     return str(value)
 
 
+VALUE_IN_MESSAGE = 200  # characters of a cell quoted by a message template
+
+
 def format_message(template: str, values: dict, path, etype: str) -> str:
+    """The template filled with the row's values, each shown on one line with its control
+    characters visible (:func:`shorten`): a cell holding « \\r\\n::error::… » cannot start a
+    line of the terminal or of GitHub's log (a workflow command)."""
+    shown = {
+        k: shorten(v, VALUE_IN_MESSAGE) if isinstance(v, str) else v for k, v in values.items()
+    }
     try:
-        return template.format(**values)
+        return template.format(**shown)
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(
             f"{path} : {etype} : le message « {template} » cite {exc} qui n'est pas un champ "

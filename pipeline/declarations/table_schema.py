@@ -20,6 +20,7 @@ from pipeline.declarations.references import Index
 from pipeline.declarations.schema_errors import listing, schema_problems, shown, suggestion
 from pipeline.declarations.values import SAMPLE, Engine
 from pipeline.sql import fields as sqlf
+from pipeline.sql import ident_key
 
 Report = Callable[[JsonPath, str], None]
 
@@ -165,6 +166,7 @@ def check_schema(schema: object, engine: Engine, report: Report) -> list[str] | 
             hint = suggestion(key, TOP_KEYS)
             report((key,), f"clé « {key} » inconnue d'un Table Schema{hint}")
     seen: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for i, fdesc in enumerate(schema["fields"]):
         name = fdesc["name"]
         if name in seen:
@@ -173,7 +175,16 @@ def check_schema(schema: object, engine: Engine, report: Report) -> list[str] | 
                 f"le champ « {name} » est déjà déclaré (fields[{seen[name]}]) : chaque champ "
                 "porte un nom unique, renommez ou retirez l'un des deux",
             )
+        elif ident_key(name) in keys:
+            first = keys[ident_key(name)]
+            report(
+                ("fields", i, "name"),
+                f"le champ « {name} » ne diffère de « {schema['fields'][first]['name']} » "
+                f"(fields[{first}]) que par des majuscules : le moteur de validation ne les "
+                "distingue pas dans un nom de colonne, renommez l'un des deux",
+            )
         seen.setdefault(name, i)
+        keys.setdefault(ident_key(name), i)
     if shape:  # the checks below expect a well-formed schema
         return list(seen)
     engine_paths = set()

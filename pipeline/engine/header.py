@@ -87,16 +87,26 @@ def _sheet_header(path: Path, sheet: str | int | None, header_row: int) -> list[
         workbook.close()
 
 
+def sheet_values(worksheet) -> Iterator[tuple]:
+    """The rows of a read-only openpyxl sheet as value tuples, each as long as its last
+    stored cell. The size a workbook declares (``<dimension>``) is not trusted: one empty
+    cell formatted at XFD1048576 made openpyxl pad every row to 16 384 cells and yield every
+    row up to the millionth so padded (``pipeline add`` ran out of memory)."""
+    worksheet.reset_dimensions()
+    return worksheet.iter_rows(values_only=True)
+
+
 def xlsx_rows(worksheet) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text without the trailing empty ones) of an openpyxl sheet."""
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        cells = [_xlsx_text(v) for v in values]
+    for number, values in enumerate(sheet_values(worksheet), start=1):
+        cells = [xlsx_cell_text(v) for v in values]
         while cells and cells[-1] == "":
             cells.pop()
         yield number, cells
 
 
-def _xlsx_text(value) -> str:
+def xlsx_cell_text(value) -> str:
+    """A cell as the validation reads it (``pipeline add`` infers from the same text)."""
     if value is None:
         return ""
     if hasattr(value, "date") and hasattr(value, "hour"):

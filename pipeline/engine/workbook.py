@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.engine.header import xlsx_rows
+from pipeline.engine.header import sheet_values, xlsx_rows
 from pipeline.engine.sniff import COMPRESSED, UNPACK, not_text, zip_kind
 from pipeline.engine.source import Fatal, Reporter, empty_file
 from pipeline.messages import shorten
@@ -165,3 +165,30 @@ def workbook_records(
         (line, cells + [""] * (width - len(cells)) if 0 < len(cells) < width else cells)
         for line, cells in kept
     ]
+
+
+def uncomputed_formulas(path: Path, sheet: str) -> dict | None:
+    """When the sheet holds formulas and not one computed value (a workbook written by a
+    program that does not compute them: a script, some exports), the number of formulas and
+    the first one, its cell and text: read as values, each of them is an empty cell. None
+    when the sheet has no formula, or a computed one (a formula may compute to nothing)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    books = [load_workbook(path, read_only=True, data_only=values) for values in (False, True)]
+    try:
+        count, first = 0, None
+        rows = zip(*(sheet_values(book[sheet]) for book in books), strict=False)
+        for number, (formulas, values) in enumerate(rows, start=1):
+            for column, (formula, value) in enumerate(zip(formulas, values, strict=False), start=1):
+                if not (isinstance(formula, str) and formula.startswith("=")):
+                    continue
+                if value is not None:
+                    return None
+                count += 1
+                cell = f"{get_column_letter(column)}{number}"
+                first = first or {"cell": cell, "formula": shorten(formula)}
+    finally:
+        for book in books:
+            book.close()
+    return {"count": count, **first} if first else None

@@ -9,6 +9,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from pipeline.findings import Report
+from pipeline.messages import VISIBLE
 from pipeline.render.json import dump, report_dict
 from pipeline.render.text import render_text
 
@@ -81,7 +82,14 @@ def render_summary(plan: AddPlan) -> str:
         lines.append(f"  Contrôle {check['check']} ({columns}), en avertissement")
     for note in plan.notes:
         lines.append(f"  Note : {note}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
+
+
+def _lines(lines: list[str]) -> str:
+    """Lines read from the file (column names, cells quoted in notes) each kept on its line,
+    controls visible: a header cell « rem\\n::error::… » drives neither the terminal nor a
+    CI log."""
+    return "".join(line.translate(VISIBLE) + "\n" for line in lines)
 
 
 def render_files(files: dict[str, str]) -> str:
@@ -97,7 +105,7 @@ def render_todo(items: list[Todo]) -> str:
         lines.append(f"  {file}")
         for item in group:
             lines.append(f"    {item.where} : {item.text}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 @dataclass

@@ -5,10 +5,18 @@ from __future__ import annotations
 from itertools import groupby
 
 from pipeline.findings import Report
+from pipeline.messages import VISIBLE
 from pipeline.numbers_fr import NNBSP, fmt_number
 from pipeline.render._shared import left_out_remark, truncation_count, truncation_where
 
 LABEL = {"error": "ERREUR", "warning": "AVERTISSEMENT"}
+
+
+def _one_line(text: str) -> str:
+    """A finding on one line, its control characters visible: whatever a message, a column
+    name or a file name holds, it never drives the terminal nor starts a line of GitHub's log
+    (where « ::error:: » at a line's start is a workflow command)."""
+    return text.translate(VISIBLE)
 
 
 def render_text(report: Report, *, warnings: bool = True) -> str:
@@ -25,7 +33,7 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
     truncations = [t for t in report.truncations if warnings or t.severity == "error"]
     for (dataset, file), group in groupby(shown, key=lambda f: (f.dataset, f.file or "")):
         lines.append("")
-        lines.append(f"── {dataset}" + (f" · {file}" if file else ""))
+        lines.append(_one_line(f"── {dataset}" + (f" · {file}" if file else "")))
         for f in group:
             where = []
             if f.line is not None:
@@ -33,7 +41,7 @@ def render_text(report: Report, *, warnings: bool = True) -> str:
             if f.field:
                 where.append(f"champ {f.field}")
             place = (", ".join(where) + " : ") if where else ""
-            lines.append(f"  {LABEL[f.severity]} [{f.code}] {place}{f.message}")
+            lines.append(_one_line(f"  {LABEL[f.severity]} [{f.code}] {place}{f.message}"))
         for t in truncations:
             if (t.dataset, t.file or "") == (dataset, file):
                 lines.append(f"  … {truncation_where(t)} : {truncation_count(t)}")

@@ -13,6 +13,16 @@ def ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ident_key(name: str) -> str:
+    """A name as DuckDB compares identifiers, quoted or not: ASCII letters without their case
+    (``LIB_FS`` is ``lib_fs``; ``É`` stays apart from ``é``). Two names with one key cannot
+    be two columns of one table."""
+    return str(name).translate(_ASCII_LOWER)
+
+
 def literal(value: object) -> str:
     """A SQL literal for a string, number, boolean or None."""
     if value is None:
