@@ -84,12 +84,17 @@ def last_commit_date(root: Path, paths: list[str]) -> str | None:
 
 
 def raw_files_date(repo: Repo, ds: Dataset) -> str:
-    """Date of the newest commit touching the dataset's raw files or schemas, else the date
-    of its newest edition (a raw file's declared ``date``), else its ``created`` date."""
-    paths = ds.raw_files + [ds.folder.relative_to(repo.root).as_posix()]
+    """The date of the data: its newest edition (a raw file's declared ``date``), else the
+    newest commit touching the dataset's raw files or schemas, else its ``created`` date.
+    The declared date comes first: it is in the files, so a package built before its raw
+    file is committed (as a data officer does) dates its CHANGELOG entry the same as one
+    built after, and not from the last commit of the previous edition."""
     editions = [r.source.date for r in ds.resources if r.source and r.source.date]
     newest = max((d for d in editions if d.count("-") == 2), default=None)
-    return last_commit_date(repo.root, paths) or newest or ds.meta.get("created") or "1970-01-01"
+    if newest:
+        return newest
+    paths = ds.raw_files + [ds.folder.relative_to(repo.root).as_posix()]
+    return last_commit_date(repo.root, paths) or ds.meta.get("created") or "1970-01-01"
 
 
 def _code_list(values: list[str]) -> str:

@@ -547,3 +547,35 @@ def test_build_and_diff_refuse_a_published_descriptor_left_in_conflict(tmp_path,
         "« ] » ou « } » ?). " + ADVICE.format(path=rel) + "\n",
     )
     assert tree_bytes(root / "data/published") == before
+
+
+def test_a_new_edition_dates_its_changelog_entry_the_same_before_and_after_its_commit(repo):
+    """A data officer builds the new France Services list before committing it: the entry
+    takes the edition's declared date, not the date of the last commit of the old one, and
+    the build checked after the commit (as CI does) finds the package up to date."""
+
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "août", date="2025-03-04T10:00:00+01:00")
+    old_raw = "data/raw/anct_france_services_20240801.csv"
+    text = (repo / old_raw).read_text(encoding="utf-8")
+    new_raw = "data/raw/anct_france_services_20241001.csv"
+    (repo / new_raw).write_text(text.replace("France services de Revin", "FS de Revin"), "utf-8")
+    path = repo / "schemas/france-services/dataset.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    source = meta["resources"][0]["source"]
+    meta["resources"][0]["vintages"] = [{k: v for k, v in source.items()}]
+    source.update(path=new_raw, date="2024-10-01")
+    meta["temporal"].pop("end")
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert run(repo, "build", "france-services").exit_code == 0
+    changelog = (repo / "data/published/france-services/CHANGELOG.md").read_text("utf-8")
+    assert changelog.splitlines()[2:5] == [
+        "## 1.0.1 — 2024-10-01",
+        "",
+        "- Correction de valeurs : 0 ligne ajoutée, 0 ligne supprimée, 1 ligne modifiée.",
+    ]
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "octobre", date="2025-06-07T10:00:00+02:00")
+    result = run(repo, "build", "--check", "france-services")
+    assert result.exit_code == 0, result.output
