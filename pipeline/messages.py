@@ -3,6 +3,12 @@ to fix it. Placeholders are filled with ``str.format``."""
 
 from __future__ import annotations
 
+UNCOMPUTED = (
+    "la cellule {cell} contient la formule « {formula} » sans valeur calculée ({count} "
+    "formule(s) dans la feuille, aucune calculée) : le classeur a été écrit par un programme qui "
+    "ne calcule pas les formules, et chacune se lirait comme une cellule vide. Ouvrez-le dans "
+    "le tableur et enregistrez-le (il calculera les formules), puis relancez."
+)
 MESSAGES: dict[str, str] = {
     # reading the file
     "source-error": "Fichier introuvable ou illisible : {detail}. Vérifiez le chemin déclaré dans "
@@ -24,11 +30,8 @@ MESSAGES: dict[str, str] = {
     "xlsx-sheet-index": "Le classeur {file} n'a pas de feuille numéro {sheet} (« sheet » les "
     "compte à partir de 0) : il en a {count}, {sheets}. Déclarez sous « sheet » le nom de la "
     "feuille voulue dans schemas/{dataset}/dataset.json.",
-    "xlsx-uncomputed-formulas": "la cellule {cell} contient la formule « {formula} » sans "
-    "valeur calculée ({count} formule(s) dans la feuille, aucune calculée) : le classeur a été "
-    "écrit par un programme qui ne calcule pas les formules, et chacune se lirait comme une "
-    "cellule vide. "
-    "Ouvrez-le dans le tableur et enregistrez-le (il calculera les formules), puis relancez.",
+    "xlsx-uncomputed-formulas": UNCOMPUTED,
+    "xlsx-sheet-uncomputed": "Feuille « {sheet} » du classeur {file} : " + UNCOMPUTED,
     "xlsx-sheet-empty": "La feuille « {sheet} » du classeur {file} est vide. {where}",
     "xlsx-header-beyond": "La feuille « {sheet} » du classeur {file} n'a aucune ligne remplie à "
     "partir de la ligne {header_row} (« headerRow ») : sa dernière ligne remplie est la ligne "

@@ -651,3 +651,22 @@ def test_add_and_the_commune_name_check_compare_names_alike():
         assert name_key(given) == name_key(expected), given
     assert name_key("Schœlcher") == "schoelcher"
     assert name_key("Céreste") != name_key("Céreste-en-Luberon")
+
+
+def test_the_sheet_with_the_most_filled_rows_is_declared(repo):
+    """A « Notice » sheet of a few lines before the list: the list is what is declared."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notice = book.active
+    notice.title = "Notice"
+    for line in (["Liste des communes"], ["Source : ANCT"], ["Mise à jour : 2024"]):
+        notice.append(line)
+    listing = book.create_sheet("Liste")
+    listing.append(["id", "insee_com"])
+    for n, code in enumerate(["01036", "01063", "01004", "01005"], start=1):
+        listing.append([n, code])
+    book.save(repo / "data/raw/classeur.xlsx")
+    result = run(repo, "add", "--dry-run", "--format", "json", "data/raw/classeur.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "XLSX, feuille « Liste », en-tête ligne 1" in result.stderr

@@ -139,6 +139,22 @@ def test_an_empty_sheet_names_the_sheets_holding_data(mini):
     )
 
 
+def test_formulas_a_program_wrote_without_their_values_are_a_finding(mini):
+    """openpyxl, like many scripts, writes formulas without the value a spreadsheet stores
+    beside each: read as values, « montant » would be empty on every row, and published so
+    (it is optional). One finding names the sheet, the cell and the formula."""
+    rows = [ROWS[0]] + [[*row[:3], f"=10+{n}", *row[4:]] for n, row in enumerate(ROWS[1:])]
+    found = _only(_declare_xlsx(mini(MINI_OK), _workbook({"Communes": rows})))
+    assert (found["code"], found["line"], found["field"]) == ("source-error", None, None)
+    assert found["message"] == (
+        "Feuille « Communes » du classeur data/raw/mini.xlsx : la cellule D2 contient la "
+        "formule « =10+0 » sans valeur calculée (3 formule(s) dans la feuille, aucune "
+        "calculée) : le classeur a été écrit par un programme qui ne calcule pas les formules, "
+        "et chacune se lirait comme une cellule vide. Ouvrez-le dans le tableur et "
+        "enregistrez-le (il calculera les formules), puis relancez."
+    )
+
+
 def test_a_header_row_below_the_data_says_where_the_data_ends(mini):
     found = _only(_declare_xlsx(mini(MINI_OK), _workbook({"Communes": ROWS}), headerRow=40))
     assert found["message"] == (

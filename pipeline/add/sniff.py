@@ -286,22 +286,22 @@ def _sniff_xlsx(path: Path, rel: str, sheet: str | None) -> Sniffed:
                 f"{rel} n'a pas de feuille « {sheet} » (option --sheet). Feuilles du classeur : "
                 f"{', '.join(names)}."
             )
-        chosen, raw_rows = None, []
-        for name in [sheet] if sheet else names:
+        chosen, raw_rows, most = None, [], 1
+        for name in [sheet] if sheet else names:  # the sheet with the most filled rows
             try:
                 rows = [list(r) for r in sheet_values(workbook[name])]
             except Exception as exc:  # a damaged sheet
                 raise DataError(f"{rel} : {message('xlsx-damaged', file=rel)}") from exc
-            if sum(any(v is not None and str(v).strip() for v in r) for r in rows) >= 2:
-                chosen, raw_rows = name, rows
-                break
+            filled = sum(any(v is not None and str(v).strip() for v in r) for r in rows)
+            if filled > most:  # a header and data: 2 rows at least; a tie keeps the first
+                chosen, raw_rows, most = name, rows, filled
     finally:
         workbook.close()
     if chosen is None and sheet is not None:
         raise DataError(
             f"{rel} : la feuille « {sheet} » (option --sheet) ne contient pas un en-tête et des "
             f"données. Feuilles du classeur : {sheet_list(names)} ; relancez sans --sheet pour "
-            "prendre la première qui en contient."
+            "prendre celle qui a le plus de lignes remplies."
         )
     if chosen is None:
         raise DataError(

@@ -16,7 +16,11 @@ from pipeline.render.add import AddResult, render_add_listing
 @click.argument("raw_file")
 @click.option("--name", default=None, help="Dataset name (default: from the file name).")
 @click.option("--title", default=None, help="Dataset title (default: a placeholder to fill in).")
-@click.option("--sheet", default=None, help="XLSX sheet to declare (default: the first with data).")
+@click.option(
+    "--sheet",
+    default=None,
+    help="XLSX sheet to declare (default: the one with the most filled rows).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the files it would write; write nothing.")
 @format_option("add")
 @click.pass_context

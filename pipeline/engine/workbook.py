@@ -145,6 +145,19 @@ def workbook_records(
                 )
             ]
         )
+    formulas = _uncomputed(path, names[index], damaged)
+    if formulas:
+        raise Fatal(
+            [
+                report(
+                    "source-error",
+                    message_code="xlsx-sheet-uncomputed",
+                    file=rel,
+                    sheet=name,
+                    **formulas,
+                )
+            ]
+        )
     kept = records[header_row - 1 :]
     if not any(cells for _, cells in kept):
         last = max(number for number, cells in records if cells)
@@ -165,6 +178,14 @@ def workbook_records(
         (line, cells + [""] * (width - len(cells)) if 0 < len(cells) < width else cells)
         for line, cells in kept
     ]
+
+
+def _uncomputed(path: Path, sheet: str, damaged: Fatal) -> dict | None:
+    """:func:`uncomputed_formulas` of the declared sheet, a damaged sheet said as such."""
+    try:
+        return uncomputed_formulas(path, sheet)
+    except Exception as exc:  # openpyxl raises many types on a damaged workbook
+        raise damaged from exc
 
 
 def uncomputed_formulas(path: Path, sheet: str) -> dict | None:
