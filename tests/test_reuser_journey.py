@@ -159,3 +159,21 @@ def test_a_key_to_its_own_table_names_the_table() -> None:
 
     own = {"fields": ["parent"], "reference": {"resource": "", "fields": ["id"]}}
     assert _key_line(own, "structures") == "- `parent` → `structures.id`"
+
+
+def test_the_pandas_snippet_keeps_texts_pandas_would_take_for_missing(tmp_path, monkeypatch):
+    """pandas reads « NA », « None », « null », « n/a »… as missing by default: the README's
+    snippet keeps them as text (a comment, a name) and makes only an empty cell null."""
+    import pandas as pd
+
+    [snippet] = re.findall(r"Avec pandas :\n\n```python\n(.*?)```", readme("france-services"), re.S)
+    (tmp_path / "france-services.csv").write_text(
+        'id_fs,commentaire\n001,NA\n002,\n003,None\n004,n/a\n005,null\n006,""\n', "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(snippet, scope)
+    df = scope["df"]
+    assert df["id_fs"].tolist() == ["001", "002", "003", "004", "005", "006"]
+    comments = [None if pd.isna(v) else v for v in df["commentaire"]]
+    assert comments == ["NA", None, "None", "n/a", "null", None]
