@@ -52,6 +52,16 @@ def _constraints(fdesc: dict) -> str:
     return "; ".join(parts)
 
 
+def _key_line(fk: dict, resource: str) -> str:
+    """A foreign key as a README list item; a key to its own table (``"resource": ""``) names it."""
+
+    def names(fields: str | list[str]) -> str:
+        return fields if isinstance(fields, str) else ", ".join(fields)
+
+    ref = fk["reference"]
+    return f"- `{names(fk['fields'])}` → `{ref.get('resource') or resource}.{names(ref['fields'])}`"
+
+
 SPREADSHEET_WARNING = (
     "**Attention si vous ouvrez le CSV dans un tableur** : des cellules commencent par `=`, `+`, "
     "`-` ou `@` (voir les avertissements ci-dessus) et un tableur peut les exécuter "
@@ -120,18 +130,21 @@ def readme(
                 f"{md_text(fdesc.get('description', ''))} | {md_code(str(fdesc.get('example', '')), None)} | {_constraints(fdesc)} |"
             )
         ext = external_keys(res, local)
+        inner = [fk for fk in res.schema.get("foreignKeys", []) if fk not in ext]
+        if inner:
+            lines += [
+                "",
+                "Clés étrangères vers une table du paquet (vérifiées par `frictionless validate` et `pipeline verify`) :",
+                "",
+            ]
+            lines += [_key_line(fk, res.name) for fk in inner]
         if ext:
             lines += [
                 "",
                 "Références vérifiées par le pipeline (non incluses dans le paquet) :",
                 "",
             ]
-            for fk in ext:
-                fields = fk["fields"] if isinstance(fk["fields"], str) else ", ".join(fk["fields"])
-                ref = fk["reference"]
-                lines.append(
-                    f"- `{fields}` → `{ref['resource']}.{ref['fields'] if isinstance(ref['fields'], str) else ', '.join(ref['fields'])}`"
-                )
+            lines += [_key_line(fk, res.name) for fk in ext]
         lines.append("")
     lines += ["## Provenance", ""]
     for src in meta.get("sources", []):
@@ -167,7 +180,9 @@ def readme(
         "",
         "```python",
         "import pandas as pd",
-        f'df = pd.read_csv("{first}.csv", dtype=str)  # garde les zéros des codes INSEE',
+        "# dtype=str garde les zéros des codes INSEE ; keep_default_na=False garde un texte",
+        '# « NA », « None » ou « null » tel quel : seule une cellule vide est une valeur nulle',
+        f'df = pd.read_csv("{first}.csv", dtype=str, keep_default_na=False, na_values=[""])',
         "```",
         "",
         "Avec frictionless (vérifie aussi les empreintes et le schéma) :",
