@@ -12,6 +12,13 @@ else:
 - the description names another COG vintage than the dataset's ``cog`` (« COG 2023 »);
 - ``temporal.end`` is before the date of a current edition.
 
+And one rule on the other texts written by hand, which build fills with nothing: a source's
+title, a resource's title and description, the current schema's (title, description, each
+field's title and description) and each expectation's message naming another COG vintage
+than ``cog``: the README says to reread them, the finding says which one (« Code INSEE de la
+commune (COG 2023) » published under a package at COG 2024). The schema of an earlier
+edition is left out: it describes that edition.
+
 Unseparated years (1900-2100) are not counts; the ``{…}`` placeholders, filled by build, are
 left out. The description rules apply once a dataset has earlier editions (after its first
 update). The fix is the placeholder (``{rows}``, ``{edition}``, ``{cog}``), or an ``end`` removed."""
@@ -25,13 +32,14 @@ from pathlib import Path
 
 from pipeline.catalog import Dataset, ResourceDecl, Source
 from pipeline.declarations.editions import PLACEHOLDER_RE
+from pipeline.declarations.jsonfile import JsonPath, format_path
 from pipeline.findings import Finding
 from pipeline.messages import message
 from pipeline.numbers_fr import MONTHS, edition_fr, fmt_int
 from pipeline.repo import Repo
 
 CODE = "metadata-outdated"
-COG_TEXT_RE = re.compile(r"\bCOG\s+(\d{4})\b")
+COG_TEXT_RE = re.compile(r"\b(?:COG|[Cc]ode officiel géographique(?: \(COG\))?)\s+(\d{4})\b")
 NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?![\d,]|\.\d)")
 
 
@@ -146,6 +154,7 @@ def stale_metadata(ds: Dataset, repo: Repo, rows: dict[str, int]) -> list[Findin
                     f"« {match.group(0)} » alors que le jeu suit le COG {ds.cog} (« cog »). "
                     "Écrivez {cog} : build le tire de la déclaration",
                 )
+    out += _other_cog_in_hand_written_texts(ds, repo)
     end = (ds.meta.get("temporal") or {}).get("end")
     dated = [(r.name, r.source.date) for r in ds.resources if r.source and r.source.date]
     if isinstance(end, str) and dated:
@@ -158,6 +167,63 @@ def stale_metadata(ds: Dataset, repo: Repo, rows: dict[str, int]) -> list[Findin
                 f"({newest}). Retirez « end » : elle suit alors la date de l'édition actuelle "
                 "(ou mettez-la à jour)",
             )
+    return out
+
+
+def _hand_written_texts(ds: Dataset, repo: Repo) -> Iterator[tuple[str, JsonPath, object, str]]:
+    """(file, JSON path, text, how to fix it) of each text written by hand that build
+    publishes as it is (the description has its own rules)."""
+    meta = repo.rel(ds.folder / "dataset.json")
+    by_hand = f"ce texte s'écrit à la main : corrigez-le (COG {ds.cog})"
+    for i, source in enumerate(ds.meta.get("sources") or []):
+        if isinstance(source, dict):
+            fix = f"déclarez la source du COG {ds.cog} (titre et lien)"
+            yield meta, ("sources", i, "title"), source.get("title"), fix
+    for i, res in enumerate(ds.resources):
+        for key in ("title", "description"):
+            yield meta, ("resources", i, key), getattr(res, key), by_hand
+        schema = repo.rel(res.schema_path) if res.schema_path else None
+        if schema and isinstance(res.schema, dict):
+            for key in ("title", "description"):
+                yield schema, (key,), res.schema.get(key), by_hand
+            for j, spec in enumerate(res.schema.get("fields") or []):
+                for key in ("title", "description"):
+                    if isinstance(spec, dict):
+                        yield schema, ("fields", j, key), spec.get(key), by_hand
+        suite = repo.rel(res.suite_path) if res.suite_path else None
+        if suite and isinstance(res.suite, dict):
+            fix = "écrivez {cog} : le message le tire de la déclaration"
+            for j, exp in enumerate(res.suite.get("expectations") or []):
+                text = ((exp if isinstance(exp, dict) else {}).get("meta") or {}).get("message")
+                yield suite, ("expectations", j, "meta", "message"), text, fix
+
+
+def _other_cog_in_hand_written_texts(ds: Dataset, repo: Repo) -> list[Finding]:
+    """« COG 2023 » in a text written by hand of a dataset declaring ``"cog": 2024``."""
+    out: list[Finding] = []
+    if not ds.cog:
+        return out
+    for file, path, text, fix in _hand_written_texts(ds, repo):
+        if not isinstance(text, str):
+            continue
+        for match in COG_TEXT_RE.finditer(PLACEHOLDER_RE.sub(" ", text)):
+            if int(match.group(1)) != ds.cog:
+                where = format_path(path)
+                detail = (
+                    f"« {match.group(0)} » alors que le jeu suit le COG {ds.cog} (« cog » de "
+                    f"{repo.rel(ds.folder / 'dataset.json')}) ; {fix}"
+                )
+                out.append(
+                    Finding(
+                        ds.name,
+                        "warning",
+                        CODE,
+                        message(CODE, file=file, where=where, detail=detail),
+                        file=file,
+                        field=where,
+                        value=match.group(0),
+                    )
+                )
     return out
 
 

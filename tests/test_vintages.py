@@ -335,21 +335,37 @@ def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp
     code, found = findings(root, *names)
     assert code == 0
     stale = [f for f in found if f["code"] == "metadata-outdated"]
+    ti, va = "schemas/territoires-d-industrie/", "schemas/villages-d-avenir/"
     assert [(f["dataset"], f["file"], f["field"], f["value"], f["severity"]) for f in stale] == [
-        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
+        ("territoires-d-industrie", ti + "dataset.json", "description", "COG 2023", "warning"),
+        ("territoires-d-industrie", ti + "dataset.json", "resources[1].description", "COG 2023",
+         "warning"),
+        ("territoires-d-industrie", ti + "dataset.json", "sources[2].title",
+         "Code officiel géographique 2023", "warning"),
+        ("territoires-d-industrie", ti + "dataset.json", "temporal.end", "2023-11-14", "warning"),
+        ("territoires-d-industrie", ti + "territoires-d-industrie-communes.schema.json",
          "description", "COG 2023", "warning"),
-        ("territoires-d-industrie", "schemas/territoires-d-industrie/dataset.json",
-         "temporal.end", "2023-11-14", "warning"),
-        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
-         "12 janvier 2024", "warning"),
-        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
-         "2 458", "warning"),
-        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "description",
+        ("territoires-d-industrie", ti + "territoires-d-industrie-communes.schema.json",
+         "fields[2].description", "COG 2023", "warning"),
+        ("territoires-d-industrie", ti + "territoires-d-industrie-communes.schema.json",
+         "fields[3].description", "COG 2023", "warning"),
+        ("villages-d-avenir", va + "dataset.json", "description", "12 janvier 2024", "warning"),
+        ("villages-d-avenir", va + "dataset.json", "description", "2 458", "warning"),
+        ("villages-d-avenir", va + "dataset.json", "description", "COG 2023", "warning"),
+        ("villages-d-avenir", va + "dataset.json", "sources[1].title",
+         "Code officiel géographique 2023", "warning"),
+        ("villages-d-avenir", va + "dataset.json", "temporal.end", "2024-01-12", "warning"),
+        ("villages-d-avenir", va + "villages-d-avenir.expectations.json",
+         "expectations[0].meta.message", "COG 2023", "warning"),
+        ("villages-d-avenir", va + "villages-d-avenir.schema.json", "description", "COG 2023",
+         "warning"),
+        ("villages-d-avenir", va + "villages-d-avenir.schema.json", "fields[2].description",
          "COG 2023", "warning"),
-        ("villages-d-avenir", "schemas/villages-d-avenir/dataset.json", "temporal.end",
-         "2024-01-12", "warning"),
     ]  # fmt: skip
-    assert [f["message"] for f in stale[2:4]] == [
+    # The schema of the January edition, kept under its dated name, still says « COG 2023 »:
+    # it describes that edition, and is not a finding.
+    assert "COG 2023" in (root / va / "villages-d-avenir-20240112.schema.json").read_text("utf-8")
+    assert [f["message"] for f in stale[7:9]] == [
         "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
         "description : « 12 janvier 2024 » est la date de l'édition du 12 janvier 2024 de "
         "« villages-d-avenir », une édition antérieure ; l'actuelle est l'édition du 5 septembre "
@@ -360,7 +376,7 @@ def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp
         "« villages-d-avenir » ; l'édition actuelle (édition du 5 septembre 2024) en compte "
         "2\u00a0498. Écrivez {rows} (ou {rows:villages-d-avenir}) : build le tire des données.",
     ]
-    assert stale[5]["message"] == (
+    assert stale[11]["message"] == (
         "Métadonnée écrite à la main et périmée, schemas/villages-d-avenir/dataset.json, "
         "temporal.end : la couverture se termine le 2024-01-12, avant l'édition du 5 septembre "
         "2024 de « villages-d-avenir » (2024-09-05). Retirez « end » : elle suit alors la date "
@@ -369,6 +385,22 @@ def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp
     assert stale[0]["message"].endswith(
         "description : « COG 2023 » alors que le jeu suit le COG 2024 (« cog »). Écrivez {cog} "
         ": build le tire de la déclaration."
+    )
+    assert [f["message"] for f in stale if f["file"].endswith(".schema.json")][0] == (
+        "Métadonnée écrite à la main et périmée, schemas/territoires-d-industrie/"
+        "territoires-d-industrie-communes.schema.json, description : « COG 2023 » alors que le "
+        "jeu suit le COG 2024 (« cog » de schemas/territoires-d-industrie/dataset.json) ; ce "
+        "texte s'écrit à la main : corrigez-le (COG 2024)."
+    )
+    assert stale[2]["message"].endswith(
+        "sources[2].title : « Code officiel géographique 2023 » alors que le jeu suit le COG "
+        "2024 (« cog » de schemas/territoires-d-industrie/dataset.json) ; déclarez la source du "
+        "COG 2024 (titre et lien)."
+    )
+    assert stale[12]["message"].endswith(
+        "« COG 2023 » alors que le jeu suit le COG 2024 (« cog » de "
+        "schemas/villages-d-avenir/dataset.json) ; écrivez {cog} : le message le tire de la "
+        "déclaration."
     )
     # Step 4 of the procedure: placeholders, and no hand-written end.
     for name in names:
@@ -380,6 +412,14 @@ def test_hand_written_metadata_left_behind_by_an_update_is_a_warning(before, tmp
         )  # fmt: skip
         del meta["temporal"]["end"]
         dump(path, meta)
+    # Steps 4 and 5: the texts written by hand reread (schemas, sources, resources), the
+    # expectation messages citing {cog}.
+    for path in {root / f["file"] for f in stale if f["field"] not in ("description",
+                                                                          "temporal.end")
+                 or not f["file"].endswith("dataset.json")}:  # fmt: skip
+        text = path.read_text(encoding="utf-8").replace("géographique 2023", "géographique 2024")
+        cog = "{cog}" if path.name.endswith(".expectations.json") else "COG 2024"
+        path.write_text(text.replace("COG 2023", cog), encoding="utf-8")
     code, found = findings(root, *names)
     assert code == 0
     assert [f for f in found if f["code"] == "metadata-outdated"] == []
