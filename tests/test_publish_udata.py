@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
 from pipeline.datagouv.local import FILE_KEY
 from pipeline.datagouv.sync import RefusedExtension, sync
@@ -341,3 +342,41 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
     assert json.loads(render("publish", linked, "json"))["warnings"] == []
     assert "ATTENTION" not in render("publish", linked, "text")
     assert render("publish", linked, "github") == ""
+
+
+def test_dataset_deleted_by_hand_is_refused_before_any_write(udata_server, fault_proxy, tmp_path):
+    """udata still lists a deleted dataset to the organisation's members, with every field
+    unchanged: the sync used to call it « unchanged » and exit 0 with nothing online."""
+    folders = [make_package(tmp_path, "ds-deleted-a"), make_package(tmp_path, "ds-deleted-b")]
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    first = sync(client_for(udata_server["base_url"], key), org, folders)
+    ds_id = first.datasets["ds-deleted-b"]["id"]
+    gone = requests.delete(
+        f"{udata_server['base_url']}/api/1/datasets/{ds_id}/", headers={"X-API-KEY": key}
+    )
+    assert gone.status_code == 204
+    make_package(tmp_path, "ds-deleted-a", rows=DEFAULT_ROWS[:1])  # a change to publish
+
+    fault_proxy.reset_log()
+    with pytest.raises(errors.DatasetDeleted) as caught:
+        sync(client_for(fault_proxy.url, key), org, folders)
+    listing = requests.get(
+        f"{udata_server['base_url']}/api/1/organizations/{org}/datasets/?page_size=100",
+        headers={"X-API-KEY": key},
+        timeout=10,
+    ).json()["data"]
+    (deleted,) = [d for d in listing if d["id"] == ds_id]
+    assert str(caught.value) == (
+        f"Le jeu de données du paquet ds-deleted-b (identifiant {ds_id}, "
+        f"« jeu-de-test-ds-deleted-b ») a été supprimé sur {fault_proxy.url} le "
+        f"{deleted['deleted'][:10]} : rien n'a été publié. Si la suppression est une "
+        "erreur, faites restaurer le jeu (par l'équipe de data.gouv.fr) puis relancez la "
+        "publication ; si elle est voulue, retirez le dossier schemas/ds-deleted-b/ du dépôt. "
+        "Le pipeline ne recrée pas de lui-même un jeu supprimé à la main."
+    )
+    assert caught.value.exit_code == 3
+    assert fault_proxy.count("POST", "PUT", "DELETE") == 0  # ds-deleted-a untouched too
+    csv_a = by_file(remote_resources(udata_server, first.datasets["ds-deleted-a"]["id"]))
+    assert csv_a["communes-aidees.csv"]["checksum"]["value"] != sha1(
+        tmp_path / "ds-deleted-a" / "communes-aidees.csv"
+    )

@@ -206,10 +206,13 @@ def plan_dataset(package: LocalPackage, remote: dict | None) -> DatasetPlan:
 
 
 def index_datasets(datasets: list[dict]) -> dict[str, dict]:
-    """Remote datasets by their ``pipeline:dataset`` extra (first one wins)."""
+    """Remote datasets by their ``pipeline:dataset`` extra: the first one not deleted wins,
+    a deleted one only when there is no other (udata lists deleted datasets to members)."""
     found: dict[str, dict] = {}
     for dataset in datasets:
         name = (dataset.get("extras") or {}).get(DATASET_KEY)
-        if name and name not in found:
+        if name and (
+            name not in found or (found[name].get("deleted") and not dataset.get("deleted"))
+        ):
             found[name] = dataset
     return found

@@ -115,6 +115,9 @@ class Syncer:
         self.org = self.client.organization(self.organization)
         self.refused = refuse_extensions(packages, self.client.extensions())
         remote = index_datasets(list(self.client.organization_datasets(self.org["id"])))
+        deleted = [p.name for p in packages if (remote.get(p.name) or {}).get("deleted")]
+        if deleted:  # before any write, for every package
+            raise errors.DatasetDeleted(deleted[0], remote[deleted[0]], self.client.base_url)
         plans = []
         for package in packages:
             dataset = remote.get(package.name)
