@@ -380,3 +380,38 @@ def test_dataset_deleted_by_hand_is_refused_before_any_write(udata_server, fault
     assert csv_a["communes-aidees.csv"]["checksum"]["value"] != sha1(
         tmp_path / "ds-deleted-a" / "communes-aidees.csv"
     )
+
+
+def test_dataset_archived_by_hand_is_published_again(udata_server, fault_proxy, tmp_path):
+    """An archived dataset leaves data.gouv.fr's search: the sync used to leave it so and
+    call it « unchanged ». Like ``private``, the package decides."""
+    folder = make_package(tmp_path, "ds-archived")
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    ds_id = sync(client_for(udata_server["base_url"], key), org, [folder]).datasets["ds-archived"][
+        "id"
+    ]
+    api = f"{udata_server['base_url']}/api/1/datasets/{ds_id}/"
+    before = requests.get(api, timeout=10).json()
+    archived = requests.put(
+        api,
+        headers={"X-API-KEY": key},
+        json={
+            "archived": "2025-01-01T00:00:00",
+            **{k: before[k] for k in ("tags", "temporal_coverage", "spatial")},
+        },
+        timeout=10,
+    )
+    assert archived.json()["archived"].startswith("2025-01-01")
+
+    fault_proxy.reset_log()
+    again = sync(client_for(fault_proxy.url, key), org, [folder])
+    assert (again.plans[0].action, again.plans[0].changed) == ("update_dataset", ["archived"])
+    assert (again.uploads, again.writes) == (0, 1)
+    assert [(m, p) for m, p, _ in fault_proxy.log if m != "GET"] == [
+        ("PUT", f"/api/1/datasets/{ds_id}/")
+    ]
+    after = requests.get(api, timeout=10).json()
+    assert after["archived"] is None
+    assert after["tags"] == before["tags"] and after["description"] == before["description"]
+    last = sync(client_for(udata_server["base_url"], key), org, [folder])
+    assert (last.uploads, last.writes) == (0, 0)

@@ -95,6 +95,8 @@ def dataset_diff(payload: dict, remote: dict) -> list[str]:
         changed.append("spatial")
     if bool(remote.get("private")) != payload["private"]:
         changed.append("private")
+    if bool(remote.get("archived")) != bool(payload["archived"]):
+        changed.append("archived")
     extras = remote.get("extras") or {}
     if any(extras.get(k) != v for k, v in payload["extras"].items()):
         changed.append("extras")
