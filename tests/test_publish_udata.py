@@ -415,3 +415,64 @@ def test_dataset_archived_by_hand_is_published_again(udata_server, fault_proxy, 
     assert after["tags"] == before["tags"] and after["description"] == before["description"]
     last = sync(client_for(udata_server["base_url"], key), org, [folder])
     assert (last.uploads, last.writes) == (0, 0)
+
+
+def test_resources_no_file_keeps_are_deleted_last_and_foreign_ones_kept(
+    udata_server, fault_proxy, tmp_path
+):
+    """A format dropped from the package and a duplicate made by hand used to stay online
+    for ever (the dropped JSON serving stale data); a resource added by hand is not ours."""
+    folder = make_package(tmp_path, "ds-stale")
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    # one client for both runs: it spaces two uploads of one file name (udata answers 500
+    # to two in the same second)
+    client = client_for(fault_proxy.url, key, backoff=0)
+    ds_id = sync(client, org, [folder]).datasets["ds-stale"]["id"]
+    before = by_file(remote_resources(udata_server, ds_id))
+    hand = client_for(udata_server["base_url"], key)
+    foreign = hand.upload(
+        ds_id, folder / "README.md", filename="notes.txt"
+    )  # no pipeline:file: not ours
+    twin = hand.upload(ds_id, folder / "communes-aidees.csv", filename="copie.csv")
+    hand.update_resource(
+        ds_id, twin["id"], {"title": "Copie", "extras": {FILE_KEY: "communes-aidees.csv"}}
+    )
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["format"] != "json"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    (folder / "communes-aidees.json").unlink()
+
+    dry = sync(client_for(fault_proxy.url, key), org, [folder], dry_run=True)
+    assert [
+        (s.file.filename, s.action, s.note)
+        for s in dry.plans[0].files
+        if s.changed or s.action != "unchanged"
+    ] == [
+        ("datapackage.json", "replace", ""),
+        ("communes-aidees.csv", "delete", "doublon d'une autre ressource du même fichier"),
+        ("communes-aidees.json", "delete", "fichier qui n'est plus dans le paquet"),
+    ]
+    assert dry.planned_writes == 4
+
+    fault_proxy.reset_log()
+    fault_proxy.inject("DELETE", "/resources/", "503_after")  # first deletion done, answer lost
+    again = sync(client, org, [folder])
+    assert again.uploads == 1
+    writes = [(m, p, s) for m, p, s in fault_proxy.log if m != "GET"]
+    assert [m for m, _, _ in writes] == ["POST", "PUT", "DELETE", "DELETE", "DELETE"]
+    assert [s for _, _, s in writes[2:]] == [-1, 404, 204]  # the retry finds it gone
+    after = remote_resources(udata_server, ds_id)
+    assert sorted((r["id"], (r.get("extras") or {}).get(FILE_KEY)) for r in after) == sorted(
+        [
+            (before["communes-aidees.schema.json"]["id"], "communes-aidees.schema.json"),
+            (before["communes-aidees.csv"]["id"], "communes-aidees.csv"),
+            (before["datapackage.json"]["id"], "datapackage.json"),
+            (foreign["id"], None),
+        ]
+    )
+    remote_descriptor = requests.get(before["datapackage.json"]["latest"], timeout=10).json()
+    assert [r["path"] for r in remote_descriptor["resources"]] == [
+        before["communes-aidees.csv"]["latest"]
+    ]
+    last = sync(client_for(udata_server["base_url"], key), org, [folder])
+    assert (last.uploads, last.writes) == (0, 0)
