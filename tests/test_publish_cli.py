@@ -127,6 +127,38 @@ def test_bad_key_exits_3_with_french_message_without_the_key(repo, fault_proxy):
     assert [status for _, _, status in fault_proxy.log] == [401]
 
 
+@pytest.mark.parametrize("damage", ["inner space", "inner newline", "euro sign"])
+def test_damaged_key_exits_2_before_any_request(repo, fault_proxy, udata_server, damage):
+    """Surrounding blanks are stripped; inside the key they used to end as « unexpected
+    answer, check the address » (exit 3) or a UnicodeEncodeError traceback (exit 70)."""
+    add_dataset(repo, f"cli-key-{damage.split()[1]}", PAO)
+    good = udata_server["api_key"]
+    key = {
+        "inner space": f"{good[:12]} {good[12:]}",
+        "inner newline": f"{good[:12]}\n{good[12:]}",
+        "euro sign": f"{good}€",
+    }[damage]
+    result = run(repo, "publish", "--to", fault_proxy.url, key=key)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "Erreur : La variable d'environnement DATAGOUV_API_KEY contient une espace, un saut de "
+        "ligne, un caractère de contrôle ou non ASCII : une clé d'API data.gouv.fr n'en a "
+        "jamais (copie incomplète ou avec du texte autour ?). Copiez de nouveau la clé depuis "
+        "votre espace data.gouv.fr (Profil > Clés d'API), puis lancez « export "
+        "DATAGOUV_API_KEY=<votre clé> ».\n"
+    )
+    assert good[12:] not in result.output
+    assert published(repo) == [] and fault_proxy.count() == 0
+
+
+def test_key_with_surrounding_blanks_is_used(repo, fault_proxy, udata_server):
+    add_dataset(repo, "cli-key-blanks", PAO)
+    key = f"  {udata_server['api_key']}\r\n"
+    result = run(repo, "publish", "--to", fault_proxy.url, "--dry-run", key=key)
+    assert result.exit_code == 0, result.output
+    assert fault_proxy.count("POST", "PUT", "DELETE") == 0 and fault_proxy.count("GET") > 0
+
+
 def test_non_member_key_exits_3_with_membership_advice(repo, udata_server):
     add_dataset(repo, "cli-outsider", PAO)
     key = udata_server["outsider_api_key"]

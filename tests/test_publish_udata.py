@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from pipeline.datagouv import errors
 from pipeline.datagouv.client import Client
 from pipeline.datagouv.local import FILE_KEY
 from pipeline.datagouv.sync import RefusedExtension, sync
@@ -341,3 +342,137 @@ def test_new_formats_are_published_and_parquet_is_left_out_with_one_note(udata_s
     assert json.loads(render("publish", linked, "json"))["warnings"] == []
     assert "ATTENTION" not in render("publish", linked, "text")
     assert render("publish", linked, "github") == ""
+
+
+def test_dataset_deleted_by_hand_is_refused_before_any_write(udata_server, fault_proxy, tmp_path):
+    """udata still lists a deleted dataset to the organisation's members, with every field
+    unchanged: the sync used to call it « unchanged » and exit 0 with nothing online."""
+    folders = [make_package(tmp_path, "ds-deleted-a"), make_package(tmp_path, "ds-deleted-b")]
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    first = sync(client_for(udata_server["base_url"], key), org, folders)
+    ds_id = first.datasets["ds-deleted-b"]["id"]
+    gone = requests.delete(
+        f"{udata_server['base_url']}/api/1/datasets/{ds_id}/", headers={"X-API-KEY": key}
+    )
+    assert gone.status_code == 204
+    make_package(tmp_path, "ds-deleted-a", rows=DEFAULT_ROWS[:1])  # a change to publish
+
+    fault_proxy.reset_log()
+    with pytest.raises(errors.DatasetDeleted) as caught:
+        sync(client_for(fault_proxy.url, key), org, folders)
+    listing = requests.get(
+        f"{udata_server['base_url']}/api/1/organizations/{org}/datasets/?page_size=100",
+        headers={"X-API-KEY": key},
+        timeout=10,
+    ).json()["data"]
+    (deleted,) = [d for d in listing if d["id"] == ds_id]
+    assert str(caught.value) == (
+        f"Le jeu de données du paquet ds-deleted-b (identifiant {ds_id}, "
+        f"« jeu-de-test-ds-deleted-b ») a été supprimé sur {fault_proxy.url} le "
+        f"{deleted['deleted'][:10]} : rien n'a été publié. Si la suppression est une "
+        "erreur, faites restaurer le jeu (par l'équipe de data.gouv.fr) puis relancez la "
+        "publication ; si elle est voulue, retirez le dossier schemas/ds-deleted-b/ du dépôt. "
+        "Le pipeline ne recrée pas de lui-même un jeu supprimé à la main."
+    )
+    assert caught.value.exit_code == 3
+    assert fault_proxy.count("POST", "PUT", "DELETE") == 0  # ds-deleted-a untouched too
+    csv_a = by_file(remote_resources(udata_server, first.datasets["ds-deleted-a"]["id"]))
+    assert csv_a["communes-aidees.csv"]["checksum"]["value"] != sha1(
+        tmp_path / "ds-deleted-a" / "communes-aidees.csv"
+    )
+
+
+def test_dataset_archived_by_hand_is_published_again(udata_server, fault_proxy, tmp_path):
+    """An archived dataset leaves data.gouv.fr's search: the sync used to leave it so and
+    call it « unchanged ». Like ``private``, the package decides."""
+    folder = make_package(tmp_path, "ds-archived")
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    ds_id = sync(client_for(udata_server["base_url"], key), org, [folder]).datasets["ds-archived"][
+        "id"
+    ]
+    api = f"{udata_server['base_url']}/api/1/datasets/{ds_id}/"
+    before = requests.get(api, timeout=10).json()
+    archived = requests.put(
+        api,
+        headers={"X-API-KEY": key},
+        json={
+            "archived": "2025-01-01T00:00:00",
+            **{k: before[k] for k in ("tags", "temporal_coverage", "spatial")},
+        },
+        timeout=10,
+    )
+    assert archived.json()["archived"].startswith("2025-01-01")
+
+    fault_proxy.reset_log()
+    again = sync(client_for(fault_proxy.url, key), org, [folder])
+    assert (again.plans[0].action, again.plans[0].changed) == ("update_dataset", ["archived"])
+    assert (again.uploads, again.writes) == (0, 1)
+    assert [(m, p) for m, p, _ in fault_proxy.log if m != "GET"] == [
+        ("PUT", f"/api/1/datasets/{ds_id}/")
+    ]
+    after = requests.get(api, timeout=10).json()
+    assert after["archived"] is None
+    assert after["tags"] == before["tags"] and after["description"] == before["description"]
+    last = sync(client_for(udata_server["base_url"], key), org, [folder])
+    assert (last.uploads, last.writes) == (0, 0)
+
+
+def test_resources_no_file_keeps_are_deleted_last_and_foreign_ones_kept(
+    udata_server, fault_proxy, tmp_path
+):
+    """A format dropped from the package and a duplicate made by hand used to stay online
+    for ever (the dropped JSON serving stale data); a resource added by hand is not ours."""
+    folder = make_package(tmp_path, "ds-stale")
+    org, key = udata_server["org_slug"], udata_server["api_key"]
+    # one client for both runs: it spaces two uploads of one file name (udata answers 500
+    # to two in the same second)
+    client = client_for(fault_proxy.url, key, backoff=0)
+    ds_id = sync(client, org, [folder]).datasets["ds-stale"]["id"]
+    before = by_file(remote_resources(udata_server, ds_id))
+    hand = client_for(udata_server["base_url"], key)
+    foreign = hand.upload(
+        ds_id, folder / "README.md", filename="notes.txt"
+    )  # no pipeline:file: not ours
+    twin = hand.upload(ds_id, folder / "communes-aidees.csv", filename="copie.csv")
+    hand.update_resource(
+        ds_id, twin["id"], {"title": "Copie", "extras": {FILE_KEY: "communes-aidees.csv"}}
+    )
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["format"] != "json"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    (folder / "communes-aidees.json").unlink()
+
+    dry = sync(client_for(fault_proxy.url, key), org, [folder], dry_run=True)
+    assert [
+        (s.file.filename, s.action, s.note)
+        for s in dry.plans[0].files
+        if s.changed or s.action != "unchanged"
+    ] == [
+        ("datapackage.json", "replace", ""),
+        ("communes-aidees.csv", "delete", "doublon d'une autre ressource du même fichier"),
+        ("communes-aidees.json", "delete", "fichier qui n'est plus dans le paquet"),
+    ]
+    assert dry.planned_writes == 4
+
+    fault_proxy.reset_log()
+    fault_proxy.inject("DELETE", "/resources/", "503_after")  # first deletion done, answer lost
+    again = sync(client, org, [folder])
+    assert again.uploads == 1
+    writes = [(m, p, s) for m, p, s in fault_proxy.log if m != "GET"]
+    assert [m for m, _, _ in writes] == ["POST", "PUT", "DELETE", "DELETE", "DELETE"]
+    assert [s for _, _, s in writes[2:]] == [-1, 404, 204]  # the retry finds it gone
+    after = remote_resources(udata_server, ds_id)
+    assert sorted((r["id"], (r.get("extras") or {}).get(FILE_KEY)) for r in after) == sorted(
+        [
+            (before["communes-aidees.schema.json"]["id"], "communes-aidees.schema.json"),
+            (before["communes-aidees.csv"]["id"], "communes-aidees.csv"),
+            (before["datapackage.json"]["id"], "datapackage.json"),
+            (foreign["id"], None),
+        ]
+    )
+    remote_descriptor = requests.get(before["datapackage.json"]["latest"], timeout=10).json()
+    assert [r["path"] for r in remote_descriptor["resources"]] == [
+        before["communes-aidees.csv"]["latest"]
+    ]
+    last = sync(client_for(udata_server["base_url"], key), org, [folder])
+    assert (last.uploads, last.writes) == (0, 0)

@@ -30,6 +30,7 @@ from pipeline.datagouv.http import (
     KeySafeSession,
     RefuseAllCookies,
     api_path,
+    check_key,
     server_message,
     url_problem,
 )
@@ -127,6 +128,7 @@ class Client:
                 "espace data.gouv.fr (Profil > Clés d'API) sur la plateforme visée, puis lancez "
                 f"« export {KEY_ENV}=<votre clé> » avant la commande (jamais en option)."
             )
+        check_key(key, KEY_ENV)
         return cls(target, key or None, **kwargs)
 
     def __repr__(self) -> str:
@@ -366,6 +368,10 @@ class Client:
 
     def update_resource(self, dataset_id: str, resource_id: str, payload: dict) -> dict:
         return self.put(api_path(1, "datasets", dataset_id, "resources", resource_id), payload)
+
+    def delete_resource(self, dataset_id: str, resource_id: str) -> None:
+        path = api_path(1, "datasets", dataset_id, "resources", resource_id)
+        self.request("DELETE", path, expected_json=False)
 
     def upload(
         self,

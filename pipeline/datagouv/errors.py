@@ -131,6 +131,24 @@ class TooLargeAnswer(ApiError):
     advice = "Vérifiez l'adresse demandée : ce n'est pas un fichier d'un paquet publié."
 
 
+class DatasetDeleted(RemoteError):
+    """The dataset of a package was deleted by hand on the platform: refused before any write
+    (udata answers 410 to every change, and a silent re-creation would undo the deletion)."""
+
+    def __init__(self, name: str, dataset: dict, base_url: str):
+        self.name = name
+        when = str(dataset.get("deleted") or "")[:10]
+        super().__init__(
+            f"Le jeu de données du paquet {name} (identifiant {dataset.get('id')}, "
+            f"« {dataset.get('slug')} ») a été supprimé sur {base_url}"
+            + (f" le {when}" if when else "")
+            + " : rien n'a été publié. Si la suppression est une erreur, faites restaurer le "
+            "jeu (par l'équipe de data.gouv.fr) puis relancez la publication ; si elle est "
+            f"voulue, retirez le dossier schemas/{name}/ du dépôt. Le pipeline ne recrée pas de lui-même "
+            "un jeu supprimé à la main."
+        )
+
+
 class LicenseRejected(RemoteError):
     """udata stored another licence than the one sent (unknown ids become `notspecified`)."""
 

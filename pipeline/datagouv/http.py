@@ -8,6 +8,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from pipeline.errors import ConfigError
+
 KEY_HEADER = "X-API-KEY"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -53,6 +55,19 @@ def _origin(url: str | bytes | None) -> tuple[str, str, int | None] | None:
         return scheme, (parts.hostname or ""), parts.port or DEFAULT_PORTS.get(scheme)
     except ValueError:  # a port out of range: no origin, never equal to another
         return None
+
+
+def check_key(key: str, variable: str) -> None:
+    """Refuse a key that cannot be an HTTP header value: a line break would fail as an
+    « unexpected answer », a non-latin-1 character as a UnicodeEncodeError."""
+    if not key.isascii() or any(not c.isprintable() or c.isspace() for c in key):
+        raise ConfigError(
+            f"La variable d'environnement {variable} contient une espace, un saut de ligne, "
+            "un caractère de contrôle ou non ASCII : une clé d'API data.gouv.fr n'en a "
+            "jamais (copie incomplète ou avec du texte autour ?). Copiez de nouveau la clé "
+            "depuis votre espace data.gouv.fr (Profil > Clés d'API), puis lancez "
+            f"« export {variable}=<votre clé> »."
+        )
 
 
 def server_message(response: requests.Response) -> str:

@@ -139,6 +139,7 @@ class LocalPackage:
                 "zones": list(spatial.get("zones") or []),
             },
             "private": False,
+            "archived": None,  # archived by hand: hidden from search, yet still published here
             "extras": {DATASET_KEY: self.name},
         }
 

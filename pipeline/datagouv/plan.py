@@ -31,17 +31,20 @@ class FileStep:
     @property
     def writes(self) -> int:
         """Expected write requests: the upload itself, then the metadata PUT."""
-        return {"upload": 2, "replace": 2, "update_resource": 1, "adopt": 1}.get(self.action, 0)
+        return {"upload": 2, "replace": 2, "update_resource": 1, "adopt": 1, "delete": 1}.get(
+            self.action, 0
+        )
 
     def to_dict(self) -> dict:
+        local = self.action != "delete" and (self.file.kind != "descriptor" or not self.note)
         return {
             "file": self.file.filename,
             "action": self.action,
             "resource_id": (self.resource or {}).get("id"),
             "changed": self.changed,
             "note": self.note,
-            "sha1": self.file.sha1 if self.file.kind != "descriptor" or not self.note else None,
-            "bytes": self.file.size if self.file.kind != "descriptor" or not self.note else None,
+            "sha1": self.file.sha1 if local else None,
+            "bytes": self.file.size if local else None,
         }
 
 
@@ -95,6 +98,8 @@ def dataset_diff(payload: dict, remote: dict) -> list[str]:
         changed.append("spatial")
     if bool(remote.get("private")) != payload["private"]:
         changed.append("private")
+    if bool(remote.get("archived")) != bool(payload["archived"]):
+        changed.append("archived")
     extras = remote.get("extras") or {}
     if any(extras.get(k) != v for k, v in payload["extras"].items()):
         changed.append("extras")
@@ -136,7 +141,9 @@ def find_resource(local: LocalFile, resources: list[dict]) -> tuple[dict | None,
     tagged = [r for r in resources if (r.get("extras") or {}).get(FILE_KEY) == local.filename]
     if tagged:
         # Several resources with one key can only come from a manual edit: prefer the one
-        # holding the same bytes, otherwise the first.
+        # holding the same bytes, otherwise the oldest (udata lists the newest first): its
+        # id and permanent URL are the ones reusers already have.
+        tagged.sort(key=lambda r: str(r.get("created_at") or ""))
         return next((r for r in tagged if same_content(local, r)), tagged[0]), False
     for remote in resources:
         if FILE_KEY not in (remote.get("extras") or {}) and same_content(local, remote):
@@ -193,6 +200,35 @@ def plan_files(package: LocalPackage, resources: list[dict]) -> list[FileStep]:
         )
     else:
         steps.append(plan_file(package.descriptor_file(urls), resources, package.name, None))
+    return steps + stale_steps([step.file for step in steps], resources)
+
+
+def stale_steps(files: list[LocalFile], resources: list[dict]) -> list[FileStep]:
+    """Deletions of the resources marked ``pipeline:file`` that no file of the package keeps:
+    a file dropped from the package (a table renamed, a format no longer written) or a
+    duplicate left by a manual edit. Left online, they would serve stale data for ever."""
+    kept = {found["id"] for f in files if (found := find_resource(f, resources)[0])}
+    steps = []
+    for remote in resources:
+        filename = (remote.get("extras") or {}).get(FILE_KEY)
+        if filename is None or remote["id"] in kept:
+            continue
+        duplicate = any(f.filename == filename for f in files)
+        placeholder = LocalFile(
+            str(filename),
+            "data",
+            remote.get("title") or "",
+            "",
+            remote.get("type") or "",
+            None,
+            b"",
+        )
+        note = (
+            "doublon d'une autre ressource du même fichier"
+            if duplicate
+            else ("fichier qui n'est plus dans le paquet")
+        )
+        steps.append(FileStep(placeholder, "delete", remote, note=note))
     return steps
 
 
@@ -206,10 +242,13 @@ def plan_dataset(package: LocalPackage, remote: dict | None) -> DatasetPlan:
 
 
 def index_datasets(datasets: list[dict]) -> dict[str, dict]:
-    """Remote datasets by their ``pipeline:dataset`` extra (first one wins)."""
+    """Remote datasets by their ``pipeline:dataset`` extra: the first one not deleted wins,
+    a deleted one only when there is no other (udata lists deleted datasets to members)."""
     found: dict[str, dict] = {}
     for dataset in datasets:
         name = (dataset.get("extras") or {}).get(DATASET_KEY)
-        if name and name not in found:
+        if name and (
+            name not in found or (found[name].get("deleted") and not dataset.get("deleted"))
+        ):
             found[name] = dataset
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from pipeline.datagouv.plan import (
     plan_dataset,
     plan_file,
     same_content,
+    stale_steps,
 )
 from pipeline.errors import ConfigError
 
@@ -115,6 +116,9 @@ class Syncer:
         self.org = self.client.organization(self.organization)
         self.refused = refuse_extensions(packages, self.client.extensions())
         remote = index_datasets(list(self.client.organization_datasets(self.org["id"])))
+        deleted = [p.name for p in packages if (remote.get(p.name) or {}).get("deleted")]
+        if deleted:  # before any write, for every package
+            raise errors.DatasetDeleted(deleted[0], remote[deleted[0]], self.client.base_url)
         plans = []
         for package in packages:
             dataset = remote.get(package.name)
@@ -153,6 +157,11 @@ class Syncer:
         descriptor = package.descriptor_file(urls)
         step = plan_file(descriptor, resources, package.name, None)
         self._apply_step(ds_id, package.name, step, resources, staging)
+        # last: the descriptor no longer points at them
+        kept = [*package.schema_files, *package.data_files, descriptor]
+        for step in stale_steps(kept, resources):
+            self._delete_resource(ds_id, step.resource["id"])
+            resources.remove(step.resource)
         return {"id": ds_id, "page": dataset.get("page"), "uri": dataset.get("uri")}
 
     def _create_dataset(self, package: LocalPackage, payload: dict) -> dict:
@@ -203,6 +212,11 @@ class Syncer:
         # After an upload udata has reset the title: the metadata is always written again.
         updated = self.client.update_resource(ds_id, remote["id"], local.metadata(name, schema_url))
         _replace(resources, updated)
+
+    def _delete_resource(self, ds_id: str, resource_id: str) -> None:
+        # a 404: a retry after a lost answer, or deleted by hand meanwhile; gone either way
+        with suppress(errors.NotFound):
+            self.client.delete_resource(ds_id, resource_id)
 
     def _upload(self, ds_id: str, local: LocalFile, remote: dict | None, staging: Path) -> dict:
         path = local.path

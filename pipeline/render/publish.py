@@ -19,6 +19,7 @@ LABELS = {
     "replace": "remplacer le fichier",
     "update_resource": "mettre à jour les métadonnées de la ressource",
     "adopt": "rattacher la ressource déjà reçue (même sha1)",
+    "delete": "supprimer la ressource",
     "unchanged": "inchangé",
 }
 SKIPPED = "non envoyé (extension refusée par le serveur, voir la note)"
