@@ -188,5 +188,10 @@ MESSAGES.update(
         "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
         "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
         "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",
+        "field-emptied": "Le champ « {field} » est vide sur toutes les lignes de ce fichier, alors "
+        "qu'il est rempli sur {filled} du paquet publié ({published} au total) : publiées ainsi, "
+        "ces valeurs disparaîtraient sans que les réutilisateurs en soient avertis. Vérifiez "
+        "l'export (une colonne perdue dans le tableur ?) ; si c'est voulu, dites-le dans la "
+        "demande de fusion.",
     }
 )
