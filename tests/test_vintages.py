@@ -751,9 +751,38 @@ def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_pat
     assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
         ("villages-d-avenir", "extra-label", "data/raw/anct_villages_avenir_communes_20240112.csv",
          1)]  # fmt: skip
+    assert errors[0]["message"] == (
+        "Colonne « date_signature » inconnue du schéma villages-d-avenir.schema.json (colonne "
+        "5), avec lequel se lit l'édition du 12 janvier 2024, une édition antérieure. Ne "
+        "modifiez pas son fichier brut : donnez à cette édition son propre schéma (une copie "
+        "datée de celui qu'elle suivait), nommé sous « schema » dans son entrée de « vintages » "
+        "de schemas/villages-d-avenir/dataset.json."
+    )
     before = tree_bytes(root / "data/published")
     assert run(root, "build").exit_code == 1
     assert tree_bytes(root / "data/published") == before
+
+
+def test_a_column_an_earlier_edition_lacks_is_advised_on_its_own_schema(tmp_path):
+    """The January list's own schema asks for a column its file never had: the advice is to
+    correct that schema, never the raw file kept for the reports."""
+    root = copy_repo(tmp_path / "repo")
+    path = root / "schemas/villages-d-avenir/villages-d-avenir-20240112.schema.json"
+    schema = load(path)
+    schema["fields"].append({"name": "population", "type": "integer"})
+    dump(path, schema)
+    code, found = findings(root, "chiffres-cles-2023")
+    assert code == 1
+    [error] = [f for f in found if f["severity"] == "error"]
+    assert (error["code"], error["field"], error["message"]) == (
+        "missing-label",
+        "population",
+        "Colonne « population » absente de l'en-tête, alors que le schéma "
+        "villages-d-avenir-20240112.schema.json, avec lequel se lit l'édition du 12 janvier "
+        "2024, une édition antérieure, l'exige. Ne modifiez pas son fichier brut : corrigez ce "
+        "schéma, le sien (nommé sous « schema » dans son entrée de « vintages » de "
+        "schemas/villages-d-avenir/dataset.json), pour qu'il décrive les colonnes du fichier.",
+    )
 
 
 @pytest.mark.parametrize(
