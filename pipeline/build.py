@@ -158,7 +158,7 @@ def render_package(
         picture, picture_entries = picture_files(reuse.picture, folder)
         files.update(picture)
         entries.extend(picture_entries)
-    from pipeline.checks.identifiers import TRANSITIONAL
+    from pipeline.checks import TRANSITIONAL
 
     # findings about the change from the published package vanish once it is rebuilt
     warnings = [f for f in v.report.warnings if f.dataset == ds.name and f.code not in TRANSITIONAL]

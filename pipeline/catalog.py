@@ -67,6 +67,7 @@ class ResourceDecl:
     diff_key: list[str] = field(default_factory=list)  # what identifies a row in the world
     diff_label: str | None = None  # the field naming a row in diffs (lib_com)
     edition: str | None = None  # set on the declaration of an earlier edition (:meth:`at`)
+    edition_schema: bool = False  # that earlier edition is read with a schema of its own
 
     def at(self, date: str) -> ResourceDecl:
         """This resource as it was read at an earlier edition: its raw file (or derivation)
@@ -85,6 +86,7 @@ class ResourceDecl:
             checks=[],
             vintages={},
             edition=date,
+            edition_schema=v.schema is not None,
         )
 
     @property

@@ -75,6 +75,7 @@ class ResourceDiff:
     schema_changes: list[SchemaChange] = field(default_factory=list)
     reassigned: list[Reassignment] = field(default_factory=list)
     truncated: dict[str, int] = field(default_factory=dict)  # kind -> rows left out
+    emptied: dict[str, int] = field(default_factory=dict)  # field -> rows it went empty in
 
     def total(self, kind: str) -> int:
         """Exact number of rows of ``kind`` (added, removed, changed, reassigned)."""
@@ -215,7 +216,7 @@ def _diff_resource(
     diff = ResourceDiff(name, ref.get("path", ""), key, rows.old_rows, rows.new_rows)
     if old_res and new_res:
         diff.schema_changes = compare_schemas(old_schema, new_schema)
-    diff.added, diff.removed = rows.added, rows.removed
+    diff.added, diff.removed, diff.emptied = rows.added, rows.removed, rows.emptied
     diff.changed = [
         RowChange(
             {f: row.get(f, "") for f in key},

@@ -65,13 +65,16 @@ class Matching:
 @dataclass
 class Compared:
     """The first ``limit`` rows of each kind (file order: the new file's, the old one's for
-    removed rows), ``changed`` and ``reassigned`` as (old row, new row), and exact totals."""
+    removed rows), ``changed`` and ``reassigned`` as (old row, new row), and exact totals;
+    ``emptied``: for each compared field, how many rows of both files had it filled and now
+    empty (exact, fields emptied in no row left out)."""
 
     added: list[Row] = field(default_factory=list)
     removed: list[Row] = field(default_factory=list)
     changed: list[tuple[Row, Row]] = field(default_factory=list)
     reassigned: list[tuple[Row, Row]] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    emptied: dict[str, int] = field(default_factory=dict)  # field -> rows it went empty in
     old_rows: int = 0  # rows in each file
     new_rows: int = 0
 
@@ -127,6 +130,8 @@ def in_memory(old_rows: list[Row], new_rows: list[Row], how: Matching) -> Compar
             if before is not None and any(before.get(f) != row.get(f) for f in how.identity):
                 out.reassigned.append((before, row))
     out.totals = {kind: len(getattr(out, kind)) for kind in KINDS}
+    counts = {f: sum(1 for old, new in out.changed if old[f] and not new[f]) for f in how.compared}
+    out.emptied = {f: n for f, n in counts.items() if n}
     out.old_rows, out.new_rows = len(old_rows), len(new_rows)
     return out
 
@@ -190,8 +195,14 @@ def in_duckdb(
                 )
                 if db.execute(f'SELECT count(*) FROM "{names[side]}"').fetchone()[0] != expected:
                     return None
-        db.execute(rowdiff.differing(names["diff"], names["old"], names["new"], len(how.key)))
+        width = len(how.compared)
+        db.execute(
+            rowdiff.differing(names["diff"], names["old"], names["new"], len(how.key), width)
+        )
         compared = _collect(db, old, new, how, names, limit)
+        if width:
+            counts = db.execute(rowdiff.emptied_counts(names["diff"], width)).fetchone()
+            compared.emptied = {f: n for f, n in zip(how.compared, counts, strict=True) if n}
         compared.old_rows, compared.new_rows = records
         return compared
     except duckdb.Error:

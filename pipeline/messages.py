@@ -9,6 +9,16 @@ UNCOMPUTED = (
     "ne calcule pas les formules, et chacune se lirait comme une cellule vide. Ouvrez-le dans "
     "le tableur et enregistrez-le (il calculera les formules), puis relancez."
 )
+# What to do when the file of an earlier edition does not match the schema it is read with:
+# never edit the file; without a schema of its own, give it one; else, correct that one.
+EDITION_SCHEMA = {
+    False: "Ne modifiez pas son fichier brut : donnez à cette édition son propre schéma (une "
+    "copie datée de celui qu'elle suivait), nommé sous « schema » dans son entrée de "
+    "« vintages » de schemas/{dataset}/dataset.json.",
+    True: "Ne modifiez pas son fichier brut : corrigez ce schéma, le sien (nommé sous « schema » "
+    "dans son entrée de « vintages » de schemas/{dataset}/dataset.json), pour qu'il décrive "
+    "les colonnes du fichier.",
+}
 MESSAGES: dict[str, str] = {
     # reading the file
     "source-error": "Fichier introuvable ou illisible : {detail}. Vérifiez le chemin déclaré dans "
@@ -47,6 +57,11 @@ MESSAGES: dict[str, str] = {
     "ou vérifiez son orthographe.",
     "extra-label": "Colonne « {label} » inconnue du schéma (colonne {column}). Supprimez-la ou "
     "ajoutez-la au schéma.",
+    # the same, in the file of an earlier edition: its raw file stays as received
+    "extra-label-edition": "Colonne « {label} » inconnue du schéma {schema} (colonne {column}), "
+    "avec lequel se lit l'{edition}, une édition antérieure. {advice}",
+    "missing-label-edition": "Colonne « {field} » absente de l'en-tête, alors que le schéma "
+    "{schema}, avec lequel se lit l'{edition}, une édition antérieure, l'exige. {advice}",
     "duplicate-label": "La colonne « {label} » apparaît plusieurs fois dans l'en-tête "
     "(colonne {column}). Renommez ou supprimez le doublon.",
     "blank-header": "La colonne {column} n'a pas de nom dans l'en-tête. Nommez-la ou supprimez-la.",
@@ -188,5 +203,10 @@ MESSAGES.update(
         "identifier-reassigned": "L'identifiant « {value} » ({field}) désignait {old} dans le "
         "paquet publié ; ce fichier l'attribue à {new}. Les réutilisateurs qui joignent sur "
         "{field} confondraient les deux : la comparaison des versions se fait sur {key}.",
+        "field-emptied": "Le champ « {field} » est vide sur toutes les lignes de ce fichier, alors "
+        "qu'il est rempli sur {filled} du paquet publié ({published} au total) : publiées ainsi, "
+        "ces valeurs disparaîtraient sans que les réutilisateurs en soient avertis. Vérifiez "
+        "l'export (une colonne perdue dans le tableur ?) ; si c'est voulu, dites-le dans la "
+        "demande de fusion.",
     }
 )

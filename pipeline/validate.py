@@ -42,6 +42,7 @@ DEFAULT_CHECKS = (
     "cell-too-long",
     "label-whitespace",
     "trailing-blank-lines",
+    "field-emptied",
 )
 
 

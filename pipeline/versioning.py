@@ -103,7 +103,8 @@ def _code_list(values: list[str]) -> str:
 
 
 def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[str]) -> str:
-    """A French CHANGELOG.md entry: version and date, counts, schema changes, raw files.
+    """A French CHANGELOG.md entry: version and date, counts, schema changes, fields emptied
+    (« Champ `date_signature` vidé sur 236 lignes. »), reassigned identifiers, raw files.
     Values from the data (identifiers, names, paths) go through the Markdown escaper: the
     CHANGELOG is published beside the data."""
     lines = [f"## {version} — {date}", ""]
@@ -119,6 +120,12 @@ def changelog_entry(date: str, version: str, diff: PackageDiff, raw_files: list[
     for change in diff.all_schema_changes:
         compat = "compatible" if change.compatible else "incompatible"
         lines.append(f"- Schéma ({compat}) : {change.message}")
+    for r in diff.resources:
+        where = f" de {md_code(r.path, None)}" if len(diff.resources) > 1 else ""
+        for name, count in r.emptied.items():
+            lines.append(
+                f"- Champ {md_code(name, None)} vidé sur {plural(count, 'ligne', 'lignes')}{where}."
+            )
     for r in diff.resources:
         if not r.reassigned:
             continue

@@ -86,6 +86,24 @@ def test_a_limit_keeps_the_first_rows_in_file_order_and_exact_totals(tmp_path: P
     assert (got.old_rows, got.new_rows) == (10, 12)
 
 
+def test_cells_emptied_are_counted_per_field_on_rows_of_both_files(tmp_path: Path) -> None:
+    """70 columns (two masks of filled cells): ``c3`` emptied on two rows, ``c66`` on one;
+    a removed row and a cell changed to another value count for nothing."""
+    header = ["id", *(f"c{i}" for i in range(70))]
+    old_rows = [[str(r), *("v" for _ in range(70))] for r in range(4)]
+    new_rows = [list(row) for row in old_rows[:3]]
+    new_rows[0][4] = new_rows[1][4] = ""  # c3
+    new_rows[2][67] = ""  # c66
+    new_rows[2][5] = "w"  # c4 changed, not emptied
+    old = Table.of(write_csv(tmp_path / "o.csv", header, old_rows))
+    new = Table.of(write_csv(tmp_path / "n.csv", header, new_rows))
+    how = Matching(["id"], header)
+    got = diff_rows.compare(old, new, how, limit=1)
+    assert got.emptied == {"c3": 2, "c66": 1}
+    assert got.totals["changed"] == 3 and len(got.changed) == 1  # cut: counts stay exact
+    assert in_memory(old.rows(), new.rows(), how).emptied == got.emptied
+
+
 @pytest.mark.parametrize(
     "published",
     [

@@ -593,6 +593,30 @@ def test_an_identifier_given_to_another_commune_is_a_warning_until_rebuilt(tmp_p
     assert run(root, "build", "--check").exit_code == 0
 
 
+def test_a_field_empty_in_every_row_of_the_new_file_only_is_reported(tmp_path):
+    """Nothing before the first publication, nor for a field emptied on some rows (the
+    CHANGELOG counts them); a field empty throughout is one warning, or an error if the
+    check is declared so."""
+    root = commune_list(reference_repo(tmp_path), 2023, LISTE.replace("Saint-Macoux", ""), [])
+    raw = root / "data/raw/liste.csv"
+    assert findings(root, "liste") == (0, [])
+    assert run(root, "build").exit_code == 0
+    raw.write_text(LISTE.replace("Bourg-en-Bresse", ""), encoding="utf-8")
+    assert findings(root, "liste") == (0, [])
+    raw.write_text("id,insee_com,lib_com\nl-1,86231,\nl-2,86247,\n", encoding="utf-8")
+    code, found = findings(root, "liste")
+    assert code == 0
+    assert [(f["code"], f["severity"], f["field"], f["line"]) for f in found] == [
+        ("field-emptied", "warning", "lib_com", None)]  # fmt: skip
+    assert "rempli sur 3 lignes du paquet publié (4 au total)" in found[0]["message"]
+    path = root / "schemas/liste/dataset.json"
+    meta = load(path)
+    meta["resources"][0]["checks"] = [{"check": "field-emptied", "severity": "error"}]
+    dump(path, meta)
+    code, found = findings(root, "liste")
+    assert (code, [(f["code"], f["severity"]) for f in found]) == (1, [("field-emptied", "error")])
+
+
 @needs_shared
 def test_the_petites_villes_de_demain_identifiers_given_to_other_communes(tmp_path):
     """The 2021 list of Petites villes de demain, as if it were the published package, and
@@ -636,6 +660,44 @@ def test_a_territory_of_two_communes_keeps_its_identifier(tmp_path):
         "  + action-coeur-de-ville.csv : insee_com=74012",
         "  - action-coeur-de-ville.csv : insee_com=78517",
     ]
+
+
+@needs_shared
+def test_a_column_lost_in_the_export_is_a_warning_and_a_changelog_line(tmp_path):
+    """Action cœur de ville, September 2024, as the README's update says: its
+    ``date_signature`` is empty on every row, 237 dates published (236 on the communes kept).
+    One warning names the field, until the package is rebuilt; the CHANGELOG says it."""
+    root = copy_repo(tmp_path / "repo")
+    key = lambda f: (f["code"], f["field"], f["message"])  # noqa: E731
+    code, before = findings(root, "action-coeur-de-ville")
+    acv = "anct_acv_communes_20240905.csv"
+    update_programme(root, "action-coeur-de-ville", "action-coeur-de-ville", acv, "2024-09-05")
+    path = root / "schemas/action-coeur-de-ville/dataset.json"
+    meta = load(path)
+    del meta["temporal"]["end"]
+    dump(path, meta)
+    code, found = findings(root, "action-coeur-de-ville")
+    assert code == 0
+    assert [(f["severity"], *key(f)) for f in found if key(f) not in map(key, before)] == [
+        (
+            "warning",
+            "field-emptied",
+            "date_signature",
+            "Le champ « date_signature » est vide sur toutes les lignes de ce fichier, alors "
+            "qu'il est rempli sur 237 lignes du paquet publié (244 au total) : publiées ainsi, "
+            "ces valeurs disparaîtraient sans que les réutilisateurs en soient avertis. "
+            "Vérifiez l'export (une colonne perdue dans le tableur ?) ; si c'est voulu, "
+            "dites-le dans la demande de fusion.",
+        )
+    ]
+    assert run(root, "build", "action-coeur-de-ville").exit_code == 0
+    folder = root / "data/published/action-coeur-de-ville"
+    assert (folder / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()[4:6] == [
+        "- Évolution mineure : 2 lignes ajoutées, 1 ligne supprimée, 236 lignes modifiées.",
+        "- Champ `date_signature` vidé sur 236 lignes.",
+    ]
+    assert "date_signature » est vide" not in (folder / "README.md").read_text(encoding="utf-8")
+    assert [key(f) for f in findings(root, "action-coeur-de-ville")[1]] == list(map(key, before))
 
 
 def test_french_dates_of_editions():
@@ -689,9 +751,38 @@ def test_an_earlier_edition_that_no_longer_reads_is_an_error_of_its_file(tmp_pat
     assert [(f["dataset"], f["code"], f["file"], f["line"]) for f in errors] == [
         ("villages-d-avenir", "extra-label", "data/raw/anct_villages_avenir_communes_20240112.csv",
          1)]  # fmt: skip
+    assert errors[0]["message"] == (
+        "Colonne « date_signature » inconnue du schéma villages-d-avenir.schema.json (colonne "
+        "5), avec lequel se lit l'édition du 12 janvier 2024, une édition antérieure. Ne "
+        "modifiez pas son fichier brut : donnez à cette édition son propre schéma (une copie "
+        "datée de celui qu'elle suivait), nommé sous « schema » dans son entrée de « vintages » "
+        "de schemas/villages-d-avenir/dataset.json."
+    )
     before = tree_bytes(root / "data/published")
     assert run(root, "build").exit_code == 1
     assert tree_bytes(root / "data/published") == before
+
+
+def test_a_column_an_earlier_edition_lacks_is_advised_on_its_own_schema(tmp_path):
+    """The January list's own schema asks for a column its file never had: the advice is to
+    correct that schema, never the raw file kept for the reports."""
+    root = copy_repo(tmp_path / "repo")
+    path = root / "schemas/villages-d-avenir/villages-d-avenir-20240112.schema.json"
+    schema = load(path)
+    schema["fields"].append({"name": "population", "type": "integer"})
+    dump(path, schema)
+    code, found = findings(root, "chiffres-cles-2023")
+    assert code == 1
+    [error] = [f for f in found if f["severity"] == "error"]
+    assert (error["code"], error["field"], error["message"]) == (
+        "missing-label",
+        "population",
+        "Colonne « population » absente de l'en-tête, alors que le schéma "
+        "villages-d-avenir-20240112.schema.json, avec lequel se lit l'édition du 12 janvier "
+        "2024, une édition antérieure, l'exige. Ne modifiez pas son fichier brut : corrigez ce "
+        "schéma, le sien (nommé sous « schema » dans son entrée de « vintages » de "
+        "schemas/villages-d-avenir/dataset.json), pour qu'il décrive les colonnes du fichier.",
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ Headline-figure methods are checks of a report's figures, registered by method n
 from pipeline.checks import (  # noqa: F401
     cells,
     coordinates,
+    emptied,
     expectations,
     figures,
     geography,
@@ -16,7 +17,7 @@ from pipeline.checks import (  # noqa: F401
     keys,
     layout,
 )
-from pipeline.checks.base import REGISTRY, Check, TableContext, register
+from pipeline.checks.base import REGISTRY, TRANSITIONAL, Check, TableContext, register
 from pipeline.checks.figures import FIGURES
 
-__all__ = ["FIGURES", "REGISTRY", "Check", "TableContext", "register"]
+__all__ = ["FIGURES", "REGISTRY", "TRANSITIONAL", "Check", "TableContext", "register"]

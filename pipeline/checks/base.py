@@ -7,6 +7,7 @@ findings. Findings are built here only (:meth:`TableContext.finding`)."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -15,10 +16,16 @@ from pipeline.findings import Finding
 from pipeline.messages import message, shorten
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pipeline.engine.scan import ScanPlan, ScanResult
     from pipeline.tables import LoadedTable, Workspace
 
 REGISTRY: dict[str, type[Check]] = {}
+# Findings about the change from the published package, not about the data: reported by
+# ``pipeline validate`` and in the pull request, they vanish once the package is rebuilt, and
+# the package's README does not list them.
+TRANSITIONAL = frozenset({"identifier-reassigned", "field-emptied"})
 
 
 def register(cls: type[Check]) -> type[Check]:
@@ -47,6 +54,15 @@ class TableContext:
     @property
     def file(self) -> str | None:
         return self.table.file
+
+    def published_csv(self) -> tuple[Path, list[str]] | None:
+        """This resource's CSV in the published package (``data/published/<dataset>/``)
+        and its header; None before the first publication."""
+        path = self.ws.repo.published / self.dataset / f"{self.table.resource.name}.csv"
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8", newline="") as handle:
+            return path, next(csv.reader(handle), [])
 
     def column_number(self, fld: str | None) -> int | None:
         if not fld or fld not in self.table.columns:

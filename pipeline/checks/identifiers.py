@@ -7,11 +7,11 @@ row is reassigned when its identifier named, in the published package, none of i
 
 Its findings are about the change from the published package, not about the data: they are
 reported by ``pipeline validate`` and in the pull request, and vanish once the package is
-rebuilt; the package's README does not list them (:data:`TRANSITIONAL`)."""
+rebuilt; the package's README does not list them
+(:data:`~pipeline.checks.base.TRANSITIONAL`)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from pipeline.checks.base import Check, register
@@ -19,8 +19,6 @@ from pipeline.errors import ConfigError
 from pipeline.options import SELF_FIELD, SEVERITY
 from pipeline.sql import ident
 from pipeline.sql.published import key_text, published_identifiers
-
-TRANSITIONAL = frozenset({"identifier-reassigned"})
 
 
 @register
@@ -62,11 +60,10 @@ class StableIdentifier(Check):
         table = self.ctx.table
         self.identifier, self.key, self.label = self.settings()
         self.names: list[str] = []
-        path = self.ctx.ws.repo.published / table.dataset.name / f"{table.resource.name}.csv"
-        if not path.is_file():
+        found = self.ctx.published_csv()
+        if found is None:
             return  # first publication: nothing to compare with
-        with path.open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
+        path, header = found
         wanted = [self.identifier, *self.key, *([self.label] if self.label else [])]
         if any(f not in header for f in wanted) or any(f not in table.fields for f in wanted):
             return  # the columns changed: the schema diff says so

@@ -32,6 +32,7 @@ AGGREGATES = {
     "sum": "sum({x})",
     "min": "min({x})",
     "max": "max({x})",
+    "bit_or": "bit_or({x})",  # flags of several fields in one BIGINT: which held in some row
     "histogram": "histogram({x})",  # value -> rows holding it (distinct values, modes, median)
 }
 

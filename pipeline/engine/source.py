@@ -20,7 +20,8 @@ from pipeline.engine import encoding
 from pipeline.engine.header import HEAD_BYTES
 from pipeline.engine.lines import Layout, drop_bytes, scan_layout
 from pipeline.findings import Finding
-from pipeline.messages import message, shorten
+from pipeline.messages import EDITION_SCHEMA, message, shorten
+from pipeline.numbers_fr import edition_fr
 from pipeline.sql import csv_scan, ident
 
 DELIMITER_NAMES = {"\t": "tabulation"}  # shown by name in messages, not as white space
@@ -124,19 +125,39 @@ def match_header(
                 raise Fatal([report("delimiter-error", line=1, found=found, declared=declared)])
     counts = Counter(header)
     columns: dict[str, int] = {}
+    advice = _schema_advice(res, report.dataset)
     for index, label in enumerate(header):
         if label == "":
             findings.append(report("blank-header", line=1, column=index + 1))
         elif counts[label] > 1 and label in columns:
             findings.append(report("duplicate-label", line=1, column=index + 1, label=label))
         elif label not in expected:
-            findings.append(report("extra-label", line=1, column=index + 1, label=shorten(label)))
+            findings.append(
+                report(
+                    "extra-label",
+                    line=1,
+                    column=index + 1,
+                    label=shorten(label),
+                    **advice("extra-label"),
+                )
+            )
         else:
             columns[label] = index
     for name in expected:
         if name not in columns:
-            findings.append(report("missing-label", line=1, fld=name))
+            findings.append(report("missing-label", line=1, fld=name, **advice("missing-label")))
     return columns, findings
+
+
+def _schema_advice(res: ResourceDecl, dataset: str):
+    """How a header finding's message advises: an earlier edition's file is kept as
+    received (the README forbids editing a raw file), so its advice is to give that edition
+    its own schema, not to edit the file or the current schema."""
+    if not res.edition:
+        return lambda code: {}
+    advice = EDITION_SCHEMA[res.edition_schema].format(dataset=dataset)
+    details = {"edition": edition_fr(res.edition), "schema": res.schema_path.name, "advice": advice}
+    return lambda code: {"message_code": f"{code}-edition", **details}
 
 
 def _first_invalid(head: bytes, whole: bool) -> int | None:

@@ -17,13 +17,8 @@ def key_text(cells: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"concat_ws({KEY_SEPARATOR}, {', '.join(parts)})"
 
 
-def published_identifiers(
-    table: str, path: Path, header: list[str], identifier: str, key: list[str], label: str | None
-) -> str:
-    """CREATE a table of a published CSV's identifiers, one row per identifier: ``keys``,
-    the keys of the rows it names (a territory of two communes names two), and ``named``,
-    those rows as a report names them (« Blangy-le-Château (14077) »), in the order of their
-    keys."""
+def read_published(path: Path, header: list[str]) -> str:
+    """The FROM item of a published CSV read in place, every column as text."""
     declared = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in header) + "}"
     options = ", ".join(
         [
@@ -35,6 +30,16 @@ def published_identifiers(
             f"columns = {declared}",
         ]
     )
+    return f"read_csv({literal(path.as_posix())}, {options})"
+
+
+def published_identifiers(
+    table: str, path: Path, header: list[str], identifier: str, key: list[str], label: str | None
+) -> str:
+    """CREATE a table of a published CSV's identifiers, one row per identifier: ``keys``,
+    the keys of the rows it names (a territory of two communes names two), and ``named``,
+    those rows as a report names them (« Blangy-le-Château (14077) »), in the order of their
+    keys."""
     cells = [ident(k) for k in key]
     values = "concat_ws(', ', " + ", ".join(f"coalesce({c}, '')" for c in cells) + ")"
     naming = f"coalesce({ident(label)}, '') || ' (' || {values} || ')'" if label else values
@@ -43,5 +48,11 @@ def published_identifiers(
         f"coalesce({ident(identifier)}, '') AS {ident(identifier)}, "
         f"list(DISTINCT {key_text(cells)}) AS keys, "
         f"string_agg({naming}, ', ' ORDER BY {key_text(cells)}, {naming}) AS named "
-        f"FROM read_csv({literal(path.as_posix())}, {options}) GROUP BY 1"
+        f"FROM {read_published(path, header)} GROUP BY 1"
     )
+
+
+def filled_counts(path: Path, header: list[str], fields: list[str]) -> str:
+    """One row: the published CSV's rows, then, for each of ``fields``, its non-empty cells."""
+    counts = [f"count_if(coalesce({ident(f)}, '') <> '')" for f in fields]
+    return f"SELECT {', '.join(['count(*)', *counts])} FROM {read_published(path, header)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.sql import ident, literal
+from pipeline.sql.scan import BITS, mask_expr
 
 POSITION = "__pos"
 
@@ -42,6 +43,13 @@ def _fingerprint(cells: list[str]) -> list[str]:
     return [f"hash({', '.join(cells)})", f"hash('rowdiff', {', '.join(reversed(cells))})"]
 
 
+def _filled(cells: list[str]) -> list[str]:
+    """Which cells are not empty: bit ``i % BITS`` of mask ``i // BITS`` for cell ``i``."""
+    return [
+        mask_expr([f"{c} <> ''" for c in cells[i : i + BITS]]) for i in range(0, len(cells), BITS)
+    ]
+
+
 def narrow_table(
     name: str,
     path: Path,
@@ -53,10 +61,11 @@ def narrow_table(
 ) -> str:
     """One side reduced to what the join needs: position, ``k*`` (the key), ``occ`` (its
     occurrence, 1 for the first row with that key), ``h0``/``h1`` (fingerprint of the
-    ``compared`` columns), and for reassignments ``i*`` (the producer's identifier), its
+    ``compared`` columns), ``f*`` (which of them are filled, see :func:`_filled`), and for reassignments ``i*`` (the producer's identifier), its
     occurrence ``iocc`` and ``d*`` (what identifies the row in the real world)."""
     keys = [f"{c} AS k{i}" for i, c in enumerate(_cells(header, key))]
     prints = [f"{c} AS h{i}" for i, c in enumerate(_fingerprint(_cells(header, compared)))]
+    prints += [f"{m} AS f{i}" for i, m in enumerate(_filled(_cells(header, compared)))]
     extra = [f"{c} AS i{i}" for i, c in enumerate(_cells(header, ids))]
     extra += [f"{c} AS d{i}" for i, c in enumerate(_cells(header, identity))]
     over_key = ", ".join(f"k{i}" for i in range(len(key))) or "NULL"
@@ -73,14 +82,23 @@ def narrow_table(
     )
 
 
-def differing(name: str, old: str, new: str, key_width: int) -> str:
-    """The rows that differ: ``old``/``new`` positions, NULL on the side a row is missing."""
+def differing(name: str, old: str, new: str, key_width: int, compared: int) -> str:
+    """The rows that differ: ``old``/``new`` positions, NULL on the side a row is missing,
+    and ``e*``, which of the ``compared`` cells a row holding on both sides emptied (the
+    masks of :func:`_filled`)."""
     on = " AND ".join([*(f"o.k{i} = n.k{i}" for i in range(key_width)), "o.occ = n.occ"])
+    emptied = [f", o.f{i} & ~n.f{i} AS e{i}" for i in range(-(-compared // BITS))]
     return (
-        f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT o.{POSITION} AS old, n.{POSITION} AS new "
-        f"FROM {ident(old)} AS o FULL JOIN {ident(new)} AS n ON {on} "
+        f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT o.{POSITION} AS old, n.{POSITION} AS new"
+        f"{''.join(emptied)} FROM {ident(old)} AS o FULL JOIN {ident(new)} AS n ON {on} "
         f"WHERE o.{POSITION} IS NULL OR n.{POSITION} IS NULL OR o.h0 <> n.h0 OR o.h1 <> n.h1"
     )
+
+
+def emptied_counts(name: str, compared: int) -> str:
+    """One row: for each compared cell, the rows of both sides that emptied it."""
+    counts = [f"count_if((e{i // BITS} & {1 << (i % BITS)}) <> 0)" for i in range(compared)]
+    return f"SELECT {', '.join(counts)} FROM {ident(name)}"
 
 
 def reassigned(old: str, new: str, ids_width: int, identity_width: int) -> str:
