@@ -181,7 +181,7 @@ def readme(
         "```python",
         "import pandas as pd",
         "# dtype=str garde les zéros des codes INSEE ; keep_default_na=False garde un texte",
-        '# « NA », « None » ou « null » tel quel : seule une cellule vide est une valeur nulle',
+        "# « NA », « None » ou « null » tel quel : seule une cellule vide est une valeur nulle",
         f'df = pd.read_csv("{first}.csv", dtype=str, keep_default_na=False, na_values=[""])',
         "```",
         "",
