@@ -131,20 +131,13 @@ def readme(
             )
         ext = external_keys(res, local)
         inner = [fk for fk in res.schema.get("foreignKeys", []) if fk not in ext]
-        if inner:
-            lines += [
-                "",
-                "Clés étrangères vers une table du paquet (vérifiées par `frictionless validate` et `pipeline verify`) :",
-                "",
-            ]
-            lines += [_key_line(fk, res.name) for fk in inner]
-        if ext:
-            lines += [
-                "",
-                "Références vérifiées par le pipeline (non incluses dans le paquet) :",
-                "",
-            ]
-            lines += [_key_line(fk, res.name) for fk in ext]
+        for keys, title in (
+            (inner, "Clés étrangères vers une table du paquet (vérifiées par `frictionless "
+             "validate` et `pipeline verify`) :"),
+            (ext, "Références vérifiées par le pipeline (non incluses dans le paquet) :"),
+        ):  # fmt: skip
+            if keys:
+                lines += ["", title, "", *(_key_line(fk, res.name) for fk in keys)]
         lines.append("")
     lines += ["## Provenance", ""]
     for src in meta.get("sources", []):
