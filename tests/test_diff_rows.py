@@ -164,3 +164,19 @@ def test_every_output_gives_the_exact_totals_of_a_cut_diff(tmp_path: Path) -> No
         "`pipeline diff --format json --max-findings 0` les donne toutes.\n"
     )
     assert diff_package(old, new).resources[0].truncated == {}  # no limit: every row listed
+
+
+def test_the_reviewer_sees_the_fields_an_update_empties(tmp_path: Path) -> None:
+    old = package(tmp_path / "old", [("1", "a"), ("2", "b"), ("3", "c")])
+    new = package(tmp_path / "new", [("1", ""), ("2", ""), ("3", "c")])
+    diff = diff_package(old, new)
+    assert diff.resources[0].emptied == {"nom": 2}
+    assert render_diff_text([diff]).splitlines()[:2] == [
+        "villages-d-avenir : version 1.0.0 → 1.0.1 (correctif) — 0 ligne ajoutée, 0 ligne "
+        "supprimée, 2 lignes modifiées",
+        "  Champ « nom » vidé sur 2 lignes de communes.csv.",
+    ]
+    markdown = render_diff_markdown([diff])
+    assert "### `villages-d-avenir`\n\n- Champ `nom` vidé sur 2 lignes de `communes.csv`.\n" in (
+        markdown
+    )

@@ -655,7 +655,8 @@ def test_a_territory_of_two_communes_keeps_its_identifier(tmp_path):
     code, found = findings(root, "action-coeur-de-ville")
     assert [f for f in found if f["code"] == "identifier-reassigned"] == []
     result = run(root, "diff", "action-coeur-de-ville")
-    assert result.output.splitlines()[1:4] == [
+    assert result.output.splitlines()[1:5] == [  # the lost signature dates come first
+        "  Champ « date_signature » vidé sur 236 lignes de action-coeur-de-ville.csv.",
         "  + action-coeur-de-ville.csv : insee_com=34108",
         "  + action-coeur-de-ville.csv : insee_com=74012",
         "  - action-coeur-de-ville.csv : insee_com=78517",

@@ -59,6 +59,18 @@ def _see_all(r: ResourceDiff) -> str:
     return "(voir --format json)"
 
 
+def _emptied(d: PackageDiff, markdown: bool) -> list[str]:
+    """« champ `date_signature` vidé sur 236 lignes de `communes.csv` » : values the update
+    takes away, said before the rows (the CHANGELOG says it too)."""
+    out = []
+    for r in d.resources:
+        for name, count in r.emptied.items():
+            field = _cell(name) if markdown else f"« {shorten(name)} »"
+            path = _cell(r.path) if markdown else r.path
+            out.append(f"Champ {field} vidé sur {plural(count, 'ligne', 'lignes')} de {path}.")
+    return out
+
+
 def _left_out(r: ResourceDiff) -> str:
     """The rows the diff counted but did not list (``--max-findings``)."""
     hidden = sum(r.truncated.values())
@@ -80,6 +92,7 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
             out.append(
                 f"  schéma ({'compatible' if c.compatible else 'incompatible'}) : {c.message}"
             )
+        out += [f"  {line}" for line in _emptied(d, markdown=False)]
         for r in d.resources:
             moved = _reassigned_text(r)
             out += moved[:max_rows]
@@ -161,6 +174,10 @@ def render_diff_markdown(diffs: list[PackageDiff], max_rows: int = 50) -> str:
         for c in d.all_schema_changes:
             compat = "compatible" if c.compatible else "**incompatible**"
             out.append(f"- Schéma ({compat}) : {c.message}")  # our Markdown, from the schemas
+        emptied = _emptied(d, markdown=True)
+        if emptied and not d.all_schema_changes:
+            out.append("")
+        out += [f"- {line}" for line in emptied]
         for r in d.resources:
             moved, rows = _reassigned_rows(r), _resource_rows(r)
             if not moved and not rows:
