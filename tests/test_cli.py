@@ -189,7 +189,7 @@ def test_diff_one_cell_then_build_bumps_patch_and_changelog(repo):
     ]
     major, minor, patch = map(int, old.split("."))
     new = f"{major}.{minor}.{patch + 1}"
-    assert "precision «  » → « à fin 2023 »" in text and f"{old} → {new}" in text
+    assert "precision (vide) → « à fin 2023 »" in text and f"{old} → {new}" in text
     assert run(repo, "build", "chiffres-cles-2023").exit_code == 0
     package = json.loads((repo / "data/published/chiffres-cles-2023/datapackage.json").read_text())
     assert package["version"] == new

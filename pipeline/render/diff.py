@@ -59,6 +59,11 @@ def _see_all(r: ResourceDiff) -> str:
     return "(voir --format json)"
 
 
+def _value(text: str) -> str:
+    """A changed cell in the terminal: « text » (controls shown, never applied), or (vide)."""
+    return f"« {shorten(text, TEXT_LIMIT)} »" if text else "(vide)"
+
+
 def _emptied(d: PackageDiff, markdown: bool) -> list[str]:
     """« champ `date_signature` vidé sur 236 lignes de `communes.csv` » : values the update
     takes away, said before the rows (the CHANGELOG says it too)."""
@@ -107,8 +112,7 @@ def render_diff_text(diffs: list[PackageDiff], max_rows: int = 50) -> str:
                 [f"  + {r.path} : {_row_key(r, row)}" for row in r.added]
                 + [f"  - {r.path} : {_row_key(r, row)}" for row in r.removed]
                 + [f"  ~ {r.path} : {_key_text(c.key)} : "
-                   + " ; ".join(f"{x.field} « {shorten(x.old, TEXT_LIMIT)} » → « {shorten(x.new, TEXT_LIMIT)} »"
-                              for x in c.changes)
+                   + " ; ".join(f"{x.field} {_value(x.old)} → {_value(x.new)}" for x in c.changes)
                    for c in r.changed]
             )  # fmt: skip
             out += rows[:max_rows]
