@@ -450,11 +450,13 @@ def test_patterns_keep_python_meaning_in_csv_and_parquet(tmp_path):
 
 def test_malformed_dataset_answers_exit_3_in_french():
     unexpected = (3, "data.gouv.fr a renvoyé une réponse inattendue")
+    refused = (3, "data.gouv.fr a refusé la requête (HTTP 400")
     # resources without a package descriptor: nothing the pipeline published, exit 1
     unpublished = (1, "n'a pas de ressource datapackage.json")
     cases = [
         ((200, {}, b"<html>pas du JSON</html>"), unexpected),
         ((200, {}, b"[" * 100_000), unexpected),
+        ((400, {}, b"[" * 100_000), refused),  # the server's message is parsed too
         (json_answer([1, 2]), unexpected),
         (json_answer({"resources": [1]}), unpublished),
         (json_answer({"resources": "x"}), unexpected),

@@ -29,6 +29,7 @@ from pipeline.datagouv.http import (
     KEY_HEADER,
     KeySafeSession,
     RefuseAllCookies,
+    answer_json,
     api_path,
     check_key,
     server_message,
@@ -203,8 +204,8 @@ class Client:
             if response.status_code == 204 or not response.content or not expected_json:
                 return None
             try:
-                return response.json()
-            except (ValueError, RecursionError):
+                return answer_json(response)
+            except ValueError:
                 raise errors.MalformedAnswer(
                     method, url, response.status_code, "réponse qui n'est pas du JSON lisible"
                 ) from None

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from pipeline.errors import ConfigError
+from pipeline.jsondepth import loads
 
 KEY_HEADER = "X-API-KEY"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -70,9 +71,16 @@ def check_key(key: str, variable: str) -> None:
         )
 
 
+def answer_json(response: requests.Response):
+    """The JSON of an answer, read as untrusted: ``ValueError`` when it is not JSON, or is
+    nested too deep (Python's parser would overflow its stack), or holds NaN or an integer
+    too long to convert (:func:`pipeline.jsondepth.loads`)."""
+    return loads(response.text)
+
+
 def server_message(response: requests.Response) -> str:
     try:
-        body = response.json()
+        body = answer_json(response)
     except ValueError:
         text = response.text.strip()
         return text[:300] if "<html" not in text[:200].lower() else ""
