@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.sql import ident, literal
+from pipeline.sql import ident, text_csv
 
 KEY_SEPARATOR = "chr(31)"  # between the fields of a key of several fields
 
@@ -19,18 +19,7 @@ def key_text(cells: list[str]) -> str:
 
 def read_published(path: Path, header: list[str]) -> str:
     """The FROM item of a published CSV read in place, every column as text."""
-    declared = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in header) + "}"
-    options = ", ".join(
-        [
-            "header = true",
-            "auto_detect = false",
-            "delim = ','",
-            "quote = '\"'",
-            "escape = '\"'",
-            f"columns = {declared}",
-        ]
-    )
-    return f"read_csv({literal(path.as_posix())}, {options})"
+    return text_csv(path, header)
 
 
 def published_identifiers(

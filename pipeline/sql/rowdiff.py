@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.sql import ident, literal
+from pipeline.sql import ident, text_csv
 from pipeline.sql.scan import BITS, mask_expr
 
 POSITION = "__pos"
@@ -18,16 +18,9 @@ def read_rows(path: Path, width: int) -> str:
     """A published CSV file as rows of text: ``__pos`` (1 for the first data row, in file
     order) and ``c0``…, every cell read as written (an empty cell is ``''``, not NULL, as
     Python's csv reads it)."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     cells = ", ".join(f"coalesce(c{i}, '') AS c{i}" for i in range(width))
-    options = (
-        "header = true, auto_detect = false, strict_mode = true, delim = ',', quote = '\"', "
-        f"escape = '\"', new_line = '\\n', columns = {columns}"
-    )
-    return (
-        f"(SELECT row_number() OVER () AS {POSITION}, {cells} "
-        f"FROM read_csv({literal(path.as_posix())}, {options}))"
-    )
+    read = text_csv(path, [f"c{i}" for i in range(width)], new_line="\\n", strict=True)
+    return f"(SELECT row_number() OVER () AS {POSITION}, {cells} FROM {read})"
 
 
 def _cells(header: list[str], names: list[str]) -> list[str]:
