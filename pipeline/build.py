@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.catalog import Dataset, ResourceDecl
 from pipeline.diff import DiffKey, PackageDiff, diff_package
+from pipeline.diff_rows import count_records
 from pipeline.engine.db import lower_memory_limit
 from pipeline.errors import InvalidData
 from pipeline.findings import DEFAULT_LIMIT, Report
@@ -317,7 +318,7 @@ def diff_folders(
     diff = diff_package(before, after, keys=keys, limit=limit, where=where)
     for resource in diff.resources:
         if resource.path in after.overrides:
-            resource.old_rows = resource.new_rows = _count_records(new / resource.path)
+            resource.old_rows = resource.new_rows = count_records(new / resource.path)
     return diff
 
 
@@ -328,12 +329,6 @@ def _first_line(path: Path) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(header)
     return buffer.getvalue().encode("utf-8")
-
-
-def _count_records(path: Path) -> int:
-    """Data records of a CSV file as csv.DictReader reads them (blank lines skipped)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
 
 
 def diff_all(

@@ -16,15 +16,18 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.compatibility import Level, SchemaChange, bump, compare_schemas, primary_key
-from pipeline.diff_rows import KINDS, Matching, Table, compare
 from pipeline.published_files import (
     Files,
     committed_text,
     read_descriptor,
     tabular_resources,
 )
+
+if TYPE_CHECKING:  # the row diff is imported when used: render imports this at start-up
+    from pipeline.diff_rows import Table
 
 
 @dataclass(frozen=True)
@@ -157,9 +160,6 @@ def read_folder(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-# --- reading packages ---------------------------------------------------------------------
-
-
 # --- the diff -----------------------------------------------------------------------------
 
 
@@ -206,11 +206,13 @@ def _diff_resource(
     if not key:
         key = [f for f in new_header if f in old_header] or new_header or old_header
     renumbered = bool(diff_key and key == diff_key.fields and ids and ids != key)
+    from pipeline.diff_rows import KINDS, Matching, compare
+
     how = Matching(
         key,
         [f for f in new_header if f in old_header],
         ids if renumbered and old_res and new_res else [],
-        diff_key.fields if diff_key and renumbered else [],
+        diff_key.fields if renumbered else [],  # type: ignore[union-attr]
     )
     rows = compare(old, new, how, limit)
     diff = ResourceDiff(name, ref.get("path", ""), key, rows.old_rows, rows.new_rows)
@@ -224,16 +226,12 @@ def _diff_resource(
         )
         for before, row in rows.changed
     ]
-    diff.reassigned = (
-        [
-            Reassignment(
-                {f: row.get(f, "") for f in ids}, _naming(before, diff_key), _naming(row, diff_key)
-            )
-            for before, row in rows.reassigned
-        ]
-        if diff_key
-        else []
-    )
+    diff.reassigned = [  # only when renumbered, hence with a diff key
+        Reassignment(
+            {f: row.get(f, "") for f in ids}, _naming(before, diff_key), _naming(row, diff_key)
+        )
+        for before, row in rows.reassigned
+    ]
     diff.truncated = {
         kind: rows.totals[kind] - len(getattr(rows, kind))
         for kind in KINDS
@@ -256,6 +254,8 @@ def diff_package(
     in the real world when it is not the primary key. ``limit``: rows of each kind listed
     per resource (None: all); the totals are always exact. ``where``: the folder the old
     package, the committed one, was read from (see :func:`read_descriptor`)."""
+    from pipeline.diff_rows import Table
+
     old, new = old or {}, new or {}
     old_pkg, new_pkg = read_descriptor(old, where), read_descriptor(new, None)
     old_res = tabular_resources(old_pkg, old, where)

@@ -90,6 +90,8 @@ def compare(old: Table, new: Table, how: Matching, limit: int | None) -> Compare
     """Rows of ``new`` not in ``old`` and the reverse, rows whose compared cells differ, and
     identifiers naming another row."""
     records = [_records(old), _records(new)]
+    if records == [0, 0]:  # headers alone (a table the same on both sides): no row to join
+        return in_memory([], [], how)
     if None not in records:
         with _connection(old, new) as db:
             result = in_duckdb(db, (old, new), records, how, limit)
@@ -156,6 +158,16 @@ def _records(table: Table) -> int | None:
     if layout.new_line != "\\n" or layout.cr_ends is not None:
         return None
     return max(len(layout.starts) - 1, 0)
+
+
+def count_records(path: Path) -> int:
+    """Data records of a CSV file as csv.DictReader reads them (blank lines skipped): by the
+    layout pass when DuckDB would read the file the same, else with Python's csv."""
+    found = _records(Table.of(path))
+    if found is not None:
+        return found
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
 
 
 @contextmanager
@@ -242,8 +254,10 @@ def _collect(db, old: Table, new: Table, how: Matching, names: dict, limit: int 
     moved_total = 0
     if how.ids:
         query = rowdiff.reassigned(names["old"], names["new"], len(how.ids), len(how.identity))
-        moved_total = db.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
-        moved = db.execute(f"{query} ORDER BY new{cut}").fetchall()
+        listed = db.execute(f"SELECT *, count(*) OVER () FROM ({query}) ORDER BY new{cut}")
+        found = listed.fetchall()
+        moved = [(o, n) for o, n, _ in found]
+        moved_total = found[0][2] if found else 0
     old_rows = _rows_at(db, old, {*removed, *(o for o, _ in changed), *(o for o, _ in moved)})
     new_rows = _rows_at(db, new, {*added, *(n for _, n in changed), *(n for _, n in moved)})
     return Compared(
