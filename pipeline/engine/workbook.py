@@ -6,6 +6,7 @@ English and say nothing of what to do: none reaches the data officer."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,6 +189,25 @@ def _uncomputed(path: Path, sheet: str, damaged: Fatal) -> dict | None:
         raise damaged from exc
 
 
+FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")  # a cell's <f> element in a sheet's XML
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula, read from the sheets' XML in
+    chunks (a workbook without one, most of them, is not parsed cell by cell again)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                continue
+            tail = b""
+            with archive.open(name) as handle:
+                while chunk := handle.read(1 << 20):
+                    if FORMULA.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
 def uncomputed_formulas(path: Path, sheet: str) -> dict | None:
     """When the sheet holds formulas and not one computed value (a workbook written by a
     program that does not compute them: a script, some exports), the number of formulas and
@@ -196,6 +216,8 @@ def uncomputed_formulas(path: Path, sheet: str) -> dict | None:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    if not _has_formulas(path):  # nearly always: the sheets are not read twice more
+        return None
     books = [load_workbook(path, read_only=True, data_only=values) for values in (False, True)]
     try:
         count, first = 0, None
