@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 
 from pipeline.declarations.jsonfile import JsonPath, parse_path
@@ -21,6 +20,7 @@ from pipeline.declarations.schema_errors import listing, schema_problems, shown,
 from pipeline.declarations.values import SAMPLE, Engine
 from pipeline.sql import fields as sqlf
 from pipeline.sql import ident_key
+from pipeline.sql.expectations import iso_date
 
 Report = Callable[[JsonPath, str], None]
 
@@ -146,7 +146,6 @@ CONSTRAINTS = (
     "exclusiveMaximum",
 )
 AT_PROPERTY = re.compile(r"^(.*) at property '([^']*)'$")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def as_list(value: object) -> list[str]:
@@ -306,16 +305,8 @@ def plainly_valid(fdesc: dict) -> bool:
     if ftype == "boolean":
         return isinstance(example, bool)
     if ftype == "date" and fmt == "default" and isinstance(example, str):
-        return ISO_DATE.fullmatch(example) is not None and _is_date(example)
+        return iso_date(example) is not None
     return False
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _frictionless(fdesc: dict, path: JsonPath, report: Report) -> None:

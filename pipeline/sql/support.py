@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date
 from functools import lru_cache
 
 import duckdb
 
 from pipeline.sql import fields as f
 from pipeline.sql.constants import read_constants, scratch
+from pipeline.sql.expectations import iso_date
 from pipeline.sql.pyregex import Untranslatable, python_error_fr, translate
 from pipeline.sql.temporal import BadFormat
 
@@ -104,9 +104,6 @@ def _unreadable(fdesc: dict, values: list) -> list[bool]:
     return out
 
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 def plainly_readable(fdesc: dict, value: object) -> bool:
     """A JSON integer for an integer or number field, a finite JSON number for a number
     field, an ISO date for a date field read with ``%Y-%m-%d``: every reader of the field
@@ -117,12 +114,8 @@ def plainly_readable(fdesc: dict, value: object) -> bool:
     if type(value) is float and ftype == "number":
         return math.isfinite(value)
     if isinstance(value, str) and ftype == "date" and f.field_format(fdesc) == "default":
-        if not ISO_DATE.fullmatch(value):
-            return False
-        try:
-            return date.fromisoformat(value).year >= 1
-        except ValueError:
-            return False
+        read = iso_date(value)
+        return read is not None and read.year >= 1
     return False
 
 
