@@ -18,9 +18,9 @@ import attrs
 from frictionless import Check
 
 from pipeline.messages import shorten
-from pipeline.sql import literal
+from pipeline.sql.constants import scratch
 from pipeline.sql.pyregex import translate
-from pipeline.sql.support import pattern_problem
+from pipeline.sql.support import not_matching, pattern_problem
 
 MAX_ERRORS = 100  # per field, as frictionless stops at 100 errors
 
@@ -74,36 +74,33 @@ class PatternCheck(Check):
         for field in self.patterns:
             value = row[field]
             if isinstance(value, str):
-                self.cells.setdefault(field, ([], []))
-                self.cells[field][0].append(row.row_number)
-                self.cells[field][1].append(value)
+                numbers, values = self.cells.setdefault(field, ([], []))
+                numbers.append(row.row_number)
+                values.append(value)
         yield from []
 
     def findings(self, name: str) -> list[dict]:
-        """The cells that do not match their field's pattern, with RE2."""
-        import duckdb
-
+        """The cells that do not match their field's pattern, with RE2 (in DuckDB, on the
+        pipeline's scratch connection: no extension loaded)."""
         found = []
-        con = duckdb.connect()
-        try:
-            for field, (numbers, values) in self.cells.items():
-                rows = con.execute(
-                    "SELECT n, v FROM (SELECT unnest($numbers) AS n, unnest($values) AS v) "
-                    f"WHERE NOT regexp_matches(v, {literal(self.patterns[field])}) "
-                    f"ORDER BY n LIMIT {MAX_ERRORS}",
+        for field, (numbers, values) in self.cells.items():
+            rows = (
+                scratch()
+                .execute(
+                    not_matching(self.patterns[field], MAX_ERRORS),
                     {"numbers": numbers, "values": values},
-                ).fetchall()
-                found += [
-                    {
-                        "code": "constraint-error",
-                        "line": line,
-                        "field": field,
-                        "message": f"{name} : ligne {line}, colonne {field} : non conforme au "
-                        f"schéma (constraint-error : « {shorten(value)} » n'a pas le format "
-                        "du motif (pattern) déclaré)",
-                    }
-                    for line, value in rows
-                ]
-        finally:
-            con.close()
+                )
+                .fetchall()
+            )
+            found += [
+                {
+                    "code": "constraint-error",
+                    "line": line,
+                    "field": field,
+                    "message": f"{name} : ligne {line}, colonne {field} : non conforme au "
+                    f"schéma (constraint-error : « {shorten(value)} » n'a pas le format "
+                    "du motif (pattern) déclaré)",
+                }
+                for line, value in rows
+            ]
         return found

@@ -19,6 +19,7 @@ from functools import lru_cache
 import duckdb
 
 from pipeline.sql import fields as f
+from pipeline.sql import literal
 from pipeline.sql.constants import read_constants, scratch
 from pipeline.sql.expectations import iso_date
 from pipeline.sql.pyregex import Untranslatable, python_error_fr, translate
@@ -332,3 +333,12 @@ def _support_problems(schema: dict) -> list[tuple[str, str]]:
                     )
                 )
     return problems
+
+
+def not_matching(pattern: str, limit: int) -> str:
+    """The first ``limit`` (line, value) pairs of the parameters ``$numbers`` and ``$values``
+    whose value does not match the RE2 ``pattern``, by line."""
+    return (
+        "SELECT n, v FROM (SELECT unnest($numbers) AS n, unnest($values) AS v) "
+        f"WHERE NOT regexp_matches(v, {literal(pattern)}) ORDER BY n LIMIT {int(limit)}"
+    )
