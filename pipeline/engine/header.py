@@ -2,8 +2,8 @@
 the fields a resource computes (:mod:`pipeline.declarations.computed`) before any data is
 read. Only the head of a CSV file is read (in its declared encoding, delimiter and quote),
 only the rows of a sheet down to its header. A file this cannot read gives None: the
-engine's reading then says why, as it would have. This module imports nothing of the
-pipeline, so that the declarations can use it."""
+engine's reading then says why, as it would have. It imports only the encoding rules of
+the engine (no DuckDB, no table), so that the declarations can use it."""
 
 from __future__ import annotations
 
